@@ -1,0 +1,97 @@
+// Backend: which TensorFlow.js backend runs tensor operations here (saving and loading
+// models, cross-checks, danfo). Training itself runs on typed arrays (see train.ts).
+import type * as tfTypes from "@tensorflow/tfjs";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+
+export type BackendName = "tensorflow" | "wasm" | "cpu";
+
+export interface BackendInfo {
+  /** "tensorflow" is tfjs-node (native libtensorflow), the fastest where a user installed it. */
+  name: BackendName;
+  tfjsVersion: string;
+  /** Why this one: what was tried before it. */
+  reason: string;
+}
+
+let tfModule: typeof tfTypes | null = null;
+let chosen: Promise<BackendInfo> | null = null;
+
+/** The TensorFlow.js namespace, loaded once, with its "install tfjs-node" banner silenced. */
+export function tf(): typeof tfTypes {
+  if (!tfModule) {
+    tfModule = require("@tensorflow/tfjs") as typeof tfTypes;
+    // The banner tells Node users to install tfjs-node; we already chose a backend on
+    // purpose (and say which), so it only confuses. PROD mode also drops debug-only checks.
+    tfModule.env().set("PROD", true);
+  }
+  return tfModule;
+}
+
+/**
+ * Is the package at `@tensorflow/tfjs-node` the real one? danfojs-node's dependency on it is
+ * overridden to plain tfjs in package.json, so the name alone proves nothing.
+ */
+function realTfjsNodeInstalled(): boolean {
+  try {
+    const manifest = require.resolve("@tensorflow/tfjs-node/package.json");
+    return JSON.parse(readFileSync(manifest, "utf8")).name === "@tensorflow/tfjs-node";
+  } catch {
+    return false;
+  }
+}
+
+async function tryBackend(name: BackendName): Promise<string | null> {
+  const t = tf();
+  try {
+    if (name === "tensorflow") {
+      if (!realTfjsNodeInstalled()) return "tfjs-node is not installed";
+      require("@tensorflow/tfjs-node");
+    } else if (name === "wasm") {
+      const wasm = require("@tensorflow/tfjs-backend-wasm") as { setWasmPaths(prefix: string): void };
+      // Point at the .wasm files shipped in the package so nothing is fetched.
+      wasm.setWasmPaths(join(dirname(require.resolve("@tensorflow/tfjs-backend-wasm/package.json")), "dist") + "/");
+    }
+    const before = { exception: process.listeners("uncaughtException"), rejection: process.listeners("unhandledRejection") };
+    const ok = await t.setBackend(name);
+    // Emscripten's module adds handlers that rethrow any uncaught error from inside its
+    // one-line minified source, so Node prints that whole line: drop them.
+    for (const l of process.listeners("uncaughtException")) if (!before.exception.includes(l)) process.removeListener("uncaughtException", l);
+    for (const l of process.listeners("unhandledRejection")) if (!before.rejection.includes(l)) process.removeListener("unhandledRejection", l);
+    if (!ok) return `the ${name} backend failed to initialise`;
+    return null;
+  } catch (error) {
+    return `the ${name} backend could not be loaded (${(error as Error).message.split("\n")[0]})`;
+  }
+}
+
+/**
+ * Chooses the backend once per process: tfjs-node where a user installed it, else WASM, else
+ * the plain CPU backend. `DIGITS_BACKEND=cpu|wasm|tensorflow` asks for one; it is still
+ * subject to what loads. Says which one is in use, once, on stderr (unless `quiet`).
+ */
+export function initBackend(options: { quiet?: boolean } = {}): Promise<BackendInfo> {
+  if (!chosen) {
+    chosen = (async () => {
+      const wanted = process.env.DIGITS_BACKEND as BackendName | undefined;
+      const order: BackendName[] = ["tensorflow", "wasm", "cpu"];
+      if (wanted && order.includes(wanted)) order.unshift(...order.splice(order.indexOf(wanted), 1));
+      const skipped: string[] = [];
+      for (const name of order) {
+        const problem = await tryBackend(name);
+        if (problem === null) {
+          const info: BackendInfo = {
+            name,
+            tfjsVersion: tf().version.tfjs,
+            reason: skipped.length ? skipped.join("; ") : wanted === name ? "asked for by DIGITS_BACKEND" : "first choice",
+          };
+          if (!options.quiet) console.error(`TensorFlow.js ${info.tfjsVersion} on the ${name} backend${skipped.length ? ` (${info.reason})` : ""}`);
+          return info;
+        }
+        skipped.push(problem);
+      }
+      throw new Error(`no TensorFlow.js backend could be initialised: ${skipped.join("; ")}`);
+    })();
+  }
+  return chosen;
+}

@@ -1,0 +1,150 @@
+// Saved models: a folder in the TensorFlow.js layers format (model.json + weights.bin, loadable
+// with tf.loadLayersModel) plus training.json, which says how and on what it was trained.
+// Written without tfjs-node: the artifacts come from a save handler and are written here.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import type * as tfTypes from "@tensorflow/tfjs";
+import { initBackend, tf } from "./backend";
+import { InputError } from "./errors";
+import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
+import type { History, TrainConfig } from "./train";
+
+/** Everything saved beside the weights, so a model can be traced to its config and data. */
+export interface TrainingRecord {
+  model: ModelConfig;
+  train: TrainConfig;
+  /** `datasetFingerprint` of the rows it was trained on, and where they came from. */
+  data: { fingerprint: string; rows: number; source?: string };
+  history?: History;
+  /** Anything else worth keeping: metrics, the selection record it came from. */
+  notes?: Record<string, unknown>;
+  savedAt: string;
+  versions: { tfjs: string; binaryDigits: string };
+}
+
+export const MODEL_FILE = "model.json";
+export const WEIGHTS_FILE = "weights.bin";
+export const TRAINING_FILE = "training.json";
+
+function packageVersion(): string {
+  try {
+    return JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).version ?? "unknown";
+  } catch {
+    try {
+      return JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")).version ?? "unknown";
+    } catch {
+      return "unknown";
+    }
+  }
+}
+
+/** The files of a saved model, as bytes: pure, so it can be tested without touching disk. */
+export async function modelArtifacts(
+  network: Network,
+  record: Omit<TrainingRecord, "savedAt" | "versions">,
+): Promise<{ modelJson: string; weights: Uint8Array; training: string }> {
+  await initBackend({ quiet: true });
+  const t = tf();
+  const model = toLayersModel(t, network);
+  let captured: tfTypes.io.ModelArtifacts | null = null;
+  await model.save(
+    t.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  model.dispose();
+  const artifacts = captured as tfTypes.io.ModelArtifacts | null;
+  if (!artifacts || !artifacts.weightSpecs || !artifacts.weightData) throw new Error("TensorFlow.js returned no weights to save");
+  const modelJson = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
+  };
+  const full: TrainingRecord = {
+    ...record,
+    savedAt: new Date().toISOString(),
+    versions: { tfjs: t.version.tfjs, binaryDigits: packageVersion() },
+  };
+  return {
+    modelJson: JSON.stringify(modelJson),
+    weights: new Uint8Array(t.io.CompositeArrayBuffer.join(artifacts.weightData)),
+    training: JSON.stringify(full, null, 2) + "\n",
+  };
+}
+
+/**
+ * Saves into folder `dir` (created if needed). Files are written to a temporary sibling
+ * folder that replaces `dir` only once complete, so a failure never leaves half a model.
+ */
+export async function saveModel(dir: string, network: Network, record: Omit<TrainingRecord, "savedAt" | "versions">): Promise<string> {
+  const { modelJson, weights, training } = await modelArtifacts(network, record);
+  const target = resolve(dir);
+  if (existsSync(target) && !existsSync(join(target, MODEL_FILE))) {
+    throw new InputError(`${dir} exists and is not a saved model; choose another --model folder`);
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
+  const old = `${temp}-old`;
+  try {
+    mkdirSync(temp);
+    writeFileSync(join(temp, WEIGHTS_FILE), weights);
+    writeFileSync(join(temp, TRAINING_FILE), training);
+    writeFileSync(join(temp, MODEL_FILE), modelJson);
+    if (existsSync(target)) renameSync(target, old);
+    renameSync(temp, target);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+    rmSync(old, { recursive: true, force: true });
+  }
+  return target;
+}
+
+export interface LoadedModel {
+  network: Network;
+  /** null for a model saved elsewhere (plain TensorFlow.js) without training.json. */
+  record: TrainingRecord | null;
+  /** The TensorFlow.js model itself, for users who want to call `predict` on tensors. */
+  layersModel: tfTypes.LayersModel;
+}
+
+/** Loads a folder written by `saveModel` (or any TF.js layers model of Dense layers). */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const modelPath = join(dir, MODEL_FILE);
+  if (!existsSync(modelPath)) {
+    throw new InputError(`${dir}: no ${MODEL_FILE} there; train one first with \`npx digits train --model ${dir}\``);
+  }
+  let modelJson: tfTypes.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(readFileSync(modelPath, "utf8"));
+  } catch (error) {
+    throw new InputError(`${modelPath} is not valid JSON (${(error as Error).message})`);
+  }
+  await initBackend({ quiet: true });
+  const t = tf();
+  const artifacts = await t.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+    const specs = manifest.flatMap((group) => group.weights);
+    const buffers = manifest.flatMap((group) =>
+      group.paths.map((p) => {
+        const file = join(dir, p);
+        if (!existsSync(file)) throw new InputError(`${dir}: weights file ${p} named in ${MODEL_FILE} is missing`);
+        const bytes = readFileSync(file);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      }),
+    );
+    return [specs, t.io.CompositeArrayBuffer.join(buffers)];
+  });
+  let layersModel: tfTypes.LayersModel;
+  try {
+    layersModel = await t.loadLayersModel(t.io.fromMemory(artifacts));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${dir}: TensorFlow.js could not read the model (${(error as Error).message})`);
+  }
+  const network = fromLayersModel(layersModel, dir);
+  const trainingPath = join(dir, TRAINING_FILE);
+  const record = existsSync(trainingPath) ? (JSON.parse(readFileSync(trainingPath, "utf8")) as TrainingRecord) : null;
+  return { network, record, layersModel };
+}
