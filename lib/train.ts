@@ -51,6 +51,8 @@ export interface TrainCallbacks {
 export interface TrainOptions extends Partial<TrainConfig> {
   /** Scored after every epoch (val_loss, val_acc); never trained on. */
   validation?: Dataset;
+  /** Start from these weights instead of a seeded initialisation (the seed still orders rows). */
+  initialNetwork?: Network;
   callbacks?: TrainCallbacks;
 }
 
@@ -286,6 +288,14 @@ function activeInputs(data: SparseRows): Uint32Array {
   return Uint32Array.from(out);
 }
 
+function checkSameShape(network: Network, model: ModelConfig): void {
+  const want = layerSizes(model).join("→");
+  const have = layerSizes(network.config).join("→");
+  if (want !== have || network.config.activation !== model.activation) {
+    throw new InputError(`the initial network is ${have} (${network.config.activation}) but the model config asks for ${want} (${model.activation})`);
+  }
+}
+
 function checkData(dataset: Dataset, config: ModelConfig, what: string): void {
   if (dataset.cols !== config.inputSize) {
     throw new InputError(`${what} has ${dataset.cols} pixels per row but the model expects ${config.inputSize}`);
@@ -323,7 +333,8 @@ export class Trainer {
     // Weights and row order come from one generator, in that order, so a seed fixes both.
     this.rng = createRng(this.config.seed);
     const initSeed = Math.floor(this.rng.next() * 4294967296);
-    this.ws = new Workspace(initNetwork(model, initSeed));
+    if (options.initialNetwork) checkSameShape(options.initialNetwork, model);
+    this.ws = new Workspace(options.initialNetwork ?? initNetwork(model, initSeed));
     const active = activeInputs(this.data);
     this.slots = this.ws.kernels.flatMap((kernel, l) => {
       const units = this.ws.sizes[l + 1];
