@@ -1,0 +1,279 @@
+// Engine: runs a network on the WebAssembly kernels (assembly/kernels.ts → dist/kernels.wasm).
+// This file lays out one WebAssembly memory per run — weights padded to SIMD width, Adam
+// state, rows as CSR — and copies weights in and out. The arithmetic lives in the kernels.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Dataset } from "./data";
+import { projectRoot } from "./data";
+import { layerSizes, type Activation, type Network } from "./model";
+
+interface Kernels {
+  trainEpoch(net: number, slots: number, indptr: number, indices: number, values: number, labels: number, order: number,
+    n: number, batchSize: number, learningRate: number, beta1: number, beta2: number, epsilon: number, firstStep: number): number;
+  score(net: number, indptr: number, indices: number, values: number, labels: number, n: number): number;
+  predict(net: number, indptr: number, indices: number, values: number, n: number, out: number): void;
+  correct(): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const file = join(projectRoot(), "dist", "kernels.wasm");
+    if (!existsSync(file)) throw new Error(`${file} is missing: build it with \`npm run build\``);
+    compiled = new WebAssembly.Module(readFileSync(file));
+  }
+  return compiled;
+}
+
+const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 0, relu: 1, tanh: 2 };
+const LAYER_WORDS = 9;
+const SLOT_WORDS = 6;
+const PAGE = 65536;
+const pad4 = (n: number) => Math.ceil(n / 4) * 4;
+
+/** Byte offsets handed out in order, 16-byte aligned for SIMD loads. */
+class Planner {
+  // the first page is left to the kernels' own static data
+  size = PAGE;
+  take(bytes: number): number {
+    const at = this.size;
+    this.size += Math.ceil(bytes / 16) * 16;
+    return at;
+  }
+}
+
+/** Rows as CSR in wasm memory, plus labels. */
+interface RowsBlock {
+  rows: number;
+  indptr: number;
+  indices: number;
+  values: number;
+  labels: number;
+}
+
+function countNonZero(dataset: Dataset): number {
+  const f = dataset.features;
+  let nnz = 0;
+  for (let i = 0; i < f.length; i++) if (f[i] !== 0) nnz++;
+  return nnz;
+}
+
+function planRows(plan: Planner, dataset: Dataset, nnz: number): RowsBlock {
+  if (dataset.cols > 65536) throw new RangeError(`at most 65,536 pixels per row are supported, got ${dataset.cols}`);
+  return {
+    rows: dataset.rows,
+    indptr: plan.take(4 * (dataset.rows + 1)),
+    indices: plan.take(2 * nnz),
+    values: plan.take(4 * nnz),
+    labels: plan.take(dataset.rows),
+  };
+}
+
+/** Writes the rows' non-zero pixels; marks in `seen` every pixel that is non-zero somewhere. */
+function fillRows(buffer: ArrayBuffer, block: RowsBlock, dataset: Dataset, nnz: number, seen?: Uint8Array): void {
+  const indptr = new Uint32Array(buffer, block.indptr, dataset.rows + 1);
+  const indices = new Uint16Array(buffer, block.indices, nnz);
+  const values = new Float32Array(buffer, block.values, nnz);
+  new Uint8Array(buffer, block.labels, dataset.rows).set(dataset.labels);
+  const { features, rows, cols } = dataset;
+  let k = 0;
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let c = 0; c < cols; c++) {
+      const x = features[base + c];
+      if (x !== 0) {
+        indices[k] = c;
+        values[k] = x;
+        if (seen) seen[c] = 1;
+        k++;
+      }
+    }
+    indptr[r + 1] = k;
+  }
+}
+
+interface LayerBlock {
+  nIn: number;
+  nOut: number;
+  nPad: number;
+  kernel: number;
+  bias: number;
+  gradKernel: number;
+  gradBias: number;
+  out: number;
+  delta: number;
+}
+
+interface AdamBlock {
+  m: number;
+  v: number;
+}
+
+export interface EngineParts {
+  /** Rows to train on (an order array and Adam state are laid out too). */
+  train?: Dataset;
+  /** Rows to score after each epoch. */
+  validation?: Dataset;
+  /** Rows to predict. */
+  predict?: Dataset;
+}
+
+/**
+ * One network living in one WebAssembly memory, with the rows it works on. Not shared
+ * between runs: each Trainer (and each worker) has its own, so runs never interfere.
+ */
+export class Engine {
+  private readonly kernels: Kernels;
+  private readonly memory: WebAssembly.Memory;
+  private readonly net: number;
+  private readonly slots: number;
+  private readonly layers: LayerBlock[];
+  private readonly blocks: { train?: RowsBlock; validation?: RowsBlock; predict?: RowsBlock; predictOut?: number };
+  private readonly network: Network;
+  /** Row order of the next epoch, shuffled in place by the caller. */
+  readonly order: Uint32Array | null;
+
+  constructor(network: Network, parts: EngineParts) {
+    this.network = network;
+    const sizes = layerSizes(network.config);
+    const plan = new Planner();
+    const net = plan.take(4 * (2 + LAYER_WORDS * network.layers.length));
+    const training = parts.train !== undefined;
+    const layers: LayerBlock[] = network.layers.map((layer) => {
+      const nPad = pad4(layer.units);
+      const floats = layer.inputs * nPad;
+      return {
+        nIn: layer.inputs,
+        nOut: layer.units,
+        nPad,
+        kernel: plan.take(4 * floats),
+        bias: plan.take(4 * nPad),
+        gradKernel: training ? plan.take(4 * floats) : 0,
+        gradBias: training ? plan.take(4 * nPad) : 0,
+        out: plan.take(4 * nPad),
+        delta: plan.take(4 * nPad),
+      };
+    });
+    const adam: AdamBlock[] = training
+      ? layers.flatMap((l) => [
+          { m: plan.take(4 * l.nIn * l.nPad), v: plan.take(4 * l.nIn * l.nPad) },
+          { m: plan.take(4 * l.nPad), v: plan.take(4 * l.nPad) },
+        ])
+      : [];
+    const slots = training ? plan.take(4 * (1 + SLOT_WORDS * adam.length)) : 0;
+    const activeRows = training ? plan.take(4 * (2 + sizes[0])) : 0;
+    const nnz = { train: 0, validation: 0, predict: 0 };
+    const blocks: Engine["blocks"] = {};
+    for (const part of ["train", "validation", "predict"] as const) {
+      const ds = parts[part];
+      if (ds) {
+        nnz[part] = countNonZero(ds);
+        blocks[part] = planRows(plan, ds, nnz[part]);
+      }
+    }
+    const orderAt = parts.train ? plan.take(4 * parts.train.rows) : 0;
+    if (parts.predict) blocks.predictOut = plan.take(4 * parts.predict.rows);
+
+    this.memory = new WebAssembly.Memory({ initial: Math.ceil(plan.size / PAGE) });
+    const buffer = this.memory.buffer;
+    const instance = new WebAssembly.Instance(kernelModule(), {
+      env: {
+        memory: this.memory,
+        abort: () => {
+          throw new Error("the WebAssembly kernels aborted");
+        },
+      },
+    });
+    this.kernels = instance.exports as unknown as Kernels;
+    this.net = net;
+    this.slots = slots;
+    this.layers = layers;
+    this.blocks = blocks;
+
+    // the net table the kernels read
+    const table = new Int32Array(buffer, net, 2 + LAYER_WORDS * layers.length);
+    table[0] = layers.length;
+    table[1] = ACTIVATION_CODE[network.config.activation];
+    layers.forEach((l, i) => {
+      table.set([l.nIn, l.nOut, l.nPad, l.kernel, l.bias, l.gradKernel, l.gradBias, l.out, l.delta], 2 + LAYER_WORDS * i);
+    });
+    this.writeWeights(network);
+
+    const seen = new Uint8Array(sizes[0]);
+    for (const part of ["train", "validation", "predict"] as const) {
+      const ds = parts[part];
+      if (ds) fillRows(buffer, blocks[part]!, ds, nnz[part], part === "train" ? seen : undefined);
+    }
+
+    if (training) {
+      // A first-layer row whose pixel is 0 in every training row never gets a gradient; Adam
+      // then moves it by 0/(0+ε) = 0 forever, so leaving it out of the update is exact.
+      const active: number[] = [];
+      seen.forEach((s, c) => s && active.push(c));
+      const rowsTable = new Int32Array(buffer, activeRows, 2 + active.length);
+      rowsTable[0] = active.length;
+      rowsTable[1] = layers[0].nPad;
+      rowsTable.set(active, 2);
+      const slotTable = new Int32Array(buffer, slots, 1 + SLOT_WORDS * adam.length);
+      slotTable[0] = adam.length;
+      layers.forEach((l, i) => {
+        const k = adam[2 * i];
+        const b = adam[2 * i + 1];
+        slotTable.set([l.kernel, l.gradKernel, k.m, k.v, l.nIn * l.nPad, i === 0 ? activeRows : 0], 1 + SLOT_WORDS * (2 * i));
+        slotTable.set([l.bias, l.gradBias, b.m, b.v, l.nPad, 0], 1 + SLOT_WORDS * (2 * i + 1));
+      });
+    }
+    this.order = parts.train ? new Uint32Array(buffer, orderAt, parts.train.rows) : null;
+    if (this.order) for (let i = 0; i < this.order.length; i++) this.order[i] = i;
+  }
+
+  private writeWeights(network: Network): void {
+    const buffer = this.memory.buffer;
+    network.layers.forEach((layer, i) => {
+      const l = this.layers[i];
+      const kernel = new Float32Array(buffer, l.kernel, l.nIn * l.nPad);
+      for (let r = 0; r < l.nIn; r++) kernel.set(layer.kernel.subarray(r * l.nOut, (r + 1) * l.nOut), r * l.nPad);
+      new Float32Array(buffer, l.bias, l.nPad).set(layer.bias);
+    });
+  }
+
+  /** The current weights, unpadded, as a float32 Network. */
+  readNetwork(): Network {
+    const buffer = this.memory.buffer;
+    const layers = this.layers.map((l) => {
+      const padded = new Float32Array(buffer, l.kernel, l.nIn * l.nPad);
+      const kernel = new Float32Array(l.nIn * l.nOut);
+      for (let r = 0; r < l.nIn; r++) kernel.set(padded.subarray(r * l.nPad, r * l.nPad + l.nOut), r * l.nOut);
+      return { inputs: l.nIn, units: l.nOut, kernel, bias: new Float32Array(buffer, l.bias, l.nOut).slice() };
+    });
+    const { config } = this.network;
+    return { config: { ...config, hidden: [...config.hidden] }, layers };
+  }
+
+  /** One epoch over `order`; returns the summed loss and the number classified right. */
+  trainEpoch(batchSize: number, learningRate: number, adam: { beta1: number; beta2: number; epsilon: number }, firstStep: number): { lossSum: number; correct: number } {
+    const block = this.blocks.train;
+    if (!block || !this.order) throw new Error("this engine was not given training rows");
+    const orderAt = this.order.byteOffset;
+    const lossSum = this.kernels.trainEpoch(this.net, this.slots, block.indptr, block.indices, block.values, block.labels, orderAt,
+      block.rows, batchSize, learningRate, adam.beta1, adam.beta2, adam.epsilon, firstStep);
+    return { lossSum, correct: this.kernels.correct() };
+  }
+
+  /** Summed loss and number right on the validation rows. */
+  scoreValidation(): { lossSum: number; correct: number; rows: number } {
+    const block = this.blocks.validation;
+    if (!block) throw new Error("this engine was not given validation rows");
+    const lossSum = this.kernels.score(this.net, block.indptr, block.indices, block.values, block.labels, block.rows);
+    return { lossSum, correct: this.kernels.correct(), rows: block.rows };
+  }
+
+  /** Probability of class 1 for every prediction row. */
+  predict(): Float32Array {
+    const block = this.blocks.predict;
+    if (!block || this.blocks.predictOut === undefined) throw new Error("this engine was not given rows to predict");
+    this.kernels.predict(this.net, block.indptr, block.indices, block.values, block.rows, this.blocks.predictOut);
+    return new Float32Array(this.memory.buffer, this.blocks.predictOut, block.rows).slice();
+  }
+}
