@@ -1,0 +1,190 @@
+// `npm run bench`: seconds per epoch of our trainer beside PyTorch and scikit-learn on the same
+// job, plus the wall time of the default model selection with 1 and 2 workers.
+// Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
+// depend on the machine and its load, so they are reported, never asserted.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { median } from "simple-statistics";
+import { loadCsv, projectRoot, resolveDataPath, writeFileAtomic, DEFAULT_TRAIN_CSV, type Dataset } from "../lib/data";
+import { subset } from "../lib/split";
+import { modelConfig, parameterCount } from "../lib/model";
+import { Trainer, predictProbabilities } from "../lib/train";
+import { accuracy, predictLabels } from "../lib/metrics";
+import { initBackend, tf } from "../lib/backend";
+import { selectArchitecture, DEFAULT_GRID } from "../lib/selection";
+
+const PYTHON = "/usr/bin/python3";
+
+interface TrainerTiming {
+  name: string;
+  secondsPerEpoch: number;
+  epochTimes: number[];
+  trainAccuracy: number;
+  note?: string;
+}
+
+interface Job {
+  rows: number;
+  layers: number[];
+  epochs: number;
+  warmup: number;
+  repeats: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+}
+
+function argValue(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+/** Our trainer, the one `digits train`, the selection and the notebooks use. */
+function timeOurs(data: Dataset, job: Job, name: string): TrainerTiming {
+  const times: number[] = [];
+  let acc = 0;
+  for (let r = 0; r < job.repeats; r++) {
+    const trainer = new Trainer(data, modelConfig(job.layers), {
+      epochs: job.warmup + job.epochs,
+      batchSize: job.batchSize,
+      learningRate: job.learningRate,
+      seed: job.seed + r,
+    });
+    for (let e = 0; e < job.warmup; e++) trainer.runEpoch();
+    for (let e = 0; e < job.epochs; e++) times.push(trainer.runEpoch().seconds);
+    acc = accuracy(data.labels, predictLabels(predictProbabilities(trainer.network(), data)));
+  }
+  return { name, secondsPerEpoch: median(times), epochTimes: times, trainAccuracy: acc };
+}
+
+/** TensorFlow.js `model.fit` on the backend in use: what a straightforward port would get. */
+async function timeModelFit(data: Dataset, job: Job): Promise<TrainerTiming> {
+  const backend = await initBackend({ quiet: true });
+  const t = tf();
+  const model = t.sequential();
+  job.layers.forEach((units, i) => model.add(t.layers.dense({ units, activation: "sigmoid", inputShape: i === 0 ? [data.cols] : undefined })));
+  model.add(t.layers.dense({ units: 1, activation: "sigmoid", inputShape: job.layers.length === 0 ? [data.cols] : undefined }));
+  model.compile({ optimizer: t.train.adam(job.learningRate), loss: "binaryCrossentropy", metrics: ["accuracy"] });
+  const x = t.tensor2d(data.features, [data.rows, data.cols]);
+  const y = t.tensor2d(Float32Array.from(data.labels), [data.rows, 1]);
+  const times: number[] = [];
+  let started = 0;
+  const epochs = Math.min(job.epochs, 3) + 1;
+  const history = await model.fit(x, y, {
+    epochs,
+    batchSize: job.batchSize,
+    shuffle: true,
+    verbose: 0,
+    callbacks: {
+      onEpochBegin: async () => {
+        started = performance.now();
+      },
+      onEpochEnd: async (epoch) => {
+        if (epoch > 0) times.push((performance.now() - started) / 1000);
+      },
+    },
+  });
+  const acc = history.history.acc ?? history.history.accuracy;
+  t.dispose([x, y]);
+  model.dispose();
+  return {
+    name: `TF.js model.fit (${backend.name})`,
+    secondsPerEpoch: median(times),
+    epochTimes: times,
+    trainAccuracy: Number(acc[acc.length - 1]),
+    note: `${epochs - 1} epochs after 1 warm-up; running accuracy of the last epoch`,
+  };
+}
+
+function timePeer(script: string, label: string, csv: string, job: Job): TrainerTiming | { name: string; skipped: string } {
+  if (!existsSync(PYTHON)) return { name: label, skipped: `${PYTHON} not found (apt-get install python3)` };
+  try {
+    const out = execFileSync(
+      PYTHON,
+      [join(projectRoot(), "bench", script), "--data", csv, "--rows", String(job.rows), "--layers", job.layers.join(","),
+        "--epochs", String(job.epochs * job.repeats), "--warmup", String(job.warmup), "--batch-size", String(job.batchSize),
+        "--lr", String(job.learningRate), "--seed", String(job.seed)],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
+    );
+    const result = JSON.parse(out);
+    return {
+      name: `${label} ${result.version}`,
+      secondsPerEpoch: result.medianSecondsPerEpoch,
+      epochTimes: result.secondsPerEpoch,
+      trainAccuracy: result.trainAccuracy,
+    };
+  } catch (error) {
+    const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
+    const missing = /No module named '?(\w+)/.exec(stderr);
+    const why = missing ? `Python module ${missing[1]} is missing (apt-get install python3-${missing[1] === "sklearn" ? "sklearn" : missing[1]})` : stderr.trim().split("\n").pop();
+    return { name: label, skipped: why ?? "failed" };
+  }
+}
+
+async function timeSelection(data: Dataset, workers: number, epochs: number, folds: number): Promise<number> {
+  const started = performance.now();
+  await selectArchitecture(data, { workers, epochs, folds });
+  return (performance.now() - started) / 1000;
+}
+
+const fmt = (x: number, digits = 4) => x.toFixed(digits);
+
+async function main(): Promise<void> {
+  const quick = process.argv.includes("--quick");
+  const job: Job = {
+    rows: argValue("rows", 6612), // the reference notebook's 75% of Kaggle's 8,816 zeros and ones
+    layers: [25, 15],
+    epochs: argValue("epochs", quick ? 2 : 5),
+    warmup: 1,
+    repeats: argValue("repeats", quick ? 1 : 3),
+    batchSize: 32,
+    learningRate: 0.001,
+    seed: 13,
+  };
+  const csv = resolveDataPath(DEFAULT_TRAIN_CSV);
+  const full = loadCsv(csv);
+  const data = subset(full, Array.from({ length: job.rows }, (_, i) => i));
+  const dense: Dataset = { ...data, features: data.features.map((v) => 0.05 + 0.9 * v) };
+  console.error(`Benchmark: ${job.rows} rows of ${DEFAULT_TRAIN_CSV}, Dense 784→${job.layers.join("→")}→1 (${parameterCount(modelConfig(job.layers))} parameters), batch ${job.batchSize}, Adam ${job.learningRate}, ${job.epochs} epochs × ${job.repeats} after ${job.warmup} warm-up`);
+
+  const ours = timeOurs(data, job, "binary-digits (WASM SIMD kernels)");
+  const oursDense = timeOurs(dense, job, "binary-digits, dense input (no zeros)");
+  const torch = timePeer("peer_torch.py", "PyTorch (1 thread)", csv, job);
+  const sklearn = timePeer("peer_sklearn.py", "scikit-learn MLPClassifier", csv, job);
+  const fit = await timeModelFit(data, job);
+  const rows = [ours, oursDense, torch, sklearn, fit];
+  const reference = "secondsPerEpoch" in torch ? torch.secondsPerEpoch : null;
+
+  console.log(`\nSeconds per epoch (median), ${job.rows} rows:`);
+  console.log(`${"trainer".padEnd(44)} ${"s/epoch".padStart(8)} ${"× PyTorch".padStart(10)} ${"train acc".padStart(10)}`);
+  for (const r of rows) {
+    if ("skipped" in r) console.log(`${r.name.padEnd(44)} skipped: ${r.skipped}`);
+    else console.log(`${r.name.padEnd(44)} ${fmt(r.secondsPerEpoch).padStart(8)} ${(reference ? fmt(r.secondsPerEpoch / reference, 2) : "–").padStart(10)} ${fmt(r.trainAccuracy, 5).padStart(10)}`);
+  }
+
+  const selectionEpochs = argValue("selection-epochs", quick ? 2 : 20);
+  const selectionFolds = argValue("selection-folds", quick ? 3 : 5);
+  console.error(`\nDefault selection grid (${DEFAULT_GRID.length} architectures × ${selectionFolds} folds × ${selectionEpochs} epochs, ${full.rows} rows), 1 worker then 2 …`);
+  const serial = await timeSelection(full, 1, selectionEpochs, selectionFolds);
+  const parallel = await timeSelection(full, 2, selectionEpochs, selectionFolds);
+  console.log(`\nModel selection, default grid: 1 worker ${fmt(serial, 1)} s, 2 workers ${fmt(parallel, 1)} s (ratio ${fmt(parallel / serial, 2)})`);
+
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    job,
+    trainers: rows.map((r) => ("skipped" in r ? r : { ...r, ratioToPyTorch: reference ? r.secondsPerEpoch / reference : null })),
+    selection: { grid: DEFAULT_GRID, folds: selectionFolds, epochs: selectionEpochs, rows: full.rows, seconds1Worker: serial, seconds2Workers: parallel, ratio: parallel / serial },
+  };
+  const out = join(projectRoot(), "reports", "bench.json");
+  mkdirSync(join(projectRoot(), "reports"), { recursive: true });
+  writeFileAtomic(out, Buffer.from(JSON.stringify(report, null, 2) + "\n"));
+  console.log(`\nWritten ${out}`);
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.stack : error);
+  process.exit(1);
+});
