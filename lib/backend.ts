@@ -16,6 +16,7 @@ export interface BackendInfo {
 
 let tfModule: typeof tfTypes | null = null;
 let chosen: Promise<BackendInfo> | null = null;
+let announced = false;
 
 /** The TensorFlow.js namespace, loaded once, with its "install tfjs-node" banner silenced. */
 export function tf(): typeof tfTypes {
@@ -68,9 +69,18 @@ async function tryBackend(name: BackendName): Promise<string | null> {
 /**
  * Chooses the backend once per process: tfjs-node where a user installed it, else WASM, else
  * the plain CPU backend. `DIGITS_BACKEND=cpu|wasm|tensorflow` asks for one; it is still
- * subject to what loads. Says which one is in use, once, on stderr (unless `quiet`).
+ * subject to what loads. The first call without `quiet` says which one is in use, on stderr.
  */
-export function initBackend(options: { quiet?: boolean } = {}): Promise<BackendInfo> {
+export async function initBackend(options: { quiet?: boolean } = {}): Promise<BackendInfo> {
+  const info = await chooseBackend();
+  if (!options.quiet && !announced) {
+    announced = true;
+    console.error(`TensorFlow.js ${info.tfjsVersion} on the ${info.name} backend (${info.reason})`);
+  }
+  return info;
+}
+
+function chooseBackend(): Promise<BackendInfo> {
   if (!chosen) {
     chosen = (async () => {
       const wanted = process.env.DIGITS_BACKEND as BackendName | undefined;
@@ -85,7 +95,6 @@ export function initBackend(options: { quiet?: boolean } = {}): Promise<BackendI
             tfjsVersion: tf().version.tfjs,
             reason: skipped.length ? skipped.join("; ") : wanted === name ? "asked for by DIGITS_BACKEND" : "first choice",
           };
-          if (!options.quiet) console.error(`TensorFlow.js ${info.tfjsVersion} on the ${name} backend${skipped.length ? ` (${info.reason})` : ""}`);
           return info;
         }
         skipped.push(problem);
