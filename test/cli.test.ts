@@ -1,0 +1,217 @@
+// The `digits` command run as a user runs it: a child process, checked by exit code, stdout,
+// stderr and the files it leaves. Runs the TypeScript sources through tsx, so it tests this
+// checkout whether or not dist/ is up to date.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { after, before, describe, test } from "node:test";
+import { ensureDefaultDataset, loadCsv } from "../lib/data";
+import { classificationReport } from "../lib/metrics";
+import { loadModel } from "../lib/persist";
+import { predictProbabilities } from "../lib/train";
+
+const ROOT = path.resolve(__dirname, "..");
+const CLI = path.join(ROOT, "cli", "digits.ts");
+const TSX = pathToFileURL(require.resolve("tsx")).href;
+
+let work = "";
+let trainCsv = "";
+let testCsv = "";
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function digits(...args: string[]): Run {
+  const result = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Exit code 2, one line on stderr saying `expected`, no stack trace, nothing on stdout. */
+function assertUserError(run: Run, expected: RegExp): void {
+  assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
+  assert.match(run.stderr, expected);
+  assert.equal(run.stderr.trim().split("\n").length, 1, `one line on stderr, got:\n${run.stderr}`);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+  assert.equal(run.stdout, "");
+}
+
+/** The files under `dir`, relative, sorted. */
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join("/")).sort();
+}
+
+before(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), "digits-cli-"));
+  const { train, test } = ensureDefaultDataset();
+  // The header and the first rows of each default file: a few hundred rows of both classes.
+  const head = (file: string, rows: number) => fs.readFileSync(file, "utf8").split("\n").slice(0, rows + 1).join("\n") + "\n";
+  trainCsv = path.join(work, "train-small.csv");
+  testCsv = path.join(work, "test-small.csv");
+  fs.writeFileSync(trainCsv, head(train, 400));
+  fs.writeFileSync(testCsv, head(test, 200));
+  const lines = head(test, 3).split("\n");
+  fs.writeFileSync(path.join(work, "bad-pixel.csv"), [lines[0], lines[1], lines[2].replace(/,0,/, ",300,"), ""].join("\n"));
+  fs.writeFileSync(path.join(work, "bad-header.csv"), "label,a,b\n1,0,0\n");
+});
+
+after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+describe("digits --help", () => {
+  test("prints the commands at top level and each command's options, exit 0", () => {
+    const top = digits("--help");
+    assert.equal(top.code, 0);
+    for (const name of ["data", "select", "train", "evaluate"]) assert.match(top.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ["data", "select", "train", "evaluate"]) {
+      const run = digits(name, "--help");
+      assert.equal(run.code, 0, name);
+      assert.match(run.stdout, new RegExp(`^Usage: digits ${name}`));
+    }
+  });
+
+  test("no command prints the usage on stderr, exit 2", () => {
+    const run = digits();
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^Usage: digits <command>/);
+  });
+});
+
+describe("bad input ends with exit code 2, one message, and nothing written", () => {
+  test("unknown command", () => assertUserError(digits("frobnicate"), /unknown command "frobnicate"/));
+
+  test("unknown flag", () => assertUserError(digits("select", "--bogus"), /Unknown option '--bogus'/));
+
+  test("flag without its value, and a stray argument", () => {
+    assertUserError(digits("train", "--epochs"), /--epochs/);
+    assertUserError(digits("train", "extra"), /Unexpected argument 'extra'/);
+  });
+
+  test("numbers that are not numbers", () => {
+    assertUserError(digits("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
+    assertUserError(digits("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
+    assertUserError(digits("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
+    assertUserError(digits("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
+    assertUserError(digits("train", "--activation", "softmax", "--data", trainCsv), /--activation "softmax"/);
+  });
+
+  test("unknown layer spec", () => {
+    const records = path.join(work, "records-layers");
+    assertUserError(digits("select", "--layers", "25,,x", "--data", trainCsv, "--records", records), /layer spec "25,,x"/);
+    assertUserError(digits("train", "--layers", "abc", "--data", trainCsv, "--model", path.join(work, "m-layers")), /layer spec "abc"/);
+    assert.equal(fs.existsSync(records), false);
+    assert.equal(fs.existsSync(path.join(work, "m-layers")), false);
+  });
+
+  test("missing data file", () => {
+    const records = path.join(work, "records-missing");
+    assertUserError(digits("select", "--data", "no-such.csv", "--records", records), /no-such\.csv: file not found/);
+    assertUserError(digits("train", "--data", "no-such.csv", "--model", path.join(work, "m-missing")), /no-such\.csv: file not found/);
+    assert.equal(fs.existsSync(records), false);
+    assert.equal(fs.existsSync(path.join(work, "m-missing")), false);
+  });
+
+  test("missing model folder", () => {
+    assertUserError(digits("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
+  });
+
+  test("bad CSVs name the line and column; no record, model or predictions file appears", () => {
+    const before = filesUnder(work);
+    const records = path.join(work, "records-bad");
+    assertUserError(digits("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
+    assertUserError(digits("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
+    assertUserError(digits("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /bad-pixel\.csv line 3/);
+    assert.deepEqual(filesUnder(work), before);
+  });
+});
+
+describe("digits train, evaluate and select on small data", () => {
+  const modelDir = () => path.join(work, "models", "m8");
+
+  test("train saves a model folder; evaluate --json prints one JSON object that agrees with lib/metrics", async () => {
+    const trained = digits("train", "--data", trainCsv, "--layers", "8", "--epochs", "3", "--seed", "13", "--model", "models/m8");
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stderr, /epoch 3\/3/);
+    assert.deepEqual(fs.readdirSync(modelDir()).sort(), ["model.json", "training.json", "weights.bin"]);
+    const training = JSON.parse(fs.readFileSync(path.join(modelDir(), "training.json"), "utf8"));
+    assert.match(training.data.fingerprint, /^[0-9a-f]{16}$/);
+    assert.equal(training.history.history.loss.length, 3);
+
+    const run = digits("evaluate", "--model", modelDir(), "--data", testCsv, "--json");
+    assert.equal(run.code, 0, run.stderr);
+    const reported = JSON.parse(run.stdout);
+    assert.deepEqual(Object.keys(reported).sort(), ["accuracy", "auc", "confusionMatrix", "f1", "logLoss", "precision", "recall"]);
+
+    const { network } = await loadModel(modelDir());
+    const data = loadCsv(testCsv);
+    const { count, ...expected } = classificationReport(data.labels, predictProbabilities(network, data));
+    assert.equal(count, 200);
+    assert.deepEqual(reported, expected);
+    const [[tn, fp], [fn, tp]] = reported.confusionMatrix;
+    assert.equal(tn + fp + fn + tp, 200);
+  });
+
+  test("evaluate --predictions writes index,label,probability,prediction for every row", async () => {
+    const run = digits("evaluate", "--model", modelDir(), "--data", testCsv, "--predictions", "out/predictions.csv");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /accuracy/);
+    assert.match(run.stdout, /confusion matrix/);
+    const lines = fs.readFileSync(path.join(work, "out", "predictions.csv"), "utf8").trimEnd().split("\n");
+    assert.equal(lines[0], "index,label,probability,prediction");
+    assert.equal(lines.length, 201);
+    const { network } = await loadModel(modelDir());
+    const data = loadCsv(testCsv);
+    const probabilities = predictProbabilities(network, data);
+    lines.slice(1).forEach((line, i) => {
+      const [index, label, probability, prediction] = line.split(",");
+      assert.equal(Number(index), i);
+      assert.equal(Number(label), data.labels[i]);
+      assert.equal(Number(probability), probabilities[i]);
+      assert.equal(Number(prediction), probabilities[i] > 0.5 ? 1 : 0);
+    });
+    assert.deepEqual(fs.readdirSync(path.join(work, "out")), ["predictions.csv"]);
+  });
+
+  test("select --json prints the record on stdout only, writes it once, and --out a copy", () => {
+    const records = path.join(work, "records");
+    const run = digits(
+      "select", "--data", trainCsv, "--layers", "none", "--layers", "4", "--folds", "3", "--epochs", "2",
+      "--workers", "2", "--records", records, "--out", "copy/record.json", "--json",
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const record = JSON.parse(run.stdout);
+    assert.deepEqual(record.config.grid, [[], [4]]);
+    assert.equal(record.workers, 2);
+    assert.deepEqual(fs.readdirSync(records), [`${record.id}.json`]);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(records, `${record.id}.json`), "utf8")), record);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(work, "copy", "record.json"), "utf8")), record);
+    // Not a terminal: one plain progress line per fold on stderr.
+    assert.equal(run.stderr.split("\n").filter((l) => /^\[\d+\/6\] /.test(l)).length, 6);
+  });
+
+  test("select prints a table with every architecture and the winner with its reason", () => {
+    const run = digits("select", "--data", trainCsv, "--layers", "", "--layers", "4", "--folds", "3", "--epochs", "1", "--workers", "1", "--records", path.join(work, "records-table"), "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^logistic/m);
+    assert.match(run.stdout, /^4 /m);
+    assert.match(run.stdout, /^Winner: (logistic|4) .*(standard error|smallest network)/m);
+    assert.equal(run.stderr, "");
+  });
+});
+
+describe("digits data", () => {
+  test("writes train.csv and test.csv with the MNIST 0/1 rows into --out", () => {
+    const run = digits("data", "--out", "d");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /12,665 rows \(label 0: 5,923, label 1: 6,742\)/);
+    assert.match(run.stdout, /2,115 rows \(label 0: 980, label 1: 1,135\)/);
+    assert.deepEqual(fs.readdirSync(path.join(work, "d")).sort(), ["test.csv", "train.csv"]);
+    const again = digits("data", "--out", "d", "--quiet");
+    assert.equal(again.code, 0);
+    assert.equal(again.stdout, "");
+  });
+});

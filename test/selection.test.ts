@@ -1,0 +1,319 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../lib/data";
+import { InputError } from "../lib/errors";
+import { parameterCount, modelConfig } from "../lib/model";
+import {
+  DEFAULT_GRID,
+  experimentRows,
+  experimentsDataFrame,
+  latestWinner,
+  listExperiments,
+  oneStandardErrorRule,
+  parseLayers,
+  saveExperiment,
+  selectArchitecture,
+  SelectionCancelled,
+  summarise,
+  type ExperimentRecord,
+  type FoldResult,
+  type OneSeCandidate,
+  type SelectionOptions,
+} from "../lib/selection";
+import { subset } from "../lib/split";
+
+// A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
+let small: Dataset | undefined;
+function smallData(): Dataset {
+  if (!small) {
+    const full = loadCsv(DEFAULT_TRAIN_CSV);
+    const step = Math.floor(full.rows / 300);
+    small = subset(full, Array.from({ length: 300 }, (_, i) => i * step));
+  }
+  return small;
+}
+
+const SMALL: SelectionOptions = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13 };
+
+/** The record without what legitimately differs between runs: ids, clocks and worker count. */
+function numbers(record: ExperimentRecord): unknown {
+  return {
+    config: record.config,
+    data: record.data,
+    folds: record.folds.map(({ seconds, ...rest }) => rest),
+    summary: record.summary.map(({ meanSeconds, sdSeconds, ...rest }) => rest),
+    winner: record.winner,
+  };
+}
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-selection-"));
+  temps.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cross-validated selection", () => {
+  test("the same seed gives the same numbers twice, in process and with 2 worker threads", async () => {
+    const data = smallData();
+    const serial = await selectArchitecture(data, { ...SMALL, workers: 1 });
+    const again = await selectArchitecture(data, { ...SMALL, workers: 1 });
+    const parallel = await selectArchitecture(data, { ...SMALL, workers: 2 });
+    assert.equal(parallel.workers, 2);
+    assert.deepEqual(numbers(again), numbers(serial));
+    assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("records one result per architecture and fold, in grid then fold order, with every metric", async () => {
+    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
+    assert.deepEqual(
+      record.folds.map((f) => `${f.architecture}/${f.fold}`),
+      ["logistic/0", "logistic/1", "logistic/2", "8/0", "8/1", "8/2"],
+    );
+    for (const f of record.folds) {
+      for (const key of ["accuracy", "precision", "recall", "f1", "logLoss", "auc", "seconds"] as const) {
+        assert.ok(Number.isFinite(f[key]), `${f.architecture}/${f.fold} ${key} = ${f[key]}`);
+      }
+      assert.equal(f.parameters, parameterCount(modelConfig(f.hidden)));
+      assert.equal(f.trainRows + f.validationRows, 300);
+      assert.equal(f.history.loss.length, 2);
+    }
+    assert.deepEqual(record.summary.map((s) => s.architecture), ["logistic", "8"]);
+    assert.equal(record.data.rows, 300);
+    assert.ok(["logistic", "8"].includes(record.winner.architecture));
+    assert.match(record.winner.reason, /standard error|smallest network/);
+  });
+
+  test("an architecture's numbers do not depend on the rest of the grid (seeds come from its sizes and the fold)", async () => {
+    const both = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
+    const alone = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    const strip = (f: FoldResult) => ({ ...f, seconds: 0 });
+    assert.deepEqual(alone.folds.map(strip), both.folds.filter((f) => f.architecture === "8").map(strip));
+  });
+
+  test("a different seed gives different numbers", async () => {
+    const a = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
+    const b = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], seed: 14, workers: 1 });
+    assert.notDeepEqual(a.folds.map((f) => f.logLoss), b.folds.map((f) => f.logLoss));
+  });
+
+  for (const workers of [1, 2]) {
+    test(`aborting stops the run with SelectionCancelled (workers: ${workers})`, async () => {
+      const controller = new AbortController();
+      await assert.rejects(
+        selectArchitecture(smallData(), {
+          ...SMALL,
+          epochs: 50,
+          workers,
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        }),
+        SelectionCancelled,
+      );
+    });
+  }
+
+  test("reports progress with the architecture, fold, epoch and a remaining-time estimate", async () => {
+    const seen: { kind: string; architecture: string; fold: number; epoch: number; remaining: number | null; fraction: number }[] = [];
+    await selectArchitecture(smallData(), {
+      ...SMALL,
+      workers: 1,
+      onProgress: (p) => seen.push({ kind: p.kind, architecture: p.architecture, fold: p.fold, epoch: p.epoch, remaining: p.remainingSeconds, fraction: p.fraction }),
+    });
+    // 2 architectures × 3 folds × (2 epochs + 1 scored fold)
+    assert.equal(seen.length, 18);
+    // The costliest architecture runs first, so the time estimate rests on it early.
+    assert.deepEqual(seen.slice(0, 3).map((s) => [s.kind, s.architecture, s.fold, s.epoch]), [
+      ["epoch", "8", 0, 1],
+      ["epoch", "8", 0, 2],
+      ["fold", "8", 0, 2],
+    ]);
+    assert.deepEqual(
+      seen.filter((s) => s.kind === "fold").map((s) => `${s.architecture}/${s.fold}`).sort(),
+      ["8/0", "8/1", "8/2", "logistic/0", "logistic/1", "logistic/2"],
+    );
+    assert.ok(seen.every((s) => s.remaining !== null && s.remaining >= 0));
+    assert.equal(seen[seen.length - 1].fraction, 1);
+  });
+
+  test("bad settings are InputErrors before any training", async () => {
+    await assert.rejects(selectArchitecture(smallData(), { grid: [] }), InputError);
+    await assert.rejects(selectArchitecture(smallData(), { grid: [[8], [8]] }), /twice/);
+    await assert.rejects(selectArchitecture(smallData(), { folds: 1 }), InputError);
+    await assert.rejects(selectArchitecture(smallData(), { workers: 0 }), InputError);
+    await assert.rejects(selectArchitecture(smallData(), { epochs: 0 }), InputError);
+  });
+
+  test("the default grid runs from logistic regression through the reference 25-15 to 128-64", () => {
+    assert.ok(DEFAULT_GRID.length >= 6);
+    assert.deepEqual(DEFAULT_GRID[0], []);
+    assert.ok(DEFAULT_GRID.some((h) => h.join() === "25,15"));
+    assert.deepEqual(DEFAULT_GRID[DEFAULT_GRID.length - 1], [128, 64]);
+  });
+});
+
+describe("one-standard-error rule", () => {
+  const row = (architecture: string, parameters: number, meanLogLoss: number, seLogLoss: number): OneSeCandidate => ({
+    architecture,
+    parameters,
+    meanLogLoss,
+    seLogLoss,
+  });
+
+  test("picks the smallest network within one SE of the best, not the best", () => {
+    const choice = oneStandardErrorRule([
+      row("logistic", 785, 0.2, 0.01), // outside: 0.2 > 0.125
+      row("8", 6289, 0.12, 0.02), // inside
+      row("25-15", 20031, 0.11, 0.02), // inside
+      row("64-32", 52353, 0.1, 0.025), // best: threshold 0.125
+    ]);
+    assert.equal(choice.best, "64-32");
+    assert.equal(choice.threshold, 0.125);
+    assert.equal(choice.winner, "8");
+    assert.deepEqual(choice.withinOneSe, ["8", "25-15", "64-32"]);
+    assert.match(choice.reason, /^8 .*smallest network.*within one standard error of the best, 64-32/);
+  });
+
+  test("a mean exactly at the threshold counts as within one SE", () => {
+    const choice = oneStandardErrorRule([row("big", 1000, 0.5, 0.25), row("small", 10, 0.75, 0.5)]);
+    assert.equal(choice.threshold, 0.75);
+    assert.equal(choice.winner, "small");
+  });
+
+  test("keeps the best when no smaller network is close enough, and says so", () => {
+    const choice = oneStandardErrorRule([row("small", 10, 0.3, 0.01), row("big", 1000, 0.1, 0.01)]);
+    assert.equal(choice.winner, "big");
+    assert.match(choice.reason, /no smaller network comes within one standard error/);
+  });
+
+  test("when the best is also the smallest, says that", () => {
+    const choice = oneStandardErrorRule([row("small", 10, 0.1, 0.01), row("big", 1000, 0.105, 0.01)]);
+    assert.equal(choice.winner, "small");
+    assert.match(choice.reason, /also the smallest network/);
+  });
+
+  test("equal parameter counts go to the lower mean log loss; non-finite means are ignored", () => {
+    const choice = oneStandardErrorRule([
+      row("broken", 1, NaN, 0),
+      row("a", 100, 0.12, 0.01),
+      row("b", 100, 0.11, 0.01),
+      row("best", 500, 0.1, 0.05),
+    ]);
+    assert.equal(choice.winner, "b");
+  });
+
+  test("throws on a table with no usable row", () => {
+    assert.throws(() => oneStandardErrorRule([]), RangeError);
+    assert.throws(() => oneStandardErrorRule([row("x", 1, NaN, 0)]), RangeError);
+  });
+});
+
+describe("summaries", () => {
+  const fold = (architecture: string, hidden: number[], index: number, logLoss: number, accuracy: number): FoldResult => ({
+    architecture,
+    hidden,
+    fold: index,
+    seed: 0,
+    parameters: 785,
+    trainRows: 2,
+    validationRows: 1,
+    accuracy,
+    precision: 1,
+    recall: 1,
+    f1: 1,
+    logLoss,
+    auc: 1,
+    confusionMatrix: [[1, 0], [0, 1]],
+    seconds: 1,
+    history: { loss: [], acc: [] },
+  });
+
+  test("mean, sample sd and standard error per architecture, by hand", () => {
+    const [s] = summarise([fold("logistic", [], 0, 0.1, 1), fold("logistic", [], 1, 0.2, 0.5), fold("logistic", [], 2, 0.3, 0.75)], [[]]);
+    assert.ok(Math.abs(s.meanLogLoss - 0.2) < 1e-12);
+    assert.ok(Math.abs(s.sdLogLoss - 0.1) < 1e-12); // sqrt(((-0.1)² + 0 + 0.1²) / (3 - 1))
+    assert.ok(Math.abs(s.seLogLoss - 0.1 / Math.sqrt(3)) < 1e-12);
+    assert.equal(s.meanAccuracy, 0.75);
+    assert.equal(s.sdAccuracy, 0.25);
+    assert.equal(s.sdF1, 0);
+    assert.equal(s.folds, 3);
+  });
+});
+
+describe("layer specs", () => {
+  test("parses sizes, and none/logistic/empty as logistic regression", () => {
+    assert.deepEqual(parseLayers("25,15"), [25, 15]);
+    assert.deepEqual(parseLayers(" 64 , 32 "), [64, 32]);
+    assert.deepEqual(parseLayers("25-15"), [25, 15]);
+    assert.deepEqual(parseLayers("8"), [8]);
+    assert.deepEqual(parseLayers(""), []);
+    assert.deepEqual(parseLayers("none"), []);
+    assert.deepEqual(parseLayers("logistic"), []);
+  });
+
+  test("rejects anything else with an InputError naming the spec", () => {
+    for (const spec of ["25,,x", "0", "2.5", "-1", "abc", "25,", "1e3"]) {
+      assert.throws(() => parseLayers(spec), (e: unknown) => e instanceof InputError && e.message.includes(`"${spec}"`), spec);
+    }
+  });
+});
+
+describe("experiment records", () => {
+  test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
+    const dir = tempDir();
+    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1, source: DEFAULT_TRAIN_CSV });
+    const file = saveExperiment(record, dir);
+    assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]); // no temp file left behind
+    const stored = JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const key of ["config", "data", "versions", "backend", "folds", "summary", "winner", "startedAt", "finishedAt"]) {
+      assert.ok(key in stored, key);
+    }
+    assert.equal(stored.data.source, "data/train.csv");
+    assert.match(stored.data.fingerprint, /^[0-9a-f]{16}$/);
+    assert.equal(stored.data.rows, 300);
+    assert.equal(stored.versions.node, process.version);
+    assert.match(stored.versions.tfjs, /^\d+\.\d+\.\d+/);
+    assert.match(stored.versions.binaryDigits, /^\d+\.\d+\.\d+/);
+    assert.deepEqual(stored.config.grid, [[], [8]]);
+    assert.equal(stored.folds.length, 6);
+    assert.ok(Date.parse(stored.startedAt) <= Date.parse(stored.finishedAt));
+    assert.deepEqual(stored, JSON.parse(JSON.stringify(record)));
+  });
+
+  test("a failed write leaves no file behind", async () => {
+    const dir = tempDir();
+    const record = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
+    // A directory where the record should go makes the final rename fail.
+    fs.mkdirSync(path.join(dir, `${record.id}.json`));
+    assert.throws(() => saveExperiment(record, dir));
+    assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]);
+    assert.deepEqual(fs.readdirSync(path.join(dir, `${record.id}.json`)), []);
+  });
+
+  test("are listed oldest first, skipping other files; the latest winner and a DataFrame of run × architecture", async () => {
+    const dir = tempDir();
+    assert.deepEqual(listExperiments(dir), []);
+    assert.equal(latestWinner(dir), null);
+    const first = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
+    const second = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    saveExperiment(second, dir);
+    saveExperiment(first, dir);
+    fs.writeFileSync(path.join(dir, "notes.json"), "{}");
+    fs.writeFileSync(path.join(dir, ".half-written.json.tmp"), "{");
+    const records = listExperiments(dir);
+    assert.deepEqual(records.map((r) => r.id), [first.id, second.id]);
+    assert.deepEqual(latestWinner(dir), [8]);
+    const rows = experimentRows(records);
+    assert.deepEqual(rows.map((r) => `${r.run}/${r.architecture}`), [`${first.id}/logistic`, `${first.id}/8`, `${second.id}/8`]);
+    assert.equal(rows.filter((r) => r.winner).length, 2);
+    const frame = experimentsDataFrame(records);
+    assert.deepEqual(frame.shape, [3, rows.length > 0 ? Object.keys(rows[0]).length : 0]);
+    assert.ok(frame.columns.includes("meanLogLoss"));
+  });
+});
