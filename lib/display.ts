@@ -1,0 +1,368 @@
+// Display: the only module that knows about notebook output (tslab's display API).
+//
+// show(figure) draws a Plotly figure. plotly.js is embedded from the plotly.js-dist-min package
+// (no CDN, so exported reports open offline), sent once per kernel session inside the first
+// chart's output; every later chart waits for window.Plotly. Each chart's script
+//   - shadows define/module/exports/require while plotly.js evaluates, so the library lands on
+//     window.Plotly whether or not require.js is on the page (Jupyter Notebook and nbconvert's
+//     HTML put it there; JupyterLab, VS Code and a plain page do not);
+//   - finds its container by id and polls until both the container is attached and plotly.js is
+//     loaded (JupyterLab may evaluate an output's scripts before attaching it; VS Code renders
+//     outputs one by one);
+//   - leaves a text fallback in the container where scripts do not run (an untrusted notebook).
+// The HTML builders are pure and exported for tests; sink() is the single point of output.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Figure } from "./charts";
+import type { ClassificationMetrics } from "./metrics";
+import type { SelectionProgress } from "./selection";
+import { metricsRows } from "./tables";
+import type { EpochLogs, TrainCallbacks } from "./train";
+
+/** Where output goes: tslab's display in a notebook; tests install their own. */
+export interface DisplaySink {
+  html(html: string): void;
+  markdown(markdown: string): void;
+  text(text: string): void;
+}
+
+/** A display entry that can be overwritten in place (progress lines). */
+export interface UpdatableSink {
+  text(text: string): void;
+}
+
+interface TslabModule {
+  display: DisplaySink;
+  newDisplay(): UpdatableSink;
+}
+
+let customSink: { sink: DisplaySink; updatable: () => UpdatableSink } | null = null;
+let plotlySent = false;
+// Ids must be unique on the page across kernel restarts (old outputs stay until replaced).
+const session = randomBytes(4).toString("hex");
+let counter = 0;
+
+/** Replaces tslab's display (tests, scripts); `null` restores it and forgets that plotly.js was sent. */
+export function setDisplaySink(sink: DisplaySink | null, updatable?: () => UpdatableSink): void {
+  customSink = sink ? { sink, updatable: updatable ?? (() => ({ text: (t: string) => sink.text(t) })) } : null;
+  plotlySent = false;
+}
+
+function tslab(): TslabModule | null {
+  try {
+    return require("tslab") as TslabModule;
+  } catch {
+    return null;
+  }
+}
+
+function sink(): DisplaySink {
+  if (customSink) return customSink.sink;
+  const t = tslab();
+  return {
+    html: (s) => emitOr(() => t?.display.html(s), "[HTML output: open this notebook on the tslab kernel to see it]"),
+    markdown: (s) => emitOr(() => t?.display.markdown(s), s),
+    text: (s) => emitOr(() => t?.display.text(s), s),
+  };
+}
+
+// Outside a kernel (a plain `node` script) tslab throws "Not ready": print something useful instead.
+function emitOr(emit: () => void, fallback: string): void {
+  try {
+    if (tslab() === null) throw new Error("no tslab");
+    emit();
+  } catch {
+    console.log(fallback);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Plotly
+
+let plotlySource: { version: string; code: string } | null = null;
+
+/** plotly.min.js from the installed plotly.js-dist-min package, and its version. */
+export function plotlyBundle(): { version: string; code: string } {
+  if (!plotlySource) {
+    const pkgFile = require.resolve("plotly.js-dist-min/package.json");
+    const version = (JSON.parse(readFileSync(pkgFile, "utf8")) as { version: string }).version;
+    const code = readFileSync(join(dirname(pkgFile), "plotly.min.js"), "utf8");
+    plotlySource = { version, code };
+  }
+  return plotlySource;
+}
+
+/**
+ * A <script> that defines window.Plotly from the embedded library. Wrapped in a function whose
+ * parameters shadow the AMD/CommonJS globals, so a UMD bundle takes its browser-global branch even
+ * with require.js loaded (plotly.js 2.x would otherwise call define() and never set window.Plotly).
+ */
+export function plotlyLibraryHtml(bundle: { version: string; code: string } = plotlyBundle()): string {
+  const code = bundle.code.replace(/<\/(script)/gi, "<\\/$1");
+  return (
+    `<script type="text/javascript">/* plotly.js ${bundle.version} (plotly.js-dist-min), embedded: no network needed */\n` +
+    `if (!window.Plotly || window.Plotly.version !== ${JSON.stringify(bundle.version)}) {\n` +
+    `(function (define, module, exports, require) {\n${code}\n}).call(window);\n` +
+    `}\n</script>`
+  );
+}
+
+/** JSON safe inside a <script> element: no "</script>", no "<!--". */
+function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function stripTags(s: string): string {
+  return s.replace(/<br\s*\/?>/gi, " ").replace(/<\/?[a-zA-Z][^>]*>/g, "");
+}
+
+/** The text of a figure's title, if it has one. */
+export function figureTitle(figure: Figure): string {
+  const t = figure.layout.title as { text?: string } | string | undefined;
+  return stripTags(typeof t === "string" ? t : t?.text ?? "");
+}
+
+/** Plotly config for every chart: resizes with the page, no Plotly logo, PNG download kept. */
+export const PLOT_CONFIG = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["select2d", "lasso2d"] };
+
+/** The container and script that draw `figure` into the element with id `id`. */
+export function figureHtml(figure: Figure, id: string): string {
+  const height = typeof figure.layout.height === "number" ? figure.layout.height : 450;
+  const width = typeof figure.layout.width === "number" ? `${figure.layout.width}px` : "100%";
+  const label = figureTitle(figure) || "chart";
+  return (
+    `<div id="${id}" class="binary-digits-plot" style="width:${width};max-width:100%;min-height:${height}px">` +
+    `<div class="binary-digits-plot-fallback" style="padding:1em;color:#666;font-style:italic">` +
+    `Chart: ${escapeHtml(label)}. It is drawn by JavaScript with plotly.js: run the notebook (or trust it), or open the HTML report.` +
+    `</div></div>\n` +
+    `<script type="text/javascript">\n(function () {\n` +
+    `  var id = ${JSON.stringify(id)}, figure = ${scriptJson(figure)}, config = ${scriptJson(PLOT_CONFIG)}, tries = 0;\n` +
+    `  function draw() {\n` +
+    `    var el = document.getElementById(id), P = window.Plotly;\n` +
+    `    if (!el || !P || typeof P.newPlot !== "function") {\n` +
+    `      if (++tries < 1200) { setTimeout(draw, 50); return; }\n` +
+    `      if (el) el.textContent = "plotly.js did not load on this page, so this chart cannot be drawn. Run the notebook from the top (Kernel, Restart & Run All).";\n` +
+    `      return;\n` +
+    `    }\n` +
+    `    el.innerHTML = "";\n` +
+    `    el.style.minHeight = "";\n` +
+    `    P.newPlot(el, figure.data, figure.layout, config);\n` +
+    `  }\n` +
+    `  draw();\n` +
+    `})();\n</script>`
+  );
+}
+
+/** A fresh element id for a chart, unique across kernel sessions. */
+export function nextPlotId(): string {
+  counter += 1;
+  return `binary-digits-plot-${session}-${counter}`;
+}
+
+/**
+ * Draws a Plotly figure in the notebook. The first call of a kernel session also carries
+ * plotly.js itself (≈ 5 MB, once); later calls carry only their figure.
+ */
+export function show(figure: Figure): void {
+  const parts: string[] = [];
+  if (!plotlySent) parts.push(plotlyLibraryHtml());
+  parts.push(figureHtml(figure, nextPlotId()));
+  sink().html(parts.join("\n"));
+  plotlySent = true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+/** Something with columns and rows: a danfo DataFrame or Series, rows as objects, or explicit columns/rows. */
+export type TableInput =
+  | { columns: string[]; values: unknown; index?: unknown[] }
+  | { values: unknown; index: unknown[] }
+  | readonly object[]
+  | { columns: readonly string[]; rows: readonly (readonly unknown[])[] };
+
+export interface TableOptions {
+  /** Shown above the table. */
+  caption?: string;
+  /** With more columns, the middle ones are elided as "…" (default 20). */
+  maxColumns?: number;
+  /** With more rows, the middle ones are elided (default 60). */
+  maxRows?: number;
+  /** Decimal places of non-integers (default 4). */
+  digits?: number;
+  /** Show a DataFrame's index as the first column (default: only when it is not 0, 1, 2, …). */
+  index?: boolean;
+}
+
+/** Columns and rows of any TableInput (a danfo Series becomes two columns: index and value). */
+export function tableData(input: TableInput, options: TableOptions = {}): { columns: string[]; rows: unknown[][] } {
+  if (Array.isArray(input)) {
+    const records = input as readonly Record<string, unknown>[];
+    const columns: string[] = [];
+    for (const record of records) for (const key of Object.keys(record)) if (!columns.includes(key)) columns.push(key);
+    return { columns, rows: records.map((r) => columns.map((c) => r[c])) };
+  }
+  const obj = input as { columns?: readonly string[]; rows?: unknown[][]; values?: unknown; index?: unknown[] };
+  if (obj.rows && obj.columns) return { columns: [...obj.columns], rows: obj.rows.map((r) => [...r]) };
+  const values = obj.values as unknown[];
+  const index = obj.index;
+  if (!Array.isArray(values)) throw new TypeError("showTable: expected a DataFrame, a Series, an array of objects or { columns, rows }");
+  if (!obj.columns) {
+    // A Series: one value per index entry.
+    return { columns: ["", "value"], rows: values.map((v, i) => [index?.[i] ?? i, v]) };
+  }
+  const rows = values.map((row) => (Array.isArray(row) ? [...row] : [row]));
+  const plainIndex = !index || index.every((v, i) => v === i);
+  const withIndex = options.index ?? !plainIndex;
+  if (withIndex && index) return { columns: ["", ...obj.columns], rows: rows.map((row, i) => [index[i], ...row]) };
+  return { columns: [...obj.columns], rows };
+}
+
+/** A cell's text: integers as they are, other numbers with `digits` decimals, NaN as "–". */
+export function formatCell(value: unknown, digits = 4): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "–";
+    if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+    if (Number.isInteger(value)) return String(value);
+    return value.toFixed(digits);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => formatCell(v, digits)).join(", ")}]`;
+  return String(value);
+}
+
+/** An HTML table (pandas-like, class "dataframe"), wide or long tables elided in the middle. */
+export function tableHtml(input: TableInput, options: TableOptions = {}): string {
+  const { columns, rows } = tableData(input, options);
+  const maxColumns = options.maxColumns ?? 20;
+  const maxRows = options.maxRows ?? 60;
+  const digits = options.digits ?? 4;
+  const colIdx = elide(columns.length, maxColumns);
+  const rowIdx = elide(rows.length, maxRows);
+  const numeric = columns.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number" || r[c] === null || r[c] === undefined));
+  // A column of scores shows every value with the same decimals (1.00000, not 1).
+  const fractional = columns.map((_, c) => rows.some((r) => typeof r[c] === "number" && Number.isFinite(r[c]) && !Number.isInteger(r[c])));
+  const format = (value: unknown, c: number) =>
+    fractional[c] && typeof value === "number" && Number.isInteger(value) ? value.toFixed(digits) : formatCell(value, digits);
+  const cell = (tag: "th" | "td", text: string, right: boolean) => `<${tag}${right ? ' style="text-align:right"' : ""}>${escapeHtml(text)}</${tag}>`;
+  const head = colIdx.map((c) => (c < 0 ? cell("th", "…", false) : cell("th", columns[c], numeric[c]))).join("");
+  const body = rowIdx
+    .map((r) =>
+      r < 0
+        ? `<tr>${colIdx.map(() => cell("td", "⋮", false)).join("")}</tr>`
+        : `<tr>${colIdx.map((c) => (c < 0 ? cell("td", "…", false) : cell("td", format(rows[r][c], c), numeric[c]))).join("")}</tr>`,
+    )
+    .join("\n");
+  const shape = rowIdx.includes(-1) || colIdx.includes(-1) ? `<p style="color:#666;font-size:90%">${rows.length} rows × ${columns.length} columns</p>` : "";
+  const caption = options.caption ? `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:0.3em 0">${escapeHtml(options.caption)}</caption>` : "";
+  return `<div class="binary-digits-table" style="overflow-x:auto"><table class="dataframe" border="1">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>${shape}</div>`;
+}
+
+// First half, -1 (the elision), last half, when n exceeds max.
+function elide(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const head = Math.ceil(max / 2);
+  const tail = max - head;
+  return [...Array.from({ length: head }, (_, i) => i), -1, ...Array.from({ length: tail }, (_, i) => n - tail + i)];
+}
+
+/** Shows a DataFrame, Series or rows as an HTML table (never danfo's ASCII print). */
+export function showTable(input: TableInput, options: TableOptions = {}): void {
+  sink().html(tableHtml(input, options));
+}
+
+/** Shows Markdown (a sentence computed from results, a list of facts). */
+export function showMarkdown(markdown: string): void {
+  sink().markdown(markdown);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Metrics and progress
+
+/** The metrics table for several sets (metrics, or evaluations carrying them), as HTML. */
+export function showMetrics(
+  sets: Record<string, ClassificationMetrics | { metrics: ClassificationMetrics }>,
+  caption = "Metrics (class 1 is the positive class, threshold 0.5)",
+): void {
+  const plain: Record<string, ClassificationMetrics> = {};
+  for (const [name, value] of Object.entries(sets)) plain[name] = "metrics" in value ? value.metrics : value;
+  showTable(metricsRows(plain), { caption, digits: 5 });
+}
+
+/** "███████░░░ 7/10": a text progress bar. */
+export function progressBar(done: number, total: number, width = 24): string {
+  const share = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
+  const filled = Math.round(share * width);
+  return `${"█".repeat(filled)}${"░".repeat(width - filled)} ${done}/${total}`;
+}
+
+/** A line that is rewritten in place as work advances (one display entry, updated). */
+export function progressLine(): (text: string) => void {
+  let entry: UpdatableSink | null = null;
+  return (text: string) => {
+    if (!entry) {
+      if (customSink) entry = customSink.updatable();
+      else {
+        const t = tslab();
+        try {
+          if (!t) throw new Error("no tslab");
+          const d = t.newDisplay();
+          d.text(text);
+          entry = d;
+          return;
+        } catch {
+          entry = { text: (s: string) => console.log(s) };
+        }
+      }
+    }
+    entry.text(text);
+  };
+}
+
+/** Training callbacks that show "epoch 7/20, loss …, validation …" on one updating line. */
+export function epochProgress(epochs: number): TrainCallbacks {
+  const write = progressLine();
+  let elapsed = 0;
+  return {
+    onEpochEnd(epoch: number, logs: EpochLogs) {
+      elapsed += logs.seconds;
+      const val = logs.val_loss !== undefined ? `, validation loss ${logs.val_loss.toFixed(5)}, accuracy ${((logs.val_acc ?? NaN) * 100).toFixed(2)}%` : "";
+      write(`epoch ${progressBar(epoch + 1, epochs)}: loss ${logs.loss.toFixed(5)}, accuracy ${(logs.acc * 100).toFixed(2)}%${val} (${elapsed.toFixed(1)} s)`);
+    },
+  };
+}
+
+function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
+}
+
+/** The progress line of a model selection: architecture, fold, epoch, elapsed and remaining time. */
+export function selectionProgressText(p: SelectionProgress): string {
+  const remaining = p.remainingSeconds === null ? "" : `, about ${clock(p.remainingSeconds)} left`;
+  return (
+    `${progressBar(Math.round(p.fraction * 100), 100)}%  ${p.architecture}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +
+    ` (folds done ${p.foldsDone}/${p.foldsTotal}), ${clock(p.elapsedSeconds)} elapsed${remaining}`
+  );
+}
+
+/**
+ * An onProgress callback for selectArchitecture that keeps one line up to date (at most every
+ * `intervalMs`, and always when a fold finishes), so a long run shows where it is.
+ */
+export function selectionProgress(intervalMs = 500): (p: SelectionProgress) => void {
+  const write = progressLine();
+  let last = -Infinity;
+  return (p) => {
+    const now = performance.now();
+    const finished = p.foldsDone === p.foldsTotal;
+    if (p.kind === "epoch" && now - last < intervalMs && !finished) return;
+    last = now;
+    write(finished ? `done: ${p.foldsTotal} fold runs in ${clock(p.elapsedSeconds)}` : selectionProgressText(p));
+  };
+}

@@ -1,0 +1,127 @@
+// Notebook files (.ipynb, nbformat 4) as data: find error outputs, name a cell for a message,
+// strip outputs before committing. No Jupyter needed.
+
+export interface NotebookOutput {
+  output_type: string;
+  name?: string;
+  text?: string | string[];
+  data?: Record<string, string | string[] | unknown>;
+  ename?: string;
+  evalue?: string;
+  traceback?: string[];
+  [key: string]: unknown;
+}
+
+export interface NotebookCell {
+  cell_type: "code" | "markdown" | "raw";
+  source: string | string[];
+  metadata: Record<string, unknown>;
+  outputs?: NotebookOutput[];
+  execution_count?: number | null;
+  id?: string;
+  [key: string]: unknown;
+}
+
+export interface Notebook {
+  cells: NotebookCell[];
+  metadata: Record<string, unknown>;
+  nbformat: number;
+  nbformat_minor: number;
+}
+
+/** Joins nbformat's multi-line strings (a string or a list of lines). */
+export function joinText(value: string | string[] | unknown): string {
+  return Array.isArray(value) ? value.join("") : typeof value === "string" ? value : "";
+}
+
+export function cellSource(cell: NotebookCell): string {
+  return joinText(cell.source);
+}
+
+/**
+ * "cell 12 (code cell 7: `const result = await train(…`)": how to point a reader at a cell.
+ * Numbers count from 1 as Jupyter's UI shows them.
+ */
+export function describeCell(notebook: Notebook, index: number): string {
+  const cell = notebook.cells[index];
+  if (!cell) return `cell ${index + 1}`;
+  const sameKind = notebook.cells.slice(0, index + 1).filter((c) => c.cell_type === cell.cell_type).length;
+  const firstLine = cellSource(cell)
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l !== "" && !l.startsWith("//"));
+  const excerpt = firstLine ? `: \`${firstLine.length > 70 ? firstLine.slice(0, 69) + "…" : firstLine}\`` : "";
+  return `cell ${index + 1} (${cell.cell_type} cell ${sameKind}${excerpt})`;
+}
+
+/** Where and what went wrong in an executed notebook. */
+export interface CellError {
+  index: number;
+  ename: string;
+  evalue: string;
+}
+
+/** Error outputs of every code cell, in order (an executed notebook should have none). */
+export function cellErrors(notebook: Notebook): CellError[] {
+  const out: CellError[] = [];
+  notebook.cells.forEach((cell, index) => {
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type === "error") out.push({ index, ename: output.ename ?? "Error", evalue: output.evalue ?? "" });
+    }
+  });
+  return out;
+}
+
+/** All outputs' MIME data of one kind (e.g. "text/html") in the notebook, in order. */
+export function outputsOfType(notebook: Notebook, mime: string): string[] {
+  const out: string[] = [];
+  for (const cell of notebook.cells) {
+    for (const output of cell.outputs ?? []) {
+      if (output.data && mime in output.data) out.push(joinText(output.data[mime]));
+    }
+  }
+  return out;
+}
+
+/** Everything a reader would see as text: stream output and text/plain results. */
+export function streamText(notebook: Notebook): string {
+  const parts: string[] = [];
+  for (const cell of notebook.cells) {
+    for (const output of cell.outputs ?? []) {
+      if (output.output_type === "stream") parts.push(joinText(output.text));
+      else if (output.data && "text/plain" in output.data) parts.push(joinText(output.data["text/plain"]));
+    }
+  }
+  return parts.join("");
+}
+
+/** What keeps a notebook from being committed as is: outputs, execution counts. Empty when clean. */
+export function uncleanCells(notebook: Notebook): string[] {
+  const problems: string[] = [];
+  notebook.cells.forEach((cell, index) => {
+    if (cell.cell_type !== "code") return;
+    if ((cell.outputs ?? []).length > 0) problems.push(`${describeCell(notebook, index)} has outputs`);
+    if (cell.execution_count !== null && cell.execution_count !== undefined) problems.push(`${describeCell(notebook, index)} has an execution count`);
+  });
+  return problems;
+}
+
+/** The notebook without outputs, execution counts or per-cell execution metadata. */
+export function stripOutputs(notebook: Notebook): Notebook {
+  return {
+    ...notebook,
+    cells: notebook.cells.map((cell) => {
+      if (cell.cell_type !== "code") return cell;
+      const metadata = { ...cell.metadata };
+      delete metadata.execution;
+      delete metadata.collapsed;
+      delete metadata.scrolled;
+      return { ...cell, metadata, outputs: [], execution_count: null };
+    }),
+  };
+}
+
+/** Serialises as Jupyter does (1-space indent, trailing newline), so clean files diff quietly. */
+export function formatNotebook(notebook: Notebook): string {
+  return JSON.stringify(notebook, null, 1) + "\n";
+}

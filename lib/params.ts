@@ -1,0 +1,112 @@
+// Notebook parameters from environment variables, so `npm run report` and the tests can run the
+// same notebooks quickly (DIGITS_QUICK=1) or with other settings, without editing them.
+// A malformed value is a user error naming the variable, never a silent fallback.
+import { isAbsolute, join, relative, sep } from "node:path";
+import { projectRoot } from "./data";
+import { InputError } from "./errors";
+import { architectureName } from "./model";
+import { listExperiments, parseLayers } from "./selection";
+
+type Env = Record<string, string | undefined>;
+
+function raw(name: string, env: Env): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** True when DIGITS_QUICK is set to 1/true/yes: small settings for a fast run (tests, previews). */
+export function quickMode(env: Env = process.env): boolean {
+  return envFlag("DIGITS_QUICK", false, env);
+}
+
+export function envFlag(name: string, fallback: boolean, env: Env = process.env): boolean {
+  const value = raw(name, env);
+  if (value === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new InputError(`${name}=${value}: expected 1 or 0 (true/false)`);
+}
+
+export function envString(name: string, fallback: string, env: Env = process.env): string {
+  return raw(name, env) ?? fallback;
+}
+
+export function envInt(name: string, fallback: number, env: Env = process.env, min = -Infinity): number {
+  const value = raw(name, env);
+  if (value === undefined) return fallback;
+  if (!/^[+-]?\d+$/.test(value)) throw new InputError(`${name}=${value}: expected an integer`);
+  const n = Number(value);
+  if (n < min) throw new InputError(`${name}=${value}: expected an integer of at least ${min}`);
+  return n;
+}
+
+export function envNumber(name: string, fallback: number, env: Env = process.env): number {
+  const value = raw(name, env);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InputError(`${name}=${value}: expected a number`);
+  return n;
+}
+
+function withName<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A path from a variable, or the fallback; relative paths are taken from the project root (notebooks run in notebooks/). */
+export function envPath(name: string, fallback: string, env: Env = process.env): string {
+  const value = raw(name, env) ?? fallback;
+  return isAbsolute(value) ? value : join(projectRoot(), value);
+}
+
+/** A path as a reader wants to see it: relative to the project root when inside it. */
+export function projectRelative(p: string): string {
+  const rel = relative(projectRoot(), p);
+  return rel && !rel.startsWith("..") && !isAbsolute(rel) ? rel.split(sep).join("/") : p;
+}
+
+/** Hidden layer sizes from a variable such as DIGITS_LAYERS=25,15. */
+export function envLayers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
+  const value = raw(name, env);
+  return value === undefined ? [...fallback] : withName(name, () => parseLayers(value));
+}
+
+/** A grid of architectures from a variable such as DIGITS_GRID="logistic;25,15;64,32" (";" or spaces between architectures). */
+export function envGrid(name: string, fallback: readonly (readonly number[])[], env: Env = process.env): number[][] {
+  const value = raw(name, env);
+  if (value === undefined) return fallback.map((h) => [...h]);
+  const grid = value.split(/[;\s]+/).filter((s) => s !== "").map((s) => withName(name, () => parseLayers(s)));
+  if (grid.length === 0) throw new InputError(`${name}=${value}: expected at least one architecture, e.g. "logistic;25,15"`);
+  return grid;
+}
+
+/** The network notebook 03 trains, and a sentence saying where that choice came from. */
+export interface ArchitectureChoice {
+  hidden: number[];
+  source: string;
+}
+
+/**
+ * DIGITS_LAYERS when set; else the winner of the latest selection record in `experimentsDir`;
+ * else `fallback` (the reference network).
+ */
+export function chooseArchitecture(experimentsDir: string, fallback: readonly number[] = [25, 15], env: Env = process.env): ArchitectureChoice {
+  const value = raw("DIGITS_LAYERS", env);
+  if (value !== undefined) {
+    const hidden = envLayers("DIGITS_LAYERS", fallback, env);
+    return { hidden, source: `${architectureName(hidden)}, set by DIGITS_LAYERS=${value}` };
+  }
+  const records = listExperiments(experimentsDir);
+  const latest = records[records.length - 1];
+  if (latest) {
+    return {
+      hidden: [...latest.winner.hidden],
+      source: `${latest.winner.architecture}, the winner of the latest model selection (run ${latest.id}, ${latest.config.folds} folds × ${latest.config.epochs} epochs)`,
+    };
+  }
+  return { hidden: [...fallback], source: `${architectureName(fallback)}, the reference network: no model-selection record yet (run notebook 02 first to choose by evidence)` };
+}

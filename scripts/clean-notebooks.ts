@@ -1,0 +1,30 @@
+// npm run clean-notebooks [-- --check]: removes outputs and execution counts from notebooks/*.ipynb,
+// so they are committed clean (the analysis with outputs is what `npm run report` writes).
+// --check changes nothing and exits 1 naming the cells that have outputs.
+import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../lib/data";
+import { formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../lib/ipynb";
+
+const check = process.argv.includes("--check");
+const dir = join(projectRoot(), "notebooks");
+let unclean = 0;
+for (const name of readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort()) {
+  const file = join(dir, name);
+  const notebook = JSON.parse(readFileSync(file, "utf8")) as Notebook;
+  const problems = uncleanCells(notebook);
+  if (problems.length === 0) continue;
+  unclean++;
+  if (check) {
+    console.error(`notebooks/${name}: ${problems.join("; ")}`);
+    continue;
+  }
+  const temp = `${file}.tmp-${process.pid}`;
+  writeFileSync(temp, formatNotebook(stripOutputs(notebook)));
+  renameSync(temp, file);
+  console.log(`notebooks/${name}: outputs removed`);
+}
+if (check && unclean > 0) {
+  console.error("run `npm run clean-notebooks` before committing");
+  process.exit(1);
+}

@@ -1,0 +1,53 @@
+// npm run report [-- --quick] [-- 02 03]: executes the notebooks and writes reports/*.html.
+// Exit codes: 0 done, 1 a notebook failed (the message names it and the cell), 2 cannot run (Jupyter missing, bad argument).
+import { join, resolve } from "node:path";
+import { projectRoot } from "../lib/data";
+import { isInputError } from "../lib/errors";
+import { buildReports, NotebookError } from "../lib/report";
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    console.log(
+      "usage: npm run report [-- [--quick] [--out DIR] [NOTEBOOK…]]\n\n" +
+        "Executes notebooks/*.ipynb on the tslab kernel and writes DIR/<name>.html (self-contained,\n" +
+        "opens offline) and DIR/executed/<name>.ipynb. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
+        "DIR defaults to reports/.\n" +
+        "--quick (or DIGITS_QUICK=1) runs every notebook with small settings and writes to reports/quick/\n" +
+        "(its records and model too), so a preview never replaces the real analysis.",
+    );
+    return 0;
+  }
+  const outAt = args.indexOf("--out");
+  const out = outAt >= 0 ? args[outAt + 1] : undefined;
+  if (outAt >= 0 && (!out || out.startsWith("-"))) {
+    console.error("--out needs a folder, e.g. --out /tmp/reports");
+    return 2;
+  }
+  if (outAt >= 0) args.splice(outAt, 2);
+  const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick");
+  if (unknown.length > 0) {
+    console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
+    return 2;
+  }
+  const started = performance.now();
+  try {
+    const quick = args.includes("--quick") || /^(1|true|yes)$/i.test(process.env.DIGITS_QUICK ?? "");
+    const outDir = out ? resolve(out) : join(projectRoot(), "reports", ...(quick ? ["quick"] : []));
+    const reports = await buildReports({ quick, outDir, notebooks: args.filter((a) => !a.startsWith("-")) });
+    console.log(`${reports.length} report(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return 0;
+  } catch (error) {
+    if (error instanceof NotebookError) {
+      console.error(`\nreport failed: ${error.message}`);
+      return 1;
+    }
+    if (isInputError(error)) {
+      console.error(`report: ${error.message}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main().then((code) => process.exit(code));

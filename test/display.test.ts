@@ -1,0 +1,243 @@
+import { afterEach, beforeEach, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { runInNewContext } from "node:vm";
+import type { Figure } from "../lib/charts";
+import {
+  epochProgress,
+  figureHtml,
+  formatCell,
+  plotlyBundle,
+  plotlyLibraryHtml,
+  progressBar,
+  selectionProgressText,
+  setDisplaySink,
+  show,
+  showMetrics,
+  showTable,
+  tableData,
+  tableHtml,
+} from "../lib/display";
+import type { ClassificationMetrics } from "../lib/metrics";
+
+/** Everything the notebook would receive, by kind. */
+function recorder() {
+  const out = { html: [] as string[], markdown: [] as string[], text: [] as string[], updates: [] as string[][] };
+  setDisplaySink(
+    { html: (s) => out.html.push(s), markdown: (s) => out.markdown.push(s), text: (s) => out.text.push(s) },
+    () => {
+      const entry: string[] = [];
+      out.updates.push(entry);
+      return { text: (s: string) => entry.push(s) };
+    },
+  );
+  return out;
+}
+
+const figure: Figure = { data: [{ type: "bar", x: [1], y: [2] }], layout: { title: { text: "A </script> title" }, height: 300 } };
+
+describe("show", () => {
+  let out: ReturnType<typeof recorder>;
+  beforeEach(() => (out = recorder()));
+  afterEach(() => setDisplaySink(null));
+
+  it("sends plotly.js with the first chart only, once per session", () => {
+    show(figure);
+    show(figure);
+    show(figure);
+    assert.equal(out.html.length, 3);
+    const version = plotlyBundle().version;
+    assert.match(out.html[0], new RegExp(`plotly\\.js ${version.replace(/\./g, "\\.")} \\(plotly\\.js-dist-min\\), embedded`));
+    assert.ok(out.html[0].length > 1_000_000, "the library itself is inside the first output");
+    assert.ok(out.html[1].length < 10_000 && out.html[2].length < 10_000, "later charts carry only their figure");
+  });
+
+  it("gives every chart its own container id", () => {
+    show(figure);
+    show(figure);
+    const ids = out.html.map((h) => /<div id="([^"]+)" class="binary-digits-plot"/.exec(h)?.[1]);
+    assert.ok(ids[0] && ids[1]);
+    assert.notEqual(ids[0], ids[1]);
+  });
+
+  it("uses no CDN: the page loads no script from the network", () => {
+    show(figure);
+    assert.doesNotMatch(out.html[0], /<script[^>]+src=/);
+  });
+});
+
+describe("plotlyLibraryHtml", () => {
+  // A UMD bundle in the style of plotly.js 2.x: with require.js on the page it registers through
+  // define() and never sets window.Plotly, unless the wrapper hides define.
+  const umd = {
+    version: "2.99.0",
+    code:
+      "(function (root, factory) {" +
+      "  if (typeof define === 'function' && define.amd) { define([], factory); }" +
+      "  else if (typeof module === 'object' && module.exports) { module.exports = factory(); }" +
+      "  else { root.Plotly = factory(); }" +
+      "}(this, function () { return { version: '2.99.0', newPlot: function () {} }; }));",
+  };
+  const script = (html: string) => /<script type="text\/javascript">([\s\S]*)<\/script>/.exec(html)![1];
+
+  it("sets window.Plotly even when require.js's define is on the page", () => {
+    const defined: unknown[] = [];
+    const define = Object.assign((...args: unknown[]) => defined.push(args), { amd: {} });
+    const window: Record<string, unknown> = { define, require: () => undefined };
+    runInNewContext(script(plotlyLibraryHtml(umd)), { window, define, require: window.require });
+    assert.equal((window.Plotly as { version: string }).version, "2.99.0");
+    assert.deepEqual(defined, [], "define() must not be called");
+  });
+
+  it("sets window.Plotly on a plain page, and does not evaluate the library twice", () => {
+    const window: Record<string, unknown> = {};
+    runInNewContext(script(plotlyLibraryHtml(umd)), { window });
+    const first = window.Plotly;
+    runInNewContext(script(plotlyLibraryHtml(umd)), { window });
+    assert.equal(window.Plotly, first);
+  });
+
+  it("escapes </script> inside the library", () => {
+    const html = plotlyLibraryHtml({ version: "1", code: "var s = '</script>';" });
+    assert.equal(html.match(/<\/script>/g)?.length, 1);
+  });
+});
+
+describe("figureHtml", () => {
+  function page(withPlotly: boolean) {
+    const calls: unknown[][] = [];
+    const element = { innerHTML: "fallback", textContent: "", style: { minHeight: "300px" } };
+    const timers: (() => void)[] = [];
+    const window: Record<string, unknown> = {};
+    if (withPlotly) window.Plotly = { newPlot: (...args: unknown[]) => calls.push(args) };
+    const context = {
+      window,
+      document: { getElementById: (id: string) => (id === "chart-1" ? element : null) },
+      setTimeout: (f: () => void) => timers.push(f),
+    };
+    return { calls, element, timers, window, context };
+  }
+  const script = (html: string) => /<script type="text\/javascript">([\s\S]*)<\/script>/.exec(html)![1];
+
+  it("keeps the figure JSON from closing the script element", () => {
+    const html = figureHtml(figure, "chart-1");
+    assert.equal(html.match(/<\/script>/g)?.length, 1);
+    assert.match(html, /A \\u003c\/script> title/);
+  });
+
+  it("draws the figure into its container when plotly.js is loaded", () => {
+    const p = page(true);
+    runInNewContext(script(figureHtml(figure, "chart-1")), p.context);
+    assert.equal(p.calls.length, 1);
+    const [element, data, layout, config] = p.calls[0] as [unknown, unknown, unknown, { responsive: boolean }];
+    assert.equal(element, p.element);
+    assert.deepEqual(JSON.parse(JSON.stringify(data)), figure.data);
+    assert.deepEqual(JSON.parse(JSON.stringify(layout)), figure.layout);
+    assert.equal(config.responsive, true);
+    assert.equal(p.element.innerHTML, "", "the text fallback is removed");
+  });
+
+  it("waits for plotly.js (sent in an earlier output) instead of failing", () => {
+    const p = page(false);
+    runInNewContext(script(figureHtml(figure, "chart-1")), p.context);
+    assert.equal(p.timers.length, 1, "polls again");
+    const calls: unknown[] = [];
+    p.window.Plotly = { newPlot: (...args: unknown[]) => calls.push(args) };
+    p.timers.shift()!();
+    assert.equal(calls.length, 1);
+  });
+
+  it("leaves a readable fallback where scripts do not run", () => {
+    const titled: Figure = { data: [], layout: { title: { text: "Loss < 0.1 & <b>falling</b>" } } };
+    assert.match(figureHtml(titled, "x"), /Chart: Loss &lt; 0\.1 &amp; falling\. It is drawn by JavaScript/);
+  });
+});
+
+describe("tables", () => {
+  it("reads a danfo-like DataFrame: columns, values, and the index when it is not 0, 1, 2…", () => {
+    const frame = { columns: ["a", "b"], values: [[1, 2.5], [3, 4]], index: ["x", "y"] };
+    assert.deepEqual(tableData(frame), { columns: ["", "a", "b"], rows: [["x", 1, 2.5], ["y", 3, 4]] });
+    assert.deepEqual(tableData({ ...frame, index: [0, 1] }), { columns: ["a", "b"], rows: [[1, 2.5], [3, 4]] });
+  });
+
+  it("reads rows as objects, and a Series as index and value", () => {
+    assert.deepEqual(tableData([{ a: 1 }, { a: 2, b: "x" }]), { columns: ["a", "b"], rows: [[1, undefined], [2, "x"]] });
+    assert.deepEqual(tableData({ values: [5, 6], index: ["p", "q"] }), { columns: ["", "value"], rows: [["p", 5], ["q", 6]] });
+  });
+
+  it("renders an HTML table with a caption, escaped cells and numbers right-aligned", () => {
+    const html = tableHtml([{ name: "<b>", score: 0.5 }], { caption: "Scores & more" });
+    assert.match(html, /<table class="dataframe"/);
+    assert.match(html, /<caption[^>]*>Scores &amp; more<\/caption>/);
+    assert.match(html, /<td>&lt;b&gt;<\/td>/);
+    assert.match(html, /<td style="text-align:right">0\.5000<\/td>/);
+  });
+
+  it("elides the middle of wide and long tables and says the full shape", () => {
+    const columns = Array.from({ length: 30 }, (_, i) => `c${i}`);
+    const rows = Array.from({ length: 100 }, (_, r) => columns.map((_, c) => r * 100 + c));
+    const html = tableHtml({ columns, rows }, { maxColumns: 4, maxRows: 6 });
+    const headers = [...html.matchAll(/<th[^>]*>([^<]*)<\/th>/g)].map((m) => m[1]);
+    assert.deepEqual(headers, ["c0", "c1", "…", "c28", "c29"]);
+    assert.equal(html.match(/<tr>/g)?.length, 1 + 6 + 1);
+    assert.match(html, /100 rows × 30 columns/);
+  });
+
+  it("formats integers as they are, fractions with fixed decimals, NaN as a dash", () => {
+    assert.equal(formatCell(12665), "12665");
+    assert.equal(formatCell(0.123456), "0.1235");
+    assert.equal(formatCell(0.5, 2), "0.50");
+    assert.equal(formatCell(NaN), "–");
+    assert.equal(formatCell(null), "");
+    assert.equal(formatCell([25, 15]), "[25, 15]");
+  });
+
+  it("shows an integer in a column of fractions with the same decimals", () => {
+    const html = tableHtml([{ recall: 1 }, { recall: 0.99881 }], { digits: 5 });
+    assert.match(html, />1\.00000</);
+  });
+
+  it("showTable and showMetrics send HTML, never ASCII", () => {
+    const out = recorder();
+    try {
+      showTable({ columns: ["a"], values: [[1]], index: [0] });
+      const m: ClassificationMetrics = { count: 4, accuracy: 0.75, precision: 1, recall: 0.5, f1: 2 / 3, logLoss: 0.3, auc: 0.9, confusionMatrix: [[2, 0], [1, 1]] };
+      showMetrics({ test: m, train: { metrics: m } });
+      assert.equal(out.html.length, 2);
+      assert.ok(out.html.every((h) => h.includes("<table")));
+      assert.match(out.html[1], /<td>test<\/td>/);
+      assert.match(out.html[1], /<td>train<\/td>/);
+    } finally {
+      setDisplaySink(null);
+    }
+  });
+});
+
+describe("progress", () => {
+  it("draws a bar of the share done", () => {
+    assert.equal(progressBar(0, 4, 4), "░░░░ 0/4");
+    assert.equal(progressBar(2, 4, 4), "██░░ 2/4");
+    assert.equal(progressBar(4, 4, 4), "████ 4/4");
+  });
+
+  it("updates one line per epoch with loss, accuracy and validation", () => {
+    const out = recorder();
+    try {
+      const callbacks = epochProgress(2);
+      callbacks.onEpochEnd!(0, { loss: 0.5, acc: 0.9, val_loss: 0.4, val_acc: 0.95, seconds: 1.5 });
+      callbacks.onEpochEnd!(1, { loss: 0.25, acc: 0.99, seconds: 1 });
+      assert.equal(out.updates.length, 1, "one display entry, updated in place");
+      assert.match(out.updates[0][0], /^epoch █+░+ 1\/2: loss 0\.50000, accuracy 90\.00%, validation loss 0\.40000, accuracy 95\.00% \(1\.5 s\)$/);
+      assert.match(out.updates[0][1], /2\/2: loss 0\.25000, accuracy 99\.00% \(2\.5 s\)$/);
+    } finally {
+      setDisplaySink(null);
+    }
+  });
+
+  it("describes where a selection is: architecture, fold, epoch, elapsed and remaining", () => {
+    const text = selectionProgressText({
+      kind: "epoch", architecture: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
+      foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90,
+    });
+    assert.match(text, /42\/100%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
+  });
+});

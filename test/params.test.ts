@@ -1,0 +1,88 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../lib/data";
+import { chooseArchitecture, envFlag, envGrid, envInt, envLayers, envNumber, envPath, envString, projectRelative, quickMode } from "../lib/params";
+import { saveExperiment, type ExperimentRecord } from "../lib/selection";
+
+describe("environment parameters", () => {
+  it("fall back when unset or blank, and read the value when set", () => {
+    assert.equal(envInt("N", 5, {}), 5);
+    assert.equal(envInt("N", 5, { N: "  " }), 5);
+    assert.equal(envInt("N", 5, { N: "12" }), 12);
+    assert.equal(envNumber("LR", 0.001, { LR: "1e-2" }), 0.01);
+    assert.equal(envString("CSV", "data/train.csv", { CSV: "x.csv" }), "x.csv");
+  });
+
+  it("reject malformed values, naming the variable", () => {
+    assert.throws(() => envInt("DIGITS_EPOCHS", 20, { DIGITS_EPOCHS: "2.5" }), /DIGITS_EPOCHS=2\.5: expected an integer/);
+    assert.throws(() => envNumber("DIGITS_LEARNING_RATE", 1, { DIGITS_LEARNING_RATE: "fast" }), /DIGITS_LEARNING_RATE=fast: expected a number/);
+    assert.throws(() => envFlag("DIGITS_QUICK", false, { DIGITS_QUICK: "maybe" }), /DIGITS_QUICK=maybe: expected 1 or 0/);
+  });
+
+  it("quick mode is DIGITS_QUICK=1 (or true/yes)", () => {
+    assert.equal(quickMode({}), false);
+    assert.equal(quickMode({ DIGITS_QUICK: "1" }), true);
+    assert.equal(quickMode({ DIGITS_QUICK: "yes" }), true);
+    assert.equal(quickMode({ DIGITS_QUICK: "0" }), false);
+  });
+
+  it("parse layer sizes and grids of architectures", () => {
+    assert.deepEqual(envLayers("L", [25, 15], { L: "64,32" }), [64, 32]);
+    assert.deepEqual(envLayers("L", [25, 15], { L: "logistic" }), []);
+    assert.deepEqual(envGrid("G", [[1]], { G: "logistic;25,15 64-32" }), [[], [25, 15], [64, 32]]);
+    assert.throws(() => envLayers("DIGITS_LAYERS", [], { DIGITS_LAYERS: "25,,x" }), /^InputError: DIGITS_LAYERS: layer spec "25,,x"/);
+  });
+
+  it("resolve relative paths from the project root, since notebooks run in notebooks/", () => {
+    assert.equal(envPath("D", "models/m", {}), join(projectRoot(), "models", "m"));
+    assert.equal(envPath("D", "models/m", { D: "/tmp/x" }), "/tmp/x");
+    assert.equal(projectRelative(join(projectRoot(), "models", "m")), "models/m");
+    assert.equal(projectRelative("/elsewhere/m"), "/elsewhere/m");
+  });
+});
+
+describe("chooseArchitecture", () => {
+  function record(id: string, startedAt: string, hidden: number[], name: string): ExperimentRecord {
+    return {
+      schema: "binary-digits/experiment",
+      id,
+      startedAt,
+      config: { folds: 5, epochs: 20 },
+      summary: [],
+      winner: { architecture: name, hidden },
+    } as unknown as ExperimentRecord;
+  }
+
+  it("falls back to the reference network without records", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      const choice = chooseArchitecture(dir, [25, 15], {});
+      assert.deepEqual(choice.hidden, [25, 15]);
+      assert.match(choice.source, /^25-15, the reference network: no model-selection record yet/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the winner of the latest record", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      saveExperiment(record("b", "2026-01-02T00:00:00Z", [8], "8"), dir);
+      saveExperiment(record("a", "2026-01-01T00:00:00Z", [64, 32], "64-32"), dir);
+      const choice = chooseArchitecture(dir, [25, 15], {});
+      assert.deepEqual(choice.hidden, [8]);
+      assert.match(choice.source, /^8, the winner of the latest model selection \(run b, 5 folds × 20 epochs\)$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lets DIGITS_LAYERS override the records", () => {
+    const choice = chooseArchitecture("/nonexistent", [25, 15], { DIGITS_LAYERS: "16,8" });
+    assert.deepEqual(choice.hidden, [16, 8]);
+    assert.equal(choice.source, "16-8, set by DIGITS_LAYERS=16,8");
+  });
+});

@@ -1,0 +1,84 @@
+// Shared by the integration tests (report, notebook UI): what the machine has, how to launch
+// Chromium, and how to check that a page's Plotly charts rendered.
+//
+// Without Jupyter or Chromium a user's `npm test` skips these tests with the reason; under
+// CI=true a missing piece is a failure instead (.ci/run installs both).
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { findPython, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES } from "../../lib/jupyter";
+
+export const ROOT = join(__dirname, "..", "..");
+export const SCREENSHOTS = join(ROOT, "reports", "screenshots");
+
+const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
+
+/** The Chromium to drive: $CHROMIUM_PATH, else the usual Debian/Ubuntu locations. */
+export function chromiumPath(): string | null {
+  const wanted = process.env.CHROMIUM_PATH;
+  if (wanted) return existsSync(wanted) ? wanted : null;
+  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
+}
+
+/** Why these tests cannot run here (null when they can). Under CI=true, never a skip: a failure. */
+export function missingRequirements(modules: readonly string[] = [...REPORT_MODULES, ...NOTEBOOK_MODULES]): string | null {
+  const problems: string[] = [];
+  if (!findPython([...new Set(modules)])) problems.push(`Jupyter is not installed (${JUPYTER_INSTALL_HINT})`);
+  if (!chromiumPath()) problems.push("Chromium is not installed (`sudo apt-get install chromium`, or set CHROMIUM_PATH)");
+  return problems.length === 0 ? null : problems.join("; ");
+}
+
+/** `{ skip: reason }` for node:test, or throws under CI so that a missing piece fails the run. */
+export function skipUnlessAvailable(modules?: readonly string[]): { skip: string | false } {
+  const missing = missingRequirements(modules);
+  if (missing && process.env.CI === "true") throw new Error(`CI=true but ${missing}`);
+  return { skip: missing ?? false };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import("playwright-core");
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error("Chromium not found");
+  return chromium.launch({
+    executablePath,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  });
+}
+
+/** Collects uncaught page errors and console errors of a page. */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+  });
+  return errors;
+}
+
+/** Per chart container: whether Plotly drew its SVG, and the chart's title. */
+export interface PlotState {
+  id: string;
+  rendered: boolean;
+  title: string;
+}
+
+/** Waits until every chart container on the page has Plotly's SVG (or the timeout), then reports each. */
+export async function plotStates(page: Page, timeoutMs = 60_000): Promise<PlotState[]> {
+  await page
+    .waitForFunction(
+      () => {
+        const plots = Array.from(document.querySelectorAll(".binary-digits-plot"));
+        return plots.length > 0 && plots.every((p) => p.querySelector("svg.main-svg"));
+      },
+      null,
+      { timeout: timeoutMs, polling: 200 },
+    )
+    .catch(() => undefined);
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll(".binary-digits-plot")).map((p) => ({
+      id: p.id,
+      rendered: p.querySelector("svg.main-svg") !== null,
+      title: p.querySelector(".gtitle")?.textContent ?? "",
+    })),
+  );
+}
