@@ -28,9 +28,9 @@ interface TrainerTiming {
 interface Job {
   rows: number;
   layers: number[];
+  /** Timed epochs, after `warmup` untimed ones; every trainer trains warmup + epochs in all. */
   epochs: number;
   warmup: number;
-  repeats: number;
   batchSize: number;
   learningRate: number;
   seed: number;
@@ -43,19 +43,16 @@ function argValue(name: string, fallback: number): number {
 
 /** Our trainer, the one `digits train`, the selection and the notebooks use. */
 function timeOurs(data: Dataset, job: Job, name: string): TrainerTiming {
+  const trainer = new Trainer(data, modelConfig(job.layers), {
+    epochs: job.warmup + job.epochs,
+    batchSize: job.batchSize,
+    learningRate: job.learningRate,
+    seed: job.seed,
+  });
+  for (let e = 0; e < job.warmup; e++) trainer.runEpoch();
   const times: number[] = [];
-  let acc = 0;
-  for (let r = 0; r < job.repeats; r++) {
-    const trainer = new Trainer(data, modelConfig(job.layers), {
-      epochs: job.warmup + job.epochs,
-      batchSize: job.batchSize,
-      learningRate: job.learningRate,
-      seed: job.seed + r,
-    });
-    for (let e = 0; e < job.warmup; e++) trainer.runEpoch();
-    for (let e = 0; e < job.epochs; e++) times.push(trainer.runEpoch().seconds);
-    acc = accuracy(data.labels, predictLabels(predictProbabilities(trainer.network(), data)));
-  }
+  while (!trainer.done) times.push(trainer.runEpoch().seconds);
+  const acc = accuracy(data.labels, predictLabels(predictProbabilities(trainer.network(), data)));
   return { name, secondsPerEpoch: median(times), epochTimes: times, trainAccuracy: acc };
 }
 
@@ -104,7 +101,7 @@ function timePeer(script: string, label: string, csv: string, job: Job): Trainer
     const out = execFileSync(
       PYTHON,
       [join(projectRoot(), "bench", script), "--data", csv, "--rows", String(job.rows), "--layers", job.layers.join(","),
-        "--epochs", String(job.epochs * job.repeats), "--warmup", String(job.warmup), "--batch-size", String(job.batchSize),
+        "--epochs", String(job.epochs), "--warmup", String(job.warmup), "--batch-size", String(job.batchSize),
         "--lr", String(job.learningRate), "--seed", String(job.seed)],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
@@ -136,9 +133,8 @@ async function main(): Promise<void> {
   const job: Job = {
     rows: argValue("rows", 6612), // the reference notebook's 75% of Kaggle's 8,816 zeros and ones
     layers: [25, 15],
-    epochs: argValue("epochs", quick ? 2 : 5),
+    epochs: argValue("epochs", quick ? 2 : 15),
     warmup: 1,
-    repeats: argValue("repeats", quick ? 1 : 3),
     batchSize: 32,
     learningRate: 0.001,
     seed: 13,
@@ -147,7 +143,7 @@ async function main(): Promise<void> {
   const full = loadCsv(csv);
   const data = subset(full, Array.from({ length: job.rows }, (_, i) => i));
   const dense: Dataset = { ...data, features: data.features.map((v) => 0.05 + 0.9 * v) };
-  console.error(`Benchmark: ${job.rows} rows of ${DEFAULT_TRAIN_CSV}, Dense 784→${job.layers.join("→")}→1 (${parameterCount(modelConfig(job.layers))} parameters), batch ${job.batchSize}, Adam ${job.learningRate}, ${job.epochs} epochs × ${job.repeats} after ${job.warmup} warm-up`);
+  console.error(`Benchmark: ${job.rows} rows of ${DEFAULT_TRAIN_CSV}, Dense 784→${job.layers.join("→")}→1 (${parameterCount(modelConfig(job.layers))} parameters), batch ${job.batchSize}, Adam ${job.learningRate}, ${job.epochs} timed epochs after ${job.warmup} warm-up`);
 
   const ours = timeOurs(data, job, "binary-digits (WASM SIMD kernels)");
   const oursDense = timeOurs(dense, job, "binary-digits, dense input (no zeros)");
