@@ -7,7 +7,7 @@
 // fused multiply-add and no thread-dependent reductions, so a seed gives the same bits anywhere.
 //
 // Memory layout (all pointers are byte offsets into the imported memory):
-//   net table, i32 words: [depth, activation, then per layer 8 words:
+//   net table, i32 words: [depth, activation, then per layer 9 words:
 //     nIn, nOut, nOutPad, kernel, bias, gradKernel, gradBias, out, delta]
 //   Unit counts are padded to a multiple of 4 (nOutPad) with zero weights, so SIMD loops
 //   need no tail; padded units are never read as inputs and their deltas stay zero.
@@ -253,10 +253,13 @@ export function score(net: usize, indptr: usize, indices: usize, values: usize, 
   return lossSum;
 }
 
-/** Probability of class 1 for rows 0…n-1, written as f32 at `out`. */
+/**
+ * Probability of class 1 for rows 0…n-1, written as f64 at `out`: float32 would round any
+ * probability above 1 - 6e-8 to exactly 1, and log loss would then see certainty where there is none.
+ */
 export function predict(net: usize, indptr: usize, indices: usize, values: usize, n: usize, out: usize): void {
   for (let row: usize = 0; row < n; row++) {
-    const z = forward(net, indptr, indices, values, row);
-    store<f32>(out + (row << 2), 1.0 / (1.0 + Mathf.exp(-z)));
+    const z = <f64>forward(net, indptr, indices, values, row);
+    store<f64>(out + (row << 3), 1.0 / (1.0 + Math.exp(-z)));
   }
 }

@@ -4,11 +4,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { classCounts, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV, datasetFingerprint, loadCsv, projectRoot, writeDefaultDataset, writeFileAtomic } from "../lib/data";
+import { classCounts, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV, datasetFingerprint, loadCsv, projectRoot, writeDefaultDataset } from "../lib/data";
+import { writeFileAtomic } from "../lib/files";
 import { InputError, isInputError } from "../lib/errors";
 import { classificationReport, predictLabels } from "../lib/metrics";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN, type Activation } from "../lib/model";
-import { loadModel, MODEL_FILE, saveModel } from "../lib/persist";
+import { loadModel, MODEL_FILE, saveTrained } from "../lib/persist";
 import {
   DEFAULT_GRID,
   DEFAULT_SELECTION_CONFIG,
@@ -347,12 +348,7 @@ Options:
         },
       },
     });
-    const saved = await saveModel(dir, result.network, {
-      model: result.network.config,
-      train: result.config,
-      data: { fingerprint: datasetFingerprint(dataset), rows: dataset.rows, source: data },
-      history: result.history,
-    });
+    const saved = await saveTrained(dir, result, dataset, data);
     const h = result.history.history;
     out(`saved ${architectureName(hidden)} to ${saved} (final training loss ${f4(h.loss[h.loss.length - 1])}, accuracy ${f4(h.acc[h.acc.length - 1])}, ${result.seconds.toFixed(1)} s)`);
   },

@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DataFrame } from "danfojs-node";
 import { InputError } from "./errors";
+import { writeFileAtomic } from "./files";
 
 /** Images as rows of pixels scaled to [0, 1], with their 0/1 labels. */
 export interface Dataset {
@@ -240,24 +241,6 @@ export interface WriteDefaultDatasetOptions {
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
-}
-
-/** Writes bytes to file via a temp file in the same directory + rename, so readers never see half a file. */
-export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  try {
-    const fd = fs.openSync(tmp, "w");
-    try {
-      fs.writeSync(fd, bytes);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    fs.renameSync(tmp, file);
-  } catch (error) {
-    fs.rmSync(tmp, { force: true });
-    throw error;
-  }
 }
 
 function writeCsvIfChanged(file: string, bytes: Buffer, labels: Uint8Array): CsvFileSummary {

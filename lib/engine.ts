@@ -1,6 +1,7 @@
 // Engine: runs a network on the WebAssembly kernels (assembly/kernels.ts → dist/kernels.wasm).
 // This file lays out one WebAssembly memory per run — weights padded to SIMD width, Adam
 // state, rows as CSR — and copies weights in and out. The arithmetic lives in the kernels.
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "./data";
@@ -15,15 +16,21 @@ interface Kernels {
   correct(): number;
 }
 
-let compiled: WebAssembly.Module | null = null;
+let compiled: { module: WebAssembly.Module; sha256: string } | null = null;
 
-function kernelModule(): WebAssembly.Module {
+function kernels(): { module: WebAssembly.Module; sha256: string } {
   if (!compiled) {
     const file = join(projectRoot(), "dist", "kernels.wasm");
     if (!existsSync(file)) throw new Error(`${file} is missing: build it with \`npm run build\``);
-    compiled = new WebAssembly.Module(readFileSync(file));
+    const bytes = readFileSync(file);
+    compiled = { module: new WebAssembly.Module(bytes), sha256: createHash("sha256").update(bytes).digest("hex") };
   }
   return compiled;
+}
+
+/** What trains: for experiment records, so a result can be traced to the exact kernels. */
+export function engineInfo(): { engine: string; kernelsSha256: string } {
+  return { engine: "WebAssembly SIMD kernels (assembly/kernels.ts)", kernelsSha256: kernels().sha256 };
 }
 
 const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 0, relu: 1, tanh: 2 };
@@ -173,11 +180,11 @@ export class Engine {
       }
     }
     const orderAt = parts.train ? plan.take(4 * parts.train.rows) : 0;
-    if (parts.predict) blocks.predictOut = plan.take(4 * parts.predict.rows);
+    if (parts.predict) blocks.predictOut = plan.take(8 * parts.predict.rows);
 
     this.memory = new WebAssembly.Memory({ initial: Math.ceil(plan.size / PAGE) });
     const buffer = this.memory.buffer;
-    const instance = new WebAssembly.Instance(kernelModule(), {
+    const instance = new WebAssembly.Instance(kernels().module, {
       env: {
         memory: this.memory,
         abort: () => {
@@ -270,10 +277,10 @@ export class Engine {
   }
 
   /** Probability of class 1 for every prediction row. */
-  predict(): Float32Array {
+  predict(): Float64Array {
     const block = this.blocks.predict;
     if (!block || this.blocks.predictOut === undefined) throw new Error("this engine was not given rows to predict");
     this.kernels.predict(this.net, block.indptr, block.indices, block.values, block.rows, this.blocks.predictOut);
-    return new Float32Array(this.memory.buffer, this.blocks.predictOut, block.rows).slice();
+    return new Float64Array(this.memory.buffer, this.blocks.predictOut, block.rows).slice();
   }
 }

@@ -9,7 +9,7 @@ import { predictProbabilities } from "./train";
 export interface SetEvaluation {
   dataset: Dataset;
   /** P(digit is 1) for every row. */
-  probabilities: Float32Array;
+  probabilities: Float64Array;
   metrics: ClassificationMetrics;
 }
 

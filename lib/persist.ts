@@ -1,13 +1,15 @@
 // Saved models: a folder in the TensorFlow.js layers format (model.json + weights.bin, loadable
 // with tf.loadLayersModel) plus training.json, which says how and on what it was trained.
 // Written without tfjs-node: the artifacts come from a save handler and are written here.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend, tf } from "./backend";
 import { InputError } from "./errors";
 import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
-import type { History, TrainConfig } from "./train";
+import type { History, TrainConfig, TrainResult } from "./train";
+import { datasetFingerprint, projectRoot, type Dataset } from "./data";
+import { writeFolderAtomic } from "./files";
 
 /** Everything saved beside the weights, so a model can be traced to its config and data. */
 export interface TrainingRecord {
@@ -26,15 +28,11 @@ export const MODEL_FILE = "model.json";
 export const WEIGHTS_FILE = "weights.bin";
 export const TRAINING_FILE = "training.json";
 
-function packageVersion(): string {
+export function packageVersion(): string {
   try {
-    return JSON.parse(readFileSync(join(__dirname, "..", "package.json"), "utf8")).version ?? "unknown";
+    return JSON.parse(readFileSync(join(projectRoot(), "package.json"), "utf8")).version ?? "unknown";
   } catch {
-    try {
-      return JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")).version ?? "unknown";
-    } catch {
-      return "unknown";
-    }
+    return "unknown";
   }
 }
 
@@ -76,30 +74,29 @@ export async function modelArtifacts(
 }
 
 /**
- * Saves into folder `dir` (created if needed). Files are written to a temporary sibling
- * folder that replaces `dir` only once complete, so a failure never leaves half a model.
+ * Saves into folder `dir` (created if needed). The files are written to a temporary sibling
+ * folder that replaces `dir` only once complete: a failure never leaves half a model, and an
+ * earlier model in `dir` is kept unless the new one is complete.
  */
 export async function saveModel(dir: string, network: Network, record: Omit<TrainingRecord, "savedAt" | "versions">): Promise<string> {
-  const { modelJson, weights, training } = await modelArtifacts(network, record);
   const target = resolve(dir);
   if (existsSync(target) && !existsSync(join(target, MODEL_FILE))) {
     throw new InputError(`${dir} exists and is not a saved model; choose another --model folder`);
   }
-  mkdirSync(dirname(target), { recursive: true });
-  const temp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now()}`);
-  const old = `${temp}-old`;
-  try {
-    mkdirSync(temp);
-    writeFileSync(join(temp, WEIGHTS_FILE), weights);
-    writeFileSync(join(temp, TRAINING_FILE), training);
-    writeFileSync(join(temp, MODEL_FILE), modelJson);
-    if (existsSync(target)) renameSync(target, old);
-    renameSync(temp, target);
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-    rmSync(old, { recursive: true, force: true });
-  }
+  const { modelJson, weights, training } = await modelArtifacts(network, record);
+  writeFolderAtomic(target, { [WEIGHTS_FILE]: weights, [TRAINING_FILE]: training, [MODEL_FILE]: modelJson });
   return target;
+}
+
+/** Saves a training result with the record that traces it: config, data fingerprint, history. */
+export function saveTrained(dir: string, result: TrainResult, data: Dataset, source?: string, notes?: Record<string, unknown>): Promise<string> {
+  return saveModel(dir, result.network, {
+    model: result.network.config,
+    train: result.config,
+    data: { fingerprint: datasetFingerprint(data), rows: data.rows, source },
+    history: result.history,
+    notes,
+  });
 }
 
 export interface LoadedModel {
@@ -145,6 +142,13 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
   }
   const network = fromLayersModel(layersModel, dir);
   const trainingPath = join(dir, TRAINING_FILE);
-  const record = existsSync(trainingPath) ? (JSON.parse(readFileSync(trainingPath, "utf8")) as TrainingRecord) : null;
+  let record: TrainingRecord | null = null;
+  if (existsSync(trainingPath)) {
+    try {
+      record = JSON.parse(readFileSync(trainingPath, "utf8")) as TrainingRecord;
+    } catch (error) {
+      throw new InputError(`${trainingPath} is not valid JSON (${(error as Error).message}); retrain the model or delete that file`);
+    }
+  }
   return { network, record, layersModel };
 }

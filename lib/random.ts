@@ -12,7 +12,8 @@ export interface Rng {
 
 /** mulberry32: tiny, fast, and identical on every platform for the same 32-bit seed. */
 export function createRng(seed: number): Rng {
-  if (!Number.isInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
+  // Only 32 bits of state: a larger seed would silently behave like another one.
+  if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32) throw new RangeError(`seed must be a whole number from 0 to 4294967295, got ${seed}`);
   let state = seed >>> 0;
   const next = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;

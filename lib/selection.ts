@@ -13,13 +13,16 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, writeFileAtomic, type Dataset } from "./data";
+import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, type Dataset } from "./data";
+import { writeFileAtomic } from "./files";
 import { InputError } from "./errors";
 import { classificationReport, type ConfusionMatrix } from "./metrics";
 import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation } from "./model";
 import { deriveSeed } from "./random";
 import { stratifiedKFold, subset, type Fold } from "./split";
 import { predictProbabilities, resolveTrainConfig, Trainer } from "./train";
+import { engineInfo } from "./engine";
+import { packageVersion } from "./persist";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -156,7 +159,7 @@ export interface ExperimentRecord {
     /** Rows per label: [zeros, ones]. */
     counts: [number, number];
   };
-  versions: { node: string; tfjs: string; binaryDigits: string; simpleStatistics: string };
+  versions: { node: string; tfjs: string; binaryDigits: string; simpleStatistics: string; assemblyscript: string };
   /** What trained the networks. */
   backend: string;
   machine: { platform: string; arch: string; cpus: number; cpuModel: string };
@@ -661,13 +664,7 @@ function versionOf(pkg: string): string {
 }
 
 function versions(): ExperimentRecord["versions"] {
-  let binaryDigits = "unknown";
-  try {
-    binaryDigits = JSON.parse(fs.readFileSync(path.join(projectRoot(), "package.json"), "utf8")).version ?? "unknown";
-  } catch {
-    // keep "unknown": a record is still worth writing
-  }
-  return { node: process.version, tfjs: versionOf("@tensorflow/tfjs"), binaryDigits, simpleStatistics: versionOf("simple-statistics") };
+  return { node: process.version, tfjs: versionOf("@tensorflow/tfjs"), binaryDigits: packageVersion(), simpleStatistics: versionOf("simple-statistics"), assemblyscript: versionOf("assemblyscript") };
 }
 
 /** "20261125T123456789Z-1a2b": sorts by start time; the suffix keeps simultaneous runs apart. */
@@ -769,7 +766,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
       counts: classCounts(dataset.labels),
     },
     versions: versions(),
-    backend: "lib/train (this project's own trainer; TensorFlow.js only saves and loads models)",
+    backend: `${engineInfo().engine}, sha256 ${engineInfo().kernelsSha256}; TensorFlow.js only saves and loads models`,
     machine: { platform: process.platform, arch: process.arch, cpus: defaultWorkers(), cpuModel: cpus[0]?.model ?? "unknown" },
     folds: results,
     summary,

@@ -78,7 +78,9 @@ export function resolveTrainConfig(options: Partial<TrainConfig> = {}): TrainCon
   if (!(config.learningRate > 0) || !Number.isFinite(config.learningRate)) {
     throw new InputError(`learning rate must be a positive number, got ${config.learningRate}`);
   }
-  if (!Number.isInteger(config.seed)) throw new InputError(`seed must be an integer, got ${config.seed}`);
+  if (!Number.isInteger(config.seed) || config.seed < 0 || config.seed >= 2 ** 32) {
+    throw new InputError(`seed must be a whole number from 0 to 4294967295, got ${config.seed}`);
+  }
   return config;
 }
 
@@ -168,16 +170,22 @@ export class Trainer {
   }
 }
 
+function finish(trainer: Trainer, started: number): TrainResult {
+  return { network: trainer.network(), history: trainer.history, config: trainer.config, seconds: (performance.now() - started) / 1000 };
+}
+
+function runOneEpoch(trainer: Trainer, callbacks: TrainCallbacks | undefined): void {
+  const epoch = trainer.history.epoch.length;
+  const logs = trainer.runEpoch();
+  callbacks?.onEpochEnd?.(epoch, logs);
+}
+
 /** Trains to the end without yielding: for workers and scripts. */
 export function trainSync(dataset: Dataset, model: ModelConfig, options: TrainOptions = {}): TrainResult {
   const started = performance.now();
   const trainer = new Trainer(dataset, model, options);
-  while (!trainer.done) {
-    const epoch = trainer.history.epoch.length;
-    const logs = trainer.runEpoch();
-    options.callbacks?.onEpochEnd?.(epoch, logs);
-  }
-  return { network: trainer.network(), history: trainer.history, config: trainer.config, seconds: (performance.now() - started) / 1000 };
+  while (!trainer.done) runOneEpoch(trainer, options.callbacks);
+  return finish(trainer, started);
 }
 
 /**
@@ -188,16 +196,14 @@ export async function train(dataset: Dataset, model: ModelConfig, options: Train
   const started = performance.now();
   const trainer = new Trainer(dataset, model, options);
   while (!trainer.done) {
-    const epoch = trainer.history.epoch.length;
-    const logs = trainer.runEpoch();
-    options.callbacks?.onEpochEnd?.(epoch, logs);
+    runOneEpoch(trainer, options.callbacks);
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
-  return { network: trainer.network(), history: trainer.history, config: trainer.config, seconds: (performance.now() - started) / 1000 };
+  return finish(trainer, started);
 }
 
-/** Probability of class 1 for every row, from the network's float32 weights. */
-export function predictProbabilities(network: Network, dataset: Dataset): Float32Array {
+/** Probability of class 1 for every row, from the network's float32 weights (float64 output). */
+export function predictProbabilities(network: Network, dataset: Dataset): Float64Array {
   checkData(dataset, network.config, "the data to predict");
   return new Engine(network, { predict: dataset }).predict();
 }

@@ -1,6 +1,6 @@
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, existsSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, existsSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadCsv, DEFAULT_TRAIN_CSV, DEFAULT_TEST_CSV, type Dataset } from "../lib/data";
@@ -9,7 +9,7 @@ import { initNetwork, modelConfig, parameterCount, toLayersModel, type Activatio
 import { predictProbabilities, resolveTrainConfig, trainSync, train } from "../lib/train";
 import { classificationReport } from "../lib/metrics";
 import { initBackend, tf } from "../lib/backend";
-import { loadModel, saveModel } from "../lib/persist";
+import { loadModel, saveModel, saveTrained } from "../lib/persist";
 import { InputError } from "../lib/errors";
 
 let trainSet: Dataset;
@@ -159,6 +159,21 @@ describe("save and load", () => {
       // saving again replaces the model in place
       await saveModel(target, network, { model: config, train: trainConfig, data: { fingerprint: "abc", rows: 500 } });
       assert.deepEqual(readdirSync(join(dir, "models")), ["small"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a corrupt training.json is an input error naming the file, not a crash", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-corrupt-"));
+    try {
+      const config = modelConfig([]);
+      const result = trainSync(firstRows(trainSet, 100), config, { epochs: 1, seed: 1 });
+      const target = join(dir, "m");
+      await saveTrained(target, result, firstRows(trainSet, 100), "first 100 rows");
+      assert.equal((await loadModel(target)).record?.data.source, "first 100 rows");
+      writeFileSync(join(target, "training.json"), "{ not json");
+      await assert.rejects(loadModel(target), (e: Error) => e instanceof InputError && e.message.includes(join(target, "training.json")));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
