@@ -3,7 +3,7 @@
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
 // depend on the machine and its load, so they are reported, never asserted.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { median } from "simple-statistics";
@@ -15,8 +15,18 @@ import { Trainer, predictProbabilities } from "../lib/train";
 import { accuracy, predictLabels } from "../lib/metrics";
 import { initBackend, tf } from "../lib/backend";
 import { selectArchitecture, DEFAULT_GRID } from "../lib/selection";
+import { findPython, pythonCandidates } from "../lib/jupyter";
 
-const PYTHON = "/usr/bin/python3";
+/** A Python peer: its script in bench/, what it imports, and how to get that on Debian/Ubuntu. */
+interface Peer {
+  script: string;
+  label: string;
+  modules: readonly string[];
+  install: string;
+}
+
+const TORCH: Peer = { script: "peer_torch.py", label: "PyTorch (1 thread)", modules: ["torch", "numpy", "threadpoolctl"], install: "apt-get install python3-torch python3-threadpoolctl" };
+const SKLEARN: Peer = { script: "peer_sklearn.py", label: "scikit-learn MLPClassifier", modules: ["sklearn", "numpy", "threadpoolctl"], install: "apt-get install python3-sklearn python3-threadpoolctl" };
 
 interface TrainerTiming {
   name: string;
@@ -96,28 +106,37 @@ async function timeModelFit(data: Dataset, job: Job): Promise<TrainerTiming> {
   };
 }
 
-function timePeer(script: string, label: string, csv: string, job: Job): TrainerTiming | { name: string; skipped: string } {
-  if (!existsSync(PYTHON)) return { name: label, skipped: `${PYTHON} not found (apt-get install python3)` };
+/**
+ * Runs a peer with the first Python (lib/jupyter's candidates: $DIGITS_PYTHON alone when set,
+ * else the one behind `jupyter`, python3, /usr/bin/python3, python) that can import what the peer
+ * needs: the first python3 on PATH is often a pyenv or virtualenv one without torch.
+ */
+function timePeer(peer: Peer, csv: string, job: Job): TrainerTiming | { name: string; skipped: string } {
+  const candidates = pythonCandidates();
+  const python = findPython(peer.modules, candidates)?.python;
+  if (!python) {
+    const where = process.env.DIGITS_PYTHON ? `DIGITS_PYTHON=${process.env.DIGITS_PYTHON}` : `any of ${candidates.join(", ")}`;
+    return { name: peer.label, skipped: `no Python with ${peer.modules.join(", ")} (tried ${where}); ${peer.install}, or set DIGITS_PYTHON to a Python that has them` };
+  }
   try {
     const out = execFileSync(
-      PYTHON,
-      [join(projectRoot(), "bench", script), "--data", csv, "--rows", String(job.rows), "--layers", job.layers.join(","),
+      python,
+      [join(projectRoot(), "bench", peer.script), "--data", csv, "--rows", String(job.rows), "--layers", job.layers.join(","),
         "--epochs", String(job.epochs), "--warmup", String(job.warmup), "--batch-size", String(job.batchSize),
         "--lr", String(job.learningRate), "--seed", String(job.seed)],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] },
     );
     const result = JSON.parse(out);
     return {
-      name: `${label} ${result.version}`,
+      name: `${peer.label} ${result.version}`,
       secondsPerEpoch: result.medianSecondsPerEpoch,
       epochTimes: result.secondsPerEpoch,
       trainAccuracy: result.trainAccuracy,
+      note: `run with ${python}`,
     };
   } catch (error) {
     const stderr = String((error as { stderr?: string }).stderr ?? (error as Error).message);
-    const missing = /No module named '?(\w+)/.exec(stderr);
-    const why = missing ? `Python module ${missing[1]} is missing (apt-get install python3-${missing[1] === "sklearn" ? "sklearn" : missing[1]})` : stderr.trim().split("\n").pop();
-    return { name: label, skipped: why ?? "failed" };
+    return { name: peer.label, skipped: `${python} ${peer.script} failed: ${stderr.trim().split("\n").pop() ?? "no message"}` };
   }
 }
 
@@ -148,8 +167,8 @@ async function main(): Promise<void> {
 
   const ours = timeOurs(data, job, "binary-digits (WASM SIMD kernels)");
   const oursDense = timeOurs(dense, job, "binary-digits, dense input (no zeros)");
-  const torch = timePeer("peer_torch.py", "PyTorch (1 thread)", csv, job);
-  const sklearn = timePeer("peer_sklearn.py", "scikit-learn MLPClassifier", csv, job);
+  const torch = timePeer(TORCH, csv, job);
+  const sklearn = timePeer(SKLEARN, csv, job);
   const fit = await timeModelFit(data, job);
   const rows = [ours, oursDense, torch, sklearn, fit];
   const reference = "secondsPerEpoch" in torch ? torch.secondsPerEpoch : null;

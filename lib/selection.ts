@@ -13,10 +13,10 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, type Dataset } from "./data";
+import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, type Dataset, type LoadCsvOptions } from "./data";
 import { writeFileAtomic } from "./files";
 import { InputError } from "./errors";
-import { classificationReport, type ConfusionMatrix } from "./metrics";
+import { classificationReport, type ClassificationMetrics } from "./metrics";
 import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation } from "./model";
 import { deriveSeed } from "./random";
 import { stratifiedKFold, subset, type Fold } from "./split";
@@ -57,8 +57,12 @@ export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid">> =
   threshold: 0.5,
 };
 
-/** One training run: an architecture trained on k-1 folds and scored on the held-out fold. */
-export interface FoldResult {
+/**
+ * One training run: an architecture trained on k-1 folds and scored on the held-out fold. The
+ * metrics are classificationReport's on the validation fold (its row count is validationRows);
+ * logLoss, the mean binary cross-entropy, is what the winner is chosen by.
+ */
+export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
   /** architectureName(hidden): "25-15", "logistic". */
   architecture: string;
   hidden: number[];
@@ -69,15 +73,6 @@ export interface FoldResult {
   parameters: number;
   trainRows: number;
   validationRows: number;
-  accuracy: number;
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Mean binary cross-entropy on the validation fold: what the winner is chosen by. */
-  logLoss: number;
-  auc: number;
-  /** On the validation fold; rows are the true class. */
-  confusionMatrix: ConfusionMatrix;
   /** Wall time of the training (data preparation and epochs), excluding validation. */
   seconds: number;
   /** Training loss and accuracy after each epoch. */
@@ -424,7 +419,7 @@ export class FoldRun {
   result(): FoldResult {
     const network = this.trainer.network();
     const probabilities = predictProbabilities(network, this.validation);
-    const report = classificationReport(this.validation.labels, probabilities, this.settings.threshold);
+    const { count, ...metrics } = classificationReport(this.validation.labels, probabilities, this.settings.threshold);
     const h = this.trainer.history.history;
     return {
       architecture: this.architecture,
@@ -433,14 +428,8 @@ export class FoldRun {
       seed: this.seed,
       parameters: parameterCount(network.config),
       trainRows: this.trainRows,
-      validationRows: this.validation.rows,
-      accuracy: report.accuracy,
-      precision: report.precision,
-      recall: report.recall,
-      f1: report.f1,
-      logLoss: report.logLoss,
-      auc: report.auc,
-      confusionMatrix: report.confusionMatrix,
+      validationRows: count,
+      ...metrics,
       seconds: this.trainSeconds,
       history: { loss: [...h.loss], acc: [...h.acc] },
     };
@@ -622,35 +611,51 @@ function runParallel(s: Scheduler): Promise<void> {
     if (s.signal?.aborted) return finish(cancelled(s.signal));
     s.signal?.addEventListener("abort", onAbort);
 
+    // A throw in a handler (the caller's onProgress included) must end the run with that error:
+    // left alone it would escape as an uncaught exception, with the promise pending and the
+    // workers still running.
+    const guarded =
+      <A extends unknown[]>(handler: (...args: A) => void) =>
+      (...args: A): void => {
+        if (settled) return;
+        try {
+          handler(...args);
+        } catch (error) {
+          finish(error);
+        }
+      };
     const next = (worker: Worker) => {
       const job = queue.shift();
       if (job) worker.postMessage(job);
     };
-    const count = Math.min(s.workers, s.jobs.length);
-    for (let w = 0; w < count; w++) {
-      const worker = new Worker(entry, { eval: isEval, workerData: init });
-      workers.push(worker);
-      worker.on("message", (message: WorkerMessage) => {
-        if (settled) return;
-        const job = byId.get(message.id)!;
-        if (message.type === "epoch") s.onEpoch(job, message.epoch, message.loss, message.seconds);
-        else if (message.type === "result") {
-          s.onResult(job, message.result);
-          remaining--;
-          if (remaining === 0) finish();
-          else next(worker);
-        } else {
-          const error = message.input ? new InputError(message.message) : new Error(message.message);
-          error.stack = message.stack;
-          finish(error);
-        }
-      });
-      worker.on("error", (error) => finish(error));
-      worker.on("exit", (code) => {
-        if (!settled) finish(new Error(`a selection worker stopped unexpectedly (exit code ${code})`));
-      });
-      next(worker);
-    }
+    const onMessage = (worker: Worker, message: WorkerMessage) => {
+      const job = byId.get(message.id)!;
+      if (message.type === "epoch") s.onEpoch(job, message.epoch, message.loss, message.seconds);
+      else if (message.type === "result") {
+        s.onResult(job, message.result);
+        remaining--;
+        if (remaining === 0) finish();
+        else next(worker);
+      } else {
+        const error = message.input ? new InputError(message.message) : new Error(message.message);
+        error.stack = message.stack;
+        finish(error);
+      }
+    };
+    // Guarded too: if starting the third worker throws, the two already started are terminated.
+    guarded(() => {
+      const count = Math.min(s.workers, s.jobs.length);
+      for (let w = 0; w < count && !settled; w++) {
+        const worker = new Worker(entry, { eval: isEval, workerData: init });
+        workers.push(worker);
+        worker.on("message", guarded((message: WorkerMessage) => onMessage(worker, message)));
+        worker.on("error", (error) => finish(error));
+        worker.on("exit", (code) => {
+          if (!settled) finish(new Error(`a selection worker stopped unexpectedly (exit code ${code})`));
+        });
+        next(worker);
+      }
+    })();
   });
 }
 
@@ -910,7 +915,7 @@ export function experimentsDataFrame(records: readonly ExperimentRecord[] = list
   return new danfo.DataFrame(rows.map((row) => EXPERIMENT_COLUMNS.map((c) => row[c])), { columns: EXPERIMENT_COLUMNS });
 }
 
-export interface RunExperimentOptions extends SelectionOptions {
+export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
   /** CSV to select on; default data/train.csv (built on first use). */
   data?: string;
   /** Where the record goes; default reports/experiments under the project root. */
@@ -919,9 +924,9 @@ export interface RunExperimentOptions extends SelectionOptions {
 
 /** Loads the CSV, runs selectArchitecture, saves the record; returns it and its path. */
 export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string }> {
-  const { data = DEFAULT_TRAIN_CSV, dir, ...selection } = options;
+  const { data = DEFAULT_TRAIN_CSV, dir, binaryOnly, ...selection } = options;
   resolveSelectionConfig(selection); // bad settings fail before the (slow) load
-  const dataset = loadCsv(data);
+  const dataset = loadCsv(data, { binaryOnly });
   const record = await selectArchitecture(dataset, { ...selection, source: data });
   return { record, path: saveExperiment(record, dir) };
 }

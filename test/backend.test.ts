@@ -16,9 +16,12 @@ const run = (env: Record<string, string>) => {
   return JSON.parse(out.trim().split("\n").pop()!);
 };
 
-test("danfo's overridden tfjs-node (really plain tfjs) is not taken for tfjs-node: WASM is chosen", () => {
+test("danfo's overridden tfjs-node (really plain tfjs) is not taken for tfjs-node: WASM is chosen", (t) => {
   const manifest = JSON.parse(readFileSync(join(root, "node_modules/@tensorflow/tfjs-node/package.json"), "utf8"));
-  if (manifest.name === "@tensorflow/tfjs-node") return; // a user with the real tfjs-node installed
+  if (manifest.name === "@tensorflow/tfjs-node") {
+    t.skip("the real @tensorflow/tfjs-node is installed, so there is no overridden copy to check");
+    return;
+  }
   assert.equal(manifest.name, "@tensorflow/tfjs");
   const info = run({ DIGITS_BACKEND: "" });
   assert.equal(info.name, "wasm");

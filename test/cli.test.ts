@@ -1,6 +1,7 @@
 // The `digits` command run as a user runs it: a child process, checked by exit code, stdout,
 // stderr and the files it leaves. Runs the TypeScript sources through tsx, so it tests this
-// checkout whether or not dist/ is up to date.
+// checkout whether or not dist/ is up to date; one smoke test at the end runs the compiled
+// dist/cli/digits.js that `npm install` links as the `digits` bin.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,15 +12,20 @@ import { after, before, describe, test } from "node:test";
 import { ensureDefaultDataset, loadCsv } from "../lib/data";
 import { classificationReport } from "../lib/metrics";
 import { loadModel } from "../lib/persist";
+import { oneStandardErrorRule, type ExperimentRecord } from "../lib/selection";
 import { predictProbabilities } from "../lib/train";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "cli", "digits.ts");
+const COMPILED_CLI = path.join(ROOT, "dist", "cli", "digits.js");
 const TSX = pathToFileURL(require.resolve("tsx")).href;
 
 let work = "";
 let trainCsv = "";
 let testCsv = "";
+let tenClassCsv = "";
+/** Rows of tenClassCsv labelled 0 or 1. */
+let tenClassBinaryRows = 0;
 
 interface Run {
   code: number | null;
@@ -58,6 +64,12 @@ before(() => {
   const lines = head(test, 3).split("\n");
   fs.writeFileSync(path.join(work, "bad-pixel.csv"), [lines[0], lines[1], lines[2].replace(/,0,/, ",300,"), ""].join("\n"));
   fs.writeFileSync(path.join(work, "bad-header.csv"), "label,a,b\n1,0,0\n");
+  // A ten-class file: 120 rows of the 0/1 training head, with every third row relabelled 2–9.
+  const [header, ...rows] = head(train, 120).trimEnd().split("\n");
+  const tenClass = rows.map((line, i) => (i % 3 === 2 ? `${2 + (i % 8)}${line.slice(1)}` : line));
+  tenClassBinaryRows = tenClass.filter((line) => /^[01],/.test(line)).length;
+  tenClassCsv = path.join(work, "ten-class.csv");
+  fs.writeFileSync(tenClassCsv, [header, ...tenClass].join("\n") + "\n");
 });
 
 after(() => fs.rmSync(work, { recursive: true, force: true }));
@@ -194,14 +206,75 @@ describe("digits train, evaluate and select on small data", () => {
   });
 
   test("select prints a table with every architecture and the winner with its reason", () => {
-    const run = digits("select", "--data", trainCsv, "--layers", "", "--layers", "4", "--folds", "3", "--epochs", "1", "--workers", "1", "--records", path.join(work, "records-table"), "--quiet");
+    const records = path.join(work, "records-table");
+    const run = digits("select", "--data", trainCsv, "--layers", "", "--layers", "4", "--folds", "3", "--epochs", "1", "--workers", "1", "--records", records, "--quiet");
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^logistic/m);
     assert.match(run.stdout, /^4 /m);
-    assert.match(run.stdout, /^Winner: (logistic|4) .*(standard error|smallest network)/m);
+    const [name] = fs.readdirSync(records);
+    const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
+    const choice = oneStandardErrorRule(record.summary);
+    // After one epoch the 4-unit network lags logistic regression, which is also the smallest.
+    assert.equal(choice.winner, "logistic");
+    assert.equal(choice.best, "logistic");
+    assert.match(choice.reason, /is also the smallest network in the grid/);
+    assert.ok(run.stdout.includes(`\nWinner: logistic (hidden []). ${choice.reason}\n`), run.stdout);
     assert.equal(run.stderr, "");
   });
+
+  test("train --layers winner takes the winner of the latest record in --records", async () => {
+    const records = path.join(work, "records");
+    const [name] = fs.readdirSync(records);
+    const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
+    const run = digits("train", "--data", trainCsv, "--layers", "winner", "--records", records, "--epochs", "1", "--model", "models/winner", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    const { network } = await loadModel(path.join(work, "models", "winner"));
+    assert.deepEqual(network.config.hidden, record.winner.hidden);
+
+    const empty = path.join(work, "records-empty");
+    fs.mkdirSync(empty);
+    assertUserError(
+      digits("train", "--data", trainCsv, "--layers", "winner", "--records", empty, "--model", "models/none"),
+      new RegExp(`--layers winner: no selection record in ${empty}`),
+    );
+  });
 });
+
+describe("--binary-only keeps the 0s and 1s of a ten-class CSV", () => {
+  test("without it, a label other than 0/1 is a user error that names the flag", () => {
+    assertUserError(digits("train", "--data", tenClassCsv, "--model", "models/ten"), /ten-class\.csv line 4, column label: "4" is not a 0\/1 label.*--binary-only/);
+    assertUserError(digits("evaluate", "--data", tenClassCsv, "--model", path.join(work, "no-model")), /--binary-only/);
+    assertUserError(digits("select", "--data", tenClassCsv, "--records", path.join(work, "records-ten")), /--binary-only/);
+  });
+
+  test("train, evaluate and select use only the rows labelled 0 or 1", () => {
+    assert.equal(tenClassBinaryRows, 80);
+    const trained = digits("train", "--data", tenClassCsv, "--binary-only", "--layers", "4", "--epochs", "1", "--model", "models/ten");
+    assert.equal(trained.code, 0, trained.stderr);
+    assert.match(trained.stderr, /on 80 rows of /);
+
+    const evaluated = digits("evaluate", "--data", tenClassCsv, "--binary-only", "--model", path.join(work, "models", "ten"), "--json");
+    assert.equal(evaluated.code, 0, evaluated.stderr);
+    const [[tn, fp], [fn, tp]] = JSON.parse(evaluated.stdout).confusionMatrix;
+    assert.equal(tn + fp + fn + tp, 80);
+
+    const selected = digits("select", "--data", tenClassCsv, "--binary-only", "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", path.join(work, "records-ten"), "--json");
+    assert.equal(selected.code, 0, selected.stderr);
+    const record: ExperimentRecord = JSON.parse(selected.stdout);
+    assert.equal(record.data.rows, 80);
+    assert.deepEqual(record.data.counts, classCountsOf(tenClassCsv));
+  });
+
+  test("each command's help lists --binary-only", () => {
+    for (const name of ["select", "train", "evaluate"]) assert.match(digits(name, "--help").stdout, /\n  --binary-only /, name);
+  });
+});
+
+/** [zeros, ones] of a CSV, counted from its text. */
+function classCountsOf(file: string): [number, number] {
+  const labels = fs.readFileSync(file, "utf8").trimEnd().split("\n").slice(1).map((line) => line.split(",", 1)[0]);
+  return [labels.filter((l) => l === "0").length, labels.filter((l) => l === "1").length];
+}
 
 describe("digits data", () => {
   test("writes train.csv and test.csv with the MNIST 0/1 rows into --out", () => {
@@ -213,5 +286,40 @@ describe("digits data", () => {
     const again = digits("data", "--out", "d", "--quiet");
     assert.equal(again.code, 0);
     assert.equal(again.stdout, "");
+  });
+
+  test("--force rewrites up-to-date files in place", () => {
+    const before = fs.readFileSync(path.join(work, "d", "test.csv"));
+    const upToDate = digits("data", "--out", "d");
+    assert.match(upToDate.stdout, /^up to date .*train\.csv/m);
+    const forced = digits("data", "--out", "d", "--force");
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /^wrote .*train\.csv/m);
+    assert.match(forced.stdout, /^wrote .*test\.csv/m);
+    assert.deepEqual(fs.readdirSync(path.join(work, "d")).sort(), ["test.csv", "train.csv"]);
+    assert.ok(fs.readFileSync(path.join(work, "d", "test.csv")).equals(before));
+  });
+});
+
+describe("the compiled CLI (dist/cli/digits.js, the installed `digits` bin)", () => {
+  const compiled = (...args: string[]) => {
+    assert.ok(fs.existsSync(COMPILED_CLI), `${COMPILED_CLI} is missing; run \`npm run build\``);
+    const result = spawnSync(process.execPath, [COMPILED_CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+  const lines = (file: string) => fs.readFileSync(file, "latin1").split("\n").length - 1;
+
+  test("--help lists the commands", () => {
+    const run = compiled("--help");
+    assert.equal(run.code, 0, run.stderr);
+    for (const name of ["data", "select", "train", "evaluate"]) assert.match(run.stdout, new RegExp(`\\n  ${name} `));
+  });
+
+  test("data --out DIR --quiet writes train.csv (12,666 lines) and test.csv (2,116 lines), printing nothing", () => {
+    const run = compiled("data", "--out", "compiled-data", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.equal(lines(path.join(work, "compiled-data", "train.csv")), 12666);
+    assert.equal(lines(path.join(work, "compiled-data", "test.csv")), 2116);
   });
 });
