@@ -3,7 +3,7 @@
 // small enough to embed: data is aggregated here (histograms, means), never millions of raw values.
 import type { Dataset } from "./data";
 import type { ClassPixelStats, ImageFeatures, PixelHistogram } from "./explore";
-import { FEATURES } from "./explore";
+import { FEATURES, imageSide } from "./explore";
 import type { ConfusionMatrix, RocCurve } from "./metrics";
 import type { ExperimentRecord } from "./selection";
 import type { History } from "./train";
@@ -300,8 +300,7 @@ export interface DigitGridOptions {
  * tile, dark ink on white. One image renders much faster than a hundred subplots and stays sharp.
  */
 export function digitGridFigure(dataset: Dataset, rows: ArrayLike<number>, options: DigitGridOptions): Figure {
-  const side = Math.round(Math.sqrt(dataset.cols));
-  if (side * side !== dataset.cols) throw new RangeError(`images must be square: ${dataset.cols} pixels per row is not a square`);
+  const side = imageSide(dataset);
   if (options.titles.length !== rows.length) throw new RangeError(`${rows.length} digits but ${options.titles.length} titles`);
   const n = rows.length;
   const columns = Math.max(1, Math.min(options.columns ?? 10, n));
@@ -388,17 +387,24 @@ export function labelledDigitsFigure(dataset: Dataset, rows: ArrayLike<number>, 
 
 /**
  * Digits titled "true, predicted" (the reference's predictions chart); wrong predictions are
- * framed and titled in red. `probabilities` are P(digit is 1) for every row of the dataset.
+ * framed and titled in red. `probabilities` are P(digit is 1) for every row of the dataset;
+ * `what` names the set in the title (default "test").
  */
-export function predictionGridFigure(dataset: Dataset, probabilities: ArrayLike<number>, rows: ArrayLike<number>, threshold = 0.5): Figure {
+export function predictionGridFigure(
+  dataset: Dataset,
+  probabilities: ArrayLike<number>,
+  rows: ArrayLike<number>,
+  options: { threshold?: number; what?: string } = {},
+): Figure {
   checkProbabilities(dataset, probabilities);
+  const threshold = options.threshold ?? 0.5;
   const predicted = Array.from(rows, (row) => (probabilities[row] > threshold ? 1 : 0));
   const truth = Array.from(rows, (row) => dataset.labels[row]);
   const marked = predicted.map((p, i) => p !== truth[i]);
   const wrong = marked.filter(Boolean).length;
   const titles = truth.map((t, i) => `${t}, ${predicted[i]}`);
   const heading =
-    `${rows.length} test digits titled "true, predicted": ` +
+    `${rows.length} ${options.what ?? "test"} digits titled "true, predicted": ` +
     (wrong === 0 ? "all predicted correctly" : `${wrong} wrong, framed in red`);
   return digitGridFigure(dataset, rows, { title: heading, titles, marked });
 }
@@ -692,7 +698,8 @@ export function rocFigure(curve: RocCurve, auc: number, options: { what?: string
       showlegend: i === 0,
       x: fpr,
       y: tpr,
-      line: { color: CLASS_COLORS[0], width: 2.5, shape: "hv" },
+      // Straight segments, as the trapezoid AUC counts them: a tie between a 0 and a 1 is a diagonal, not a step.
+      line: { color: CLASS_COLORS[0], width: 2.5, shape: "linear" },
       xaxis: ids.x,
       yaxis: ids.y,
       hovertemplate: "false positive rate %{x:.4f}<br>true positive rate %{y:.4f}<extra></extra>",

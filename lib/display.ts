@@ -1,8 +1,10 @@
 // Display: the only module that knows about notebook output (tslab's display API).
 //
 // show(figure) draws a Plotly figure. plotly.js is embedded from the plotly.js-dist-min package
-// (no CDN, so exported reports open offline), sent once per kernel session inside the first
-// chart's output; every later chart waits for window.Plotly. Each chart's script
+// (no CDN, so exported reports open offline). setupCharts(), called in a notebook's imports cell,
+// puts the library in that cell's output every time the cell runs, so a saved notebook carries it
+// whichever chart cells were re-run since; without it, show() sends it with the first chart of a
+// kernel session. Every chart waits for window.Plotly. Each chart's script
 //   - shadows define/module/exports/require while plotly.js evaluates, so the library lands on
 //     window.Plotly whether or not require.js is on the page (Jupyter Notebook and nbconvert's
 //     HTML put it there; JupyterLab, VS Code and a plain page do not);
@@ -19,6 +21,7 @@ import type { ClassificationMetrics } from "./metrics";
 import type { SelectionProgress } from "./selection";
 import { metricsRows } from "./tables";
 import type { EpochLogs, TrainCallbacks } from "./train";
+import { clock, countBar, formatCell, percentBar, textTable } from "./format";
 
 /** Where output goes: tslab's display in a notebook; tests install their own. */
 export interface DisplaySink {
@@ -57,11 +60,16 @@ function tslab(): TslabModule | null {
   }
 }
 
-function sink(): DisplaySink {
+/** A DisplaySink whose html() may say what to print instead outside a kernel ("" prints nothing). */
+interface OutputSink extends DisplaySink {
+  html(html: string, plain?: string): void;
+}
+
+function sink(): OutputSink {
   if (customSink) return customSink.sink;
   const t = tslab();
   return {
-    html: (s) => emitOr(() => t?.display.html(s), "[HTML output: open this notebook on the tslab kernel to see it]"),
+    html: (s, plain) => emitOr(() => t?.display.html(s), plain ?? "[HTML output: open this notebook on the tslab kernel to see it]"),
     markdown: (s) => emitOr(() => t?.display.markdown(s), s),
     text: (s) => emitOr(() => t?.display.text(s), s),
   };
@@ -73,7 +81,7 @@ function emitOr(emit: () => void, fallback: string): void {
     if (tslab() === null) throw new Error("no tslab");
     emit();
   } catch {
-    console.log(fallback);
+    if (fallback !== "") console.log(fallback);
   }
 }
 
@@ -165,14 +173,24 @@ export function nextPlotId(): string {
 }
 
 /**
- * Draws a Plotly figure in the notebook. The first call of a kernel session also carries
- * plotly.js itself (≈ 5 MB, once); later calls carry only their figure.
+ * Sends plotly.js (≈ 5 MB) to the notebook: call it once per notebook, in the imports cell. It
+ * sends the library every time it runs, so re-running that cell (or any chart cell afterwards)
+ * never leaves the saved notebook without it; show() then sends only figures.
+ */
+export function setupCharts(): void {
+  sink().html(plotlyLibraryHtml(), "");
+  plotlySent = true;
+}
+
+/**
+ * Draws a Plotly figure in the notebook. If nothing sent plotly.js in this kernel session yet
+ * (no setupCharts() call), this chart's output carries it too.
  */
 export function show(figure: Figure): void {
   const parts: string[] = [];
   if (!plotlySent) parts.push(plotlyLibraryHtml());
   parts.push(figureHtml(figure, nextPlotId()));
-  sink().html(parts.join("\n"));
+  sink().html(parts.join("\n"), `[chart: ${figureTitle(figure) || "untitled"}; open this notebook on the tslab kernel to see it]`);
   plotlySent = true;
 }
 
@@ -223,19 +241,6 @@ export function tableData(input: TableInput, options: TableOptions = {}): { colu
   return { columns: [...obj.columns], rows };
 }
 
-/** A cell's text: integers as they are, other numbers with `digits` decimals, NaN as "–". */
-export function formatCell(value: unknown, digits = 4): string {
-  if (value === null || value === undefined) return "";
-  if (typeof value === "number") {
-    if (Number.isNaN(value)) return "–";
-    if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
-    if (Number.isInteger(value)) return String(value);
-    return value.toFixed(digits);
-  }
-  if (Array.isArray(value)) return `[${value.map((v) => formatCell(v, digits)).join(", ")}]`;
-  return String(value);
-}
-
 /** An HTML table (pandas-like, class "dataframe"), wide or long tables elided in the middle. */
 export function tableHtml(input: TableInput, options: TableOptions = {}): string {
   const { columns, rows } = tableData(input, options);
@@ -245,10 +250,7 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
   const colIdx = elide(columns.length, maxColumns);
   const rowIdx = elide(rows.length, maxRows);
   const numeric = columns.map((_, c) => rows.length > 0 && rows.every((r) => typeof r[c] === "number" || r[c] === null || r[c] === undefined));
-  // A column of scores shows every value with the same decimals (1.00000, not 1).
-  const fractional = columns.map((_, c) => rows.some((r) => typeof r[c] === "number" && Number.isFinite(r[c]) && !Number.isInteger(r[c])));
-  const format = (value: unknown, c: number) =>
-    fractional[c] && typeof value === "number" && Number.isInteger(value) ? value.toFixed(digits) : formatCell(value, digits);
+  const format = cellFormatter(columns, rows, digits);
   const cell = (tag: "th" | "td", text: string, right: boolean) => `<${tag}${right ? ' style="text-align:right"' : ""}>${escapeHtml(text)}</${tag}>`;
   const head = colIdx.map((c) => (c < 0 ? cell("th", "…", false) : cell("th", columns[c], numeric[c]))).join("");
   const body = rowIdx
@@ -263,6 +265,12 @@ export function tableHtml(input: TableInput, options: TableOptions = {}): string
   return `<div class="binary-digits-table" style="overflow-x:auto"><table class="dataframe" border="1">${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>${shape}</div>`;
 }
 
+// A column of scores shows every value with the same decimals (1.00000, not 1).
+function cellFormatter(columns: readonly string[], rows: readonly unknown[][], digits: number): (value: unknown, column: number) => string {
+  const fractional = columns.map((_, c) => rows.some((r) => typeof r[c] === "number" && Number.isFinite(r[c]) && !Number.isInteger(r[c])));
+  return (value, c) => (fractional[c] && typeof value === "number" && Number.isInteger(value) ? value.toFixed(digits) : formatCell(value, digits));
+}
+
 // First half, -1 (the elision), last half, when n exceeds max.
 function elide(n: number, max: number): number[] {
   if (n <= max) return Array.from({ length: n }, (_, i) => i);
@@ -271,9 +279,21 @@ function elide(n: number, max: number): number[] {
   return [...Array.from({ length: head }, (_, i) => i), -1, ...Array.from({ length: tail }, (_, i) => n - tail + i)];
 }
 
-/** Shows a DataFrame, Series or rows as an HTML table (never danfo's ASCII print). */
+/** The same table as plain text (elided alike), for output outside a notebook. */
+export function tableText(input: TableInput, options: TableOptions = {}): string {
+  const { columns, rows } = tableData(input, options);
+  const colIdx = elide(columns.length, options.maxColumns ?? 20);
+  const rowIdx = elide(rows.length, options.maxRows ?? 60);
+  const format = cellFormatter(columns, rows, options.digits ?? 4);
+  const header = colIdx.map((c) => (c < 0 ? "…" : columns[c]));
+  const body = rowIdx.map((r) => colIdx.map((c) => (r < 0 ? "⋮" : c < 0 ? "…" : format(rows[r][c], c))));
+  const shape = rowIdx.includes(-1) || colIdx.includes(-1) ? `\n(${rows.length} rows × ${columns.length} columns)` : "";
+  return (options.caption ? `${options.caption}\n` : "") + textTable(header, body) + shape;
+}
+
+/** Shows a DataFrame, Series or rows as an HTML table (never danfo's ASCII print); as text outside a notebook. */
 export function showTable(input: TableInput, options: TableOptions = {}): void {
-  sink().html(tableHtml(input, options));
+  sink().html(tableHtml(input, options), tableText(input, options));
 }
 
 /** Shows Markdown (a sentence computed from results, a list of facts). */
@@ -292,13 +312,6 @@ export function showMetrics(
   const plain: Record<string, ClassificationMetrics> = {};
   for (const [name, value] of Object.entries(sets)) plain[name] = "metrics" in value ? value.metrics : value;
   showTable(metricsRows(plain), { caption, digits: 5 });
-}
-
-/** "███████░░░ 7/10": a text progress bar. */
-export function progressBar(done: number, total: number, width = 24): string {
-  const share = total > 0 ? Math.min(1, Math.max(0, done / total)) : 0;
-  const filled = Math.round(share * width);
-  return `${"█".repeat(filled)}${"░".repeat(width - filled)} ${done}/${total}`;
 }
 
 /** A line that is rewritten in place as work advances (one display entry, updated). */
@@ -332,21 +345,16 @@ export function epochProgress(epochs: number): TrainCallbacks {
     onEpochEnd(epoch: number, logs: EpochLogs) {
       elapsed += logs.seconds;
       const val = logs.val_loss !== undefined ? `, validation loss ${logs.val_loss.toFixed(5)}, accuracy ${((logs.val_acc ?? NaN) * 100).toFixed(2)}%` : "";
-      write(`epoch ${progressBar(epoch + 1, epochs)}: loss ${logs.loss.toFixed(5)}, accuracy ${(logs.acc * 100).toFixed(2)}%${val} (${elapsed.toFixed(1)} s)`);
+      write(`epoch ${countBar(epoch + 1, epochs)}: loss ${logs.loss.toFixed(5)}, accuracy ${(logs.acc * 100).toFixed(2)}%${val} (${elapsed.toFixed(1)} s)`);
     },
   };
-}
-
-function clock(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
 }
 
 /** The progress line of a model selection: architecture, fold, epoch, elapsed and remaining time. */
 export function selectionProgressText(p: SelectionProgress): string {
   const remaining = p.remainingSeconds === null ? "" : `, about ${clock(p.remainingSeconds)} left`;
   return (
-    `${progressBar(Math.round(p.fraction * 100), 100)}%  ${p.architecture}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +
+    `${percentBar(p.fraction)}  ${p.architecture}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +
     ` (folds done ${p.foldsDone}/${p.foldsTotal}), ${clock(p.elapsedSeconds)} elapsed${remaining}`
   );
 }

@@ -35,7 +35,8 @@ export const FEATURES: readonly { name: FeatureName; label: string }[] = [
   { name: "centroidY", label: "centroid row (px)" },
 ];
 
-function checkSquare(dataset: Dataset): number {
+/** Side of the dataset's square images (28 for MNIST); a RangeError when cols is not a square. */
+export function imageSide(dataset: Dataset): number {
   const side = Math.round(Math.sqrt(dataset.cols));
   if (side * side !== dataset.cols) throw new RangeError(`images must be square: ${dataset.cols} pixels per row is not a square`);
   return side;
@@ -43,7 +44,7 @@ function checkSquare(dataset: Dataset): number {
 
 /** Ink, bounding box and centroid of every image. A pixel is inked when its intensity is above 0. */
 export function imageFeatures(dataset: Dataset): ImageFeatures {
-  const side = checkSquare(dataset);
+  const side = imageSide(dataset);
   const { rows, cols, features } = dataset;
   const out: ImageFeatures = {
     labels: dataset.labels,
@@ -172,7 +173,7 @@ export interface ClassPixelStats {
 }
 
 export function classPixelStats(dataset: Dataset): ClassPixelStats {
-  const side = checkSquare(dataset);
+  const side = imageSide(dataset);
   const { rows, cols, features, labels } = dataset;
   const sum = [new Float64Array(cols), new Float64Array(cols)];
   const sumSq = [new Float64Array(cols), new Float64Array(cols)];

@@ -5,17 +5,21 @@
 // kernel.json names this Node binary and this project's tslab by absolute path: Jupyter starts
 // kernels without npm's PATH, and a global tslab could be another version.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { projectRoot } from "./data";
+import { writeFileAtomic } from "./files";
 
 /** The kernel name notebooks ask for (metadata.kernelspec.name), the same as a global tslab's. */
 export const KERNEL_NAME = "tslab";
 
-/** How to get the Jupyter pieces the notebooks, the report and the tests need. */
+/**
+ * How to get the Jupyter pieces the notebooks, the report and the tests need. Notebook 6 (Debian's
+ * jupyter-notebook): `npm run notebook` works on 7 too, but the UI test drives 6's classic interface.
+ */
 export const JUPYTER_INSTALL_HINT =
   "install Jupyter: on Debian/Ubuntu `sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook`, " +
-  "elsewhere `python3 -m pip install notebook nbconvert nbclient`";
+  "elsewhere `python3 -m pip install \"notebook<7\" nbconvert nbclient`";
 
 export interface KernelSpec {
   argv: string[];
@@ -58,15 +62,7 @@ export function installKernel(dataDir: string = kernelDataDir(), spec: KernelSpe
   } catch {
     // not there yet
   }
-  if (current !== text) {
-    const temp = `${file}.tmp-${process.pid}`;
-    try {
-      writeFileSync(temp, text);
-      renameSync(temp, file);
-    } finally {
-      rmSync(temp, { force: true });
-    }
-  }
+  if (current !== text) writeFileAtomic(file, text);
   return dir;
 }
 
@@ -130,13 +126,32 @@ export function probePython(python: string, modules: readonly string[]): PythonP
   }
 }
 
-/** The first candidate Python that can import every one of `modules`, or null. */
-export function findPython(modules: readonly string[], candidates: readonly string[] = pythonCandidates()): PythonProbe | null {
+/** The first candidate Python that can import every one of `modules` (and that `accept` takes), or null. */
+export function findPython(
+  modules: readonly string[],
+  candidates: readonly string[] = pythonCandidates(),
+  accept: (probe: PythonProbe) => boolean = () => true,
+): PythonProbe | null {
   for (const python of candidates) {
     const probe = probePython(python, modules);
-    if (probe && modules.every((m) => probe.modules[m])) return probe;
+    if (probe && modules.every((m) => probe.modules[m]) && accept(probe)) return probe;
   }
   return null;
+}
+
+/** Jupyter Notebook's version at `python` (notebook.__version__), or null when it cannot import it. */
+export function notebookVersion(python: string): string | null {
+  const result = spawnSync(python, ["-c", "import notebook; print(notebook.__version__)"], { encoding: "utf8", timeout: 30_000 });
+  const version = result.status === 0 ? (result.stdout.trim().split("\n").pop() ?? "") : "";
+  return /^\d+\./.test(version) ? version : null;
+}
+
+/**
+ * True for Notebook 6.x and earlier, the classic interface (Cell → Run All, `#run_all_cells`,
+ * `--NotebookApp.token`). Notebook 7 is built on JupyterLab: other menus, other page, other options.
+ */
+export function isClassicNotebook(version: string): boolean {
+  return Number.parseInt(version, 10) < 7;
 }
 
 /** Modules `npm run report` needs. */

@@ -5,7 +5,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { projectRoot } from "./data";
 import { InputError } from "./errors";
 import { architectureName } from "./model";
-import { listExperiments, parseLayers } from "./selection";
+import { latestWinner, parseLayers } from "./selection";
 
 type Env = Record<string, string | undefined>;
 
@@ -14,11 +14,20 @@ function raw(name: string, env: Env): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value.trim();
 }
 
-/** True when DIGITS_QUICK is set to 1/true/yes: small settings for a fast run (tests, previews). */
+/** True when DIGITS_QUICK is set to 1/true/yes/on: small settings for a fast run (tests, previews). */
 export function quickMode(env: Env = process.env): boolean {
   return envFlag("DIGITS_QUICK", false, env);
 }
 
+/**
+ * True when DIGITS_BINARY_ONLY is set to 1/true/yes: the CSVs may hold all ten digits (such as
+ * Kaggle's Digit Recognizer train.csv) and only their 0s and 1s are kept (loadCsv's binaryOnly).
+ */
+export function binaryOnly(env: Env = process.env): boolean {
+  return envFlag("DIGITS_BINARY_ONLY", false, env);
+}
+
+/** A yes/no variable: 1/true/yes/on or 0/false/no/off, any case; unset or blank is `fallback`. */
 export function envFlag(name: string, fallback: boolean, env: Env = process.env): boolean {
   const value = raw(name, env);
   if (value === undefined) return fallback;
@@ -100,13 +109,7 @@ export function chooseArchitecture(experimentsDir: string, fallback: readonly nu
     const hidden = envLayers("DIGITS_LAYERS", fallback, env);
     return { hidden, source: `${architectureName(hidden)}, set by DIGITS_LAYERS=${value}` };
   }
-  const records = listExperiments(experimentsDir);
-  const latest = records[records.length - 1];
-  if (latest) {
-    return {
-      hidden: [...latest.winner.hidden],
-      source: `${latest.winner.architecture}, the winner of the latest model selection (run ${latest.id}, ${latest.config.folds} folds × ${latest.config.epochs} epochs)`,
-    };
-  }
+  const winner = latestWinner(experimentsDir);
+  if (winner) return { hidden: winner, source: `${architectureName(winner)}, the winner of the latest model selection in ${projectRelative(experimentsDir)}` };
   return { hidden: [...fallback], source: `${architectureName(fallback)}, the reference network: no model-selection record yet (run notebook 02 first to choose by evidence)` };
 }

@@ -2,9 +2,11 @@
 // a self-contained HTML page in reports/ (plotly.js is inside the page, see display.ts), plus the
 // executed notebook in reports/executed/. Every file is written to a temporary name and renamed
 // into place only when its notebook ran without error, so a failed run never leaves half a report
-// and an earlier good report stays as it was.
+// and an earlier good report stays as it was. The two files of a notebook are replaced as a pair
+// (replaceFiles): the HTML, what users open, last, and if that fails the old executed notebook is
+// put back, so the HTML and the executed notebook always come from the same run.
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { join, relative } from "node:path";
 import { projectRoot } from "./data";
 import { InputError } from "./errors";
@@ -171,8 +173,10 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
         const executed = readJson<Notebook>(paths.tempExecuted);
         throw new NotebookError(failureMessage(shown, result, executed), notebook, result.cell ?? null);
       }
-      renameSync(paths.tempExecuted, paths.executed);
-      renameSync(paths.tempHtml, paths.html);
+      replaceFiles([
+        { from: paths.tempExecuted, to: paths.executed },
+        { from: paths.tempHtml, to: paths.html },
+      ]);
     } finally {
       for (const temp of [paths.tempHtml, paths.tempExecuted, paths.result]) rmSync(temp, { force: true });
     }
@@ -181,6 +185,47 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
     reports.push({ notebook, html: paths.html, executed: paths.executed, seconds });
   }
   return reports;
+}
+
+/**
+ * Renames each `from` onto its `to`, in order, as one change: if a rename fails, the files renamed
+ * before it get their previous contents back (or are removed if they did not exist), so the
+ * destinations end all new or all as they were. Every destination stays in place throughout (each
+ * rename replaces it atomically); the old contents are kept under a hard link (or a copy) beside
+ * `from` until the last rename succeeds. Put the file readers open last.
+ */
+export function replaceFiles(moves: readonly { from: string; to: string }[]): void {
+  const done: { to: string; backup: string | null }[] = [];
+  try {
+    for (const [i, { from, to }] of moves.entries()) {
+      // The last rename needs no backup: if it fails, its destination is untouched.
+      const backup = i < moves.length - 1 && existsSync(to) ? `${from}.old` : null;
+      if (backup) keepCopy(to, backup);
+      try {
+        renameSync(from, to);
+      } catch (error) {
+        if (backup) rmSync(backup, { force: true });
+        throw error;
+      }
+      done.push({ to, backup });
+    }
+  } catch (error) {
+    for (const { to, backup } of done.reverse()) {
+      if (backup) renameSync(backup, to);
+      else rmSync(to, { force: true });
+    }
+    throw error;
+  }
+  for (const { backup } of done) if (backup) rmSync(backup, { force: true });
+}
+
+function keepCopy(file: string, backup: string): void {
+  rmSync(backup, { force: true });
+  try {
+    linkSync(file, backup);
+  } catch {
+    copyFileSync(file, backup); // no hard links on this file system
+  }
 }
 
 function readJson<T>(file: string): T | null {

@@ -1,7 +1,7 @@
 // Tables: results turned into rows (plain objects) and sentences for the notebooks, pure so the
 // tests can check them; display.ts shows them. Column names are what a reader sees.
 import type { DataQuality } from "./explore";
-import { architectureName } from "./model";
+import { architectureName, describeArchitecture } from "./model";
 import type { ClassificationMetrics } from "./metrics";
 import type { ExperimentRecord } from "./selection";
 
@@ -37,11 +37,16 @@ function pm(mean: number, sd: number, digits: number): string {
   return `${mean.toFixed(digits)} ± ${sd === null || !Number.isFinite(sd) ? "–" : sd.toFixed(digits)}`;
 }
 
+/** "784→25→15→1": the layer widths of an architecture of a selection run, from its data's pixel count. */
+function layers(record: ExperimentRecord, hidden: readonly number[]): string {
+  return describeArchitecture({ inputSize: record.data.cols, hidden: [...hidden], activation: record.config.activation });
+}
+
 /** Mean ± sd per architecture over the folds, in grid order; the winner is marked. */
 export function selectionRows(record: ExperimentRecord): Record<string, unknown>[] {
   return record.summary.map((s) => ({
     architecture: s.architecture === record.winner.architecture ? `${s.architecture} ★` : s.architecture,
-    layers: `784→${[...s.hidden, 1].join("→")}`,
+    layers: layers(record, s.hidden),
     parameters: s.parameters,
     "log loss (mean ± sd)": pm(s.meanLogLoss, s.sdLogLoss, 5),
     "SE of log loss": s.seLogLoss,
@@ -57,7 +62,7 @@ export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/e
   const w = record.winner;
   const within = w.withinOneSe.length > 1 ? ` Within one standard error of the best: ${w.withinOneSe.join(", ")}.` : "";
   return (
-    `**Winner: ${w.architecture}** (784→${[...w.hidden, 1].join("→")}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
+    `**Winner: ${w.architecture}** (${layers(record, w.hidden)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
     `chosen by the one-standard-error rule over ${record.config.folds} folds × ${record.config.epochs} epochs.\n\n` +
     `${w.reason}${within}\n\nRecord: \`${recordPath}\` (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
   );

@@ -1,9 +1,10 @@
 // npm run clean-notebooks [-- --check]: removes outputs and execution counts from notebooks/*.ipynb,
 // so they are committed clean (the analysis with outputs is what `npm run report` writes).
 // --check changes nothing and exits 1 naming the cells that have outputs.
-import { readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../lib/data";
+import { writeFileAtomic } from "../lib/files";
 import { formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../lib/ipynb";
 
 const check = process.argv.includes("--check");
@@ -19,9 +20,7 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort()) 
     console.error(`notebooks/${name}: ${problems.join("; ")}`);
     continue;
   }
-  const temp = `${file}.tmp-${process.pid}`;
-  writeFileSync(temp, formatNotebook(stripOutputs(notebook)));
-  renameSync(temp, file);
+  writeFileAtomic(file, formatNotebook(stripOutputs(notebook)));
   console.log(`notebooks/${name}: outputs removed`);
 }
 if (check && unclean > 0) {

@@ -3,6 +3,7 @@
 import { join, resolve } from "node:path";
 import { projectRoot } from "../lib/data";
 import { isInputError } from "../lib/errors";
+import { quickMode } from "../lib/params";
 import { buildReports, NotebookError } from "../lib/report";
 
 async function main(): Promise<number> {
@@ -12,9 +13,10 @@ async function main(): Promise<number> {
       "usage: npm run report [-- [--quick] [--out DIR] [NOTEBOOK…]]\n\n" +
         "Executes notebooks/*.ipynb on the tslab kernel and writes DIR/<name>.html (self-contained,\n" +
         "opens offline) and DIR/executed/<name>.ipynb. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
-        "DIR defaults to reports/.\n" +
-        "--quick (or DIGITS_QUICK=1) runs every notebook with small settings and writes to reports/quick/\n" +
-        "(its records and model too), so a preview never replaces the real analysis.",
+        "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
+        "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
+        "reports/quick/experiments/ and its model to models/quick-dense-*/, so a preview never replaces the\n" +
+        "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).",
     );
     return 0;
   }
@@ -32,7 +34,8 @@ async function main(): Promise<number> {
   }
   const started = performance.now();
   try {
-    const quick = args.includes("--quick") || /^(1|true|yes)$/i.test(process.env.DIGITS_QUICK ?? "");
+    // The notebooks decide by quickMode() too: the same answer here keeps a quick run out of reports/.
+    const quick = args.includes("--quick") || quickMode();
     const outDir = out ? resolve(out) : join(projectRoot(), "reports", ...(quick ? ["quick"] : []));
     const reports = await buildReports({ quick, outDir, notebooks: args.filter((a) => !a.startsWith("-")) });
     console.log(`${reports.length} report(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);

@@ -20,7 +20,7 @@ import {
 } from "../lib/charts";
 import type { Dataset } from "../lib/data";
 import { classPixelStats, imageFeatures, pixelHistogram } from "../lib/explore";
-import { rocCurve } from "../lib/metrics";
+import { auc, rocCurve } from "../lib/metrics";
 import { chooseWinner, summarise, type ExperimentRecord, type FoldResult } from "../lib/selection";
 
 // Three 2 × 2 images (pixel values / 255): a blank 0, a full 0 and a 1 with its left column inked.
@@ -155,6 +155,11 @@ describe("digitGridFigure", () => {
   it("rejects a title count that does not match", () => {
     assert.throws(() => digitGridFigure(ds, [0, 1], { title: "t", titles: ["one"] }), /2 digits but 1 titles/);
   });
+
+  it("rejects images that are not square", () => {
+    const oblong: Dataset = { features: new Float32Array(6), labels: new Uint8Array(1), rows: 1, cols: 6 };
+    assert.throws(() => digitGridFigure(oblong, [0], { title: "t", titles: ["one"] }), /6 pixels per row is not a square/);
+  });
 });
 
 describe("labelledDigitsFigure and predictionGridFigure", () => {
@@ -172,6 +177,12 @@ describe("labelledDigitsFigure and predictionGridFigure", () => {
 
   it("says when every prediction is right", () => {
     assert.match(titleOf(predictionGridFigure(ds, [0.1, 0.2, 0.9], [0, 1, 2])), /all predicted correctly/);
+  });
+
+  it("names the set it shows and applies the threshold given", () => {
+    const figure = predictionGridFigure(ds, [0.1, 0.7, 0.9], [0, 1, 2], { what: "validation", threshold: 0.8 });
+    assert.match(titleOf(figure), /^3 validation digits titled "true, predicted": all predicted correctly/);
+    assert.deepEqual(annotations(figure).map((a) => a.text), ["0, 0", "0, 0", "1, 1"]);
   });
 });
 
@@ -252,6 +263,22 @@ describe("rocFigure", () => {
     assert.deepEqual(figure.data[2].x, figure.data[0].x);
     assert.match(titleOf(figure), /AUC = 0\.75000/);
     assert.deepEqual((figure.layout.xaxis2 as { range: number[] }).range, [0, 0.05]);
+  });
+
+  it("joins the points with straight lines, so a tie between a 0 and a 1 is the diagonal the AUC counts", () => {
+    // The 0 and the 1 scored 0.5 tie: one threshold moves the curve from (0, 0.5) to (0.5, 1) at once.
+    const labels = [0, 1, 0, 1];
+    const scores = [0.5, 0.5, 0.2, 0.9];
+    const curve = rocCurve(labels, scores);
+    const figure = rocFigure(curve, auc(curve.fpr, curve.tpr));
+    const [whole, , zoom] = figure.data;
+    assert.equal((whole.line as { shape: string }).shape, "linear");
+    assert.equal((zoom.line as { shape: string }).shape, "linear");
+    assert.deepEqual(whole.x, [0, 0, 0.5, 1]);
+    assert.deepEqual(whole.y, [0, 0.5, 1, 1]);
+    // The area under the drawn segments is the AUC in the title: 0.5 × 0.5 (under the diagonal, a
+    // trapezoid from 0.5 to 1) = 0.375, plus 0.5 × 1 = 0.875; steps would draw 0.75 or 1.
+    assert.match(titleOf(figure), /AUC = 0\.87500/);
   });
 });
 

@@ -5,17 +5,17 @@ import type { Figure } from "../lib/charts";
 import {
   epochProgress,
   figureHtml,
-  formatCell,
   plotlyBundle,
   plotlyLibraryHtml,
-  progressBar,
   selectionProgressText,
   setDisplaySink,
+  setupCharts,
   show,
   showMetrics,
   showTable,
   tableData,
   tableHtml,
+  tableText,
 } from "../lib/display";
 import type { ClassificationMetrics } from "../lib/metrics";
 
@@ -40,15 +40,26 @@ describe("show", () => {
   beforeEach(() => (out = recorder()));
   afterEach(() => setDisplaySink(null));
 
-  it("sends plotly.js with the first chart only, once per session", () => {
+  const carriesLibrary = (html: string) => html.includes(`/* plotly.js ${plotlyBundle().version} (plotly.js-dist-min), embedded`);
+
+  it("without setupCharts, sends plotly.js with the first chart only, once per session", () => {
     show(figure);
     show(figure);
     show(figure);
     assert.equal(out.html.length, 3);
-    const version = plotlyBundle().version;
-    assert.match(out.html[0], new RegExp(`plotly\\.js ${version.replace(/\./g, "\\.")} \\(plotly\\.js-dist-min\\), embedded`));
+    assert.ok(carriesLibrary(out.html[0]));
     assert.ok(out.html[0].length > 1_000_000, "the library itself is inside the first output");
     assert.ok(out.html[1].length < 10_000 && out.html[2].length < 10_000, "later charts carry only their figure");
+  });
+
+  it("setupCharts sends plotly.js every time it runs (a re-run imports cell), and charts then carry only their figure", () => {
+    setupCharts();
+    show(figure);
+    setupCharts();
+    show(figure);
+    assert.deepEqual(out.html.map(carriesLibrary), [true, false, true, false]);
+    assert.ok(out.html[0].length > 1_000_000);
+    assert.doesNotMatch(out.html[0], /binary-digits-plot/, "setupCharts draws no chart container");
   });
 
   it("gives every chart its own container id", () => {
@@ -182,18 +193,18 @@ describe("tables", () => {
     assert.match(html, /100 rows × 30 columns/);
   });
 
-  it("formats integers as they are, fractions with fixed decimals, NaN as a dash", () => {
-    assert.equal(formatCell(12665), "12665");
-    assert.equal(formatCell(0.123456), "0.1235");
-    assert.equal(formatCell(0.5, 2), "0.50");
-    assert.equal(formatCell(NaN), "–");
-    assert.equal(formatCell(null), "");
-    assert.equal(formatCell([25, 15]), "[25, 15]");
-  });
-
   it("shows an integer in a column of fractions with the same decimals", () => {
     const html = tableHtml([{ recall: 1 }, { recall: 0.99881 }], { digits: 5 });
     assert.match(html, />1\.00000</);
+  });
+
+  it("writes the same table as plain text, elided alike, for output outside a notebook", () => {
+    const text = tableText([{ set: "test", recall: 1 }, { set: "train", recall: 0.99881 }], { caption: "Scores", digits: 5 });
+    assert.equal(text, ["Scores", "set     recall", "-----  -------", "test   1.00000", "train  0.99881"].join("\n"));
+    const columns = ["a", "b", "c", "d", "e"];
+    const wide = tableText({ columns, rows: [[1, 2, 3, 4, 5]] }, { maxColumns: 2 });
+    assert.equal(wide.split("\n")[0], "a  …  e");
+    assert.match(wide, /\(1 rows × 5 columns\)$/);
   });
 
   it("showTable and showMetrics send HTML, never ASCII", () => {
@@ -213,12 +224,6 @@ describe("tables", () => {
 });
 
 describe("progress", () => {
-  it("draws a bar of the share done", () => {
-    assert.equal(progressBar(0, 4, 4), "░░░░ 0/4");
-    assert.equal(progressBar(2, 4, 4), "██░░ 2/4");
-    assert.equal(progressBar(4, 4, 4), "████ 4/4");
-  });
-
   it("updates one line per epoch with loss, accuracy and validation", () => {
     const out = recorder();
     try {
@@ -238,6 +243,7 @@ describe("progress", () => {
       kind: "epoch", architecture: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
       foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90,
     });
-    assert.match(text, /42\/100%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
+    assert.match(text, /^█{10}░{14}  42%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
+    assert.doesNotMatch(text, /\/100/);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Dataset } from "../lib/data";
-import { classPixelStats, dataQuality, describe as describeValues, describeFeatures, featureFrame, imageFeatures, imagePixels, pixelHistogram, sampleIndices } from "../lib/explore";
+import { classPixelStats, dataQuality, describe as describeValues, describeFeatures, featureFrame, imageFeatures, imagePixels, imageSide, pixelHistogram, sampleIndices } from "../lib/explore";
 
 // 3 × 3 images, intensities 0–255 row by row.
 function dataset(images: number[][], labels: number[]): Dataset {
@@ -31,6 +31,11 @@ describe("imageFeatures", () => {
 
   it("rejects images that are not square", () => {
     assert.throws(() => imageFeatures({ features: new Float32Array(6), labels: new Uint8Array(1), rows: 1, cols: 6 }), /not a square/);
+  });
+
+  it("finds the side of square images (the one check charts use too)", () => {
+    assert.equal(imageSide({ features: new Float32Array(784), labels: new Uint8Array(1), rows: 1, cols: 784 }), 28);
+    assert.throws(() => imageSide({ features: new Float32Array(6), labels: new Uint8Array(1), rows: 1, cols: 6 }), /6 pixels per row is not a square/);
   });
 });
 

@@ -42,6 +42,20 @@ describe("the committed notebooks", () => {
         }
       });
 
+      it("sends plotly.js from its imports cell (setupCharts), so re-running a chart cell cannot lose it", () => {
+        const callers = code.filter((c) => /^setupCharts\(\);/m.test(cellSource(c)));
+        assert.equal(callers.length, 1, `${name}: setupCharts() should be called once`);
+        assert.match(cellSource(callers[0]), /from "\.\.\/dist\/lib\/display"/, `${name}: setupCharts() belongs in the imports cell`);
+        assert.ok(code.indexOf(callers[0]) < code.findIndex((c) => /\bshow\(/.test(cellSource(c))), `${name}: setupCharts() after a chart`);
+      });
+
+      it("loads every CSV with the DIGITS_BINARY_ONLY parameter (ten-class files keep their 0s and 1s)", () => {
+        assert.match(cellSource(code[0]), /const BINARY_ONLY = binaryOnly\(\); \/\/ DIGITS_BINARY_ONLY=1/);
+        const loads = code.flatMap((c) => [...cellSource(c).matchAll(/loadCsv\(([^)]*)\)/g)].map((m) => m[1]));
+        assert.ok(loads.length > 0);
+        for (const args of loads) assert.match(args, /, \{ binaryOnly: BINARY_ONLY \}$/, `${name}: loadCsv(${args})`);
+      });
+
       it("keeps code cells thin (the work is in lib/) and explains them in markdown", () => {
         for (const cell of code.slice(1)) {
           const lines = cellSource(cell).split("\n").filter((l) => l.trim() !== "");

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../lib/data";
-import { chooseArchitecture, envFlag, envGrid, envInt, envLayers, envNumber, envPath, envString, projectRelative, quickMode } from "../lib/params";
+import { binaryOnly, chooseArchitecture, envFlag, envGrid, envInt, envLayers, envNumber, envPath, envString, projectRelative, quickMode } from "../lib/params";
 import { saveExperiment, type ExperimentRecord } from "../lib/selection";
 
 describe("environment parameters", () => {
@@ -22,11 +22,19 @@ describe("environment parameters", () => {
     assert.throws(() => envFlag("DIGITS_QUICK", false, { DIGITS_QUICK: "maybe" }), /DIGITS_QUICK=maybe: expected 1 or 0/);
   });
 
-  it("quick mode is DIGITS_QUICK=1 (or true/yes)", () => {
+  it("quick mode is DIGITS_QUICK=1 (or true/yes/on)", () => {
     assert.equal(quickMode({}), false);
     assert.equal(quickMode({ DIGITS_QUICK: "1" }), true);
     assert.equal(quickMode({ DIGITS_QUICK: "yes" }), true);
+    assert.equal(quickMode({ DIGITS_QUICK: "on" }), true);
     assert.equal(quickMode({ DIGITS_QUICK: "0" }), false);
+  });
+
+  it("DIGITS_BINARY_ONLY=1 keeps only the 0s and 1s of a ten-class CSV; off by default", () => {
+    assert.equal(binaryOnly({}), false);
+    assert.equal(binaryOnly({ DIGITS_BINARY_ONLY: "1" }), true);
+    assert.equal(binaryOnly({ DIGITS_BINARY_ONLY: "off" }), false);
+    assert.throws(() => binaryOnly({ DIGITS_BINARY_ONLY: "digits" }), /DIGITS_BINARY_ONLY=digits: expected 1 or 0/);
   });
 
   it("parse layer sizes and grids of architectures", () => {
@@ -74,7 +82,7 @@ describe("chooseArchitecture", () => {
       saveExperiment(record("a", "2026-01-01T00:00:00Z", [64, 32], "64-32"), dir);
       const choice = chooseArchitecture(dir, [25, 15], {});
       assert.deepEqual(choice.hidden, [8]);
-      assert.match(choice.source, /^8, the winner of the latest model selection \(run b, 5 folds × 20 epochs\)$/);
+      assert.equal(choice.source, `8, the winner of the latest model selection in ${dir}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,9 +8,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { cellErrors, outputsOfType, type Notebook } from "../lib/ipynb";
+import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "../lib/ipynb";
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../lib/jupyter";
-import { buildReports, failureMessage, NotebookError, NOTEBOOKS, reportPaths, selectNotebooks } from "../lib/report";
+import { plotlyBundle } from "../lib/display";
+import { buildReports, failureMessage, NotebookError, NOTEBOOKS, replaceFiles, reportPaths, selectNotebooks } from "../lib/report";
 import { collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "./support/integration";
 
 describe("report helpers", () => {
@@ -29,6 +30,51 @@ describe("report helpers", () => {
     assert.equal(p.html, "/out/02-model-selection.html");
     assert.equal(p.executed, "/out/executed/02-model-selection.ipynb");
     assert.equal(p.tempHtml, "/out/.02-model-selection.html.123.tmp");
+  });
+
+  describe("replaceFiles", () => {
+    function folder(files: Record<string, string>): string {
+      const dir = mkdtempSync(join(tmpdir(), "digits-replace-"));
+      for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+      return dir;
+    }
+    const read = (dir: string, name: string) => readFileSync(join(dir, name), "utf8");
+
+    it("replaces the executed notebook and the HTML, leaving no temporary files", () => {
+      const dir = folder({ "nb.ipynb": "old run", "nb.html": "old run", ".nb.ipynb.tmp": "new run", ".nb.html.tmp": "new run" });
+      try {
+        replaceFiles([{ from: join(dir, ".nb.ipynb.tmp"), to: join(dir, "nb.ipynb") }, { from: join(dir, ".nb.html.tmp"), to: join(dir, "nb.html") }]);
+        assert.equal(read(dir, "nb.ipynb"), "new run");
+        assert.equal(read(dir, "nb.html"), "new run");
+        assert.deepEqual(readdirSync(dir).sort(), ["nb.html", "nb.ipynb"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("puts the old executed notebook back when the HTML cannot be replaced, so the pair stays from one run", () => {
+      const dir = folder({ "nb.ipynb": "old run", ".nb.ipynb.tmp": "new run", ".nb.html.tmp": "new run" });
+      try {
+        // A non-empty folder where the HTML goes: renaming a file onto it fails.
+        mkdirSync(join(dir, "nb.html"));
+        writeFileSync(join(dir, "nb.html", "keep"), "");
+        assert.throws(() => replaceFiles([{ from: join(dir, ".nb.ipynb.tmp"), to: join(dir, "nb.ipynb") }, { from: join(dir, ".nb.html.tmp"), to: join(dir, "nb.html") }]));
+        assert.equal(read(dir, "nb.ipynb"), "old run");
+        assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith(".old")), [], "no backup left behind");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    it("removes a new executed notebook that had no predecessor when the HTML fails", () => {
+      const dir = folder({ ".nb.ipynb.tmp": "new run" });
+      try {
+        assert.throws(() => replaceFiles([{ from: join(dir, ".nb.ipynb.tmp"), to: join(dir, "nb.ipynb") }, { from: join(dir, "missing.tmp"), to: join(dir, "nb.html") }]));
+        assert.equal(existsSync(join(dir, "nb.ipynb")), false);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   const failed: Notebook = {
@@ -77,6 +123,16 @@ describe("report helpers", () => {
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /DIGITS_PYTHON=\/nonexistent\/python3 cannot import them/);
     assert.match(result.stderr, /apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook/);
+  });
+
+  it("reads DIGITS_QUICK as the notebooks do: a malformed value is an error, not a full run into reports/", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts")], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, DIGITS_QUICK: "quickly", DIGITS_PYTHON: "/nonexistent/python3" },
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /DIGITS_QUICK=quickly: expected 1 or 0/);
   });
 });
 
@@ -199,7 +255,11 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
       for (const caption of EXPECTED[name].tables) {
         assert.ok(html.some((h) => h.includes("<table") && caption.test(h.replace(/<[^>]+>/g, " "))), `${name}: no table captioned ${caption}`);
       }
-      assert.equal(html.filter((h) => h.includes("plotly.js 3.7.0 (plotly.js-dist-min), embedded")).length, 1, `${name}: plotly.js should be sent exactly once`);
+      const embedded = `plotly.js ${plotlyBundle().version} (plotly.js-dist-min), embedded`;
+      assert.equal(html.filter((h) => h.includes(embedded)).length, 1, `${name}: plotly.js should be sent exactly once`);
+      // By setupCharts() in the imports cell, so re-running a chart cell cannot take it out of the saved notebook.
+      const carrier = executed.cells.find((c) => (c.outputs ?? []).some((o) => joinText(o.data?.["text/html"]).includes(embedded)));
+      assert.match(carrier ? cellSource(carrier) : "", /^setupCharts\(\);/m, `${name}: plotly.js is not in the imports cell's output`);
       const page = readFileSync(join(out, `${name}.html`), "utf8");
       assert.doesNotMatch(page, /<script[^>]+src="https?:/, `${name}.html loads a script from the network`);
     }

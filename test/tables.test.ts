@@ -25,8 +25,8 @@ function record(id: string, losses: { logistic: [number, number]; "25-15": [numb
     id,
     seconds: 12.5,
     workers: 2,
-    config: { grid, folds: 2, epochs: 20, batchSize: 32, seed: 13 },
-    data: { rows: 100, fingerprint: "abc" },
+    config: { grid, folds: 2, epochs: 20, batchSize: 32, seed: 13, activation: "sigmoid" },
+    data: { rows: 100, cols: 784, fingerprint: "abc" },
     summary,
     winner: chooseWinner(summary),
   } as unknown as ExperimentRecord;
@@ -58,6 +58,12 @@ describe("selection tables", () => {
     assert.equal(rows[1]["log loss (mean ± sd)"], "0.02000 ± 0.01414");
     assert.equal(rows[0].layers, "784→1");
     assert.equal(rows[1].layers, "784→25→15→1");
+  });
+
+  it("takes the input width from the record's data, not a fixed 784", () => {
+    const small = { ...r, data: { ...r.data, cols: 64 } };
+    assert.deepEqual(selectionRows(small).map((x) => x.layers), ["64→1", "64→25→15→1"]);
+    assert.match(winnerMarkdown(small), /\(64→25→15→1, /);
   });
 
   it("states the winner, the rule and the record", () => {

@@ -6,7 +6,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { findPython, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES } from "../../lib/jupyter";
+import { findPython, isClassicNotebook, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, notebookVersion, REPORT_MODULES } from "../../lib/jupyter";
 
 export const ROOT = join(__dirname, "..", "..");
 export const SCREENSHOTS = join(ROOT, "reports", "screenshots");
@@ -33,6 +33,29 @@ export function skipUnlessAvailable(modules?: readonly string[]): { skip: string
   const missing = missingRequirements(modules);
   if (missing && process.env.CI === "true") throw new Error(`CI=true but ${missing}`);
   return { skip: missing ?? false };
+}
+
+/**
+ * For the notebook UI test, which drives the classic Jupyter Notebook 6 interface: the Python that
+ * has it, or why the test cannot run. Notebook 7 (what a plain `pip install notebook` gives) is a
+ * skip with the reason; under CI=true (Debian's 6.x) a missing or wrong version is a failure.
+ */
+export function classicNotebook(): { skip: string | false; python: string | null } {
+  const available = skipUnlessAvailable(NOTEBOOK_MODULES);
+  if (available.skip) return { skip: available.skip, python: null };
+  const seen: string[] = [];
+  const found = findPython(NOTEBOOK_MODULES, undefined, (probe) => {
+    const version = notebookVersion(probe.python);
+    seen.push(`${probe.python} has notebook ${version ?? "of unknown version"}`);
+    return version !== null && isClassicNotebook(version);
+  });
+  if (found) return { skip: false, python: found.python };
+  const reason =
+    `this test drives the classic Jupyter Notebook 6 interface (Cell → Run All) and ${seen.join(", ")} ` +
+    "(7.x is built on JupyterLab). Install 6.x to run it: `sudo apt-get install jupyter-notebook` (Debian/Ubuntu) " +
+    "or `python3 -m pip install \"notebook<7\"`, or point DIGITS_PYTHON at a Python that has it";
+  if (process.env.CI === "true") throw new Error(`CI=true but ${reason}`);
+  return { skip: reason, python: null };
 }
 
 export async function launchChromium(): Promise<Browser> {

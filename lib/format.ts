@@ -1,0 +1,74 @@
+// Format: the small text formatting shared by the command line and the notebooks' display —
+// durations as a clock, progress bars, cell values and plain-text tables. Pure functions of their
+// arguments; where the text goes is the caller's business.
+
+/** "0:07", "1:05", or "1:02:03" past an hour: a duration in whole seconds (negative counts as 0). */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.round(Number.isFinite(seconds) ? seconds : 0));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const ss = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
+}
+
+export interface BarOptions {
+  /** Characters between the ends (default 24). */
+  width?: number;
+  /** "[####....]" for terminals and logs that may not show block characters; default "████░░░░". */
+  ascii?: boolean;
+}
+
+/** The bar alone for a share done in 0…1 (clamped; NaN counts as 0): "██████░░░░" or, ascii, "[######....]". */
+export function bar(fraction: number, options: BarOptions = {}): string {
+  const width = options.width ?? 24;
+  const share = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  const filled = Math.round(share * width);
+  return options.ascii ? `[${"#".repeat(filled)}${".".repeat(width - filled)}]` : `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
+}
+
+/** Whole percent done, rounded down (so "100%" only when all is done), padded to line up: " 42%". */
+export function percentDone(fraction: number): string {
+  const share = Number.isFinite(fraction) ? Math.min(1, Math.max(0, fraction)) : 0;
+  // The epsilon keeps 0.29 * 100 = 28.999… from showing as 28%.
+  return `${String(Math.floor(share * 100 + 1e-9)).padStart(3)}%`;
+}
+
+/** "██████░░░░  42%": a bar and the percentage done. */
+export function percentBar(fraction: number, options: BarOptions = {}): string {
+  return `${bar(fraction, options)} ${percentDone(fraction)}`;
+}
+
+/** "███████░░░ 7/10": a bar and a count of steps done. */
+export function countBar(done: number, total: number, options: BarOptions = {}): string {
+  return `${bar(total > 0 ? done / total : 0, options)} ${done}/${total}`;
+}
+
+/** A cell's text: integers as they are, other numbers with `digits` decimals, NaN as "–", ±∞ as "∞"/"−∞". */
+export function formatCell(value: unknown, digits = 4): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") {
+    if (Number.isNaN(value)) return "–";
+    if (!Number.isFinite(value)) return value > 0 ? "∞" : "−∞";
+    if (Number.isInteger(value)) return String(value);
+    return value.toFixed(digits);
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => formatCell(v, digits)).join(", ")}]`;
+  return String(value);
+}
+
+/**
+ * A plain-text table: the header, a rule of dashes, then the rows; columns two spaces apart, the
+ * first (names) left-aligned, the others (numbers) right-aligned. Cells that are not strings go
+ * through formatCell. Widths count characters, so "±" and "–" line up in a terminal.
+ */
+export function textTable(header: readonly string[], rows: readonly (readonly unknown[])[], digits = 4): string {
+  const text = rows.map((row) => header.map((_, c) => (typeof row[c] === "string" ? (row[c] as string) : formatCell(row[c], digits))));
+  const length = (s: string) => [...s].length;
+  const widths = header.map((h, c) => Math.max(length(h), ...text.map((r) => length(r[c]))));
+  const pad = (cell: string, c: number) => {
+    const fill = " ".repeat(widths[c] - length(cell));
+    return c === 0 ? cell + fill : fill + cell;
+  };
+  const line = (cells: readonly string[]) => cells.map(pad).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...text.map(line)].join("\n");
+}
