@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { classCounts, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, writeDefaultDataset } from "../lib/data";
 import { writeFileAtomic } from "../lib/files";
+import { clock, percentBar, textTable } from "../lib/format";
 import { InputError, isInputError } from "../lib/errors";
 import { classificationReport, predictLabels } from "../lib/metrics";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN, type Activation } from "../lib/model";
@@ -128,20 +129,6 @@ function writeOutput(file: string, text: string): void {
 }
 
 const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));
-const clock = (seconds: number) => {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, "0");
-  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${ss}` : `${m}:${ss}`;
-};
-
-function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join("  ");
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
-}
-
 // ---------------------------------------------------------------------------------------------
 // digits data
 
@@ -188,10 +175,8 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
         const now = Date.now();
         if (now - lastDraw < 100 && p.kind === "epoch") return;
         lastDraw = now;
-        const width = 24;
-        const filled = Math.round(p.fraction * width);
         const line =
-          `[${"#".repeat(filled)}${".".repeat(width - filled)}] ${String(Math.floor(p.fraction * 100)).padStart(3)}% ` +
+          `${percentBar(p.fraction, { ascii: true })} ` +
           `${p.architecture} fold ${p.fold + 1}/${p.folds} epoch ${p.epoch}/${p.epochs}  ` +
           `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
         const columns = process.stderr.columns || 100;
@@ -230,7 +215,7 @@ function printSelection(record: ExperimentRecord): void {
       `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s`,
   );
   out();
-  out(table(["architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
+  out(textTable(["architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
   out();
   out(`Winner: ${record.winner.architecture} (hidden ${JSON.stringify(record.winner.hidden)}). ${record.winner.reason}`);
 }
@@ -428,7 +413,7 @@ Options:
     const [[tn, fp], [fn, tp]] = confusionMatrix;
     out(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir} on ${dataset.rows.toLocaleString("en-US")} rows of ${data} (${zeros} zeros, ${ones} ones)`);
     out();
-    out(table(["metric", "value"], [
+    out(textTable(["metric", "value"], [
       ["accuracy", f4(accuracy)],
       ["precision", f4(precision)],
       ["recall", f4(recall)],
@@ -438,7 +423,7 @@ Options:
     ]));
     out();
     out("confusion matrix (rows = true class, columns = predicted)");
-    out(table(["", "predicted 0", "predicted 1"], [["true 0", String(tn), String(fp)], ["true 1", String(fn), String(tp)]]));
+    out(textTable(["", "predicted 0", "predicted 1"], [["true 0", String(tn), String(fp)], ["true 1", String(fn), String(tp)]]));
     if (predictionsFile) out(`\npredictions: ${predictionsFile}`);
   },
 };
