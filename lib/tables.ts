@@ -42,8 +42,12 @@ function layers(record: ExperimentRecord, hidden: readonly number[]): string {
   return describeArchitecture({ inputSize: record.data.cols, hidden: [...hidden], activation: record.config.activation });
 }
 
-/** Mean ± sd per architecture over the folds, in grid order; the winner is marked. */
+/**
+ * Mean ± sd per architecture over the folds, in grid order; the winner is marked. When training
+ * diverged for any architecture, a "diverged" column says in how many folds (it cannot win).
+ */
 export function selectionRows(record: ExperimentRecord): Record<string, unknown>[] {
+  const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
   return record.summary.map((s) => ({
     architecture: s.architecture === record.winner.architecture ? `${s.architecture} ★` : s.architecture,
     layers: layers(record, s.hidden),
@@ -54,6 +58,7 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
     "F1 (mean ± sd)": pm(s.meanF1, s.sdF1, 5),
     "AUC (mean ± sd)": pm(s.meanAuc, s.sdAuc, 6),
     "seconds per fold": s.meanSeconds,
+    ...(anyDiverged ? { diverged: (s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds} of ${s.folds} folds` : "" } : {}),
   }));
 }
 
