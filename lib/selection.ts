@@ -515,6 +515,11 @@ class RemainingTime {
     }
   }
 
+  /** A fold run that stopped early (training diverged) will not run its remaining epochs. */
+  epochsSkipped(architecture: string, epochs: number): void {
+    this.rows.get(architecture)!.total -= epochs;
+  }
+
   epochDone(architecture: string, seconds: number): void {
     const row = this.rows.get(architecture)!;
     row.done++;
@@ -799,7 +804,9 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     },
     onResult(job, result) {
       results.push(result);
-      report(job, "fold", config.epochs, lastLoss.get(job.id) ?? NaN, result);
+      const epochs = result.diverged?.epoch ?? config.epochs;
+      if (epochs < config.epochs) clock.epochsSkipped(result.architecture, config.epochs - epochs);
+      report(job, "fold", epochs, lastLoss.get(job.id) ?? NaN, result);
     },
   };
   if (workers === 1) await runSerial(scheduler);
@@ -931,6 +938,8 @@ export interface ExperimentRow {
   seLogLoss: number;
   meanAuc: number;
   meanSeconds: number;
+  /** Folds whose training diverged (0 for records made before this was recorded). */
+  divergedFolds: number;
   winner: boolean;
 }
 
@@ -963,6 +972,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
       seLogLoss: s.seLogLoss ?? NaN,
       meanAuc: s.meanAuc ?? NaN,
       meanSeconds: s.meanSeconds,
+      divergedFolds: s.divergedFolds ?? 0,
       winner: s.architecture === r.winner.architecture,
     })),
   );
@@ -971,7 +981,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
 const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
   "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
   "runSeconds", "architecture", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
-  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "winner",
+  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "divergedFolds", "winner",
 ];
 
 /** Runs side by side as a danfo DataFrame: one row per run × architecture (see ExperimentRow). */

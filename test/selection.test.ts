@@ -176,6 +176,7 @@ describe("cross-validated selection", () => {
     // the record says so in JSON too: a field on every summary row
     const json = JSON.parse(JSON.stringify(serial)) as ExperimentRecord;
     assert.deepEqual(json.summary.map((s) => s.divergedFolds), [2, 0, 3]);
+    assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
     const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
     assert.deepEqual(numbers(parallel), numbers(serial));
   });
