@@ -446,7 +446,7 @@ Options:
 // ---------------------------------------------------------------------------------------------
 // Dispatch
 
-const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
 
 const topUsage = `Usage: digits <command> [options]
 
