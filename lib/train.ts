@@ -115,19 +115,22 @@ export class TrainingDiverged extends InputError {
   constructor(
     /** "training 784→25→15→1 diverged at epoch 1 of 20: mean training loss 3.25e+8 (guessing 0.5 scores 0.693)" */
     readonly what: string,
-    /** 1-based epoch and its mean training loss. */
+    /** 1-based epoch and its mean training loss (of the first run that diverged, in a selection). */
     readonly epoch: number,
     readonly loss: number,
-    readonly learningRate: number,
+    /** The learning rate of the run, or every rate a selection tried. */
+    readonly learningRates: number | readonly number[],
   ) {
-    super(`${what}; ${TrainingDiverged.fix(learningRate, "the learning rate")}`);
+    super(`${what}; ${TrainingDiverged.fix(learningRates, "the learning rate")}`);
     this.name = "TrainingDiverged";
   }
 
-  /** "lower the learning rate (it was 1e9; the default is 0.001)", naming the setting as `setting`. */
-  static fix(learningRate: number, setting: string): string {
+  /** "lower the learning rate (it was 1e+9; the default is 0.001)", naming the setting as `setting`. */
+  static fix(learningRates: number | readonly number[], setting: string): string {
     const rate = (x: number) => (x >= 1e5 || x < 1e-4 ? x.toExponential() : String(x));
-    return `lower ${setting} (it was ${rate(learningRate)}; the default is ${rate(DEFAULT_TRAIN_CONFIG.learningRate)})`;
+    const rates = typeof learningRates === "number" ? [learningRates] : learningRates;
+    const was = rates.length === 1 ? `it was ${rate(rates[0])}` : `they were ${rates.map(rate).join(", ")}`;
+    return `lower ${setting} (${was}; the default is ${rate(DEFAULT_TRAIN_CONFIG.learningRate)})`;
   }
 }
 
