@@ -12,7 +12,7 @@ import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../lib/jupyter";
 import { plotlyBundle } from "../lib/display";
 import { buildReports, failureMessage, NotebookError, NOTEBOOKS, replaceFiles, reportPaths, selectNotebooks } from "../lib/report";
-import { collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "./support/integration";
+import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "./support/integration";
 
 describe("report helpers", () => {
   it("selects notebooks by number, name or file name, in the order asked", () => {
@@ -307,16 +307,3 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     });
   }
 });
-
-/** A require.js to inject: Debian's, or the copy inside the Jupyter Notebook package. */
-function findRequireJs(): string {
-  const candidates = ["/usr/share/javascript/requirejs/require.min.js", "/usr/share/javascript/requirejs/require.js"];
-  const python = findPython(["notebook"]);
-  if (python) {
-    const dir = spawnSync(python.python, ["-c", "import notebook, os; print(os.path.dirname(notebook.__file__))"], { encoding: "utf8" }).stdout.trim();
-    candidates.push(join(dir, "static", "components", "requirejs", "require.js"));
-  }
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error(`no require.js to inject; looked at ${candidates.join(", ")}`);
-  return found;
-}
