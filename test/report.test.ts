@@ -8,10 +8,12 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
+import { ensureDefaultDataset, loadCsv } from "../lib/data";
 import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "../lib/ipynb";
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../lib/jupyter";
 import { plotlyBundle } from "../lib/display";
 import { buildReports, failureMessage, NotebookError, NOTEBOOKS, replaceFiles, reportPaths, selectNotebooks } from "../lib/report";
+import { checkConfusionCells, checkDrawPad, cliProbabilities } from "./support/draw";
 import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "./support/integration";
 
 describe("report helpers", () => {
@@ -269,6 +271,35 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     assert.equal(readdirSync(join(work, "experiments")).filter((f) => f.endsWith(".json")).length, 1);
     assert.ok(existsSync(join(work, "model", "model.json")));
     assert.ok(existsSync(join(work, "model", "training.json")));
+  });
+
+  it("03's drawing pad and clickable confusion matrix work in the report opened from disk offline, with and without require.js", available, async () => {
+    // The model the notebook saved, scored by the CLI: the page must give the same probabilities.
+    const testCsv = ensureDefaultDataset().test;
+    const test = loadCsv(testCsv);
+    const cli = cliProbabilities(join(work, "model"), testCsv, join(work, "predictions.csv"));
+    const written = readFileSync(join(out, "03-training-and-evaluation.html"), "utf8");
+    const variants = [
+      { label: "without require.js", html: written.replace(/<script src="[^"]*require(\.min)?\.js"><\/script>/g, "") },
+      { label: "with require.js injected", html: written.replace("<head>", `<head><script>${requireJs}</script>`) },
+    ];
+    for (const variant of variants) {
+      const path = join(out, `.03-draw-${variant.label.replace(/\W+/g, "-")}.html`);
+      writeFileSync(path, variant.html);
+      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await context.newPage();
+        const errors = collectErrors(page);
+        await page.goto(`file://${path}`, { waitUntil: "load" });
+        await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
+        await checkDrawPad(page, page.locator(".binary-digits-draw"), { test, cli });
+        await checkConfusionCells(page.locator(".binary-digits-cells"), { labels: test.labels, cli });
+        assert.deepEqual(errors, [], `03 (${variant.label}): errors on the page`);
+      } finally {
+        await context.close();
+        rmSync(path, { force: true });
+      }
+    }
   });
 
   for (const name of NOTEBOOKS) {
