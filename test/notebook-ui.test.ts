@@ -23,7 +23,7 @@ import { installKernel, isRoot, jupyterEnv, kernelDataDir } from "../lib/jupyter
 import { ensureDefaultDataset, loadCsv } from "../lib/data";
 import { NOTEBOOKS } from "../lib/report";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "./support/draw";
-import { classicNotebook, collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS } from "./support/integration";
+import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBesidesJupyterAssets, ROOT, SCREENSHOTS } from "./support/integration";
 
 /** Charts and tables each notebook shows once run. */
 const EXPECTED: Record<string, { charts: number; tables: number }> = {
@@ -164,7 +164,7 @@ describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_00
           await checkConfusionCells(page.locator(".output_area .binary-digits-cells"), { labels: test.labels, cli });
         }
         assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
-        assert.deepEqual(errors.filter((e) => !/favicon|Failed to load resource/.test(e)), [], `${name}: errors in the page`);
+        assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
         mkdirSync(SCREENSHOTS, { recursive: true });
         const charts = page.locator(".binary-digits-plot");
         for (let i = 0; i < plots.length; i++) {
