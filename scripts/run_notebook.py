@@ -51,7 +51,7 @@ def main() -> int:
     ap.add_argument("--html", required=True)
     args = ap.parse_args()
 
-    state = {"index": None, "code": 0, "started": time.time(), "signal": None}
+    state = {"index": None, "code": 0, "started": time.time(), "signal": None, "parent": os.getppid()}
 
     def interrupt(signum, _frame=None):
         if state["signal"] is None:
@@ -133,6 +133,10 @@ def run(args, state, take_signals) -> int:
     take_signals()
     if state["signal"] is not None:
         return 128 + state["signal"]
+    if os.getppid() != state["parent"]:
+        # The caller was killed outright (its pipe broke the progress line and stopped the run):
+        # nobody would rename or remove what we wrote, so write nothing.
+        return 1
     result["seconds"] = round(time.time() - total_start, 2)
 
     # The executed notebook helps explain a failure, but failing to write it must not hide one.
