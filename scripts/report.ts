@@ -18,7 +18,9 @@ async function main(): Promise<number> {
         "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
         "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
         "reports/quick/experiments/ and its model to models/quick-dense-*/, so a preview never replaces the\n" +
-        "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).",
+        "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).\n\n" +
+        "Exit codes: 0 done; 1 a notebook failed (named with its cell); 2 cannot run (Jupyter missing, a bad\n" +
+        "argument, an output folder that cannot be written); 130 or 143 stopped by Ctrl-C or kill.",
     );
     return 0;
   }
