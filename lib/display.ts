@@ -17,7 +17,10 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Figure } from "./charts";
+import type { Dataset } from "./data";
+import { confusionCellsHtml, drawPadHtml, type ConfusionCellsOptions, type DrawPadOptions } from "./draw";
 import type { ClassificationMetrics } from "./metrics";
+import type { Network } from "./model";
 import type { SelectionProgress } from "./selection";
 import { metricsRows } from "./tables";
 import type { EpochLogs, TrainCallbacks } from "./train";
@@ -373,4 +376,17 @@ export function selectionProgress(intervalMs = 500): (p: SelectionProgress) => v
     last = now;
     write(finished ? `done: ${p.foldsTotal} fold runs in ${clock(p.elapsedSeconds)}` : selectionProgressText(p));
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Draw a digit (lib/draw.ts builds the HTML; the network runs in the page)
+
+/** Shows the drawing pad: draw a digit (or load a test digit) and see the network's answer live. */
+export function showDrawPad(network: Network, test: Dataset, options: DrawPadOptions = {}): void {
+  sink().html(drawPadHtml(network, test, options), "[drawing pad: open this notebook on the tslab kernel, or the HTML report, to use it]");
+}
+
+/** Shows the test set's confusion matrix with clickable cells: a click shows that cell's digits. */
+export function showConfusionCells(test: Dataset, probabilities: ArrayLike<number>, options: ConfusionCellsOptions = {}): void {
+  sink().html(confusionCellsHtml(test, probabilities, options), "[clickable confusion matrix: open this notebook on the tslab kernel, or the HTML report, to use it]");
 }

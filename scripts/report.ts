@@ -1,10 +1,12 @@
 // npm run report [-- --quick] [-- 02 03]: executes the notebooks and writes reports/*.html.
-// Exit codes: 0 done, 1 a notebook failed (the message names it and the cell), 2 cannot run (Jupyter missing, bad argument).
+// Exit codes: 0 done, 1 a notebook failed (the message names it and the cell), 2 cannot run (Jupyter
+// missing, bad argument, an output folder that cannot be written), 130/143 stopped by SIGINT/SIGTERM.
+import { constants } from "node:os";
 import { join, resolve } from "node:path";
 import { projectRoot } from "../lib/data";
 import { isInputError } from "../lib/errors";
 import { quickMode } from "../lib/params";
-import { buildReports, NotebookError } from "../lib/report";
+import { buildReports, NotebookError, ReportInterrupted } from "../lib/report";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -16,7 +18,9 @@ async function main(): Promise<number> {
         "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
         "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
         "reports/quick/experiments/ and its model to models/quick-dense-*/, so a preview never replaces the\n" +
-        "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).",
+        "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).\n\n" +
+        "Exit codes: 0 done; 1 a notebook failed (named with its cell); 2 cannot run (Jupyter missing, a bad\n" +
+        "argument, an output folder that cannot be written); 130 or 143 stopped by Ctrl-C or kill.",
     );
     return 0;
   }
@@ -33,14 +37,27 @@ async function main(): Promise<number> {
     return 2;
   }
   const started = performance.now();
+  // Ctrl-C or kill: stop the kernel and remove this run's partial files before exiting.
+  const stop = new AbortController();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (stop.signal.aborted) return;
+      console.error(`\nreport: ${signal}, stopping the kernel and removing partial files…`);
+      stop.abort(signal);
+    });
+  }
   try {
     // The notebooks decide by quickMode() too: the same answer here keeps a quick run out of reports/.
     const quick = args.includes("--quick") || quickMode();
     const outDir = out ? resolve(out) : join(projectRoot(), "reports", ...(quick ? ["quick"] : []));
-    const reports = await buildReports({ quick, outDir, notebooks: args.filter((a) => !a.startsWith("-")) });
+    const reports = await buildReports({ quick, outDir, notebooks: args.filter((a) => !a.startsWith("-")), signal: stop.signal });
     console.log(`${reports.length} report(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {
+    if (error instanceof ReportInterrupted) {
+      console.error(`report: ${error.message}; no partial files left`);
+      return 128 + (constants.signals[error.signal as NodeJS.Signals] ?? 0);
+    }
     if (error instanceof NotebookError) {
       console.error(`\nreport failed: ${error.message}`);
       return 1;

@@ -1,6 +1,7 @@
 // What a user does: start Jupyter Notebook on localhost with the project's tslab kernel, open
 // each notebook in Chromium, run every cell from the menu (Cell → Run All) in quick mode, and
-// check what the page shows: rendered Plotly charts, HTML tables, no error output.
+// check what the page shows: rendered Plotly charts, HTML tables, no error output; in 03, the drawing
+// pad and the clickable confusion matrix answer as `digits evaluate` does.
 //
 // It drives the classic Notebook 6 interface (Debian's jupyter-notebook). Notebook 7 is built on
 // JupyterLab, with other menus and options: there the test skips and says why (never under CI).
@@ -19,7 +20,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { installKernel, isRoot, jupyterEnv, kernelDataDir } from "../lib/jupyter";
+import { ensureDefaultDataset, loadCsv } from "../lib/data";
 import { NOTEBOOKS } from "../lib/report";
+import { checkConfusionCells, checkDrawPad, cliProbabilities } from "./support/draw";
 import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBesidesJupyterAssets, ROOT, SCREENSHOTS } from "./support/integration";
 
 /** Charts and tables each notebook shows once run. */
@@ -151,6 +154,15 @@ describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_00
         plots.forEach((plot, i) => assert.ok(plot.rendered, `${name}: chart ${i + 1} (${plot.title || plot.id}) did not render`));
         const tables = await page.locator(".output_area .binary-digits-table table").count();
         assert.equal(tables, EXPECTED[name].tables, `${name}: HTML tables`);
+        if (name === "03-training-and-evaluation") {
+          // The live drawing pad and clickable cells, against `digits evaluate` on the model the notebook saved.
+          const testCsv = ensureDefaultDataset().test;
+          const test = loadCsv(testCsv);
+          const cli = cliProbabilities(join(work, "model"), testCsv, join(work, "predictions.csv"));
+          await page.waitForSelector(".output_area .binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
+          await checkDrawPad(page, page.locator(".output_area .binary-digits-draw"), { test, cli });
+          await checkConfusionCells(page.locator(".output_area .binary-digits-cells"), { labels: test.labels, cli });
+        }
         assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
         assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
         mkdirSync(SCREENSHOTS, { recursive: true });

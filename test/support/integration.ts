@@ -3,6 +3,7 @@
 //
 // Without Jupyter or Chromium a user's `npm test` skips these tests with the reason; under
 // CI=true a missing piece is a failure instead (.ci/run installs both).
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -137,4 +138,17 @@ export async function plotStates(page: Page, timeoutMs = 60_000): Promise<PlotSt
       title: p.querySelector(".gtitle")?.textContent ?? "",
     })),
   );
+}
+
+/** A require.js to inject: Debian's, or the copy inside the Jupyter Notebook package. */
+export function findRequireJs(): string {
+  const candidates = ["/usr/share/javascript/requirejs/require.min.js", "/usr/share/javascript/requirejs/require.js"];
+  const python = findPython(["notebook"]);
+  if (python) {
+    const dir = spawnSync(python.python, ["-c", "import notebook, os; print(os.path.dirname(notebook.__file__))"], { encoding: "utf8" }).stdout.trim();
+    candidates.push(join(dir, "static", "components", "requirejs", "require.js"));
+  }
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no require.js to inject; looked at ${candidates.join(", ")}`);
+  return found;
 }
