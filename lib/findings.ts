@@ -2,7 +2,7 @@
 // results and the pair of digits, so a report on 4 against 9 says what its numbers show and never
 // repeats what 0 against 1 showed ("ones use less ink", "logistic regression wins"). Pure: each
 // function takes results and returns Markdown.
-import type { Dataset } from "./data";
+import { describeDropped, type Dataset, type LoadedDataset } from "./data";
 import type { ClassPixelStats, DataQuality, ImageFeatures, PixelHistogram } from "./explore";
 import type { ClassificationMetrics } from "./metrics";
 import { countOf, DEFAULT_PAIR, digitPlural, digitWord, isDefaultPair, type Pair } from "./pair";
@@ -23,6 +23,18 @@ function ofClass(values: ArrayLike<number>, labels: ArrayLike<number>, cls: numb
 
 // ---------------------------------------------------------------------------------------------
 // Notebook 01: the data
+
+/** "**12,665 rows × 785 columns** (…): 5,923 zeros and 6,742 ones from `data/train.csv`", and what the load dropped. */
+export function datasetSentence(dataset: LoadedDataset, shape: readonly number[], source: string): string {
+  const counts: [number, number] = [0, 0];
+  for (let i = 0; i < dataset.rows; i++) counts[dataset.labels[i]]++;
+  const dropped = describeDropped(dataset.dropped);
+  return (
+    `**${thousands(shape[0])} rows × ${shape[1]} columns** (a label and ${dataset.cols} pixels per image): ` +
+    `${countOf(counts[0], dataset.digits[0])} and ${countOf(counts[1], dataset.digits[1])} from \`${source}\`` +
+    (dropped ? `; ${dropped}.` : ".")
+  );
+}
 
 /** "The classes are nearly balanced (…), the baseline to beat is …". */
 export function balanceSentence(counts: readonly [number, number], digits: Pair = DEFAULT_PAIR): string {
@@ -66,8 +78,11 @@ export function inkSentence(histogram: PixelHistogram): string {
   return (
     `${pct(all[0] / pixels)} of all pixels are blank (0). Of the inked pixels, ${pct(saturated / inked)} are saturated (250 or more); ` +
     `the values in between are mostly the anti-aliased edges of the strokes. The images are sparse, which is why the trainer in \`lib/train\` skips zero pixels. ` +
-    `${capital(digitPlural(digits[lighter]))} have a larger share of blank pixels than ${digitPlural(digits[1 - lighter])} ` +
-    `(${pct(blank[lighter])} against ${pct(blank[1 - lighter])}): they use less ink.`
+    // Less than a percentage point apart is no difference worth a sentence about ink.
+    (Math.abs(blank[0] - blank[1]) < 0.01
+      ? `${capital(digitPlural(digits[0]))} and ${digitPlural(digits[1])} leave about the same share of pixels blank (${pct(blank[0])} and ${pct(blank[1])}): ink alone will not tell them apart.`
+      : `${capital(digitPlural(digits[lighter]))} have a larger share of blank pixels than ${digitPlural(digits[1 - lighter])} ` +
+        `(${pct(blank[lighter])} against ${pct(blank[1 - lighter])}): they use less ink.`)
   );
 }
 
@@ -107,8 +122,13 @@ export function featureSentence(features: ImageFeatures): string {
   const inkAlone = thresholdAccuracy(features.ink, features.labels);
   const widthAlone = thresholdAccuracy(features.width, features.labels);
   const close = Math.max(Math.abs(height[0] - height[1]), Math.abs(cx[0] - cx[1]), Math.abs(cy[0] - cy[1])) < 1;
+  // Means within 5% of each other are "about as much": the overlap decides, not the means.
+  const inkText =
+    Math.abs(ink[0] - ink[1]) < 0.05 * Math.max(ink[0], ink[1])
+      ? `${capital(digitPlural(digits[0]))} and ${digitPlural(digits[1])} use about as much ink (mean ink mass ${ink[0].toFixed(0)} and ${ink[1].toFixed(0)})`
+      : `${capital(digitPlural(digits[less]))} use less ink than ${digitPlural(digits[1 - less])} (mean ink mass ${ink[less].toFixed(0)} against ${ink[1 - less].toFixed(0)})`;
   return (
-    `${capital(digitPlural(digits[less]))} use less ink than ${digitPlural(digits[1 - less])} (mean ink mass ${ink[less].toFixed(0)} against ${ink[1 - less].toFixed(0)}) ` +
+    `${inkText} ` +
     `and ${digitPlural(digits[narrower])} have the narrower bounding box (mean width ${width[narrower].toFixed(1)} against ${width[1 - narrower].toFixed(1)} pixels). ` +
     `One threshold on ink mass alone classifies ${pct(inkAlone)} of the images correctly, one on width ${pct(widthAlone)}. ` +
     `Mean heights are ${height[0].toFixed(1)} and ${height[1].toFixed(1)} pixels and the mean centroids (column, row) ` +

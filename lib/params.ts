@@ -5,7 +5,7 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { projectRoot } from "./data";
 import { InputError } from "./errors";
 import { architectureName } from "./model";
-import { DEFAULT_PAIR, parsePair, samePair } from "./pair";
+import { DEFAULT_PAIR, pairFolder, parsePair, samePair, type Pair } from "./pair";
 import { findWinner, winnerChoice, type RecordTarget } from "./records";
 import { parseLayers } from "./selection";
 
@@ -131,4 +131,12 @@ export function chooseArchitecture(experimentsDir: string, target: RecordTarget,
     hidden: [...fallback],
     source: `${architectureName(fallback)}, the reference network: ${choice.source} (run notebook 02 on this data first to choose by evidence)`,
   };
+}
+
+/**
+ * Where notebook 03 saves its model: DIGITS_MODEL_DIR when set, else models/[A-B/][quick-]dense-<layers>
+ * (the pair's folder only for pairs other than 0,1, so the default stays models/dense-25-15).
+ */
+export function envModelDir(hidden: readonly number[], pair: Pair, quick: boolean, env: Env = process.env): string {
+  return envPath("DIGITS_MODEL_DIR", `${pairFolder("models", pair)}/${quick ? "quick-" : ""}dense-${architectureName(hidden)}`, env);
 }

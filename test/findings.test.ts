@@ -45,6 +45,8 @@ describe("findings on the data", () => {
     assert.match(sentence, /^85\.0% of all pixels are blank \(0\)\. Of the inked pixels, 50\.0% are saturated/);
     assert.match(sentence, /Fours have a larger share of blank pixels than nines \(90\.0% against 80\.0%\): they use less ink\.$/);
     assert.match(inkSentence({ counts: [counts(80, 10, 10), counts(90, 5, 5)] }), /Ones have a larger share of blank pixels than zeros/);
+    // Half a percentage point apart: no claim about who uses less ink.
+    assert.match(inkSentence({ counts: [counts(800, 100, 100), counts(795, 105, 100)], digits: [4, 9] }), /Fours and nines leave about the same share of pixels blank \(80\.0% and 79\.5%\): ink alone will not tell them apart\.$/);
   });
 
   test("one threshold's best accuracy, either direction, with ties kept together", () => {
