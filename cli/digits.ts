@@ -46,19 +46,34 @@ function str(flags: Flags, name: string, fallback: string): string {
   return typeof v === "string" ? v : fallback;
 }
 
-function num(flags: Flags, name: string, fallback: number, kind: "int" | "positive-int" | "positive" | "non-negative-int"): number {
+type NumberKind = "int" | "positive-int" | "positive" | "non-negative-int" | "seed";
+
+const EXPECTED_NUMBER: Record<NumberKind, string> = {
+  int: "an integer",
+  "positive-int": "a whole number ≥ 1",
+  positive: "a positive number",
+  "non-negative-int": "a whole number ≥ 0",
+  seed: "a whole number from 0 to 4294967295",
+};
+
+function num(flags: Flags, name: string, fallback: number, kind: NumberKind): number {
   const v = flags[name];
   if (v === undefined) return fallback;
   const text = String(v).trim();
   const value = Number(text);
+  const whole = Number.isInteger(value);
   const ok =
     text !== "" &&
     Number.isFinite(value) &&
-    (kind === "positive" ? value > 0 : Number.isInteger(value) && (kind === "int" || (kind === "positive-int" ? value >= 1 : value >= 0)));
-  if (!ok) {
-    const expected = { int: "an integer", "positive-int": "a whole number ≥ 1", positive: "a positive number", "non-negative-int": "a whole number ≥ 0" }[kind];
-    throw new InputError(`--${name} "${v}": expected ${expected}`);
-  }
+    {
+      int: whole,
+      "positive-int": whole && value >= 1,
+      positive: value > 0,
+      "non-negative-int": whole && value >= 0,
+      // seeds are 32-bit (lib/random.ts)
+      seed: whole && value >= 0 && value < 2 ** 32,
+    }[kind];
+  if (!ok) throw new InputError(`--${name} "${v}": expected ${EXPECTED_NUMBER[kind]}`);
   return value;
 }
 
@@ -77,6 +92,16 @@ function pairFlag(flags: Flags): Pair | undefined {
   if (flags["binary-only"] !== true) return asked;
   if (asked && !samePair(asked, DEFAULT_PAIR)) throw new InputError(`--binary-only is --digits 0,1 and disagrees with --digits ${flags.digits}; give one of them`);
   return DEFAULT_PAIR;
+}
+
+/** A comma list of flag values ("sigmoid,relu"), each checked by `one` as if given alone. */
+function list<T>(flags: Flags, name: string, fallback: T, one: (single: Flags) => T): T[] {
+  const v = flags[name];
+  if (typeof v !== "string") return [fallback];
+  return v.split(",").map((part) => {
+    if (part.trim() === "") throw new InputError(`--${name} "${v}": an empty item; expected values separated by commas, e.g. ${name === "activation" ? "sigmoid,relu" : "0.001,0.003"}`);
+    return one({ [name]: part.trim() });
+  });
 }
 
 /** The flags train and select share: where the data is, how the networks train, where records are. */
@@ -118,7 +143,7 @@ function trainingFlags(flags: Flags, defaults: TrainingDefaults): TrainingFlags 
     epochs: num(flags, "epochs", defaults.epochs, "positive-int"),
     batchSize: num(flags, "batch-size", defaults.batchSize, "positive-int"),
     learningRate: num(flags, "learning-rate", defaults.learningRate, "positive"),
-    seed: num(flags, "seed", defaults.seed, "int"),
+    seed: num(flags, "seed", defaults.seed, "seed"),
     activation: activation(flags, defaults.activation),
     records: typeof flags.records === "string" ? path.resolve(flags.records) : experimentsDir(),
   };
@@ -228,26 +253,30 @@ function printSelection(record: ExperimentRecord): void {
   ]);
   const { config } = record;
   const [a, b] = recordDigits(record);
+  const variesActivation = config.activations.length > 1;
+  const variesRate = config.learningRates.length > 1;
   out(
     `${config.folds}-fold cross-validation of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
-      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRate}, ${config.activation}, seed ${config.seed}; ` +
+      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s`,
   );
   out();
-  out(textTable(["architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
+  out(textTable([variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
   out();
-  out(`Winner: ${record.winner.architecture} (hidden ${JSON.stringify(record.winner.hidden)}). ${record.winner.reason}`);
+  const w = record.winner;
+  out(`Winner: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
 }
 
 const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
-                     [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+                     [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
                      [--seed N] [--workers N] [--out FILE] [--records DIR] [--json] [--quiet]
 
-Stratified k-fold cross-validation of each architecture; per architecture the mean and sd of
-accuracy, precision, recall, F1, log loss and AUC; the winner is the smallest network whose mean
-validation log loss is within one standard error of the best. Writes one JSON record to
+Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
+--learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
+AUC; the winner is the smallest network whose mean validation log loss is within one standard
+error of the best (ties in size: the lower log loss). Writes one JSON record to
 reports/experiments/. The same seed gives the same numbers with any number of workers.
 
 Options:
@@ -262,8 +291,9 @@ Options:
   --folds K             folds (default ${DEFAULT_SELECTION_CONFIG.folds})
   --epochs N            epochs per fold (default ${DEFAULT_SELECTION_CONFIG.epochs})
   --batch-size N        default ${DEFAULT_SELECTION_CONFIG.batchSize}
-  --learning-rate X     Adam's learning rate (default ${DEFAULT_SELECTION_CONFIG.learningRate})
-  --activation NAME     ${ACTIVATIONS.join(", ")} (default ${DEFAULT_SELECTION_CONFIG.activation})
+  --learning-rate X,…    Adam's learning rate; a comma list tries each (default ${DEFAULT_SELECTION_CONFIG.learningRate})
+  --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
+                        (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
   --out FILE            also write a copy of the record to FILE
@@ -282,7 +312,12 @@ Options:
   async run(flags) {
     const layers = flags.layers as string[] | undefined;
     const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
-    const { data, digits, records, ...training } = trainingFlags(flags, DEFAULT_SELECTION_CONFIG);
+    const activations = list(flags, "activation", DEFAULT_SELECTION_CONFIG.activation, (one) => activation(one, DEFAULT_SELECTION_CONFIG.activation));
+    const learningRates = list(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, (one) => num(one, "learning-rate", 0, "positive"));
+    const { data, digits, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
+      { ...flags, activation: undefined, "learning-rate": undefined },
+      DEFAULT_SELECTION_CONFIG,
+    );
     const folds = num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int");
     const workers = num(flags, "workers", defaultWorkers(), "positive-int");
     const copy = outputFile(flags, "out");
@@ -299,6 +334,8 @@ Options:
       ({ record, path: file, dropped } = await runExperiment({
         ...training,
         grid,
+        activations,
+        learningRates,
         folds,
         workers,
         data,
@@ -515,7 +552,7 @@ Options:
 // ---------------------------------------------------------------------------------------------
 // Dispatch
 
-const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
 
 const topUsage = `Usage: digits <command> [options]
 
@@ -526,10 +563,29 @@ ${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`
 
 Run \`digits <command> --help\` for a command's options.`;
 
+/**
+ * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with a dash after a flag that
+ * takes one ("ambiguous"), so a number there would get its message instead of ours.
+ */
+export function attachNegativeNumbers(argv: readonly string[], options: Command["options"]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = argv[i + 1];
+    const option = arg.startsWith("--") ? options?.[arg.slice(2)] : undefined;
+    if (option?.type === "string" && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      result.push(`${arg}=${next}`);
+      i++;
+    } else result.push(arg);
+  }
+  return result;
+}
+
 function parseFlags(name: string, command: Command, argv: string[]): Flags | null {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    const args = attachNegativeNumbers(argv, command.options);
+    parsed = parseArgs({ args, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
   } catch (error) {
     // parseArgs' messages name the flag; add where to look for the right ones.
     const message = (error as Error).message
