@@ -5,17 +5,20 @@ import { constants } from "node:os";
 import { join, resolve } from "node:path";
 import { projectRoot } from "../lib/data";
 import { isInputError } from "../lib/errors";
-import { quickMode } from "../lib/params";
+import { pairFolder, pairName, parsePair, type Pair } from "../lib/pair";
+import { envPair, quickMode } from "../lib/params";
 import { buildReports, NotebookError, ReportInterrupted } from "../lib/report";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
     console.log(
-      "usage: npm run report [-- [--quick] [--out DIR] [NOTEBOOK…]]\n\n" +
+      "usage: npm run report [-- [--quick] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
         "Executes notebooks/*.ipynb on the tslab kernel and writes DIR/<name>.html (self-contained,\n" +
         "opens offline) and DIR/executed/<name>.ipynb. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
         "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
+        "--digits A,B (or DIGITS_PAIR=A,B) analyses the digits A and B instead of 0 and 1, into reports/A-B/\n" +
+        "(reports/quick/A-B/ with --quick); the data is data/A-B/*.csv, built on first use.\n" +
         "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
         "reports/quick/experiments/ and its model to models/quick-dense-*/, so a preview never replaces the\n" +
         "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).\n\n" +
@@ -31,6 +34,13 @@ async function main(): Promise<number> {
     return 2;
   }
   if (outAt >= 0) args.splice(outAt, 2);
+  const digitsAt = args.indexOf("--digits");
+  const digits = digitsAt >= 0 ? args[digitsAt + 1] : undefined;
+  if (digitsAt >= 0 && (!digits || digits.startsWith("-"))) {
+    console.error("--digits needs two digits, e.g. --digits 4,9");
+    return 2;
+  }
+  if (digitsAt >= 0) args.splice(digitsAt, 2);
   const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick");
   if (unknown.length > 0) {
     console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
@@ -49,8 +59,13 @@ async function main(): Promise<number> {
   try {
     // The notebooks decide by quickMode() too: the same answer here keeps a quick run out of reports/.
     const quick = args.includes("--quick") || quickMode();
-    const outDir = out ? resolve(out) : join(projectRoot(), "reports", ...(quick ? ["quick"] : []));
-    const reports = await buildReports({ quick, outDir, notebooks: args.filter((a) => !a.startsWith("-")), signal: stop.signal });
+    // The notebooks read the pair from DIGITS_PAIR: --digits sets it for them, and names the folder.
+    const pair: Pair = digits !== undefined ? parsePair(digits) : envPair();
+    const base = join("reports", ...(quick ? ["quick"] : []));
+    const outDir = out ? resolve(out) : join(projectRoot(), pairFolder(base, pair));
+    const env = { DIGITS_PAIR: `${pair[0]},${pair[1]}` };
+    if (digits !== undefined) console.log(`digits ${pairName(pair)}: ${pair[0]} against ${pair[1]}, ${pair[1]} the positive class`);
+    const reports = await buildReports({ quick, outDir, env, notebooks: args.filter((a) => !a.startsWith("-")), signal: stop.signal });
     console.log(`${reports.length} report(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {

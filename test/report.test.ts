@@ -454,7 +454,7 @@ const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
   },
   "03-training-and-evaluation": {
     charts: [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits/, /^Predicted probability/, /^ROC curve on the test set/],
-    tables: [/Metrics \(class 1 is the positive class/],
+    tables: [/Metrics \(digit 1 is the positive class/],
   },
 };
 
@@ -587,6 +587,74 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
           await context.close();
           rmSync(path, { force: true });
         }
+      }
+    });
+  }
+});
+
+// A pair other than 0 and 1: every chart that names a class names 4 and 9.
+const EXPECTED_PAIR: Record<string, RegExp[]> = {
+  "01-exploratory-analysis": [/^Class balance: 5,842 fours and 5,949 nines \(11,791 images\)/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/],
+  "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /],
+  "03-training-and-evaluation": [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits: .*with P\(digit is 9\)$/, /^Predicted probability that a test digit is a 9, by true digit$/, /^ROC curve on the test set, 9 the positive class: AUC = /],
+};
+
+describe("npm run report -- --quick --digits 4,9", { timeout: 300_000 }, () => {
+  const available = skipUnlessAvailable();
+  let work = "";
+  let out = "";
+  let browser: Browser | null = null;
+
+  before(async () => {
+    if (available.skip) return;
+    work = mkdtempSync(join(tmpdir(), "digits-report-pair-"));
+    out = join(work, "reports");
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--digits", "4,9", "--out", out], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model") },
+      timeout: 240_000,
+    });
+    assert.equal(run.status, 0, `npm run report -- --quick --digits 4,9 failed:\n${run.stdout}\n${run.stderr}`);
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("runs every notebook on the pair with no error output, and records the pair with the selection and the model", available, () => {
+    for (const name of NOTEBOOKS) {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      assert.deepEqual(cellErrors(executed), [], `${name} has error outputs`);
+      assert.deepEqual(executed.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr")), [], `${name} wrote to stderr`);
+      // What the notebooks say is about fours and nines, never the default pair's classes.
+      const said = [...outputsOfType(executed, "text/markdown"), ...outputsOfType(executed, "text/html").filter((h) => h.includes("<table"))].join("\n");
+      assert.doesNotMatch(said, /\bzeros\b|\bP\(1\)|digit 1 is the positive|\btrue 0\b|\bpredicted 1\b|\bdigit [01]\b/, `${name} names the default pair's classes`);
+    }
+    const [record] = readdirSync(join(work, "experiments")).map((f) => JSON.parse(readFileSync(join(work, "experiments", f), "utf8")));
+    assert.deepEqual(record.data.digits, [4, 9]);
+    assert.deepEqual(JSON.parse(readFileSync(join(work, "model", "training.json"), "utf8")).digits, [4, 9]);
+  });
+
+  for (const name of NOTEBOOKS) {
+    it(`${name}.html renders every chart, titled with the pair's digits where it names a class`, available, async () => {
+      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await context.newPage();
+        const errors = collectErrors(page);
+        await page.goto(`file://${join(out, `${name}.html`)}`, { waitUntil: "load" });
+        const plots = await plotStates(page);
+        assert.deepEqual(errors, [], `${name}: errors on the page`);
+        assert.equal(plots.length, EXPECTED_PAIR[name].length, `${name}: ${plots.length} chart containers`);
+        plots.forEach((plot, i) => {
+          assert.ok(plot.rendered, `${name}: chart ${i + 1} did not render`);
+          assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
+        });
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
+      } finally {
+        await context.close();
       }
     });
   }
