@@ -66,6 +66,20 @@ function withName<T>(name: string, f: () => T): T {
   }
 }
 
+/**
+ * The pair of digits under study from DIGITS_PAIR="A,B" (default 0,1): two distinct digits 0–9,
+ * A the negative class and B the positive one, in the order given.
+ */
+export function envPair(env: Env = process.env): [number, number] {
+  const value = raw("DIGITS_PAIR", env);
+  if (value === undefined) return [0, 1];
+  const match = /^([0-9])\s*,\s*([0-9])$/.exec(value);
+  if (!match) throw new InputError(`DIGITS_PAIR=${value}: expected two digits 0–9 separated by a comma, e.g. DIGITS_PAIR=4,9`);
+  const pair: [number, number] = [Number(match[1]), Number(match[2])];
+  if (pair[0] === pair[1]) throw new InputError(`DIGITS_PAIR=${value}: the two digits must differ, e.g. DIGITS_PAIR=4,9`);
+  return pair;
+}
+
 /** A path from a variable, or the fallback; relative paths are taken from the project root (notebooks run in notebooks/). */
 export function envPath(name: string, fallback: string, env: Env = process.env): string {
   const value = raw(name, env) ?? fallback;
