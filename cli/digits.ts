@@ -487,8 +487,9 @@ function printPairs(record: PairsRecord, file: string, reused: boolean): void {
 
 const pairsCommand: Command = {
   summary: "cross-validate logistic regression on each of the 45 pairs of digits: which pairs are hard",
-  usage: `Usage: digits pairs [--folds K] [--epochs N] [--per-digit N] [--seed N] [--workers N]
-                    [--images FILE --labels FILE] [--records DIR] [--force] [--json] [--quiet]
+  usage: `Usage: digits pairs [--folds K] [--epochs N] [--learning-rate X] [--per-digit N] [--seed N]
+                    [--workers N] [--images FILE --labels FILE] [--records DIR] [--force]
+                    [--json] [--quiet]
 
 Cross-validates one small fixed model, logistic regression (stratified k-fold; Adam, learning
 rate ${DEFAULT_PAIRS_CONFIG.learningRate}, batch ${DEFAULT_PAIRS_CONFIG.batchSize}), on the images of each of the 45 pairs of MNIST's
@@ -499,6 +500,7 @@ reports/pairs/<key>.json and reused while the images and the settings are unchan
 Options:
   --folds K        folds per pair (default ${DEFAULT_PAIRS_CONFIG.folds})
   --epochs N       epochs per fold (default ${DEFAULT_PAIRS_CONFIG.epochs})
+  --learning-rate X  Adam's learning rate (default ${DEFAULT_PAIRS_CONFIG.learningRate})
   --per-digit N    at most N images of each digit, a seeded sample (default: all of them)
   --seed N         folds, samples and initial weights (default ${DEFAULT_PAIRS_CONFIG.seed})
   --workers N      worker threads (default: one per core, here ${defaultPairsWorkers()}; 1 = no threads)
@@ -513,6 +515,7 @@ Options:
   options: {
     folds: { type: "string" },
     epochs: { type: "string" },
+    "learning-rate": { type: "string" },
     "per-digit": { type: "string" },
     seed: { type: "string" },
     workers: { type: "string" },
@@ -541,6 +544,7 @@ Options:
         folds,
         perDigit,
         epochs: num(flags, "epochs", DEFAULT_PAIRS_CONFIG.epochs, "positive-int"),
+        learningRate: num(flags, "learning-rate", DEFAULT_PAIRS_CONFIG.learningRate, "positive"),
         seed: num(flags, "seed", DEFAULT_PAIRS_CONFIG.seed, "non-negative-int"),
         workers: num(flags, "workers", defaultPairsWorkers(), "positive-int"),
         images,
