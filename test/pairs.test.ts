@@ -23,6 +23,7 @@ import {
   type DigitImages,
   type PairResult,
 } from "../lib/pairs";
+import { envPair } from "../lib/params";
 
 const ROOT = path.resolve(__dirname, "..");
 const CLI = path.join(ROOT, "cli", "digits.ts");
@@ -152,6 +153,19 @@ describe("where a pair ranks", () => {
     assert.match(pairRankSentence(pairs, [9, 7]), /^9 vs 7 is the 2nd hardest of the 45 pairs \(84\.00% .*the easiest is 0 vs 1 \(99\.00%\), the hardest 8 vs 9 \(83\.00%\)\.$/);
     assert.equal(pairRank(pairs, [4, 5]).of, 45);
     assert.throws(() => pairRank(pairs.slice(1), [0, 1]), /pair 0 vs 1 is not among the 44 pairs/);
+  });
+});
+
+// The notebook marks the pair of DIGITS_PAIR; only what the map relies on is checked here.
+describe("DIGITS_PAIR (envPair)", () => {
+  test("is 0,1 by default and keeps the order given", () => {
+    assert.deepEqual(envPair({}), [0, 1]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "4,9" }), [4, 9]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "9,4" }), [9, 4]);
+  });
+
+  test("anything but two distinct digits is a user error naming the variable", () => {
+    for (const value of ["4", "4,4", "10,1", "a,b", "4,9,1"]) assert.throws(() => envPair({ DIGITS_PAIR: value }), /DIGITS_PAIR/, value);
   });
 });
 
