@@ -303,9 +303,10 @@ describe("digits pairs", () => {
   });
 
   test("prints the pairs hardest first, then the easiest and the hardest", () => {
-    const run = digits("pairs", ...synthetic(), "--records", path.join(work, "cli-table"), "--quiet");
+    const run = digits("pairs", ...synthetic(), "--per-digit", "all", "--records", path.join(work, "cli-table"), "--quiet");
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, "");
+    assert.match(run.stdout, /^logistic regression, 3-fold cross-validation, 20 epochs \(Adam 0\.05, batch 32\), seed 13, every image; 600 images of /);
     const lines = run.stdout.split("\n");
     const header = lines.findIndex((l) => l.startsWith("hardest"));
     assert.match(lines[header + 2], /^1 +8 vs 9 +0\.5000 ± 0\.0000 +50\.00%/);
@@ -325,6 +326,7 @@ describe("digits pairs", () => {
     const records = path.join(work, "cli-bad");
     userError(digits("pairs", "--folds", "1", "--records", records), /--folds 1: expected a whole number ≥ 2/);
     userError(digits("pairs", "--per-digit", "2", "--records", records), /--per-digit 2: expected at least as many images as folds \(3\)/);
+    userError(digits("pairs", "--per-digit", "most", "--records", records), /--per-digit "most": expected a whole number of images, or "all"/);
     userError(digits("pairs", "--images", idx.images, "--records", records), /--images needs --labels too/);
     userError(digits("pairs", "--images", "no-such", "--labels", idx.labels, "--records", records), /no-such: IDX image file not found/);
     assert.equal(fs.existsSync(records), false);
