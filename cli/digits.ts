@@ -83,6 +83,16 @@ function activation(flags: Flags, fallback: Activation): Activation {
   return value as Activation;
 }
 
+/** A comma list of flag values ("sigmoid,relu"), each checked by `one` as if given alone. */
+function list<T>(flags: Flags, name: string, fallback: T, one: (single: Flags) => T): T[] {
+  const v = flags[name];
+  if (typeof v !== "string") return [fallback];
+  return v.split(",").map((part) => {
+    if (part.trim() === "") throw new InputError(`--${name} "${v}": an empty item; expected values separated by commas, e.g. ${name === "activation" ? "sigmoid,relu" : "0.001,0.003"}`);
+    return one({ [name]: part.trim() });
+  });
+}
+
 /** The flags train and select share: where the data is, how the networks train, where records are. */
 const TRAINING_OPTIONS = {
   data: { type: "string" },
@@ -225,26 +235,30 @@ function printSelection(record: ExperimentRecord): void {
     s.meanSeconds.toFixed(1),
   ]);
   const { config } = record;
+  const variesActivation = config.activations.length > 1;
+  const variesRate = config.learningRates.length > 1;
   out(
     `${config.folds}-fold cross-validation on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
-      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRate}, ${config.activation}, seed ${config.seed}; ` +
+      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s`,
   );
   out();
-  out(textTable(["architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
+  out(textTable([variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
   out();
-  out(`Winner: ${record.winner.architecture} (hidden ${JSON.stringify(record.winner.hidden)}). ${record.winner.reason}`);
+  const w = record.winner;
+  out(`Winner: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
 }
 
 const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--binary-only] [--layers SIZES]... [--folds K]
-                     [--epochs N] [--batch-size N] [--learning-rate X] [--activation NAME]
+                     [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
                      [--seed N] [--workers N] [--out FILE] [--records DIR] [--json] [--quiet]
 
-Stratified k-fold cross-validation of each architecture; per architecture the mean and sd of
-accuracy, precision, recall, F1, log loss and AUC; the winner is the smallest network whose mean
-validation log loss is within one standard error of the best. Writes one JSON record to
+Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
+--learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
+AUC; the winner is the smallest network whose mean validation log loss is within one standard
+error of the best (ties in size: the lower log loss). Writes one JSON record to
 reports/experiments/. The same seed gives the same numbers with any number of workers.
 
 Options:
@@ -256,8 +270,9 @@ Options:
   --folds K             folds (default ${DEFAULT_SELECTION_CONFIG.folds})
   --epochs N            epochs per fold (default ${DEFAULT_SELECTION_CONFIG.epochs})
   --batch-size N        default ${DEFAULT_SELECTION_CONFIG.batchSize}
-  --learning-rate X     Adam's learning rate (default ${DEFAULT_SELECTION_CONFIG.learningRate})
-  --activation NAME     ${ACTIVATIONS.join(", ")} (default ${DEFAULT_SELECTION_CONFIG.activation})
+  --learning-rate X,…    Adam's learning rate; a comma list tries each (default ${DEFAULT_SELECTION_CONFIG.learningRate})
+  --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
+                        (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
   --out FILE            also write a copy of the record to FILE
@@ -276,7 +291,12 @@ Options:
   async run(flags) {
     const layers = flags.layers as string[] | undefined;
     const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
-    const { data, binaryOnly, records, ...training } = trainingFlags(flags, DEFAULT_SELECTION_CONFIG);
+    const activations = list(flags, "activation", DEFAULT_SELECTION_CONFIG.activation, (one) => activation(one, DEFAULT_SELECTION_CONFIG.activation));
+    const learningRates = list(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, (one) => num(one, "learning-rate", 0, "positive"));
+    const { data, binaryOnly, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
+      { ...flags, activation: undefined, "learning-rate": undefined },
+      DEFAULT_SELECTION_CONFIG,
+    );
     const folds = num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int");
     const workers = num(flags, "workers", defaultWorkers(), "positive-int");
     const copy = outputFile(flags, "out");
@@ -292,6 +312,8 @@ Options:
       ({ record, path: file } = await runExperiment({
         ...training,
         grid,
+        activations,
+        learningRates,
         folds,
         workers,
         data,

@@ -6,7 +6,8 @@ import type { ClassPixelStats, ImageFeatures, PixelHistogram } from "./explore";
 import { FEATURES, imageSide } from "./explore";
 import type { ConfusionMatrix, RocCurve } from "./metrics";
 import type { PairResult } from "./pairs";
-import type { ExperimentRecord } from "./selection";
+import type { ArchitectureSummary, ExperimentRecord } from "./selection";
+import { architectureName } from "./model";
 import type { History } from "./train";
 
 /** A Plotly trace: `type` plus whatever attributes that trace type takes. */
@@ -455,6 +456,47 @@ function checkProbabilities(dataset: Dataset, probabilities: ArrayLike<number>):
 // ---------------------------------------------------------------------------------------------
 // Model selection
 
+const ACTIVATION_COLORS: Record<string, string> = { sigmoid: CLASS_COLORS[0], relu: "#2ca02c", tanh: "#9467bd" };
+const RATE_STYLES: readonly { dash: string; symbol: string }[] = [
+  { dash: "dot", symbol: "circle" },
+  { dash: "dash", symbol: "square" },
+  { dash: "dashdot", symbol: "diamond" },
+  { dash: "longdash", symbol: "triangle-up" },
+];
+
+interface SelectionSeries {
+  name: string;
+  rows: ArchitectureSummary[];
+  color: string;
+  lineColor: string;
+  dash: string;
+  symbol: string;
+}
+
+/**
+ * The lines of the selection chart: one while the grid varies only layer sizes; else one per
+ * activation × learning rate, coloured by activation, marked and dashed by learning rate.
+ * Logistic regression has no activation, so it starts every activation's line at its rate.
+ */
+function selectionSeries(record: ExperimentRecord, sorted: readonly ArchitectureSummary[]): SelectionSeries[] {
+  const activations = record.config.activations ?? [sorted[0]?.activation ?? "sigmoid"];
+  const rates = record.config.learningRates ?? [sorted[0]?.learningRate ?? 0.001];
+  if (activations.length === 1 && rates.length === 1) {
+    return [{ name: "mean ± sd over folds", rows: [...sorted], color: CLASS_COLORS[0], lineColor: "#9a9a9a", dash: "dot", symbol: "circle" }];
+  }
+  const lines: SelectionSeries[] = [];
+  for (const activation of activations) {
+    rates.forEach((rate, r) => {
+      const rows = sorted.filter((s) => s.learningRate === rate && (s.hidden.length === 0 || s.activation === activation));
+      if (rows.length === 0) return;
+      const color = ACTIVATION_COLORS[activation] ?? "#7f7f7f";
+      const parts = [activations.length > 1 ? activation : "", rates.length > 1 ? `lr ${rate}` : ""].filter(Boolean);
+      lines.push({ name: parts.join(", "), rows, color, lineColor: color, ...RATE_STYLES[r % RATE_STYLES.length] });
+    });
+  }
+  return lines;
+}
+
 /**
  * Validation log loss (left) and accuracy (right) of each architecture against its parameter
  * count, mean ± one standard deviation over the folds. The winner is a red star; the one-SE
@@ -474,30 +516,34 @@ export function selectionFigure(record: ExperimentRecord): Figure {
   const xRange = logX.length > 0 ? [round(Math.min(...logX) - 0.2, 3), round(Math.max(...logX) + 0.2, 3)] : undefined;
   // Each architecture is named on the x axis under its point (slanted, so close neighbours fit),
   // rather than beside it where labels run into error bars and each other.
+  const sizes = [...new Map(sorted.map((s) => [s.parameters, architectureName(s.hidden)])).entries()];
   const ticks = {
-    tickvals: sorted.map((s) => s.parameters),
-    ticktext: sorted.map((s) => `${s.architecture} (${thousands(s.parameters)})`),
+    tickvals: sizes.map(([parameters]) => parameters),
+    ticktext: sizes.map(([parameters, name]) => `${name} (${thousands(parameters)})`),
     tickangle: -35,
     tickfont: { size: 11 },
   };
+  const series = selectionSeries(record, sorted);
   metrics.forEach((m, i) => {
     const ids = axisIds(i);
-    data.push({
-      type: "scatter",
-      mode: "lines+markers",
-      name: "mean ± sd over folds",
-      legendgroup: "mean",
-      showlegend: i === 0,
-      x: sorted.map((s) => s.parameters),
-      y: sorted.map((s) => round(s[m.mean], 6)),
-      error_y: { type: "data", array: sorted.map((s) => round(s[m.sd], 6)), visible: true, thickness: 1.5, width: 5 },
-      text: sorted.map((s) => s.architecture),
-      line: { color: "#9a9a9a", width: 1, dash: "dot" },
-      marker: { color: CLASS_COLORS[0], size: 8 },
-      xaxis: ids.x,
-      yaxis: ids.y,
-      hovertemplate: `%{text}: %{x} parameters<br>${m.short} %{y} ± %{error_y.array}<extra></extra>`,
-    });
+    for (const line of series) {
+      data.push({
+        type: "scatter",
+        mode: "lines+markers",
+        name: line.name,
+        legendgroup: line.name,
+        showlegend: i === 0,
+        x: line.rows.map((s) => s.parameters),
+        y: line.rows.map((s) => round(s[m.mean], 6)),
+        error_y: { type: "data", array: line.rows.map((s) => round(s[m.sd], 6)), visible: true, thickness: 1.5, width: 5 },
+        text: line.rows.map((s) => s.architecture),
+        line: { color: line.lineColor, width: 1, dash: line.dash },
+        marker: { color: line.color, size: 8, symbol: line.symbol },
+        xaxis: ids.x,
+        yaxis: ids.y,
+        hovertemplate: `%{text}: %{x} parameters<br>${m.short} %{y} ± %{error_y.array}<extra></extra>`,
+      });
+    }
     if (winner) {
       data.push({
         type: "scatter",

@@ -4,7 +4,7 @@
 import { isAbsolute, join, relative, sep } from "node:path";
 import { projectRoot } from "./data";
 import { InputError } from "./errors";
-import { architectureName } from "./model";
+import { ACTIVATIONS, architectureName, type Activation } from "./model";
 import { latestWinner, parseLayers } from "./selection";
 
 type Env = Record<string, string | undefined>;
@@ -105,6 +105,28 @@ export function envGrid(name: string, fallback: readonly (readonly number[])[], 
   const grid = value.split(/[;\s]+/).filter((s) => s !== "").map((s) => withName(name, () => parseLayers(s)));
   if (grid.length === 0) throw new InputError(`${name}=${value}: expected at least one architecture, e.g. "logistic;25,15"`);
   return grid;
+}
+
+/** A comma list of numbers, such as DIGITS_LEARNING_RATES=0.001,0.003. */
+export function envNumbers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
+  const value = raw(name, env);
+  if (value === undefined) return [...fallback];
+  return value.split(",").map((part) => {
+    const n = part.trim() === "" ? NaN : Number(part);
+    if (!Number.isFinite(n)) throw new InputError(`${name}=${value}: "${part.trim()}" is not a number; expected numbers separated by commas, e.g. 0.001,0.003`);
+    return n;
+  });
+}
+
+/** A comma list of hidden activations, such as DIGITS_ACTIVATIONS=sigmoid,relu. */
+export function envActivations(name: string, fallback: readonly Activation[], env: Env = process.env): Activation[] {
+  const value = raw(name, env);
+  if (value === undefined) return [...fallback];
+  return value.split(",").map((part) => {
+    const a = part.trim();
+    if (!ACTIVATIONS.includes(a as Activation)) throw new InputError(`${name}=${value}: "${a}" is not an activation; expected some of ${ACTIVATIONS.join(", ")}, separated by commas`);
+    return a as Activation;
+  });
 }
 
 /** The network notebook 03 trains, and a sentence saying where that choice came from. */

@@ -1,8 +1,9 @@
-// Model selection: stratified k-fold cross-validation over a grid of Dense architectures, run in
-// process or in worker threads with identical results, summarised per architecture, a winner by
-// the one-standard-error rule, and experiment records in reports/experiments/ to compare runs.
+// Model selection: stratified k-fold cross-validation over a grid of candidates (Dense layer sizes
+// × hidden activations × learning rates), run in process or in worker threads with identical
+// results, summarised per candidate, a winner by the one-standard-error rule, and experiment
+// records in reports/experiments/ to compare runs.
 //
-//   pure      parseLayers, summarise, oneStandardErrorRule, experimentsDataFrame
+//   pure      parseLayers, candidates, summarise, oneStandardErrorRule, experimentsDataFrame
 //   compute   selectArchitecture (k-fold × grid, returns an ExperimentRecord; writes nothing)
 //   files     saveExperiment (the only writer of records, atomic), listExperiments, latestWinner,
 //             runExperiment (load CSV → select → save)
@@ -33,21 +34,26 @@ import { packageVersion } from "./persist";
  */
 export const DEFAULT_GRID: readonly (readonly number[])[] = [[], [8], [16, 8], [25, 15], [64, 32], [128, 64]];
 
-/** Everything that determines a selection's numbers (not how fast it runs). */
+/**
+ * Everything that determines a selection's numbers (not how fast it runs). The candidates are
+ * the product grid × activations × learningRates, in that order (see `candidates`).
+ */
 export interface SelectionConfig {
   /** Hidden layer sizes of each architecture; `[]` is logistic regression. */
   grid: number[][];
+  /** Hidden-layer activations to try (one for logistic regression, which has none, is enough). */
+  activations: Activation[];
+  /** Adam learning rates to try. */
+  learningRates: number[];
   folds: number;
   epochs: number;
   batchSize: number;
-  learningRate: number;
-  activation: Activation;
   seed: number;
   /** Probability above which a prediction is class 1 (for accuracy, precision, recall, F1). */
   threshold: number;
 }
 
-export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid">> = {
+export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid" | "activations" | "learningRates"> & { activation: Activation; learningRate: number }> = {
   folds: 5,
   epochs: 20,
   batchSize: 32,
@@ -57,15 +63,26 @@ export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid">> =
   threshold: 0.5,
 };
 
+/** One point of the grid: what a network is and how it trains. */
+export interface Candidate {
+  /** Layer sizes, plus the activation and learning rate where the grid varies them: "25-15", "25-15 relu lr 0.003". */
+  name: string;
+  hidden: number[];
+  activation: Activation;
+  learningRate: number;
+}
+
 /**
  * One training run: an architecture trained on k-1 folds and scored on the held-out fold. The
  * metrics are classificationReport's on the validation fold (its row count is validationRows);
  * logLoss, the mean binary cross-entropy, is what the winner is chosen by.
  */
 export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
-  /** architectureName(hidden): "25-15", "logistic". */
+  /** The candidate's name: architectureName(hidden) ("25-15", "logistic"), plus its activation and learning rate where the grid varies them. */
   architecture: string;
   hidden: number[];
+  activation: Activation;
+  learningRate: number;
   /** 0-based index of the validation fold. */
   fold: number;
   /** Training seed, derived from (config seed, hidden sizes, fold): independent of scheduling. */
@@ -88,9 +105,11 @@ export interface OneSeCandidate {
   seLogLoss: number;
 }
 
-/** Per-architecture means and sample standard deviations over the folds. */
+/** Per-candidate means and sample standard deviations over the folds. */
 export interface ArchitectureSummary extends OneSeCandidate {
   hidden: number[];
+  activation: Activation;
+  learningRate: number;
   folds: number;
   meanAccuracy: number;
   sdAccuracy: number;
@@ -125,6 +144,8 @@ export interface Winner extends OneSeChoice {
   /** Same as `winner`. */
   architecture: string;
   hidden: number[];
+  activation: Activation;
+  learningRate: number;
   parameters: number;
   meanLogLoss: number;
   seLogLoss: number;
@@ -133,7 +154,8 @@ export interface Winner extends OneSeChoice {
 /** One selection run as stored in reports/experiments/<id>.json. */
 export interface ExperimentRecord {
   schema: "binary-digits/experiment";
-  schemaVersion: 1;
+  /** 2 added the activations and learning rates to the grid; version 1 records are read as version 2 (listExperiments). */
+  schemaVersion: 2;
   kind: "model-selection";
   /** Also the file name (without .json); sorts by start time. */
   id: string;
@@ -190,7 +212,15 @@ export interface SelectionProgress {
   result?: FoldResult;
 }
 
-export interface SelectionOptions extends Partial<SelectionConfig> {
+/** A SelectionConfig's settings, where one activation or learning rate may be given alone. */
+export interface SelectionSettings extends Partial<SelectionConfig> {
+  /** Shorthand for `activations: [activation]`. */
+  activation?: Activation;
+  /** Shorthand for `learningRates: [learningRate]`. */
+  learningRate?: number;
+}
+
+export interface SelectionOptions extends SelectionSettings {
   /** Worker threads; default one per core (os.availableParallelism()); 1 runs in this thread. */
   workers?: number;
   onProgress?: (progress: SelectionProgress) => void;
@@ -232,32 +262,73 @@ export function parseLayers(spec: string): number[] {
   });
 }
 
-/** Fills in defaults and checks every setting, throwing InputError with what to change. */
-export function resolveSelectionConfig(options: Partial<SelectionConfig> = {}): SelectionConfig {
-  const grid = (options.grid ?? DEFAULT_GRID).map((hidden) => [...hidden]);
-  if (grid.length === 0) throw new InputError("the grid of architectures is empty; give at least one (e.g. --layers 25,15)");
+/** Each value once: the first time it is listed twice is an InputError naming it. */
+function once<T>(values: readonly T[], what: string, show: (v: T) => string = String): T[] {
   const seen = new Set<string>();
-  for (const hidden of grid) {
-    const name = architectureName(hidden);
-    if (seen.has(name)) throw new InputError(`architecture ${name} is in the grid twice; list each once`);
-    seen.add(name);
+  for (const v of values) {
+    const key = show(v);
+    if (seen.has(key)) throw new InputError(`${what} ${key} is in the grid twice; list each once`);
+    seen.add(key);
   }
-  const activation = options.activation ?? DEFAULT_SELECTION_CONFIG.activation;
-  if (!ACTIVATIONS.includes(activation)) {
-    throw new InputError(`activation must be one of ${ACTIVATIONS.join(", ")}, got "${activation}"`);
+  return [...values];
+}
+
+/** Fills in defaults and checks every setting, throwing InputError with what to change. */
+export function resolveSelectionConfig(options: SelectionSettings = {}): SelectionConfig {
+  const grid = once((options.grid ?? DEFAULT_GRID).map((hidden) => [...hidden]), "architecture", (h) => architectureName(h));
+  if (grid.length === 0) throw new InputError("the grid of architectures is empty; give at least one (e.g. --layers 25,15)");
+  const activations = once(options.activations ?? [options.activation ?? DEFAULT_SELECTION_CONFIG.activation], "activation");
+  if (activations.length === 0) throw new InputError(`no activation to try; give at least one of ${ACTIVATIONS.join(", ")}`);
+  for (const activation of activations) {
+    if (!ACTIVATIONS.includes(activation)) throw new InputError(`activation must be one of ${ACTIVATIONS.join(", ")}, got "${activation}"`);
   }
-  for (const hidden of grid) modelConfig(hidden, activation);
-  const train = resolveTrainConfig({
-    epochs: options.epochs ?? DEFAULT_SELECTION_CONFIG.epochs,
-    batchSize: options.batchSize ?? DEFAULT_SELECTION_CONFIG.batchSize,
-    learningRate: options.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
-    seed: options.seed ?? DEFAULT_SELECTION_CONFIG.seed,
-  });
+  for (const hidden of grid) modelConfig(hidden, activations[0]);
+  const learningRates = once(options.learningRates ?? [options.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate], "learning rate");
+  if (learningRates.length === 0) throw new InputError("no learning rate to try; give at least one (e.g. 0.001)");
+  const train = learningRates.map((learningRate) =>
+    resolveTrainConfig({
+      epochs: options.epochs ?? DEFAULT_SELECTION_CONFIG.epochs,
+      batchSize: options.batchSize ?? DEFAULT_SELECTION_CONFIG.batchSize,
+      learningRate,
+      seed: options.seed ?? DEFAULT_SELECTION_CONFIG.seed,
+    }),
+  )[0];
   const folds = options.folds ?? DEFAULT_SELECTION_CONFIG.folds;
   if (!Number.isInteger(folds) || folds < 2) throw new InputError(`folds must be a whole number ≥ 2, got ${folds}`);
   const threshold = options.threshold ?? DEFAULT_SELECTION_CONFIG.threshold;
   if (!(threshold >= 0 && threshold < 1)) throw new InputError(`threshold must be in [0, 1), got ${threshold}`);
-  return { grid, folds, epochs: train.epochs, batchSize: train.batchSize, learningRate: train.learningRate, activation, seed: train.seed, threshold };
+  return { grid, activations, learningRates, folds, epochs: train.epochs, batchSize: train.batchSize, seed: train.seed, threshold };
+}
+
+/**
+ * The name of a candidate: its layer sizes, then the settings the grid varies ("25-15 relu lr
+ * 0.003"). Settings every candidate shares are left out (they are in the record's config), so the
+ * default grid keeps the plain names "logistic", "25-15".
+ */
+export function candidateName(hidden: readonly number[], activation: Activation, learningRate: number, varies: { activation: boolean; learningRate: boolean }): string {
+  const parts = [architectureName(hidden)];
+  if (varies.activation && hidden.length > 0) parts.push(activation);
+  if (varies.learningRate) parts.push(`lr ${learningRate}`);
+  return parts.join(" ");
+}
+
+/**
+ * The grid's candidates: every architecture × activation × learning rate, in that order.
+ * Logistic regression has no hidden layer, so it is tried once per learning rate, not once per
+ * activation (it would train the same network under several names).
+ */
+export function candidates(config: Pick<SelectionConfig, "grid" | "activations" | "learningRates">): Candidate[] {
+  const varies = { activation: config.activations.length > 1, learningRate: config.learningRates.length > 1 };
+  const list: Candidate[] = [];
+  for (const hidden of config.grid) {
+    const activations = hidden.length === 0 ? config.activations.slice(0, 1) : config.activations;
+    for (const activation of activations) {
+      for (const learningRate of config.learningRates) {
+        list.push({ name: candidateName(hidden, activation, learningRate, varies), hidden: [...hidden], activation, learningRate });
+      }
+    }
+  }
+  return list;
 }
 
 /** One per core (os.availableParallelism), the default number of workers. */
@@ -268,6 +339,8 @@ export function defaultWorkers(): number {
 /**
  * The training seed of one fold run. Derived from the hidden sizes themselves (not their
  * position in the grid), so an architecture gets the same numbers in any grid, order or schedule.
+ * Not from the activation or learning rate: candidates that differ only in those start from the
+ * same weights and see the rows in the same order, so their difference is theirs, not the seed's.
  */
 export function foldSeed(seed: number, hidden: readonly number[], fold: number): number {
   return deriveSeed(seed, hidden.length, ...hidden, fold);
@@ -276,10 +349,15 @@ export function foldSeed(seed: number, hidden: readonly number[], fold: number):
 // ---------------------------------------------------------------------------------------------
 // Summaries and the one-SE rule (pure)
 
-/** Per-architecture means and sample standard deviations of the fold results, in grid order. */
-export function summarise(results: readonly FoldResult[], grid: readonly (readonly number[])[]): ArchitectureSummary[] {
-  return grid.map((hidden) => {
-    const architecture = architectureName(hidden);
+/**
+ * Per-candidate means and sample standard deviations of the fold results, in the order given:
+ * candidates, or (for a grid of layer sizes alone) hidden sizes.
+ */
+export function summarise(results: readonly FoldResult[], order: readonly (Candidate | readonly number[])[]): ArchitectureSummary[] {
+  return order.map((entry) => {
+    const candidate = "name" in entry ? entry : null;
+    const hidden = candidate ? candidate.hidden : (entry as readonly number[]);
+    const architecture = candidate ? candidate.name : architectureName(hidden);
     const rows = results.filter((r) => r.architecture === architecture);
     if (rows.length === 0) throw new RangeError(`no fold results for architecture ${architecture}`);
     const col = (key: "accuracy" | "precision" | "recall" | "f1" | "logLoss" | "auc" | "seconds") => rows.map((r) => r[key]);
@@ -290,6 +368,8 @@ export function summarise(results: readonly FoldResult[], grid: readonly (readon
     return {
       architecture,
       hidden: [...hidden],
+      activation: candidate?.activation ?? rows[0].activation ?? DEFAULT_SELECTION_CONFIG.activation,
+      learningRate: candidate?.learningRate ?? rows[0].learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
       parameters: rows[0].parameters,
       folds: rows.length,
       meanAccuracy: mean(col("accuracy")),
@@ -357,21 +437,30 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
 export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
   const choice = oneStandardErrorRule(summary);
   const row = summary.find((s) => s.architecture === choice.winner)!;
-  return { ...choice, architecture: row.architecture, hidden: [...row.hidden], parameters: row.parameters, meanLogLoss: row.meanLogLoss, seLogLoss: row.seLogLoss };
+  return {
+    ...choice,
+    architecture: row.architecture,
+    hidden: [...row.hidden],
+    activation: row.activation,
+    learningRate: row.learningRate,
+    parameters: row.parameters,
+    meanLogLoss: row.meanLogLoss,
+    seLogLoss: row.seLogLoss,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
 // One fold run (shared by the in-process runner and lib/selection-worker)
 
-/** @internal A unit of work: one architecture on one fold. */
+/** @internal A unit of work: one candidate on one fold. */
 export interface FoldJob {
   id: number;
-  hidden: number[];
+  candidate: Candidate;
   fold: number;
 }
 
-/** @internal The settings a fold run needs (a SelectionConfig without the grid). */
-export type FoldSettings = Omit<SelectionConfig, "grid">;
+/** @internal The settings a fold run needs (a SelectionConfig without what varies per candidate). */
+export type FoldSettings = Omit<SelectionConfig, "grid" | "activations" | "learningRates">;
 
 /** @internal Trains one architecture on one fold, an epoch at a time, then scores it. */
 export class FoldRun {
@@ -390,14 +479,15 @@ export class FoldRun {
   ) {
     const started = performance.now();
     const fold = folds[job.fold];
-    this.architecture = architectureName(job.hidden);
-    this.seed = foldSeed(settings.seed, job.hidden, job.fold);
+    const { candidate } = job;
+    this.architecture = candidate.name;
+    this.seed = foldSeed(settings.seed, candidate.hidden, job.fold);
     this.validation = subset(dataset, fold.validation);
     this.trainRows = fold.train.length;
-    this.trainer = new Trainer(subset(dataset, fold.train), modelConfig(job.hidden, settings.activation, dataset.cols), {
+    this.trainer = new Trainer(subset(dataset, fold.train), modelConfig(candidate.hidden, candidate.activation, dataset.cols), {
       epochs: settings.epochs,
       batchSize: settings.batchSize,
-      learningRate: settings.learningRate,
+      learningRate: candidate.learningRate,
       seed: this.seed,
     });
     this.trainSeconds = (performance.now() - started) / 1000;
@@ -423,7 +513,9 @@ export class FoldRun {
     const h = this.trainer.history.history;
     return {
       architecture: this.architecture,
-      hidden: [...this.job.hidden],
+      hidden: [...this.job.candidate.hidden],
+      activation: this.job.candidate.activation,
+      learningRate: this.job.candidate.learningRate,
       fold: this.job.fold,
       seed: this.seed,
       parameters: parameterCount(network.config),
@@ -479,8 +571,8 @@ class RemainingTime {
 
   constructor(jobs: readonly FoldJob[], epochs: number) {
     for (const job of jobs) {
-      const name = architectureName(job.hidden);
-      const row = this.rows.get(name) ?? { cost: epochCost(job.hidden), total: 0, done: 0, seconds: 0 };
+      const name = job.candidate.name;
+      const row = this.rows.get(name) ?? { cost: epochCost(job.candidate.hidden), total: 0, done: 0, seconds: 0 };
       row.total += epochs;
       this.rows.set(name, row);
     }
@@ -563,7 +655,7 @@ function cancelled(signal: AbortSignal | undefined): SelectionCancelled {
 
 /** Most expensive first: workers end together, and time estimates rest on the big jobs early. */
 function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
-  return [...jobs].sort((a, b) => epochCost(b.hidden) - epochCost(a.hidden) || a.id - b.id);
+  return [...jobs].sort((a, b) => epochCost(b.candidate.hidden) - epochCost(a.candidate.hidden) || a.id - b.id);
 }
 
 /** In this thread, one job after another, yielding after every epoch so progress and abort get through. */
@@ -698,9 +790,10 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   if (!Number.isInteger(requested) || requested < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${requested}`);
   if (dataset.rows === 0) throw new InputError("the data has no rows");
   const folds = stratifiedKFold(dataset.labels, config.folds, config.seed);
-  const { grid, ...settings } = config;
+  const { grid, activations, learningRates, ...settings } = config;
+  const list = candidates(config);
   const jobs: FoldJob[] = [];
-  for (const hidden of grid) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, hidden, fold: f });
+  for (const candidate of list) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f });
   // No more threads than fold jobs: the record and the CLI say how many really ran.
   const workers = Math.min(requested, jobs.length);
 
@@ -713,8 +806,8 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     const fraction = results.length === jobs.length ? 1 : clock.fraction();
     options.onProgress({
       kind,
-      architecture: architectureName(job.hidden),
-      hidden: [...job.hidden],
+      architecture: job.candidate.name,
+      hidden: [...job.candidate.hidden],
       fold: job.fold,
       folds: config.folds,
       epoch,
@@ -737,7 +830,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     workers,
     signal: options.signal,
     onEpoch(job, epoch, loss, seconds) {
-      clock.epochDone(architectureName(job.hidden), seconds);
+      clock.epochDone(job.candidate.name, seconds);
       lastLoss.set(job.id, loss);
       report(job, "epoch", epoch, loss);
     },
@@ -750,14 +843,14 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   else await runParallel(scheduler);
 
   // Completion order depends on scheduling; the record does not.
-  const order = new Map(jobs.map((job) => [`${architectureName(job.hidden)}/${job.fold}`, job.id]));
+  const order = new Map(jobs.map((job) => [`${job.candidate.name}/${job.fold}`, job.id]));
   results.sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
-  const summary = summarise(results, grid);
+  const summary = summarise(results, list);
   const finished = new Date();
   const cpus = os.cpus();
   return {
     schema: "binary-digits/experiment",
-    schemaVersion: 1,
+    schemaVersion: 2,
     kind: "model-selection",
     id: experimentId(started),
     startedAt: started.toISOString(),
@@ -810,6 +903,27 @@ function isRecord(value: unknown): value is ExperimentRecord {
 }
 
 /**
+ * A record as version 2: version 1 had one activation and one learning rate for the whole grid
+ * (config.activation, config.learningRate), which become the lists and each row's own settings.
+ */
+export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
+  if (record.schemaVersion === 2) return record;
+  const old = record.config as SelectionConfig & { activation?: Activation; learningRate?: number };
+  const activation = old.activation ?? DEFAULT_SELECTION_CONFIG.activation;
+  const learningRate = old.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate;
+  const { activation: _a, learningRate: _l, ...rest } = old;
+  const settings = { activation, learningRate };
+  return {
+    ...record,
+    schemaVersion: 2,
+    config: { ...rest, activations: [activation], learningRates: [learningRate] },
+    folds: (record.folds ?? []).map((f) => ({ ...settings, ...f })),
+    summary: record.summary.map((s) => ({ ...settings, ...s })),
+    winner: { ...settings, ...record.winner },
+  };
+}
+
+/**
  * The records in `dir` (default reports/experiments), oldest first. Files that are not records
  * (other JSON, temp files of a write in progress, unreadable files) are skipped.
  */
@@ -825,7 +939,7 @@ export function listExperiments(dir: string = experimentsDir()): ExperimentRecor
     if (name.startsWith(".") || !name.endsWith(".json")) continue;
     try {
       const value: unknown = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
-      if (isRecord(value)) records.push(value);
+      if (isRecord(value)) records.push(upgradeRecord(value));
     } catch {
       // not a record we can read; listing the others is more useful than failing
     }
@@ -879,8 +993,8 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
       folds: r.config.folds,
       epochs: r.config.epochs,
       batchSize: r.config.batchSize,
-      learningRate: r.config.learningRate,
-      activation: r.config.activation,
+      learningRate: s.learningRate,
+      activation: s.activation,
       seed: r.config.seed,
       workers: r.workers,
       runSeconds: r.seconds,

@@ -1,9 +1,9 @@
 // Tables: results turned into rows (plain objects) and sentences for the notebooks, pure so the
 // tests can check them; display.ts shows them. Column names are what a reader sees.
 import type { DataQuality } from "./explore";
-import { architectureName, describeArchitecture } from "./model";
+import { architectureName, describeArchitecture, type Activation } from "./model";
 import type { ClassificationMetrics } from "./metrics";
-import type { ExperimentRecord } from "./selection";
+import type { ExperimentRecord, SelectionConfig } from "./selection";
 
 /** The data-quality counts as a two-column table a reader can scan. */
 export function qualityRows(q: DataQuality): { check: string; count: number }[] {
@@ -38,15 +38,29 @@ function pm(mean: number, sd: number, digits: number): string {
 }
 
 /** "784→25→15→1": the layer widths of an architecture of a selection run, from its data's pixel count. */
-function layers(record: ExperimentRecord, hidden: readonly number[]): string {
-  return describeArchitecture({ inputSize: record.data.cols, hidden: [...hidden], activation: record.config.activation });
+function layers(record: ExperimentRecord, row: { hidden: readonly number[]; activation: Activation }): string {
+  return describeArchitecture({ inputSize: record.data.cols, hidden: [...row.hidden], activation: row.activation });
 }
 
-/** Mean ± sd per architecture over the folds, in grid order; the winner is marked. */
+/** "logistic 8 25-15", then "× sigmoid, relu" and "× lr 0.001, 0.003" where the grid varies them. */
+export function gridText(config: Pick<SelectionConfig, "grid" | "activations" | "learningRates">): string {
+  const parts = [config.grid.map((h) => architectureName(h)).join(" ")];
+  if (config.activations.length > 1) parts.push(config.activations.join(", "));
+  if (config.learningRates.length > 1) parts.push(`lr ${config.learningRates.join(", ")}`);
+  return parts.join(" × ");
+}
+
+/** Mean ± sd per candidate over the folds, in grid order; the winner is marked. */
 export function selectionRows(record: ExperimentRecord): Record<string, unknown>[] {
+  const { activations, learningRates } = record.config;
+  // "architecture" while the grid only varies layer sizes; "candidate" once it varies more.
+  const nameColumn = activations.length > 1 || learningRates.length > 1 ? "candidate" : "architecture";
   return record.summary.map((s) => ({
-    architecture: s.architecture === record.winner.architecture ? `${s.architecture} ★` : s.architecture,
-    layers: layers(record, s.hidden),
+    [nameColumn]: s.architecture === record.winner.architecture ? `${s.architecture} ★` : s.architecture,
+    layers: layers(record, s),
+    // Shown where the grid varies them (the candidate's name says them too).
+    ...(activations.length > 1 ? { activation: s.hidden.length === 0 ? "–" : s.activation } : {}),
+    ...(learningRates.length > 1 ? { "learning rate": s.learningRate } : {}),
     parameters: s.parameters,
     "log loss (mean ± sd)": pm(s.meanLogLoss, s.sdLogLoss, 5),
     "SE of log loss": s.seLogLoss,
@@ -62,7 +76,7 @@ export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/e
   const w = record.winner;
   const within = w.withinOneSe.length > 1 ? ` Within one standard error of the best: ${w.withinOneSe.join(", ")}.` : "";
   return (
-    `**Winner: ${w.architecture}** (${layers(record, w.hidden)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
+    `**Winner: ${w.architecture}** (${layers(record, w)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
     `chosen by the one-standard-error rule over ${record.config.folds} folds × ${record.config.epochs} epochs.\n\n` +
     `${w.reason}${within}\n\nRecord: \`${recordPath}\` (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
   );
@@ -76,7 +90,7 @@ export function runRows(records: readonly ExperimentRecord[]): Record<string, un
       run: r.id,
       rows: r.data.rows,
       data: r.data.fingerprint,
-      grid: r.config.grid.map((h) => architectureName(h)).join(" "),
+      grid: gridText(r.config),
       folds: r.config.folds,
       epochs: r.config.epochs,
       "batch size": r.config.batchSize,

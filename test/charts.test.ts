@@ -285,7 +285,7 @@ describe("rocFigure", () => {
 describe("selectionFigure", () => {
   function fold(architecture: string, hidden: number[], parameters: number, f: number, logLoss: number, acc: number): FoldResult {
     return {
-      architecture, hidden, fold: f, seed: 1, parameters, trainRows: 8, validationRows: 2,
+      architecture, hidden, activation: "sigmoid", learningRate: 0.001, fold: f, seed: 1, parameters, trainRows: 8, validationRows: 2,
       accuracy: acc, precision: 1, recall: 1, f1: 1, logLoss, auc: 1,
       confusionMatrix: [[1, 0], [0, 1]], seconds: 1, history: { loss: [], acc: [] },
     };
@@ -322,5 +322,37 @@ describe("selectionFigure", () => {
     const cutoff = figure.data.find((t) => String(t.name).startsWith("one-SE cut-off"));
     assert.deepEqual(cutoff?.y, [0.03, 0.03]);
     assert.match(titleOf(figure), /2 folds, 3 epochs\); winner logistic/);
+  });
+
+  it("draws one line per activation × learning rate, logistic regression starting each of its rate", () => {
+    const at = (name: string, hidden: number[], activation: "sigmoid" | "relu", learningRate: number, parameters: number, loss: number): FoldResult[] =>
+      [0, 1].map((f) => ({ ...fold(name, hidden, parameters, f, loss + f * 0.01, 0.99), activation, learningRate }));
+    const product = [
+      ...at("logistic lr 0.001", [], "sigmoid", 0.001, 785, 0.05), ...at("logistic lr 0.01", [], "sigmoid", 0.01, 785, 0.06),
+      ...at("8 sigmoid lr 0.001", [8], "sigmoid", 0.001, 6289, 0.04), ...at("8 sigmoid lr 0.01", [8], "sigmoid", 0.01, 6289, 0.03),
+      ...at("8 relu lr 0.001", [8], "relu", 0.001, 6289, 0.02), ...at("8 relu lr 0.01", [8], "relu", 0.01, 6289, 0.07),
+    ];
+    const rows = summarise(product, ["logistic lr 0.001", "logistic lr 0.01", "8 sigmoid lr 0.001", "8 sigmoid lr 0.01", "8 relu lr 0.001", "8 relu lr 0.01"].map((name) => {
+      const r = product.find((f) => f.architecture === name)!;
+      return { name, hidden: r.hidden, activation: r.activation, learningRate: r.learningRate };
+    }));
+    const config = { folds: 2, epochs: 3, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] };
+    const figure = selectionFigure({ config, summary: rows, winner: chooseWinner(rows) } as unknown as ExperimentRecord);
+    const lines = figure.data.filter((t) => t.xaxis === "x" && t.mode === "lines+markers");
+    assert.deepEqual(lines.map((t) => t.name), ["sigmoid, lr 0.001", "sigmoid, lr 0.01", "relu, lr 0.001", "relu, lr 0.01"]);
+    assert.deepEqual(lines.map((t) => t.text), [
+      ["logistic lr 0.001", "8 sigmoid lr 0.001"], ["logistic lr 0.01", "8 sigmoid lr 0.01"],
+      ["logistic lr 0.001", "8 relu lr 0.001"], ["logistic lr 0.01", "8 relu lr 0.01"],
+    ]);
+    assert.deepEqual(lines[2].y, [0.055, 0.025]);
+    // Coloured by activation, marked by learning rate.
+    const marker = (i: number) => lines[i].marker as { color: string; symbol: string };
+    assert.equal(marker(0).color, marker(1).color);
+    assert.notEqual(marker(0).color, marker(2).color);
+    assert.equal(marker(0).symbol, marker(2).symbol);
+    assert.notEqual(marker(0).symbol, marker(1).symbol);
+    // One tick per size, named by its layers.
+    assert.deepEqual((figure.layout.xaxis as { ticktext: string[] }).ticktext, ["logistic (785)", "8 (6,289)"]);
+    assert.deepEqual(figure.data.find((t) => String(t.name).startsWith("winner"))?.name, "winner: 8 relu lr 0.001");
   });
 });

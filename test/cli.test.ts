@@ -238,7 +238,7 @@ describe("digits train, evaluate and select on small data", () => {
     assert.equal(choice.winner, "logistic");
     assert.equal(choice.best, "logistic");
     assert.match(choice.reason, /is also the smallest network in the grid/);
-    assert.ok(run.stdout.includes(`\nWinner: logistic (hidden []). ${choice.reason}\n`), run.stdout);
+    assert.ok(run.stdout.includes(`\nWinner: logistic (hidden [], learning rate 0.001). ${choice.reason}\n`), run.stdout);
     assert.equal(run.stderr, "");
   });
 
@@ -250,6 +250,25 @@ describe("digits train, evaluate and select on small data", () => {
     assertUserError(digits("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is truncated .*train the model again with `npx digits train --model /);
     fs.appendFileSync(weights, Buffer.alloc(fs.statSync(weights).size * 3));
     assertUserError(digits("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is corrupt/);
+  });
+
+  test("select crosses --layers with comma lists of --activation and --learning-rate", () => {
+    const records = path.join(work, "records-product");
+    const run = digits(
+      "select", "--data", trainCsv, "--layers", "none", "--layers", "4", "--activation", "sigmoid,relu", "--learning-rate", "0.001,0.01",
+      "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records, "--quiet",
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^candidate /m);
+    const [name] = fs.readdirSync(records);
+    const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
+    assert.deepEqual(record.summary.map((s) => s.architecture), ["logistic lr 0.001", "logistic lr 0.01", "4 sigmoid lr 0.001", "4 sigmoid lr 0.01", "4 relu lr 0.001", "4 relu lr 0.01"]);
+    for (const s of record.summary) assert.match(run.stdout, new RegExp(`^${s.architecture}( \\*)? `, "m"));
+    assert.deepEqual([record.config.activations, record.config.learningRates], [["sigmoid", "relu"], [0.001, 0.01]]);
+    assertUserError(digits("select", "--data", trainCsv, "--activation", "sigmoid,,relu", "--records", records), /--activation "sigmoid,,relu": an empty item/);
+    assertUserError(digits("select", "--data", trainCsv, "--activation", "sigmoid,softmax", "--records", records), /--activation "softmax"/);
+    assertUserError(digits("select", "--data", trainCsv, "--learning-rate", "0.001,abc", "--records", records), /--learning-rate "abc"/);
+    assert.equal(fs.readdirSync(records).length, 1);
   });
 
   test("select reports the worker threads it really used: no more than its fold jobs", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../lib/data";
-import { binaryOnly, chooseArchitecture, envFlag, envGrid, envInt, envLayers, envNumber, envPath, envString, projectRelative, quickMode } from "../lib/params";
+import { binaryOnly, chooseArchitecture, envActivations, envFlag, envGrid, envInt, envLayers, envNumber, envNumbers, envPath, envString, projectRelative, quickMode } from "../lib/params";
 import { saveExperiment, type ExperimentRecord } from "../lib/selection";
 
 describe("environment parameters", () => {
@@ -49,6 +49,21 @@ describe("environment parameters", () => {
     assert.equal(envPath("D", "models/m", { D: "/tmp/x" }), "/tmp/x");
     assert.equal(projectRelative(join(projectRoot(), "models", "m")), "models/m");
     assert.equal(projectRelative("/elsewhere/m"), "/elsewhere/m");
+  });
+});
+
+describe("comma lists for the selection grid", () => {
+  it("reads learning rates and activations, or the fallback when unset", () => {
+    assert.deepEqual(envNumbers("R", [0.001], { R: "0.001, 3e-3" }), [0.001, 0.003]);
+    assert.deepEqual(envNumbers("R", [0.001], {}), [0.001]);
+    assert.deepEqual(envActivations("A", ["sigmoid"], { A: "relu,tanh" }), ["relu", "tanh"]);
+    assert.deepEqual(envActivations("A", ["sigmoid"], { A: " " }), ["sigmoid"]);
+  });
+
+  it("names the variable and the bad item", () => {
+    assert.throws(() => envNumbers("R", [], { R: "0.001,,0.1" }), /R=0.001,,0.1: "" is not a number/);
+    assert.throws(() => envNumbers("R", [], { R: "fast" }), /R=fast: "fast" is not a number/);
+    assert.throws(() => envActivations("A", [], { A: "relu,softmax" }), /A=relu,softmax: "softmax" is not an activation/);
   });
 });
 

@@ -7,6 +7,7 @@ import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../lib/data";
 import { InputError } from "../lib/errors";
 import { parameterCount, modelConfig } from "../lib/model";
 import {
+  candidates,
   chooseWinner,
   DEFAULT_GRID,
   experimentRows,
@@ -15,6 +16,7 @@ import {
   listExperiments,
   oneStandardErrorRule,
   parseLayers,
+  resolveSelectionConfig,
   saveExperiment,
   selectArchitecture,
   SelectionCancelled,
@@ -250,6 +252,8 @@ describe("summaries", () => {
   const fold = (architecture: string, hidden: number[], index: number, logLoss: number, accuracy: number): FoldResult => ({
     architecture,
     hidden,
+    activation: "sigmoid",
+    learningRate: 0.001,
     fold: index,
     seed: 0,
     parameters: 785,
@@ -347,5 +351,71 @@ describe("experiment records", () => {
     const frame = experimentsDataFrame(records);
     assert.deepEqual(frame.shape, [3, rows.length > 0 ? Object.keys(rows[0]).length : 0]);
     assert.ok(frame.columns.includes("meanLogLoss"));
+  });
+});
+
+describe("a grid over activations and learning rates", () => {
+  test("candidates are layers × activations × learning rates, named by what varies; logistic once per rate", () => {
+    const product = candidates({ grid: [[], [8]], activations: ["sigmoid", "relu"], learningRates: [0.001, 0.003] });
+    assert.deepEqual(
+      product.map((c) => c.name),
+      ["logistic lr 0.001", "logistic lr 0.003", "8 sigmoid lr 0.001", "8 sigmoid lr 0.003", "8 relu lr 0.001", "8 relu lr 0.003"],
+    );
+    assert.deepEqual(product[5], { name: "8 relu lr 0.003", hidden: [8], activation: "relu", learningRate: 0.003 });
+    assert.deepEqual(candidates({ grid: [[25, 15]], activations: ["sigmoid"], learningRates: [0.001] }).map((c) => c.name), ["25-15"]);
+    assert.deepEqual(candidates({ grid: [[8]], activations: ["tanh", "relu"], learningRates: [0.01] }).map((c) => c.name), ["8 tanh", "8 relu"]);
+  });
+
+  test("a setting listed twice, or none at all, is refused", () => {
+    assert.throws(() => resolveSelectionConfig({ activations: ["relu", "relu"] }), (e: Error) => e instanceof InputError && /activation relu is in the grid twice/.test(e.message));
+    assert.throws(() => resolveSelectionConfig({ learningRates: [0.001, 0.001] }), /learning rate 0.001 is in the grid twice/);
+    assert.throws(() => resolveSelectionConfig({ activations: [] }), /no activation to try/);
+    assert.throws(() => resolveSelectionConfig({ learningRates: [0.01, -1] }), InputError);
+  });
+
+  test("each candidate trains with its own settings, as it would alone", async () => {
+    const options = { grid: [[8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
+    const product = await selectArchitecture(smallData(), { ...options, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] });
+    assert.deepEqual(product.summary.map((s) => [s.architecture, s.activation, s.learningRate]), [
+      ["8 sigmoid lr 0.001", "sigmoid", 0.001],
+      ["8 sigmoid lr 0.01", "sigmoid", 0.01],
+      ["8 relu lr 0.001", "relu", 0.001],
+      ["8 relu lr 0.01", "relu", 0.01],
+    ]);
+    assert.equal(new Set(product.summary.map((s) => s.meanLogLoss)).size, 4, "four different candidates, four different scores");
+    const alone = await selectArchitecture(smallData(), { ...options, activation: "relu", learningRate: 0.01 });
+    assert.equal(alone.summary[0].architecture, "8");
+    assert.equal(product.summary[3].meanLogLoss, alone.summary[0].meanLogLoss);
+    assert.deepEqual(product.folds.filter((f) => f.architecture === "8 relu lr 0.01").map((f) => f.history.loss), alone.folds.map((f) => f.history.loss));
+    const winner = product.summary.find((s) => s.architecture === product.winner.architecture)!;
+    assert.deepEqual([product.winner.activation, product.winner.learningRate], [winner.activation, winner.learningRate]);
+  });
+
+  test("the one-SE rule breaks a tie in size by the lower mean log loss", () => {
+    const row = (architecture: string, parameters: number, meanLogLoss: number): OneSeCandidate => ({ architecture, parameters, meanLogLoss, seLogLoss: 0.02 });
+    const choice = oneStandardErrorRule([row("8 sigmoid", 6289, 0.05), row("8 relu", 6289, 0.04), row("16-8 relu", 12705, 0.035)]);
+    assert.deepEqual(choice.withinOneSe, ["8 relu", "8 sigmoid", "16-8 relu"]);
+    assert.equal(choice.winner, "8 relu");
+  });
+
+  test("a version 1 record (one activation and learning rate for the grid) reads as version 2", () => {
+    const dir = tempDir();
+    const v1 = {
+      schema: "binary-digits/experiment",
+      schemaVersion: 1,
+      id: "old",
+      startedAt: "2026-11-01T00:00:00.000Z",
+      config: { grid: [[8]], folds: 2, epochs: 1, batchSize: 32, learningRate: 0.003, activation: "tanh", seed: 1, threshold: 0.5 },
+      folds: [{ architecture: "8", hidden: [8], fold: 0 }],
+      summary: [{ architecture: "8", hidden: [8], parameters: 6289, meanLogLoss: 0.1, seLogLoss: 0.01 }],
+      winner: { architecture: "8", hidden: [8], winner: "8" },
+    };
+    fs.writeFileSync(path.join(dir, "old.json"), JSON.stringify(v1));
+    const [record] = listExperiments(dir);
+    assert.equal(record.schemaVersion, 2);
+    assert.deepEqual([record.config.activations, record.config.learningRates], [["tanh"], [0.003]]);
+    assert.equal("activation" in record.config, false);
+    assert.deepEqual([record.summary[0].activation, record.summary[0].learningRate], ["tanh", 0.003]);
+    assert.deepEqual([record.winner.activation, record.winner.learningRate, record.folds[0].activation], ["tanh", 0.003, "tanh"]);
   });
 });

@@ -6,7 +6,7 @@ import { logLossByRun, metricsRows, qualityRows, runRows, selectionRows, winnerM
 
 function fold(architecture: string, hidden: number[], parameters: number, f: number, logLoss: number): FoldResult {
   return {
-    architecture, hidden, fold: f, seed: 1, parameters, trainRows: 8, validationRows: 2,
+    architecture, hidden, activation: "sigmoid", learningRate: 0.001, fold: f, seed: 1, parameters, trainRows: 8, validationRows: 2,
     accuracy: 0.99, precision: 1, recall: 0.98, f1: 0.99, logLoss, auc: 1,
     confusionMatrix: [[1, 0], [0, 1]], seconds: 2, history: { loss: [], acc: [] },
   };
@@ -25,7 +25,7 @@ function record(id: string, losses: { logistic: [number, number]; "25-15": [numb
     id,
     seconds: 12.5,
     workers: 2,
-    config: { grid, folds: 2, epochs: 20, batchSize: 32, seed: 13, activation: "sigmoid" },
+    config: { grid, activations: ["sigmoid"], learningRates: [0.001], folds: 2, epochs: 20, batchSize: 32, seed: 13 },
     data: { rows: 100, cols: 784, fingerprint: "abc" },
     summary,
     winner: chooseWinner(summary),
