@@ -445,7 +445,7 @@ function processesWith(marker: string): number[] {
 // What each report must show: chart titles in order, and table captions.
 const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
   "01-exploratory-analysis": {
-    charts: [/^Class balance: 5,923 zeros and 6,742 ones/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/],
+    charts: [/^Class balance: 5,923 zeros and 6,742 ones/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/, /^Which pairs are hard: .* per pair of digits; outlined: 0 vs 1$/],
     tables: [/The first five rows/, /Data quality/, /Per-image features by class \(simple-statistics\)/, /danfo group-by/],
   },
   "02-model-selection": {
@@ -477,7 +477,7 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model") },
+      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model"), DIGITS_PAIRS_DIR: join(work, "pairs") },
       timeout: 240_000,
     });
     assert.equal(run.status, 0, `npm run report -- --quick failed:\n${run.stdout}\n${run.stderr}`);
