@@ -12,6 +12,12 @@
 //     loaded (JupyterLab may evaluate an output's scripts before attaching it; VS Code renders
 //     outputs one by one);
 //   - leaves a text fallback in the container where scripts do not run (an untrusted notebook).
+// Each chart goes out as one MIME bundle (figureBundle): application/vnd.plotly.v1+json for frontends
+// with a Plotly renderer (VS Code, JupyterLab with jupyterlab-plotly, nteract), which draw it even in
+// an untrusted notebook; the self-contained text/html above for the rest (classic Notebook,
+// nbconvert's HTML report, JupyterLab without the renderer), each picking one of the two; and a
+// text/plain line with the title. tslab's public display sends one MIME type per output, so the
+// bundle goes through tslab's internal writer (tslabBundleWriter, checked by test/display.test.ts).
 // The HTML builders are pure and exported for tests; sink() is the single point of output.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
@@ -26,9 +32,14 @@ import { clock, countBar, formatCell, percentBar, textTable } from "./format";
 /** Where output goes: tslab's display in a notebook; tests install their own. */
 export interface DisplaySink {
   html(html: string): void;
+  /** One output carrying several MIME types (a chart); sinks without it get the bundle's text/html. */
+  bundle?(bundle: MimeBundle): void;
   markdown(markdown: string): void;
   text(text: string): void;
 }
+
+/** One output's data by MIME type, as in a Jupyter display_data message. */
+export type MimeBundle = Record<string, unknown> & { "text/plain": string };
 
 /** A display entry that can be overwritten in place (progress lines). */
 export interface UpdatableSink {
@@ -65,14 +76,55 @@ interface OutputSink extends DisplaySink {
   html(html: string, plain?: string): void;
 }
 
-function sink(): OutputSink {
-  if (customSink) return customSink.sink;
+function sink(): OutputSink & { bundle(bundle: MimeBundle): void } {
+  if (customSink) {
+    const custom = customSink.sink;
+    return {
+      html: (s) => custom.html(s),
+      markdown: (s) => custom.markdown(s),
+      text: (s) => custom.text(s),
+      bundle: (b) => (custom.bundle ? custom.bundle(b) : custom.html(String(b["text/html"]))),
+    };
+  }
   const t = tslab();
   return {
     html: (s, plain) => emitOr(() => t?.display.html(s), plain ?? "[HTML output: open this notebook on the tslab kernel to see it]"),
+    bundle: (b) =>
+      emitOr(() => {
+        const write = tslabBundleWriter();
+        // A tslab whose internals moved still shows the chart, through its public one-type display.
+        if (write) write({ data: b, metadata: {}, transient: {} }, false);
+        else t?.display.html(String(b["text/html"]));
+      }, `[${b["text/plain"]}; open this notebook on the tslab kernel to see it]`),
     markdown: (s) => emitOr(() => t?.display.markdown(s), s),
     text: (s) => emitOr(() => t?.display.text(s), s),
   };
+}
+
+/** A Jupyter display_data message's content, as tslab's internal writer takes it. */
+export interface DisplayMessage {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: Record<string, unknown>;
+}
+
+/**
+ * tslab's internal writer of display_data messages: `lastWriteDisplayData` of tslab/dist/jupyter,
+ * which its public display.raw() calls with a one-type bundle. Not a public API (tslab 1.0.22):
+ * test/display.test.ts fails if it moves or changes shape. Throws "Not ready" outside a running
+ * cell, as tslab's display does; null when tslab or the writer is missing.
+ */
+export function tslabBundleWriter(): ((message: DisplayMessage, update: boolean) => void) | null {
+  let jupyter: { lastWriteDisplayData?: unknown };
+  try {
+    jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: unknown };
+  } catch {
+    return null;
+  }
+  if (!("lastWriteDisplayData" in jupyter)) return null;
+  const write = jupyter.lastWriteDisplayData;
+  if (typeof write !== "function") throw new Error("Not ready");
+  return write as (message: DisplayMessage, update: boolean) => void;
 }
 
 // Outside a kernel (a plain `node` script) tslab throws "Not ready": print something useful instead.
@@ -183,14 +235,27 @@ export function setupCharts(): void {
 }
 
 /**
- * Draws a Plotly figure in the notebook. If nothing sent plotly.js in this kernel session yet
- * (no setupCharts() call), this chart's output carries it too.
+ * A chart's output: the figure for Plotly renderers, `html` (figureHtml, maybe with plotly.js) for
+ * the others, and its title as text. The figure is the same object the HTML draws, so a frontend
+ * shows the same chart whichever type it picks.
+ */
+export function figureBundle(figure: Figure, html: string): MimeBundle {
+  return {
+    "application/vnd.plotly.v1+json": { data: figure.data, layout: figure.layout, config: PLOT_CONFIG },
+    "text/html": html,
+    "text/plain": `Chart: ${figureTitle(figure) || "untitled"}`,
+  };
+}
+
+/**
+ * Draws a Plotly figure in the notebook, as one output of three MIME types (figureBundle). If
+ * nothing sent plotly.js in this kernel session yet (no setupCharts() call), its HTML carries it too.
  */
 export function show(figure: Figure): void {
   const parts: string[] = [];
   if (!plotlySent) parts.push(plotlyLibraryHtml());
   parts.push(figureHtml(figure, nextPlotId()));
-  sink().html(parts.join("\n"), `[chart: ${figureTitle(figure) || "untitled"}; open this notebook on the tslab kernel to see it]`);
+  sink().bundle(figureBundle(figure, parts.join("\n")));
   plotlySent = true;
 }
 

@@ -4,7 +4,9 @@ import { runInNewContext } from "node:vm";
 import type { Figure } from "../lib/charts";
 import {
   epochProgress,
+  figureBundle,
   figureHtml,
+  PLOT_CONFIG,
   plotlyBundle,
   plotlyLibraryHtml,
   selectionProgressText,
@@ -16,14 +18,23 @@ import {
   tableData,
   tableHtml,
   tableText,
+  tslabBundleWriter,
+  type DisplayMessage,
+  type MimeBundle,
 } from "../lib/display";
 import type { ClassificationMetrics } from "../lib/metrics";
 
 /** Everything the notebook would receive, by kind. */
 function recorder() {
-  const out = { html: [] as string[], markdown: [] as string[], text: [] as string[], updates: [] as string[][] };
+  const out = { html: [] as string[], bundles: [] as MimeBundle[], markdown: [] as string[], text: [] as string[], updates: [] as string[][] };
   setDisplaySink(
-    { html: (s) => out.html.push(s), markdown: (s) => out.markdown.push(s), text: (s) => out.text.push(s) },
+    {
+      html: (s) => out.html.push(s),
+      // html lists every HTML the notebook gets, a chart's (inside its bundle) included.
+      bundle: (b) => (out.bundles.push(b), out.html.push(String(b["text/html"]))),
+      markdown: (s) => out.markdown.push(s),
+      text: (s) => out.text.push(s),
+    },
     () => {
       const entry: string[] = [];
       out.updates.push(entry);
@@ -73,6 +84,82 @@ describe("show", () => {
   it("uses no CDN: the page loads no script from the network", () => {
     show(figure);
     assert.doesNotMatch(out.html[0], /<script[^>]+src=/);
+  });
+
+  it("sends each chart as one output of three types: the figure for Plotly renderers, the HTML, the title as text", () => {
+    setupCharts();
+    show(figure);
+    assert.equal(out.bundles.length, 1, "setupCharts sends plain HTML, the chart one bundle");
+    const bundle = out.bundles[0];
+    assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    assert.deepEqual(bundle["application/vnd.plotly.v1+json"], { data: figure.data, layout: figure.layout, config: PLOT_CONFIG });
+    assert.equal(bundle["text/plain"], "Chart: A  title", "the title's text, tags dropped");
+    assert.match(String(bundle["text/html"]), /^<div id="binary-digits-plot-[0-9a-f]{8}-\d+" class="binary-digits-plot"/);
+    assert.equal(String(bundle["text/html"]).match(/class="binary-digits-plot"/g)?.length, 1, "one container: the chart is drawn once");
+  });
+});
+
+describe("figureBundle", () => {
+  it("names an untitled chart and keeps only the title's text", () => {
+    assert.equal(figureBundle({ data: [], layout: {} }, "")["text/plain"], "Chart: untitled");
+    assert.equal(figureBundle({ data: [], layout: { title: "Loss <b>falling</b>" } }, "")["text/plain"], "Chart: Loss falling");
+  });
+
+  it("goes to a sink without bundle() as its HTML", () => {
+    const html: string[] = [];
+    setDisplaySink({ html: (s) => html.push(s), markdown: () => undefined, text: () => undefined });
+    try {
+      show(figure);
+      assert.equal(html.length, 1);
+      assert.match(html[0], /class="binary-digits-plot"/);
+    } finally {
+      setDisplaySink(null);
+    }
+  });
+});
+
+// tslab's public display sends one MIME type per output; a chart's bundle goes through the writer
+// behind it (tslab/dist/jupyter's lastWriteDisplayData), which is not a public API. These fail if
+// a tslab update moves it or changes what it takes.
+describe("tslab's internal display writer", () => {
+  const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+  const tslab = require("tslab") as { display: { html(s: string): void } };
+  let saved: unknown;
+  beforeEach(() => (saved = jupyter.lastWriteDisplayData));
+  afterEach(() => {
+    jupyter.lastWriteDisplayData = saved;
+    setDisplaySink(null);
+  });
+  function capture(): [DisplayMessage, boolean][] {
+    const calls: [DisplayMessage, boolean][] = [];
+    jupyter.lastWriteDisplayData = (message: DisplayMessage, update: boolean) => calls.push([message, update]);
+    return calls;
+  }
+
+  it("is tslab/dist/jupyter's lastWriteDisplayData, null outside a running cell", () => {
+    assert.ok("lastWriteDisplayData" in jupyter, "tslab/dist/jupyter no longer exports lastWriteDisplayData");
+    assert.equal(jupyter.lastWriteDisplayData, null);
+    assert.throws(() => tslabBundleWriter(), /Not ready/);
+  });
+
+  it("is what tslab's own display.html calls, with a { data, metadata, transient } message", () => {
+    const calls = capture();
+    tslab.display.html("<b>x</b>");
+    assert.equal(calls.length, 1);
+    const [message, update] = calls[0];
+    assert.deepEqual(JSON.parse(JSON.stringify(message)), { data: { "text/html": "<b>x</b>" }, metadata: {}, transient: {} });
+    assert.ok(!update, "a falsy update flag makes a new display_data, not an update_display_data");
+  });
+
+  it("carries a chart's whole bundle in one display_data message", () => {
+    const calls = capture();
+    setDisplaySink(null);
+    show(figure);
+    assert.equal(calls.length, 1);
+    const [message, update] = calls[0];
+    assert.equal(update, false);
+    assert.deepEqual(Object.keys(message.data).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    assert.deepEqual(message.metadata, {});
   });
 });
 
