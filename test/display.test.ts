@@ -8,6 +8,7 @@ import {
   figureHtml,
   PLOT_CONFIG,
   plotlyBundle,
+  plotlyJson,
   plotlyLibraryHtml,
   selectionProgressText,
   setDisplaySink,
@@ -19,6 +20,7 @@ import {
   tableHtml,
   tableText,
   tslabBundleWriter,
+  typedArray,
   type DisplayMessage,
   type MimeBundle,
 } from "../lib/display";
@@ -92,10 +94,56 @@ describe("show", () => {
     assert.equal(out.bundles.length, 1, "setupCharts sends plain HTML, the chart one bundle");
     const bundle = out.bundles[0];
     assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
-    assert.deepEqual(bundle["application/vnd.plotly.v1+json"], { data: figure.data, layout: figure.layout, config: PLOT_CONFIG });
+    assert.deepEqual(bundle["application/vnd.plotly.v1+json"], { data: figure.data, layout: figure.layout, config: PLOT_CONFIG }, "small arrays stay JSON");
     assert.equal(bundle["text/plain"], "Chart: A  title", "the title's text, tags dropped");
     assert.match(String(bundle["text/html"]), /^<div id="binary-digits-plot-[0-9a-f]{8}-\d+" class="binary-digits-plot"/);
     assert.equal(String(bundle["text/html"]).match(/class="binary-digits-plot"/g)?.length, 1, "one container: the chart is drawn once");
+  });
+});
+
+describe("typedArray", () => {
+  it("packs small non-negative integers one byte each, rows with their shape", () => {
+    assert.deepEqual(typedArray([[0, 255, 7], [1, 2, 3]], 1), { dtype: "u1", bdata: Buffer.from([0, 255, 7, 1, 2, 3]).toString("base64"), shape: "2,3" });
+  });
+
+  it("takes the narrowest integer type that holds every value, little-endian", () => {
+    assert.equal(typedArray([-1, 127], 1)?.dtype, "i1");
+    assert.equal(typedArray([0, 256], 1)?.dtype, "u2");
+    assert.deepEqual(typedArray([-300, 2], 1), { dtype: "i2", bdata: Buffer.from([0xd4, 0xfe, 0x02, 0x00]).toString("base64") });
+    assert.equal(typedArray([0, 70_000], 1)?.dtype, "u4");
+    assert.equal(typedArray([-1, 70_000], 1)?.dtype, "i4");
+  });
+
+  it("keeps fractions exact as float64", () => {
+    const spec = typedArray([0.1, -2.5], 1)!;
+    assert.equal(spec.dtype, "f8");
+    const bytes = Buffer.from(spec.bdata, "base64");
+    assert.deepEqual([bytes.readDoubleLE(0), bytes.readDoubleLE(8)], [0.1, -2.5]);
+  });
+
+  it("leaves short arrays, gaps (null), text and ragged rows as JSON", () => {
+    assert.equal(typedArray([1, 2, 3]), null, "fewer than 1000 numbers");
+    assert.equal(typedArray([1, null], 1), null);
+    assert.equal(typedArray(["a", "b"], 1), null);
+    assert.equal(typedArray([[1, 2], [3]], 1), null);
+    assert.equal(typedArray([Number.NaN], 1), null);
+  });
+});
+
+describe("plotlyJson", () => {
+  it("sends big numeric x, y, z and customdata as typed arrays and the rest as is", () => {
+    const z = Array.from({ length: 40 }, (_, r) => Array.from({ length: 30 }, (_, c) => (r * 30 + c) % 256));
+    const big: Figure = { data: [{ type: "heatmap", z, x: [1, 2], text: ["a"] }], layout: { title: "t" } };
+    const json = plotlyJson(big);
+    const trace = json.data[0] as { z: { dtype: string; bdata: string; shape: string }; x: unknown; text: unknown };
+    assert.equal(trace.z.dtype, "u1");
+    assert.equal(trace.z.shape, "40,30");
+    assert.deepEqual([...Buffer.from(trace.z.bdata, "base64")], z.flat());
+    assert.deepEqual(trace.x, [1, 2]);
+    assert.deepEqual(trace.text, ["a"]);
+    assert.equal(json.layout, big.layout);
+    assert.deepEqual(json.config, PLOT_CONFIG);
+    assert.ok(Array.isArray(big.data[0].z), "the figure itself is not changed");
   });
 });
 
