@@ -13,6 +13,7 @@ import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../lib/ju
 import { plotlyBundle } from "../lib/display";
 import { buildReports, failureMessage, NotebookError, NOTEBOOKS, replaceFiles, reportPaths, selectNotebooks } from "../lib/report";
 import { collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "./support/integration";
+import { harnessAvailable, renderInJupyterLab, RENDER_STATES } from "./support/render";
 
 describe("report helpers", () => {
   it("selects notebooks by number, name or file name, in the order asked", () => {
@@ -208,7 +209,7 @@ const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
   },
 };
 
-describe("npm run report in quick mode", { timeout: 300_000 }, () => {
+describe("npm run report in quick mode", { timeout: 1_200_000 }, () => {
   const available = skipUnlessAvailable();
   let work = "";
   let out = "";
@@ -219,7 +220,7 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     if (available.skip) return;
     work = mkdtempSync(join(tmpdir(), "digits-report-"));
     out = join(work, "reports");
-    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--out", out], {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--pdf", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
       env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model") },
@@ -271,6 +272,119 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     assert.ok(existsSync(join(work, "model", "training.json")));
   });
 
+  it("sends each chart as one output with the Plotly figure, the HTML and its title as text", available, () => {
+    for (const name of NOTEBOOKS) {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      const charts = chartOutputs(executed);
+      assert.equal(charts.length, EXPECTED[name].charts.length, `${name}: chart outputs`);
+      charts.forEach((data, i) => {
+        assert.deepEqual(Object.keys(data).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"], `${name}: chart ${i + 1}`);
+        assert.match(joinText(data["text/plain"]).replace(/^Chart: /, ""), EXPECTED[name].charts[i], `${name}: chart ${i + 1}'s text`);
+        const plotly = data["application/vnd.plotly.v1+json"] as { layout: unknown; config: unknown };
+        assert.deepEqual(plotly.layout, htmlFigure(data).layout, `${name}: chart ${i + 1}: the Plotly JSON and the HTML draw one figure`);
+      });
+    }
+  });
+
+  it("grows the executed notebooks by no more than the figures' JSON", available, (t) => {
+    let growth = 0;
+    let figures = 0;
+    for (const name of NOTEBOOKS) {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      // Sizes as nbformat writes them (indent 1); the same notebook with only the HTML in each chart output.
+      const size = (nb: Notebook) => Buffer.byteLength(JSON.stringify(nb, null, 1));
+      const full = size(executed);
+      let json = 0;
+      for (const data of chartOutputs(executed)) {
+        json += Buffer.byteLength(JSON.stringify(htmlFigure(data)));
+        delete data["application/vnd.plotly.v1+json"];
+        delete data["text/plain"];
+      }
+      const added = full - size(executed);
+      const charts = EXPECTED[name].charts.length;
+      t.diagnostic(`${name}: +${added} bytes for ${charts} charts whose figures' JSON is ${json} bytes`);
+      // nbformat writes one value per line, so a small figure (no big arrays to pack) takes about twice
+      // its compact JSON: 3 kB more for the selection chart.
+      assert.ok(added <= json + 4_000 * charts, `${name}: grew ${added} bytes, figures' JSON ${json}`);
+      growth += added;
+      figures += json;
+    }
+    assert.ok(growth <= figures, `the notebooks grew ${growth} bytes, the figures' JSON is ${figures} bytes`);
+  });
+
+  for (const name of NOTEBOOKS) {
+    it(`${name} renders in JupyterLab 4 / Notebook 7's output areas, trusted or not, with and without the Plotly renderer`, harnessAvailable(), async (t) => {
+      if (available.skip) return t.skip(available.skip);
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      const n = EXPECTED[name].charts.length;
+      for (const plotlyRenderer of [false, true]) {
+        for (const state of RENDER_STATES) {
+          const seen = await renderInJupyterLab(browser!, executed, state, plotlyRenderer);
+          const label = `${name}, ${state}, ${plotlyRenderer ? "with" : "without"} jupyterlab-plotly`;
+          t.diagnostic(`${label}: ${seen.byHtml + seen.byPlotlyRenderer}/${seen.charts} charts drawn (${seen.byHtml} by their HTML, ${seen.byPlotlyRenderer} by the renderer), ${seen.fallbacks} text fallbacks`);
+          assert.deepEqual(seen.errors, [], `${label}: page errors`);
+          assert.equal(seen.charts, n, label);
+          const drawnBy = plotlyRenderer ? seen.byPlotlyRenderer : seen.byHtml;
+          if (state === "untrusted" && !plotlyRenderer) {
+            // The sanitizer removed every script: nothing can draw, and each chart says why instead.
+            assert.equal(seen.scripts, 0, `${label}: scripts left`);
+            assert.equal(drawnBy, 0, label);
+            assert.equal(seen.fallbacks, n, `${label}: text fallbacks`);
+          } else {
+            assert.equal(drawnBy, n, `${label}: charts drawn`);
+            assert.equal(seen.byHtml + seen.byPlotlyRenderer, n, `${label}: a chart drawn twice`);
+            assert.equal(seen.fallbacks, 0, `${label}: a fallback still shows`);
+            seen.titles.forEach((title, i) => assert.match(title, EXPECTED[name].charts[i], `${label}: chart ${i + 1}`));
+          }
+        }
+      }
+    });
+  }
+
+  for (const name of NOTEBOOKS) {
+    it(`${name}.pdf has every section, keeps each chart and table on one page, and shows charts`, available.skip ? available : popplerAvailable(), () => {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      const pdf = join(out, `${name}.pdf`);
+      const pages = pdfPages(pdf);
+      assert.ok(pages.length >= 2 && pages.length <= 12, `${name}.pdf: ${pages.length} pages`);
+      const all = pages.join(" ");
+      const headings = executed.cells.filter((c) => c.cell_type === "markdown").flatMap((c) => [...cellSource(c).matchAll(/^#{1,3} (.+)$/gm)].map((m) => squash(m[1].replace(/[`*]/g, ""))));
+      assert.ok(headings.length >= 3, `${name}: headings`);
+      for (const heading of headings) assert.ok(all.includes(heading), `${name}.pdf: no section "${heading}"`);
+      // A chart is whole when its title and every other text it holds (axis titles, panel titles) are on one page.
+      for (const data of chartOutputs(executed)) {
+        const figure = htmlFigure(data);
+        const layout = figure.layout as { title?: { text?: string }; annotations?: { text?: string }[]; [axis: string]: unknown };
+        const titleStart = squash(layout.title?.text ?? "").slice(0, 30);
+        const page = pages.findIndex((p) => p.includes(titleStart));
+        assert.ok(page >= 0, `${name}.pdf: no chart titled "${titleStart}…"`);
+        const texts = [
+          ...(layout.annotations ?? []).map((a) => squash(a.text ?? "")),
+          // x axes only: pdftotext cannot read the y axes' rotated titles back as one string.
+          ...Object.keys(layout).filter((k) => /^xaxis\d*$/.test(k)).map((k) => squash(((layout[k] as { title?: { text?: string } }).title?.text) ?? "")),
+        ].filter((x) => x !== "");
+        for (const text of texts) assert.ok(pages[page].includes(text), `${name}.pdf: "${text}" of chart "${titleStart}…" is not on its page ${page + 1}`);
+      }
+      // A table is whole when its caption and its last row are on one page.
+      for (const html of outputsOfType(executed, "text/html").filter((h) => h.includes("<table"))) {
+        const caption = squash(/<caption[^>]*>([\s\S]*?)<\/caption>/.exec(html)?.[1] ?? "");
+        const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)];
+        // Every word of the last row (cells wrap over several lines in the PDF's text).
+        const last = [...rows[rows.length - 1][1].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].flatMap((m) => squash(m[1]).split(" ")).filter((x) => x !== "");
+        const page = pages.findIndex((p) => p.includes(caption || last[0]));
+        assert.ok(page >= 0, `${name}.pdf: no table "${caption || last[0]}"`);
+        const words = new Set(pages[page].split(" "));
+        for (const word of last) assert.ok(words.has(word), `${name}.pdf: table "${caption}" ends on another page than it starts (last row's "${word}")`);
+      }
+      // The first chart's page, rendered to an image, is in colour: the chart drew into the PDF.
+      const firstChart = squash((htmlFigure(chartOutputs(executed)[0]).layout as { title?: { text?: string } }).title?.text ?? "").slice(0, 30);
+      const chartPage = pages.findIndex((p) => p.includes(firstChart)) + 1;
+      spawnSync("pdftoppm", ["-r", "60", "-f", String(chartPage), "-l", String(chartPage), "-png", "-singlefile", pdf, join(SCREENSHOTS, `${name}.pdf-page-${chartPage}`)]);
+      assert.ok(existsSync(join(SCREENSHOTS, `${name}.pdf-page-${chartPage}.png`)), "pdftoppm wrote no PNG");
+      assert.ok(colouredShare(pdf, chartPage) > 0.01, `${name}.pdf page ${chartPage} shows no chart`);
+    });
+  }
+
   for (const name of NOTEBOOKS) {
     it(`${name}.html renders every chart offline, as written, without require.js and with it`, available, async () => {
       const file = join(out, `${name}.html`);
@@ -294,6 +408,8 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
           if (variant.label === "with require.js injected") assert.equal(amd, true, "require.js did not load");
           assert.deepEqual(errors, [], `${name} (${variant.label}): errors on the page`);
           assert.equal(plots.length, EXPECTED[name].charts.length, `${name} (${variant.label}): ${plots.length} chart containers`);
+          // nbconvert picks one type of each chart's bundle (the HTML): no second chart from the Plotly JSON.
+          assert.equal(await page.evaluate(() => document.querySelectorAll(".js-plotly-plot").length), plots.length, `${name} (${variant.label}): a chart drawn twice`);
           plots.forEach((plot, i) => {
             assert.ok(plot.rendered, `${name} (${variant.label}): chart ${i + 1} did not render`);
             assert.match(plot.title, EXPECTED[name].charts[i], `${name} (${variant.label}): chart ${i + 1}`);
@@ -307,6 +423,49 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     });
   }
 });
+
+
+/** Each chart output's MIME data, in order. */
+function chartOutputs(notebook: Notebook): Record<string, unknown>[] {
+  return notebook.cells.flatMap((c) => (c.outputs ?? []).map((o) => o.data ?? {})).filter((d) => "application/vnd.plotly.v1+json" in d);
+}
+
+/** The figure a chart's HTML draws (the JSON in its script). */
+function htmlFigure(data: Record<string, unknown>): { data: Record<string, unknown>[]; layout: Record<string, unknown> } {
+  return JSON.parse(/figure = (.*), config = /.exec(joinText(data["text/html"]))![1]);
+}
+
+/** `{ skip: reason }` without poppler-utils (pdftotext, pdftoppm); throws under CI=true. */
+function popplerAvailable(): { skip: string | false } {
+  const missing = ["pdfinfo", "pdftotext", "pdftoppm"].filter((tool) => spawnSync(tool, ["-v"]).error);
+  if (missing.length === 0) return { skip: false };
+  const reason = `${missing.join(", ")} not installed (\`sudo apt-get install poppler-utils\`)`;
+  if (process.env.CI === "true") throw new Error(`CI=true but ${reason}`);
+  return { skip: reason };
+}
+
+/** Text of each page of a PDF (pdftotext -layout), whitespace collapsed. */
+function pdfPages(pdf: string): string[] {
+  const info = spawnSync("pdfinfo", [pdf], { encoding: "utf8" });
+  const pages = Number(/^Pages:\s+(\d+)/m.exec(info.stdout)?.[1] ?? 0);
+  return Array.from({ length: pages }, (_, i) => spawnSync("pdftotext", ["-layout", "-f", String(i + 1), "-l", String(i + 1), pdf, "-"], { encoding: "utf8" }).stdout.replace(/\s+/g, " "));
+}
+
+/** The share of a page's pixels that are clearly coloured (a chart's bars, lines, heatmaps; text is grey). */
+function colouredShare(pdf: string, page: number): number {
+  const ppm = spawnSync("pdftoppm", ["-r", "40", "-f", String(page), "-l", String(page), "-ppm", pdf], { maxBuffer: 64 << 20 }).stdout as Buffer;
+  const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 32).toString("latin1"))!;
+  const [width, height] = [Number(header[1]), Number(header[2])];
+  const pixels = ppm.subarray(header[0].length);
+  let coloured = 0;
+  for (let i = 0; i < width * height * 3; i += 3) {
+    const [r, g, b] = [pixels[i], pixels[i + 1], pixels[i + 2]];
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 80) coloured++;
+  }
+  return coloured / (width * height);
+}
+
+const squash = (s: string) => s.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
 
 /** A require.js to inject: Debian's, or the copy inside the Jupyter Notebook package. */
 function findRequireJs(): string {
