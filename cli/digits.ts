@@ -45,19 +45,34 @@ function str(flags: Flags, name: string, fallback: string): string {
   return typeof v === "string" ? v : fallback;
 }
 
-function num(flags: Flags, name: string, fallback: number, kind: "int" | "positive-int" | "positive" | "non-negative-int"): number {
+type NumberKind = "int" | "positive-int" | "positive" | "non-negative-int" | "seed";
+
+const EXPECTED_NUMBER: Record<NumberKind, string> = {
+  int: "an integer",
+  "positive-int": "a whole number ≥ 1",
+  positive: "a positive number",
+  "non-negative-int": "a whole number ≥ 0",
+  seed: "a whole number from 0 to 4294967295",
+};
+
+function num(flags: Flags, name: string, fallback: number, kind: NumberKind): number {
   const v = flags[name];
   if (v === undefined) return fallback;
   const text = String(v).trim();
   const value = Number(text);
+  const whole = Number.isInteger(value);
   const ok =
     text !== "" &&
     Number.isFinite(value) &&
-    (kind === "positive" ? value > 0 : Number.isInteger(value) && (kind === "int" || (kind === "positive-int" ? value >= 1 : value >= 0)));
-  if (!ok) {
-    const expected = { int: "an integer", "positive-int": "a whole number ≥ 1", positive: "a positive number", "non-negative-int": "a whole number ≥ 0" }[kind];
-    throw new InputError(`--${name} "${v}": expected ${expected}`);
-  }
+    {
+      int: whole,
+      "positive-int": whole && value >= 1,
+      positive: value > 0,
+      "non-negative-int": whole && value >= 0,
+      // seeds are 32-bit (lib/random.ts)
+      seed: whole && value >= 0 && value < 2 ** 32,
+    }[kind];
+  if (!ok) throw new InputError(`--${name} "${v}": expected ${EXPECTED_NUMBER[kind]}`);
   return value;
 }
 
@@ -103,7 +118,7 @@ function trainingFlags(flags: Flags, defaults: TrainingDefaults): TrainingFlags 
     epochs: num(flags, "epochs", defaults.epochs, "positive-int"),
     batchSize: num(flags, "batch-size", defaults.batchSize, "positive-int"),
     learningRate: num(flags, "learning-rate", defaults.learningRate, "positive"),
-    seed: num(flags, "seed", defaults.seed, "int"),
+    seed: num(flags, "seed", defaults.seed, "seed"),
     activation: activation(flags, defaults.activation),
     records: typeof flags.records === "string" ? path.resolve(flags.records) : experimentsDir(),
   };
@@ -431,7 +446,7 @@ Options:
 // ---------------------------------------------------------------------------------------------
 // Dispatch
 
-const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
 
 const topUsage = `Usage: digits <command> [options]
 
@@ -442,10 +457,29 @@ ${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`
 
 Run \`digits <command> --help\` for a command's options.`;
 
+/**
+ * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with a dash after a flag that
+ * takes one ("ambiguous"), so a number there would get its message instead of ours.
+ */
+export function attachNegativeNumbers(argv: readonly string[], options: Command["options"]): string[] {
+  const result: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const next = argv[i + 1];
+    const option = arg.startsWith("--") ? options?.[arg.slice(2)] : undefined;
+    if (option?.type === "string" && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      result.push(`${arg}=${next}`);
+      i++;
+    } else result.push(arg);
+  }
+  return result;
+}
+
 function parseFlags(name: string, command: Command, argv: string[]): Flags | null {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    const args = attachNegativeNumbers(argv, command.options);
+    parsed = parseArgs({ args, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
   } catch (error) {
     // parseArgs' messages name the flag; add where to look for the right ones.
     const message = (error as Error).message

@@ -362,7 +362,7 @@ const NINE = 0x39;
 export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): Dataset {
   const binaryOnly = options.binaryOnly ?? false;
   const buf = bytes;
-  const n = buf.length;
+  let n = buf.length;
   let pos = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
 
   // Header (line 1).
@@ -374,6 +374,7 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
   }
   checkHeader(headerText, name);
   pos = headerEnd + 1;
+  n = endOfRows(buf, pos);
 
   // Pass 1: an upper bound on the rows we keep, to allocate the typed arrays once.
   let capacity = 0;
@@ -465,6 +466,24 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
     labels = labels.slice(0, rows);
   }
   return { features, labels, rows, cols: PIXELS };
+}
+
+/**
+ * Where the data rows end: before any blank or whitespace-only lines at the end of the file, which
+ * spreadsheet and editor exports often leave (pandas skips them too). A blank line between rows
+ * is still an error naming its line.
+ */
+function endOfRows(buf: Uint8Array, start: number): number {
+  let end = buf.length;
+  while (end > start) {
+    const lf = buf.lastIndexOf(LF, end - 1);
+    for (let i = lf + 1; i < end; i++) {
+      const c = buf[i];
+      if (c !== 0x20 && c !== 0x09 && c !== CR) return end;
+    }
+    end = Math.max(lf, start);
+  }
+  return end;
 }
 
 function decode(buf: Uint8Array, start: number, end: number): string {

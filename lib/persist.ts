@@ -1,8 +1,8 @@
 // Saved models: a folder in the TensorFlow.js layers format (model.json + weights.bin, loadable
 // with tf.loadLayersModel) plus training.json, which says how and on what it was trained.
 // Written without tfjs-node: the artifacts come from a save handler and are written here.
-import { existsSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend, tf } from "./backend";
 import { InputError } from "./errors";
@@ -107,12 +107,29 @@ export interface LoadedModel {
   layersModel: tfTypes.LayersModel;
 }
 
+const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+/** Why `dir` holds no model, and what to give instead: a model is a folder, never a file. */
+function noModelMessage(dir: string): string {
+  const example = "a folder written by `digits train`, such as models/25-15";
+  let isFile = false;
+  try {
+    isFile = statSync(dir).isFile();
+  } catch {
+    // does not exist
+  }
+  if (isFile && basename(dir) === MODEL_FILE) return `${dir}: give the model's folder, ${dirname(dir)}, not its ${MODEL_FILE}`;
+  if (isFile) return `${dir}: is a file; a model is ${example}`;
+  if (extname(dir) !== "") {
+    return `${dir}: no such model folder; a model is ${example} (train one with \`npx digits train --model models/NAME\`)`;
+  }
+  return `${dir}: no ${MODEL_FILE} there; a model is ${example}. Train one first with \`npx digits train --model ${dir}\``;
+}
+
 /** Loads a folder written by `saveModel` (or any TF.js layers model of Dense layers). */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const modelPath = join(dir, MODEL_FILE);
-  if (!existsSync(modelPath)) {
-    throw new InputError(`${dir}: no ${MODEL_FILE} there; train one first with \`npx digits train --model ${dir}\``);
-  }
+  if (!existsSync(modelPath)) throw new InputError(noModelMessage(dir));
   let modelJson: tfTypes.io.ModelJSON;
   try {
     modelJson = JSON.parse(readFileSync(modelPath, "utf8"));
@@ -131,6 +148,15 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
         return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
       }),
     );
+    const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_VALUE[spec.dtype] ?? 4), 0);
+    const found = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+    if (found !== expected) {
+      const files = manifest.flatMap((group) => group.paths).join(", ");
+      throw new InputError(
+        `${dir}: ${files} is ${found < expected ? "truncated" : "corrupt"} (${found.toLocaleString("en-US")} bytes; ${MODEL_FILE} describes ` +
+          `${expected.toLocaleString("en-US")}). Restore the folder from a copy, or train the model again with \`npx digits train --model ${dir}\``,
+      );
+    }
     return [specs, t.io.CompositeArrayBuffer.join(buffers)];
   });
   let layersModel: tfTypes.LayersModel;

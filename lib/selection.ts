@@ -694,13 +694,15 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const started = new Date();
   const startedMs = performance.now();
   const config = resolveSelectionConfig(options);
-  const workers = options.workers ?? defaultWorkers();
-  if (!Number.isInteger(workers) || workers < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${workers}`);
+  const requested = options.workers ?? defaultWorkers();
+  if (!Number.isInteger(requested) || requested < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${requested}`);
   if (dataset.rows === 0) throw new InputError("the data has no rows");
   const folds = stratifiedKFold(dataset.labels, config.folds, config.seed);
   const { grid, ...settings } = config;
   const jobs: FoldJob[] = [];
   for (const hidden of grid) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, hidden, fold: f });
+  // No more threads than fold jobs: the record and the CLI say how many really ran.
+  const workers = Math.min(requested, jobs.length);
 
   const clock = new RemainingTime(jobs, config.epochs);
   const results: FoldResult[] = [];

@@ -131,6 +131,26 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
     assertUserError(digits("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
   });
 
+  test("a negative number after a flag gets our message, with or without '='", () => {
+    for (const command of ["train", "select"]) {
+      const spaced = digits(command, "--seed", "-1", "--data", trainCsv);
+      const joined = digits(command, "--seed=-1", "--data", trainCsv);
+      assertUserError(spaced, /--seed "-1": expected a whole number from 0 to 4294967295/);
+      assert.equal(spaced.stderr, joined.stderr);
+    }
+    assertUserError(digits("train", "--epochs", "-3", "--data", trainCsv), /--epochs "-3": expected a whole number ≥ 1/);
+    assertUserError(digits("train", "--seed", "4294967296", "--data", trainCsv), /--seed "4294967296"/);
+  });
+
+  test("a file given as --model is refused with a folder to use instead", () => {
+    const run = digits("evaluate", "--model", testCsv, "--data", testCsv);
+    assertUserError(run, /is a file; a model is a folder written by `digits train`, such as models\/25-15/);
+    assert.doesNotMatch(run.stderr, /--model [^ ]*\.csv/);
+    const missing = digits("evaluate", "--model", "some.csv", "--data", testCsv);
+    assertUserError(missing, /some\.csv: no such model folder/);
+    assert.doesNotMatch(missing.stderr, /--model [^ ]*some\.csv/);
+  });
+
   test("bad CSVs name the line and column; no record, model or predictions file appears", () => {
     const before = filesUnder(work);
     const records = path.join(work, "records-bad");
@@ -220,6 +240,25 @@ describe("digits train, evaluate and select on small data", () => {
     assert.match(choice.reason, /is also the smallest network in the grid/);
     assert.ok(run.stdout.includes(`\nWinner: logistic (hidden []). ${choice.reason}\n`), run.stdout);
     assert.equal(run.stderr, "");
+  });
+
+  test("a truncated weights.bin says so and how to recover", () => {
+    const dir = path.join(work, "models", "truncated");
+    fs.cpSync(modelDir(), dir, { recursive: true });
+    const weights = path.join(dir, "weights.bin");
+    fs.truncateSync(weights, Math.floor(fs.statSync(weights).size / 2));
+    assertUserError(digits("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is truncated .*train the model again with `npx digits train --model /);
+    fs.appendFileSync(weights, Buffer.alloc(fs.statSync(weights).size * 3));
+    assertUserError(digits("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is corrupt/);
+  });
+
+  test("select reports the worker threads it really used: no more than its fold jobs", () => {
+    const records = path.join(work, "records-workers");
+    const run = digits("select", "--data", trainCsv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "64", "--records", records, "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /; 2 workers, /);
+    const [name] = fs.readdirSync(records);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(records, name), "utf8")).workers, 2);
   });
 
   test("train --layers winner takes the winner of the latest record in --records", async () => {

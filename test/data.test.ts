@@ -273,6 +273,20 @@ describe("loadCsv", () => {
     assert.equal(data.features[784 + 783], Math.fround(200 / 255));
   });
 
+  test("blank and whitespace-only lines at the end are not rows, as in pandas (LF and CRLF)", () => {
+    const rows = [row(0, { 3: 30 }), row(1, { 783: 200 })];
+    for (const tail of ["\n\n", "\n\n\n", "\n   \n\t\n", "\r\n\r\n", "\r\n  \r\n\r\n", "\n \t "]) {
+      const eol = tail.startsWith("\r") ? "\r\n" : "\n";
+      const data = parseCsvText("\uFEFF" + [HEADER, ...rows].join(eol) + tail, "export.csv");
+      assert.equal(data.rows, 2, JSON.stringify(tail));
+      assert.deepEqual(Array.from(data.labels), [0, 1]);
+      assert.equal(data.features[3], Math.fround(30 / 255));
+      assert.equal(data.features[784 + 783], Math.fround(200 / 255));
+    }
+  });
+
+  test("a header followed only by blank lines has no data rows", () => assertInputError(HEADER + "\n\n \n", ["no data rows"]));
+
   test("a CRLF file with a trailing CRLF is accepted", () => {
     const data = loadCsv(writeTmp([HEADER, row(0), row(1, { 1: 2 })].join("\r\n") + "\r\n"));
     assert.equal(data.rows, 2);
@@ -377,7 +391,11 @@ describe("loadCsv rejects bad input with an InputError naming file, line and col
 
   test("a blank line in the middle", () => assertInputError(csv(row(0), "", row(1)), ["line 3", "blank"]));
 
-  test("a second trailing newline is a blank line", () => assertInputError(csv(row(0), row(1)) + "\n", ["line 4", "blank"]));
+  test("a blank line between rows is still an error after trailing blank lines", () => {
+    assertInputError(csv(row(0), "", row(1)) + "\n\n", ["line 3", "blank"]);
+  });
+
+  test("a whitespace-only line between rows names its line", () => assertInputError(csv(row(0), " \t", row(1)), ["line 3", "blank"]));
 });
 
 describe("toDataFrame", () => {

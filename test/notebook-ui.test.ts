@@ -20,7 +20,7 @@ import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { installKernel, isRoot, jupyterEnv, kernelDataDir } from "../lib/jupyter";
 import { NOTEBOOKS } from "../lib/report";
-import { classicNotebook, collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS } from "./support/integration";
+import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBesidesJupyterAssets, ROOT, SCREENSHOTS } from "./support/integration";
 
 /** Charts and tables each notebook shows once run. */
 const EXPECTED: Record<string, { charts: number; tables: number }> = {
@@ -152,7 +152,7 @@ describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_00
         const tables = await page.locator(".output_area .binary-digits-table table").count();
         assert.equal(tables, EXPECTED[name].tables, `${name}: HTML tables`);
         assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
-        assert.deepEqual(errors.filter((e) => !/favicon|Failed to load resource/.test(e)), [], `${name}: errors in the page`);
+        assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
         mkdirSync(SCREENSHOTS, { recursive: true });
         const charts = page.locator(".binary-digits-plot");
         for (let i = 0; i < plots.length; i++) {

@@ -62,14 +62,47 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** An error a page showed: an uncaught exception, or a console error with where it came from. */
+export interface PageProblem {
+  kind: "page error" | "console error";
+  text: string;
+  /** The resource the console message is about (for load failures), else "". */
+  url: string;
+}
+
 /** Collects uncaught page errors and console errors of a page. */
-export function collectErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("pageerror", (error) => errors.push(`page error: ${error.message}`));
+export function collectErrors(page: Page): PageProblem[] {
+  const errors: PageProblem[] = [];
+  page.on("pageerror", (error) => errors.push({ kind: "page error", text: error.message, url: "" }));
   page.on("console", (message) => {
-    if (message.type() === "error") errors.push(`console error: ${message.text()}`);
+    if (message.type() === "error") errors.push({ kind: "console error", text: message.text(), url: message.location().url ?? "" });
   });
   return errors;
+}
+
+// Where the Jupyter Notebook server serves its own assets. Notebook 6 always asks for the
+// ipywidgets extension (nbextensions/widgets/…); without ipywidgets that request 404s with an
+// HTML page, and Chromium logs a load failure, or a strict-MIME refusal, that no output caused.
+const JUPYTER_ASSET_PATHS = ["/nbextensions/", "/static/", "/custom/", "/kernelspecs/", "/favicon.ico"];
+const LOAD_FAILURE = /^(Failed to load resource|Refused to execute script from )/;
+
+/**
+ * Whether a problem is the Jupyter server failing to deliver one of its own assets: a console
+ * load failure naming a URL on that server under its asset paths. Uncaught exceptions, and
+ * anything else logged, are never noise: they may come from our outputs.
+ */
+export function isJupyterAssetNoise(problem: PageProblem, server: string): boolean {
+  if (problem.kind !== "console error" || !LOAD_FAILURE.test(problem.text)) return false;
+  const quoted = /'(https?:\/\/[^']+)'/.exec(problem.text)?.[1];
+  const url = quoted ?? problem.url;
+  if (!url.startsWith(server + "/")) return false;
+  const path = new URL(url).pathname;
+  return JUPYTER_ASSET_PATHS.some((prefix) => path.startsWith(prefix));
+}
+
+/** The problems a page showed, less the Jupyter server's own asset noise, as readable lines. */
+export function problemsBesidesJupyterAssets(problems: readonly PageProblem[], server: string): string[] {
+  return problems.filter((p) => !isJupyterAssetNoise(p, server)).map((p) => `${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ""}`);
 }
 
 /** Per chart container: whether Plotly drew its SVG, and the chart's title. */
