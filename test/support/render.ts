@@ -88,7 +88,7 @@ export async function renderInJupyterLab(browser: Browser, notebook: Notebook, s
         scripts: document.querySelectorAll(".jp-OutputArea script").length,
       };
     });
-    return { charts, ...seen, errors };
+    return { charts, ...seen, errors: errors.map((p) => `${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ""}`) };
   } finally {
     await context.close();
   }
