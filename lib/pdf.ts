@@ -29,6 +29,10 @@ export function printWidthPx(page: { marginMm: number; scale: number } = PAGE): 
 export const PRINT_CSS = `@media print {
   .jp-OutputArea-child, .jp-RenderedHTMLCommon table, .binary-digits-plot, .binary-digits-table, .js-plotly-plot, svg, img { break-inside: avoid; }
   h1, h2, h3, h4 { break-after: avoid; }
+  /* A wide table would be clipped at the page's right edge (its wrapper scrolls on screen): smaller type fits it. */
+  .binary-digits-table { overflow: visible !important; }
+  .jp-RenderedHTMLCommon table { font-size: 9px; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { padding: 0.2em 0.35em; }
   .jp-InputArea { break-inside: avoid; }
 }`;
 
