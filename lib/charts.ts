@@ -318,7 +318,9 @@ export function digitGridFigure(dataset: Dataset, rows: ArrayLike<number>, optio
   const cellH = side + titleSpace;
   const width = columns * cellW - gapX;
   const height = gridRows * cellH;
-  const z: (number | null)[][] = Array.from({ length: height }, () => new Array<number | null>(width).fill(null));
+  // Gaps are 0, which INK_SCALE paints white like the background: an all-integer 0–255 image, which
+  // display.ts sends to Plotly renderers as one byte per pixel (nulls would need 4).
+  const z: number[][] = Array.from({ length: height }, () => new Array<number>(width).fill(0));
   const annotations: Record<string, unknown>[] = [];
   const shapes: Record<string, unknown>[] = [];
   for (let k = 0; k < n; k++) {
