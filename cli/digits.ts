@@ -13,14 +13,13 @@ import { InputError, isInputError } from "../lib/errors";
 import { classificationReport, predictLabels } from "../lib/metrics";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN, type Activation } from "../lib/model";
 import { DEFAULT_PAIRS_CONFIG, defaultPairsWorkers, describePairsConfig, pairsDir, rankPairs, runPairs, type PairsProgress, type PairsRecord } from "../lib/pairs";
+import { experimentsDir, runExperiment } from "../lib/experiments";
 import { loadModel, MODEL_FILE, modelDigits, saveTrained } from "../lib/persist";
 import {
   DEFAULT_GRID,
   DEFAULT_SELECTION_CONFIG,
   defaultWorkers,
-  experimentsDir,
   parseLayers,
-  runExperiment,
   SelectionCancelled,
   type ExperimentRecord,
   type SelectionProgress,
@@ -259,7 +258,8 @@ function printSelection(record: ExperimentRecord): void {
   out(
     `${config.folds}-fold cross-validation of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
       `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
-      `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s`,
+      `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
+      `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
   );
   out();
   out(textTable([variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
@@ -272,13 +272,17 @@ const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
-                     [--seed N] [--workers N] [--out FILE] [--records DIR] [--json] [--quiet]
+                     [--seed N] [--workers N] [--no-cache] [--out FILE] [--records DIR] [--json]
+                     [--quiet]
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
 AUC; the winner is the smallest network whose mean validation log loss is within one standard
 error of the best (ties in size: the lower log loss). Writes one JSON record to
 reports/experiments/. The same seed gives the same numbers with any number of workers.
+Every fold run is kept in the records folder's cache/ under the hash of what determines it
+(data, pair, candidate, folds, seed, training kernels): a rerun, a grid with one more candidate or
+a run that was killed trains only the folds it does not have yet, with the same numbers.
 
 Options:
   --data FILE           training CSV (default: ${DEFAULT_TRAIN_CSV}, or data/A-B/train.csv with
@@ -297,8 +301,10 @@ Options:
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --no-cache            train every fold again (the fresh results replace the cached ones)
   --out FILE            also write a copy of the record to FILE
-  --records DIR         where the record goes (default: reports/experiments in the project root)
+  --records DIR         where the record goes (default: reports/experiments in the project root);
+                        its fold cache is DIR/cache
   --json                print the record as JSON on stdout, nothing else
   --quiet               no progress on stderr
   -h, --help            show this help`,
@@ -307,6 +313,7 @@ Options:
     layers: { type: "string", multiple: true },
     folds: { type: "string" },
     workers: { type: "string" },
+    "no-cache": { type: "boolean" },
     out: { type: "string" },
     json: { type: "boolean" },
   },
@@ -344,6 +351,11 @@ Options:
         dir: records,
         signal: abort.signal,
         onProgress: progress.onProgress,
+        reuseCache: flags["no-cache"] !== true,
+        onStart: (plan) => {
+          if (flags.quiet !== true) err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
+        },
+        onCacheWarning: (message) => err(`warning: ${message}`),
       }));
     } finally {
       progress.done();
