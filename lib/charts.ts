@@ -6,6 +6,7 @@ import { DEFAULT_PAIR, digitPlural, isDefaultPair, type Pair } from "./pair";
 import type { ClassPixelStats, ImageFeatures, PixelHistogram } from "./explore";
 import { FEATURES, imageSide } from "./explore";
 import type { ConfusionMatrix, RocCurve } from "./metrics";
+import type { PairResult } from "./pairs";
 import type { ArchitectureSummary, ExperimentRecord } from "./selection";
 import { architectureName } from "./model";
 import type { History } from "./train";
@@ -317,7 +318,9 @@ export function digitGridFigure(dataset: Dataset, rows: ArrayLike<number>, optio
   const cellH = side + titleSpace;
   const width = columns * cellW - gapX;
   const height = gridRows * cellH;
-  const z: (number | null)[][] = Array.from({ length: height }, () => new Array<number | null>(width).fill(null));
+  // Gaps are 0, which INK_SCALE paints white like the background: an all-integer 0–255 image, which
+  // display.ts sends to Plotly renderers as one byte per pixel (nulls would need 4).
+  const z: number[][] = Array.from({ length: height }, () => new Array<number>(width).fill(0));
   const annotations: Record<string, unknown>[] = [];
   const shapes: Record<string, unknown>[] = [];
   for (let k = 0; k < n; k++) {
@@ -596,6 +599,70 @@ export function selectionFigure(record: ExperimentRecord): Figure {
       yaxis: { domain: domains[0].y, anchor: "x", title: { text: metrics[0].label }, rangemode: "tozero" },
       xaxis2: { domain: domains[1].x, anchor: "y2", type: "log", range: xRange, ...ticks, title: { text: "architecture (parameters, log scale)" } },
       yaxis2: { domain: domains[1].y, anchor: "x2", title: { text: metrics[1].label }, tickformat: ".2%" },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which pairs are hard
+
+/** Outline of the pair under study in the pairs map. */
+export const CHOSEN_PAIR_COLOR = "#1f77b4";
+
+/**
+ * The pairs map: a 10 × 10 heatmap of the cross-validated error (1 − accuracy, in %) of each pair
+ * of digits, row a and column b, symmetric (a vs b is b vs a), the diagonal empty. Each cell
+ * shows its error; the pair under study is outlined in both of its cells.
+ */
+export function pairsFigure(pairs: readonly Pick<PairResult, "digits" | "accuracy" | "logLoss">[], chosen: readonly number[], options: { model?: string } = {}): Figure {
+  const digits = Array.from({ length: 10 }, (_, d) => d);
+  const z: (number | null)[][] = digits.map(() => digits.map(() => null));
+  const custom: ([number, number] | null)[][] = digits.map(() => digits.map(() => null));
+  for (const p of pairs) {
+    const [a, b] = p.digits;
+    const error = round((1 - p.accuracy) * 100, 3);
+    z[a][b] = z[b][a] = error;
+    custom[a][b] = custom[b][a] = [round(p.accuracy, 5), round(p.logLoss, 5)];
+  }
+  const [a, b] = chosen;
+  const outline = (row: number, col: number) => ({
+    type: "rect",
+    xref: "x",
+    yref: "y",
+    x0: col - 0.5,
+    x1: col + 0.5,
+    y0: row - 0.5,
+    y1: row + 0.5,
+    line: { color: CHOSEN_PAIR_COLOR, width: 3 },
+  });
+  const axis = { tickmode: "array", tickvals: digits, ticktext: digits.map(String), showgrid: false, zeroline: false };
+  return {
+    data: [
+      {
+        type: "heatmap",
+        z,
+        x: digits,
+        y: digits,
+        customdata: custom,
+        zmin: 0,
+        // Light to dark reds: the darker, the more errors.
+        colorscale: [[0, "#fff5f0"], [0.5, "#fb6a4a"], [1, "#67000d"]],
+        colorbar: { title: { text: "error %" }, thickness: 14 },
+        texttemplate: "%{z:.2f}",
+        textfont: { size: 11 },
+        xgap: 1,
+        ygap: 1,
+        hoverongaps: false,
+        hovertemplate: "%{y} vs %{x}: error %{z:.2f}% (accuracy %{customdata[0]:.2%}, log loss %{customdata[1]:.4f})<extra></extra>",
+      },
+    ],
+    layout: {
+      title: title(`Which pairs are hard: cross-validated error (%) of ${options.model ?? "logistic regression"} per pair of digits; outlined: ${a} vs ${b}`),
+      height: 560,
+      margin: { t: 80, l: 70, r: 20, b: 60 },
+      xaxis: { ...axis, title: { text: "digit" }, constrain: "domain" },
+      yaxis: { ...axis, title: { text: "digit" }, autorange: "reversed", scaleanchor: "x" },
+      shapes: [outline(a, b), outline(b, a)],
     },
   };
 }

@@ -1,4 +1,4 @@
-// npm run report [-- --quick] [-- 02 03]: executes the notebooks and writes reports/*.html.
+// npm run report [-- --quick] [-- --pdf] [-- 02 03]: executes the notebooks and writes reports/*.html (and *.pdf).
 // Exit codes: 0 done, 1 a notebook failed (the message names it and the cell), 2 cannot run (Jupyter
 // missing, bad argument, an output folder that cannot be written), 130/143 stopped by SIGINT/SIGTERM.
 import { constants } from "node:os";
@@ -7,16 +7,18 @@ import { projectRoot } from "../lib/data";
 import { isInputError } from "../lib/errors";
 import { pairFolder, pairName, parsePair, type Pair } from "../lib/pair";
 import { envPair, quickMode } from "../lib/params";
+import { writePdfs } from "../lib/pdf";
 import { buildReports, NotebookError, ReportInterrupted } from "../lib/report";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
     console.log(
-      "usage: npm run report [-- [--quick] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
+      "usage: npm run report [-- [--quick] [--pdf] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
         "Executes notebooks/*.ipynb on the tslab kernel and writes DIR/<name>.html (self-contained,\n" +
         "opens offline) and DIR/executed/<name>.ipynb. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
         "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
+        "--pdf also prints each report to DIR/<name>.pdf through Chromium (A4, no chart or table split).\n" +
         "--digits A,B (or DIGITS_PAIR=A,B) analyses the digits A and B instead of 0 and 1, into reports/A-B/\n" +
         "(reports/quick/A-B/ with --quick); the data is data/A-B/*.csv, built on first use.\n" +
         "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
@@ -41,7 +43,7 @@ async function main(): Promise<number> {
     return 2;
   }
   if (digitsAt >= 0) args.splice(digitsAt, 2);
-  const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick");
+  const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--pdf");
   if (unknown.length > 0) {
     console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
     return 2;
@@ -66,6 +68,9 @@ async function main(): Promise<number> {
     const env = { DIGITS_PAIR: `${pair[0]},${pair[1]}` };
     if (digits !== undefined) console.log(`digits ${pairName(pair)}: ${pair[0]} against ${pair[1]}, ${pair[1]} the positive class`);
     const reports = await buildReports({ quick, outDir, env, notebooks: args.filter((a) => !a.startsWith("-")), signal: stop.signal });
+    if (args.includes("--pdf")) {
+      await writePdfs(reports.map((r) => ({ html: r.html, pdf: r.html.replace(/\.html$/, ".pdf") })), { log: (line) => console.log(line) });
+    }
     console.log(`${reports.length} report(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return 0;
   } catch (error) {

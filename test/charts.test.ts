@@ -127,12 +127,12 @@ describe("digitGridFigure", () => {
   it("lays the digits out as one mosaic image with a title above each tile", () => {
     const figure = digitGridFigure(ds, [2, 1], { title: "two digits", titles: ["a", "b"], columns: 2 });
     assert.equal(figure.data.length, 1);
-    const z = figure.data[0].z as (number | null)[][];
-    // 1 line of title → 12 rows above each tile; tiles 2 wide with a 4-pixel gap.
+    const z = figure.data[0].z as number[][];
+    // 1 line of title → 12 rows above each tile; tiles 2 wide with a 4-pixel gap, gaps white (0).
     assert.equal(z.length, 12 + 2);
     assert.equal(z[0].length, 2 + 4 + 2);
-    assert.deepEqual(z[12], [255, 0, null, null, null, null, 255, 255]);
-    assert.deepEqual(z[11], [null, null, null, null, null, null, null, null]);
+    assert.deepEqual(z[12], [255, 0, 0, 0, 0, 0, 255, 255]);
+    assert.deepEqual(z[11], [0, 0, 0, 0, 0, 0, 0, 0]);
     assert.deepEqual(annotations(figure).map((a) => a.text), ["a", "b"]);
   });
 

@@ -27,7 +27,7 @@ import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBes
 
 /** Charts and tables each notebook shows once run. */
 const EXPECTED: Record<string, { charts: number; tables: number }> = {
-  "01-exploratory-analysis": { charts: 5, tables: 4 },
+  "01-exploratory-analysis": { charts: 6, tables: 4 },
   "02-model-selection": { charts: 1, tables: 3 },
   "03-training-and-evaluation": { charts: 6, tables: 1 },
 };
@@ -88,6 +88,7 @@ describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_00
       DIGITS_QUICK: "1",
       DIGITS_EXPERIMENTS_DIR: join(work, "experiments"),
       DIGITS_MODEL_DIR: join(work, "model"),
+      DIGITS_PAIRS_DIR: join(work, "pairs"),
     }, kernelDataDir());
     server = spawn(
       notebook.python!,

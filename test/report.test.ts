@@ -18,6 +18,8 @@ import { InputError } from "../lib/errors";
 import { buildReports, checkOutputs, failureMessage, NotebookError, NOTEBOOKS, removeStaleTemps, replaceFiles, reportPaths, selectNotebooks } from "../lib/report";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "./support/draw";
 import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "./support/integration";
+import { chartOutputs, colouredShare, htmlFigure, pdfPages, pdfProblems, popplerAvailable, squash } from "./support/pdf";
+import { harnessAvailable, renderInJupyterLab, RENDER_STATES } from "./support/render";
 
 describe("report helpers", () => {
   it("selects notebooks by number, name or file name, in the order asked", () => {
@@ -445,7 +447,7 @@ function processesWith(marker: string): number[] {
 // What each report must show: chart titles in order, and table captions.
 const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
   "01-exploratory-analysis": {
-    charts: [/^Class balance: 5,923 zeros and 6,742 ones/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/],
+    charts: [/^Class balance: 5,923 zeros and 6,742 ones/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/, /^Which pairs are hard: .* per pair of digits; outlined: 0 vs 1$/],
     tables: [/The first five rows/, /Data quality/, /Per-image features by class \(simple-statistics\)/, /danfo group-by/],
   },
   "02-model-selection": {
@@ -458,7 +460,7 @@ const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
   },
 };
 
-describe("npm run report in quick mode", { timeout: 300_000 }, () => {
+describe("npm run report in quick mode", { timeout: 1_200_000 }, () => {
   const available = skipUnlessAvailable();
   let work = "";
   let out = "";
@@ -474,10 +476,10 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     const dead = deadPid();
     writeFileSync(join(out, `.02-model-selection.result.${dead}.tmp.json`), "{}");
     writeFileSync(join(out, "executed", `.02-model-selection.ipynb.${dead}.tmp`), "{}");
-    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--out", out], {
+    const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--pdf", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model") },
+      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model"), DIGITS_PAIRS_DIR: join(work, "pairs") },
       timeout: 240_000,
     });
     assert.equal(run.status, 0, `npm run report -- --quick failed:\n${run.stdout}\n${run.stderr}`);
@@ -555,6 +557,96 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
     }
   });
 
+  it("sends each chart as one output with the Plotly figure, the HTML and its title as text", available, () => {
+    for (const name of NOTEBOOKS) {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      const charts = chartOutputs(executed);
+      assert.equal(charts.length, EXPECTED[name].charts.length, `${name}: chart outputs`);
+      charts.forEach((data, i) => {
+        assert.deepEqual(Object.keys(data).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"], `${name}: chart ${i + 1}`);
+        assert.match(joinText(data["text/plain"]).replace(/^Chart: /, ""), EXPECTED[name].charts[i], `${name}: chart ${i + 1}'s text`);
+        const plotly = data["application/vnd.plotly.v1+json"] as { layout: unknown; config: unknown };
+        assert.deepEqual(plotly.layout, htmlFigure(data).layout, `${name}: chart ${i + 1}: the Plotly JSON and the HTML draw one figure`);
+      });
+    }
+  });
+
+  it("grows the executed notebooks by no more than the figures' JSON", available, (t) => {
+    let growth = 0;
+    let figures = 0;
+    for (const name of NOTEBOOKS) {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      // Sizes as nbformat writes them (indent 1); the same notebook with only the HTML in each chart output.
+      const size = (nb: Notebook) => Buffer.byteLength(JSON.stringify(nb, null, 1));
+      const full = size(executed);
+      let json = 0;
+      for (const data of chartOutputs(executed)) {
+        json += Buffer.byteLength(JSON.stringify(htmlFigure(data)));
+        delete data["application/vnd.plotly.v1+json"];
+        delete data["text/plain"];
+      }
+      const added = full - size(executed);
+      const charts = EXPECTED[name].charts.length;
+      t.diagnostic(`${name}: +${added} bytes for ${charts} charts whose figures' JSON is ${json} bytes`);
+      // nbformat writes one value per line, so a small figure (no big arrays to pack) takes about twice
+      // its compact JSON: 3 kB more for the selection chart.
+      assert.ok(added <= json + 4_000 * charts, `${name}: grew ${added} bytes, figures' JSON ${json}`);
+      growth += added;
+      figures += json;
+    }
+    assert.ok(growth <= figures, `the notebooks grew ${growth} bytes, the figures' JSON is ${figures} bytes`);
+  });
+
+  for (const name of NOTEBOOKS) {
+    it(`${name} renders in JupyterLab 4 / Notebook 7's output areas, trusted or not, with and without the Plotly renderer`, harnessAvailable(), async (t) => {
+      if (available.skip) return t.skip(available.skip);
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      const n = EXPECTED[name].charts.length;
+      for (const plotlyRenderer of [false, true]) {
+        for (const state of RENDER_STATES) {
+          const seen = await renderInJupyterLab(browser!, executed, state, plotlyRenderer);
+          const label = `${name}, ${state}, ${plotlyRenderer ? "with" : "without"} jupyterlab-plotly`;
+          t.diagnostic(`${label}: ${seen.byHtml + seen.byPlotlyRenderer}/${seen.charts} charts drawn (${seen.byHtml} by their HTML, ${seen.byPlotlyRenderer} by the renderer), ${seen.fallbacks} text fallbacks`);
+          assert.deepEqual(seen.errors, [], `${label}: page errors`);
+          assert.equal(seen.charts, n, label);
+          const drawnBy = plotlyRenderer ? seen.byPlotlyRenderer : seen.byHtml;
+          if (state === "untrusted" && !plotlyRenderer) {
+            // The sanitizer removed every script: nothing can draw, and each chart says why instead.
+            assert.equal(seen.scripts, 0, `${label}: scripts left`);
+            assert.equal(drawnBy, 0, label);
+            assert.equal(seen.fallbacks, n, `${label}: text fallbacks`);
+          } else {
+            assert.equal(drawnBy, n, `${label}: charts drawn`);
+            assert.equal(seen.byHtml + seen.byPlotlyRenderer, n, `${label}: a chart drawn twice`);
+            assert.equal(seen.fallbacks, 0, `${label}: a fallback still shows`);
+            seen.titles.forEach((title, i) => assert.match(title, EXPECTED[name].charts[i], `${label}: chart ${i + 1}`));
+          }
+        }
+      }
+    });
+  }
+
+  for (const name of NOTEBOOKS) {
+    it(`${name}.pdf has every section, keeps each chart and table on one page, and shows charts`, available.skip ? available : popplerAvailable(), () => {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      const pdf = join(out, `${name}.pdf`);
+      const pages = pdfPages(pdf);
+      assert.ok(pages.length >= 2 && pages.length <= 12, `${name}.pdf: ${pages.length} pages`);
+      assert.deepEqual(pdfProblems(executed, pages), [], `${name}.pdf`);
+      // The first chart's page, rendered to an image (kept beside the screenshots).
+      const firstChart = squash((htmlFigure(chartOutputs(executed)[0]).layout as { title?: { text?: string } }).title?.text ?? "").slice(0, 30);
+      const chartPage = pages.findIndex((p) => p.includes(firstChart)) + 1;
+      const png = join(SCREENSHOTS, `${name}.pdf-page-${chartPage}`);
+      spawnSync("pdftoppm", ["-r", "60", "-f", String(chartPage), "-l", String(chartPage), "-png", "-singlefile", pdf, png]);
+      assert.ok(existsSync(`${png}.png`), "pdftoppm wrote no PNG");
+      if (name === "01-exploratory-analysis") {
+        // The class-balance bars are solid colour: 7 % of that page at 40 dpi, where a page of text
+        // and highlighted code has under 0.5 %. A chart that did not draw leaves only its fallback text.
+        assert.ok(colouredShare(pdf, chartPage) > 0.03, `${name}.pdf page ${chartPage} shows no chart`);
+      }
+    });
+  }
+
   for (const name of NOTEBOOKS) {
     it(`${name}.html renders every chart offline, as written, without require.js and with it`, available, async () => {
       const file = join(out, `${name}.html`);
@@ -578,6 +670,8 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
           if (variant.label === "with require.js injected") assert.equal(amd, true, "require.js did not load");
           assert.deepEqual(errors, [], `${name} (${variant.label}): errors on the page`);
           assert.equal(plots.length, EXPECTED[name].charts.length, `${name} (${variant.label}): ${plots.length} chart containers`);
+          // nbconvert picks one type of each chart's bundle (the HTML): no second chart from the Plotly JSON.
+          assert.equal(await page.evaluate(() => document.querySelectorAll(".js-plotly-plot").length), plots.length, `${name} (${variant.label}): a chart drawn twice`);
           plots.forEach((plot, i) => {
             assert.ok(plot.rendered, `${name} (${variant.label}): chart ${i + 1} did not render`);
             assert.match(plot.title, EXPECTED[name].charts[i], `${name} (${variant.label}): chart ${i + 1}`);
@@ -594,12 +688,12 @@ describe("npm run report in quick mode", { timeout: 300_000 }, () => {
 
 // A pair other than 0 and 1: every chart that names a class names 4 and 9.
 const EXPECTED_PAIR: Record<string, RegExp[]> = {
-  "01-exploratory-analysis": [/^Class balance: 5,842 fours and 5,949 nines \(11,791 images\)/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/],
+  "01-exploratory-analysis": [/^Class balance: 5,842 fours and 5,949 nines \(11,791 images\)/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/, /^Which pairs are hard: .* per pair of digits; outlined: 4 vs 9$/],
   "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /],
   "03-training-and-evaluation": [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits: .*with P\(digit is 9\)$/, /^Predicted probability that a test digit is a 9, by true digit$/, /^ROC curve on the test set, 9 the positive class: AUC = /],
 };
 
-describe("npm run report -- --quick --digits 4,9", { timeout: 300_000 }, () => {
+describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
   const available = skipUnlessAvailable();
   let work = "";
   let out = "";
@@ -612,8 +706,8 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 300_000 }, () => {
     const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--digits", "4,9", "--out", out], {
       cwd: ROOT,
       encoding: "utf8",
-      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model") },
-      timeout: 240_000,
+      env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model"), DIGITS_PAIRS_DIR: join(work, "pairs") },
+      timeout: 600_000,
     });
     assert.equal(run.status, 0, `npm run report -- --quick --digits 4,9 failed:\n${run.stdout}\n${run.stderr}`);
     browser = await launchChromium();

@@ -10,14 +10,9 @@ import {
   candidates,
   chooseWinner,
   DEFAULT_GRID,
-  experimentRows,
-  experimentsDataFrame,
-  latestWinner,
-  listExperiments,
   oneStandardErrorRule,
   parseLayers,
   resolveSelectionConfig,
-  saveExperiment,
   selectArchitecture,
   SelectionCancelled,
   summarise,
@@ -27,7 +22,9 @@ import {
   type SelectionOptions,
 } from "../lib/selection";
 import { subset } from "../lib/split";
+import { FoldCache } from "../lib/fold-cache";
 import { TrainingDiverged } from "../lib/train";
+import { experimentRows, listExperiments } from "../lib/experiments";
 
 // A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
 let small: Dataset | undefined;
@@ -181,6 +178,17 @@ describe("cross-validated selection", () => {
     assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
     const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
     assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("diverged folds go through the fold cache and come back still marked", async () => {
+    const cache = new FoldCache(tempDir());
+    const options: SelectionOptions = { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1, cache };
+    const first = await selectArchitecture(smallData(), options);
+    const again = await selectArchitecture(smallData(), options);
+    assert.deepEqual(again.cache, { reused: 6, trained: 0 });
+    assert.deepEqual(again.summary.map((s) => s.divergedFolds), [0, 3]);
+    assert.deepEqual(again.folds.map((f) => f.diverged), first.folds.map((f) => f.diverged));
+    assert.equal(again.winner.architecture, "8 lr 0.001");
   });
 
   test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
@@ -353,60 +361,6 @@ describe("layer specs", () => {
   });
 });
 
-describe("experiment records", () => {
-  test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
-    const dir = tempDir();
-    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1, source: DEFAULT_TRAIN_CSV });
-    const file = saveExperiment(record, dir);
-    assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]); // no temp file left behind
-    const stored = JSON.parse(fs.readFileSync(file, "utf8"));
-    for (const key of ["config", "data", "versions", "backend", "folds", "summary", "winner", "startedAt", "finishedAt"]) {
-      assert.ok(key in stored, key);
-    }
-    assert.equal(stored.data.source, "data/train.csv");
-    assert.match(stored.data.fingerprint, /^[0-9a-f]{16}$/);
-    assert.equal(stored.data.rows, 300);
-    assert.equal(stored.versions.node, process.version);
-    assert.match(stored.versions.tfjs, /^\d+\.\d+\.\d+/);
-    assert.match(stored.versions.binaryDigits, /^\d+\.\d+\.\d+/);
-    assert.deepEqual(stored.config.grid, [[], [8]]);
-    assert.equal(stored.folds.length, 6);
-    assert.ok(Date.parse(stored.startedAt) <= Date.parse(stored.finishedAt));
-    assert.deepEqual(stored, JSON.parse(JSON.stringify(record)));
-  });
-
-  test("a failed write leaves no file behind", async () => {
-    const dir = tempDir();
-    const record = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
-    // A directory where the record should go makes the final rename fail.
-    fs.mkdirSync(path.join(dir, `${record.id}.json`));
-    assert.throws(() => saveExperiment(record, dir));
-    assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]);
-    assert.deepEqual(fs.readdirSync(path.join(dir, `${record.id}.json`)), []);
-  });
-
-  test("are listed oldest first, skipping other files; the latest winner and a DataFrame of run × architecture", async () => {
-    const dir = tempDir();
-    assert.deepEqual(listExperiments(dir), []);
-    assert.equal(latestWinner(dir), null);
-    const first = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
-    const second = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
-    saveExperiment(second, dir);
-    saveExperiment(first, dir);
-    fs.writeFileSync(path.join(dir, "notes.json"), "{}");
-    fs.writeFileSync(path.join(dir, ".half-written.json.tmp"), "{");
-    const records = listExperiments(dir);
-    assert.deepEqual(records.map((r) => r.id), [first.id, second.id]);
-    assert.deepEqual(latestWinner(dir), [8]);
-    const rows = experimentRows(records);
-    assert.deepEqual(rows.map((r) => `${r.run}/${r.architecture}`), [`${first.id}/logistic`, `${first.id}/8`, `${second.id}/8`]);
-    assert.equal(rows.filter((r) => r.winner).length, 2);
-    const frame = experimentsDataFrame(records);
-    assert.deepEqual(frame.shape, [3, rows.length > 0 ? Object.keys(rows[0]).length : 0]);
-    assert.ok(frame.columns.includes("meanLogLoss"));
-  });
-});
-
 describe("a grid over activations and learning rates", () => {
   test("candidates are layers × activations × learning rates, named by what varies; logistic once per rate", () => {
     const product = candidates({ grid: [[], [8]], activations: ["sigmoid", "relu"], learningRates: [0.001, 0.003] });
@@ -458,6 +412,7 @@ describe("a grid over activations and learning rates", () => {
       schemaVersion: 1,
       id: "old",
       startedAt: "2026-11-01T00:00:00.000Z",
+      data: { source: "data/train.csv", fingerprint: "f".repeat(16), rows: 10, cols: 784, counts: [5, 5] },
       config: { grid: [[8]], folds: 2, epochs: 1, batchSize: 32, learningRate: 0.003, activation: "tanh", seed: 1, threshold: 0.5 },
       folds: [{ architecture: "8", hidden: [8], fold: 0 }],
       summary: [{ architecture: "8", hidden: [8], parameters: 6289, meanLogLoss: 0.1, seLogLoss: 0.01 }],
@@ -470,5 +425,6 @@ describe("a grid over activations and learning rates", () => {
     assert.equal("activation" in record.config, false);
     assert.deepEqual([record.summary[0].activation, record.summary[0].learningRate], ["tanh", 0.003]);
     assert.deepEqual([record.winner.activation, record.winner.learningRate, record.folds[0].activation], ["tanh", 0.003, "tanh"]);
+    assert.deepEqual(record.cache, { reused: 0, trained: 1 });
   });
 });

@@ -7,19 +7,14 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { chromiumPath } from "../../lib/pdf";
 import { findPython, isClassicNotebook, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, notebookVersion, REPORT_MODULES } from "../../lib/jupyter";
 
 export const ROOT = join(__dirname, "..", "..");
 export const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 
-const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
-
-/** The Chromium to drive: $CHROMIUM_PATH, else the usual Debian/Ubuntu locations. */
-export function chromiumPath(): string | null {
-  const wanted = process.env.CHROMIUM_PATH;
-  if (wanted) return existsSync(wanted) ? wanted : null;
-  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
-}
+// The same Chromium as `npm run report -- --pdf` prints with.
+export { chromiumPath };
 
 /** Why these tests cannot run here (null when they can). Under CI=true, never a skip: a failure. */
 export function missingRequirements(modules: readonly string[] = [...REPORT_MODULES, ...NOTEBOOK_MODULES]): string | null {
