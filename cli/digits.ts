@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The `digits` command: parse flags, call lib/, print. Errors a user can fix (InputError, bad
-// flags) print one line and exit 2; anything else is a bug and prints its stack, exit 1.
+// flags, a network too big, training that diverged) print one line and exit 2; anything else is a
+// bug: one line saying so and what to report, exit 1, its stack only with --verbose or DIGITS_VERBOSE=1.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
@@ -14,6 +15,7 @@ import { classificationReport, predictLabels } from "../lib/metrics";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN, type Activation } from "../lib/model";
 import { DEFAULT_PAIRS_CONFIG, defaultPairsWorkers, describePairsConfig, pairsDir, rankPairs, runPairs, type PairsProgress, type PairsRecord } from "../lib/pairs";
 import { experimentsDir, runExperiment } from "../lib/experiments";
+import { checkTrainingMemory } from "../lib/memory";
 import { loadModel, MODEL_FILE, modelDigits, saveTrained } from "../lib/persist";
 import {
   DEFAULT_GRID,
@@ -24,7 +26,7 @@ import {
   type ExperimentRecord,
   type SelectionProgress,
 } from "../lib/selection";
-import { DEFAULT_TRAIN_CONFIG, predictProbabilities, train } from "../lib/train";
+import { DEFAULT_TRAIN_CONFIG, formatLoss, predictProbabilities, train, TrainingDiverged } from "../lib/train";
 
 type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -225,6 +227,12 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
         const columns = process.stderr.columns || 100;
         process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
         drawn = true;
+      } else if (p.kind === "fold" && p.result?.diverged) {
+        const d = p.result.diverged;
+        err(
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: diverged at epoch ${d.epoch} ` +
+            `(mean training loss ${formatLoss(d.loss)}), not scored; elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
+        );
       } else if (p.kind === "fold" && p.result) {
         err(
           `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: validation log loss ${f4(p.result.logLoss)}, ` +
@@ -239,6 +247,8 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
 }
 
 function printSelection(record: ExperimentRecord): void {
+  // The column appears only when a candidate diverged, so the usual table stays as it was.
+  const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
   const rows = record.summary.map((s) => [
     s.architecture + (s.architecture === record.winner.architecture ? " *" : ""),
     s.parameters.toLocaleString("en-US"),
@@ -250,6 +260,7 @@ function printSelection(record: ExperimentRecord): void {
     f4(s.meanF1),
     f4(s.meanAuc),
     s.meanSeconds.toFixed(1),
+    ...(anyDiverged ? [(s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds}/${s.folds} folds` : ""] : []),
   ]);
   const { config } = record;
   const [a, b] = recordDigits(record);
@@ -262,7 +273,8 @@ function printSelection(record: ExperimentRecord): void {
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
   );
   out();
-  out(textTable([variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"], rows));
+  const header = [variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"];
+  out(textTable(anyDiverged ? [...header, "diverged"] : header, rows));
   out();
   const w = record.winner;
   out(`Winner: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
@@ -453,6 +465,8 @@ Options:
     const dir = early ?? path.resolve(pairFolder("models", dataset.digits), architectureName(hidden));
     checkModelDir(dir);
     if (dataset.cols !== model.inputSize) model.inputSize = dataset.cols;
+    // train() checks this too; here it comes before the header, so a refusal is one line.
+    checkTrainingMemory(model, dataset);
     const [a, b] = dataset.digits;
     const [countA, countB] = classCounts(dataset.labels);
     if (!quiet) {
@@ -721,7 +735,8 @@ Tell two handwritten digits apart (MNIST; 0 and 1 unless --digits A,B) with a De
 Commands:
 ${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`).join("\n")}
 
-Run \`digits <command> --help\` for a command's options.`;
+Run \`digits <command> --help\` for a command's options. Every command also takes --verbose:
+on an internal error (a bug), print its stack trace too (as does DIGITS_VERBOSE=1).`;
 
 /**
  * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with a dash after a flag that
@@ -762,8 +777,35 @@ function parseFlags(name: string, command: Command, argv: string[]): Flags | nul
   return parsed.values as Flags;
 }
 
+/** --verbose anywhere on the command line, or DIGITS_VERBOSE set to anything but "" or "0". */
+export function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+  const v = env.DIGITS_VERBOSE;
+  return argv.includes("--verbose") || (v !== undefined && v !== "" && v !== "0");
+}
+
+/**
+ * What the user sees when a command fails, and the exit code: a user's error is its message
+ * (exit 2); a cancelled selection says so (130); anything else is a bug in digits, one line saying
+ * so and what to send, the stack trace appended only when `verbose` (exit 1).
+ */
+export function describeFailure(error: unknown, verbose: boolean): { text: string; code: number } {
+  if (error instanceof TrainingDiverged) {
+    return { text: `digits: ${error.what}; ${TrainingDiverged.fix(error.learningRates, "--learning-rate")}`, code: 2 };
+  }
+  if (isInputError(error)) return { text: `digits: ${error.message}`, code: 2 };
+  if (error instanceof SelectionCancelled) return { text: `digits: ${error.message}; no record written`, code: 130 };
+  const what = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+  const line =
+    `digits: internal error (a bug in digits, not in your input): ${what}. ` +
+    (verbose
+      ? "Please report it to the project's issue tracker with the command you ran and this output."
+      : "Please report it to the project's issue tracker with the command you ran and the output of the same command run with --verbose (or DIGITS_VERBOSE=1), which adds the stack trace.");
+  const stack = verbose && error instanceof Error && error.stack ? `\n${error.stack}` : "";
+  return { text: line + stack, code: 1 };
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const [name, ...rest] = argv.filter((arg) => arg !== "--verbose");
   if (name === undefined) {
     err(topUsage);
     return 2;
@@ -786,21 +828,19 @@ if (require.main === module) {
     if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
     throw error;
   });
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      if (isInputError(error)) {
-        err(`digits: ${error.message}`);
-        process.exitCode = 2;
-      } else if (error instanceof SelectionCancelled) {
-        err(`digits: ${error.message}; no record written`);
-        process.exitCode = 130;
-      } else {
-        err(error instanceof Error ? (error.stack ?? error.message) : String(error));
-        process.exitCode = 1;
-      }
-    },
-  );
+  const argv = process.argv.slice(2);
+  const fail = (error: unknown) => {
+    const { text, code } = describeFailure(error, verboseRequested(argv));
+    err(text);
+    process.exitCode = code;
+  };
+  // An error thrown outside main's promise (an event handler, a timer) is reported the same way,
+  // not as Node's raw stack trace.
+  process.on("uncaughtException", (error) => {
+    fail(error);
+    process.exit();
+  });
+  main(argv).then((code) => {
+    process.exitCode = code;
+  }, fail);
 }

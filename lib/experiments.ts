@@ -221,6 +221,8 @@ export interface ExperimentRow {
   seLogLoss: number;
   meanAuc: number;
   meanSeconds: number;
+  /** Folds whose training diverged (0 for records made before this was recorded). */
+  divergedFolds: number;
   winner: boolean;
 }
 
@@ -253,6 +255,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
       seLogLoss: s.seLogLoss ?? NaN,
       meanAuc: s.meanAuc ?? NaN,
       meanSeconds: s.meanSeconds,
+      divergedFolds: s.divergedFolds ?? 0,
       winner: s.architecture === r.winner.architecture,
     })),
   );
@@ -261,7 +264,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
 const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
   "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
   "runSeconds", "architecture", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
-  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "winner",
+  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "divergedFolds", "winner",
 ];
 
 /** Runs side by side as a danfo DataFrame: one row per run × architecture (see ExperimentRow). */

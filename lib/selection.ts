@@ -14,10 +14,11 @@ import * as ss from "simple-statistics";
 import { classCounts, datasetDigits, datasetFingerprint, projectRoot, resolveDataPath, type Dataset } from "./data";
 import { InputError } from "./errors";
 import { classificationReport, type ClassificationMetrics } from "./metrics";
-import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation } from "./model";
+import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation, type ModelConfig } from "./model";
 import { deriveSeed } from "./random";
 import { stratifiedKFold, subset, type Fold } from "./split";
-import { predictProbabilities, resolveTrainConfig, Trainer } from "./train";
+import { predictProbabilities, resolveTrainConfig, Trainer, TrainingDiverged, formatLoss } from "./train";
+import { checkSelectionMemory } from "./memory";
 import { engineInfo } from "./engine";
 import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
 import { packageVersion } from "./persist";
@@ -91,8 +92,14 @@ export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
   seconds: number;
   /** Its fold-cache key (lib/fold-cache), in records: what `digits experiments prune` keeps. */
   key?: string;
-  /** Training loss and accuracy after each epoch. */
+  /** Training loss and accuracy after each epoch (up to the one that diverged, if one did). */
   history: { loss: number[]; acc: number[] };
+  /**
+   * Present when training diverged (see hasDiverged in lib/train): the 1-based epoch it stopped at
+   * and that epoch's mean training loss. Such a fold is not scored: its metrics are NaN (null in
+   * JSON) and its confusion matrix all zeros.
+   */
+  diverged?: { epoch: number; loss: number };
 }
 
 /** What the one-SE rule needs to know about an architecture. */
@@ -102,6 +109,8 @@ export interface OneSeCandidate {
   meanLogLoss: number;
   /** Standard error of the mean log loss over folds: sd / sqrt(folds). */
   seLogLoss: number;
+  /** Folds whose training diverged; a candidate with any is never chosen. Absent counts as 0. */
+  divergedFolds?: number;
 }
 
 /** Per-candidate means and sample standard deviations over the folds. */
@@ -110,6 +119,8 @@ export interface ArchitectureSummary extends OneSeCandidate {
   activation: Activation;
   learningRate: number;
   folds: number;
+  /** Folds whose training diverged (0 when all trained): such an architecture cannot win. */
+  divergedFolds: number;
   meanAccuracy: number;
   sdAccuracy: number;
   meanPrecision: number;
@@ -409,6 +420,7 @@ export function summarise(results: readonly FoldResult[], order: readonly (Candi
       learningRate: candidate?.learningRate ?? rows[0].learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
       parameters: rows[0].parameters,
       folds: rows.length,
+      divergedFolds: rows.filter((r) => r.diverged).length,
       meanAccuracy: mean(col("accuracy")),
       sdAccuracy: sd(col("accuracy")),
       meanPrecision: mean(col("precision")),
@@ -436,11 +448,14 @@ const count = (n: number): string => n.toLocaleString("en-US");
  * find the architecture with the lowest mean validation log loss; every architecture whose mean is
  * at most that best mean plus the best's standard error is as good as the best within the noise
  * of the folds; of those, choose the one with the fewest parameters (ties: lower mean log loss,
- * then table order). Rows with a non-finite mean are ignored; a NaN standard error counts as 0.
+ * then table order). Rows with a non-finite mean, or with folds that diverged, are ignored (a run
+ * that blew up must not win, even if its other folds scored well); a NaN standard error counts as 0.
  */
 export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeChoice {
-  const rows = table.map((row, order) => ({ ...row, order })).filter((r) => Number.isFinite(r.meanLogLoss));
-  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss");
+  const rows = table
+    .map((row, order) => ({ ...row, order }))
+    .filter((r) => Number.isFinite(r.meanLogLoss) && !((r.divergedFolds ?? 0) > 0));
+  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss and no diverged fold");
   const best = rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
   const se = Number.isFinite(best.seLogLoss) ? best.seLogLoss : 0;
   const threshold = best.meanLogLoss + se;
@@ -472,7 +487,9 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
 
 /** The winner of a summary table, with its sizes and scores. */
 export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
-  const choice = oneStandardErrorRule(summary);
+  const rule = oneStandardErrorRule(summary);
+  const diverged = summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
+  const choice = diverged.length === 0 ? rule : { ...rule, reason: `${rule.reason} Not considered, as training diverged: ${diverged.join(", ")}.` };
   const row = summary.find((s) => s.architecture === choice.winner)!;
   return {
     ...choice,
@@ -534,19 +551,30 @@ export class FoldRun {
     return this.trainer.done;
   }
 
-  /** Trains one more epoch; returns its training loss and wall time. */
+  /**
+   * Trains one more epoch; returns its training loss and wall time. An epoch whose loss diverged
+   * ends the run (done) instead of throwing: one candidate blowing up must not stop the selection.
+   */
   step(): { loss: number; seconds: number } {
     const started = performance.now();
-    const logs = this.trainer.runEpoch();
+    let loss: number;
+    try {
+      loss = this.trainer.runEpoch().loss;
+    } catch (error) {
+      if (!(error instanceof TrainingDiverged)) throw error;
+      loss = error.loss;
+    }
     const seconds = (performance.now() - started) / 1000;
     this.trainSeconds += seconds;
-    return { loss: logs.loss, seconds };
+    return { loss, seconds };
   }
 
   result(): FoldResult {
     const network = this.trainer.network();
-    const probabilities = predictProbabilities(network, this.validation);
-    const { count, ...metrics } = classificationReport(this.validation.labels, probabilities, this.settings.threshold);
+    const diverged = this.trainer.diverged;
+    const { count, ...metrics } = diverged
+      ? { count: this.validation.rows, accuracy: NaN, precision: NaN, recall: NaN, f1: NaN, logLoss: NaN, auc: NaN, confusionMatrix: [[0, 0], [0, 0]] as ClassificationMetrics["confusionMatrix"] }
+      : classificationReport(this.validation.labels, predictProbabilities(network, this.validation), this.settings.threshold);
     const h = this.trainer.history.history;
     return {
       architecture: this.architecture,
@@ -561,6 +589,7 @@ export class FoldRun {
       ...metrics,
       seconds: this.trainSeconds,
       history: { loss: [...h.loss], acc: [...h.acc] },
+      ...(diverged ? { diverged: { ...diverged } } : {}),
     };
   }
 }
@@ -613,6 +642,11 @@ class RemainingTime {
       row.total += epochs;
       this.rows.set(name, row);
     }
+  }
+
+  /** A fold run that stopped early (training diverged) will not run its remaining epochs. */
+  epochsSkipped(architecture: string, epochs: number): void {
+    this.rows.get(architecture)!.total -= epochs;
   }
 
   epochDone(architecture: string, seconds: number): void {
@@ -814,6 +848,34 @@ function sourceLabel(source: string): string {
 }
 
 /**
+ * Refuses, before any worker starts, a grid that cannot fit: the largest fold's rows (and their
+ * non-zero pixels) with each architecture, `concurrent` fold runs at once, plus the copy of the
+ * dataset that worker threads share.
+ */
+function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: ModelConfig[], concurrent: number): void {
+  const perRow = new Uint32Array(dataset.rows);
+  for (let r = 0; r < dataset.rows; r++) {
+    let n = 0;
+    for (let c = r * dataset.cols, end = c + dataset.cols; c < end; c++) if (dataset.features[c] !== 0) n++;
+    perRow[r] = n;
+  }
+  const largest = (pick: (fold: Fold) => Uint32Array) => {
+    let rows = 0;
+    let nonZero = 0;
+    for (const fold of folds) {
+      const indices = pick(fold);
+      let n = 0;
+      for (const i of indices) n += perRow[i];
+      rows = Math.max(rows, indices.length);
+      nonZero = Math.max(nonZero, n);
+    }
+    return { rows, nonZero };
+  };
+  const shared = concurrent > 1 && !(dataset.features.buffer instanceof SharedArrayBuffer) ? dataset.features.byteLength + dataset.rows : 0;
+  checkSelectionMemory(models, largest((f) => f.train), largest((f) => f.validation), concurrent, shared);
+}
+
+/**
  * Cross-validates every architecture of the grid on `dataset` (stratified k-fold, the same folds
  * for all, so architectures are compared on the same rows) and names a winner by the one-SE rule.
  * Results depend only on the data and the SelectionConfig: the same with 1 or N workers, in any
@@ -831,6 +893,8 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const list = candidates(config);
   const jobs: FoldJob[] = [];
   for (const candidate of list) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f });
+  // Refused before anything trains: the whole grid must fit, this many fold runs at once.
+  checkFoldMemory(dataset, folds, list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(requested, jobs.length));
 
   // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
   const fingerprint = datasetFingerprint(dataset);
@@ -905,7 +969,9 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
       // Stored the moment it is scored, so a run killed later keeps it.
       options.cache?.put(inputs, result);
       results.push({ ...result, key: foldKey(inputs) });
-      report(job, "fold", config.epochs, lastLoss.get(job.id) ?? NaN, result);
+      const epochs = result.diverged?.epoch ?? config.epochs;
+      if (epochs < config.epochs) clock.epochsSkipped(result.architecture, config.epochs - epochs);
+      report(job, "fold", epochs, lastLoss.get(job.id) ?? NaN, result);
     },
   };
   if (workers === 1) await runSerial(scheduler);
@@ -915,6 +981,16 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const order = new Map(jobs.map((job) => [`${job.candidate.name}/${job.fold}`, job.id]));
   results.sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
   const summary = summarise(results, list);
+  if (summary.every((s) => s.divergedFolds > 0)) {
+    const first = results.find((r) => r.diverged)!;
+    throw new TrainingDiverged(
+      `training diverged in every candidate of the grid (${summary.map((s) => `${s.architecture}: ${s.divergedFolds} of ${s.folds} folds`).join(", ")}; ` +
+        `e.g. ${first.architecture} fold ${first.fold + 1} at epoch ${first.diverged!.epoch}, mean training loss ${formatLoss(first.diverged!.loss)}), so none can be chosen`,
+      first.diverged!.epoch,
+      first.diverged!.loss,
+      learningRates,
+    );
+  }
   const finished = new Date();
   const cpus = os.cpus();
   return {

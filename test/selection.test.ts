@@ -22,7 +22,8 @@ import {
   type SelectionOptions,
 } from "../lib/selection";
 import { subset } from "../lib/split";
-import { listExperiments } from "../lib/experiments";
+import { experimentRows, listExperiments } from "../lib/experiments";
+import { TrainingDiverged } from "../lib/train";
 
 // A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
 let small: Dataset | undefined;
@@ -154,6 +155,46 @@ describe("cross-validated selection", () => {
     await assert.rejects(selectArchitecture(smallData(), { epochs: 0 }), InputError);
   });
 
+  test("a candidate whose training diverges is marked, not scored, and cannot win; the run goes on, in process and in workers", async () => {
+    // At a learning rate of 10 with sigmoid units, logistic regression blows up in 2 of 3 folds
+    // and 25-15 in all 3; 8 trains (badly, but with a finite loss).
+    const options: SelectionOptions = { grid: [[], [8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 10, activation: "sigmoid" };
+    const serial = await selectArchitecture(smallData(), { ...options, workers: 1 });
+    assert.deepEqual(serial.summary.map((s) => [s.architecture, s.divergedFolds]), [["logistic", 2], ["8", 0], ["25-15", 3]]);
+    assert.equal(serial.winner.architecture, "8");
+    assert.match(serial.winner.reason, /Not considered, as training diverged: logistic, 25-15\.$/);
+    const diverged = serial.folds.filter((f) => f.diverged);
+    assert.equal(diverged.length, 5);
+    for (const f of diverged) {
+      assert.ok(Number.isNaN(f.logLoss) && Number.isNaN(f.accuracy), "a diverged fold is not scored");
+      assert.equal(f.history.loss.length, f.diverged!.epoch, "training stopped at the diverged epoch");
+      assert.ok(!(f.diverged!.loss <= 10 * Math.LN2), `loss ${f.diverged!.loss}`);
+    }
+    assert.ok(serial.folds.filter((f) => !f.diverged).every((f) => Number.isFinite(f.logLoss)));
+    // the record says so in JSON too: a field on every summary row
+    const json = JSON.parse(JSON.stringify(serial)) as ExperimentRecord;
+    assert.deepEqual(json.summary.map((s) => s.divergedFolds), [2, 0, 3]);
+    assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
+    const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
+    assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
+    const record = await selectArchitecture(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1 });
+    assert.deepEqual(record.summary.map((s) => [s.architecture, s.divergedFolds]), [["8 lr 0.001", 0], ["8 lr 1000000000", 3]]);
+    assert.equal(record.winner.architecture, "8 lr 0.001");
+  });
+
+  test("when every candidate diverges, the selection fails with TrainingDiverged (an InputError) saying so", async () => {
+    await assert.rejects(
+      selectArchitecture(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, workers: 1 }),
+      (e: Error) =>
+        e instanceof TrainingDiverged &&
+        e instanceof InputError &&
+        /^training diverged in every candidate of the grid \(8: 3 of 3 folds, 25-15: 3 of 3 folds; e\.g\. 8 fold 1 at epoch 1, mean training loss .*\), so none can be chosen; lower the learning rate/.test(e.message),
+    );
+  });
+
   test("without a grid, selection cross-validates networks both smaller and larger than the reference 25-15", async () => {
     const record = await selectArchitecture(smallData(), { folds: 2, epochs: 1, workers: 1 });
     assert.deepEqual(record.config.grid, DEFAULT_GRID);
@@ -236,6 +277,18 @@ describe("one-standard-error rule", () => {
       row("best", 500, 0.1, 0.05),
     ]);
     assert.equal(choice.winner, "b");
+  });
+
+  test("a candidate with a diverged fold is ignored, even with the lowest mean log loss", () => {
+    const choice = oneStandardErrorRule([
+      { ...row("logistic", 785, 0.01, 0.001), divergedFolds: 1 },
+      row("8", 6289, 0.12, 0.02),
+      row("25-15", 20031, 0.11, 0.02),
+    ]);
+    assert.equal(choice.best, "25-15");
+    assert.equal(choice.winner, "8");
+    assert.deepEqual(choice.withinOneSe, ["8", "25-15"]);
+    assert.throws(() => oneStandardErrorRule([{ ...row("x", 1, 0.1, 0), divergedFolds: 2 }]), RangeError);
   });
 
   test("throws on a table with no usable row", () => {
