@@ -13,9 +13,9 @@ import { clock, percentBar, textTable } from "../lib/format";
 import { InputError, isInputError } from "../lib/errors";
 import { classificationReport, predictLabels } from "../lib/metrics";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN, type Activation } from "../lib/model";
-import { checkTrainingMemory } from "../lib/memory";
 import { DEFAULT_PAIRS_CONFIG, defaultPairsWorkers, describePairsConfig, pairsDir, rankPairs, runPairs, type PairsProgress, type PairsRecord } from "../lib/pairs";
 import { experimentsDir, runExperiment } from "../lib/experiments";
+import { checkTrainingMemory } from "../lib/memory";
 import { loadModel, MODEL_FILE, modelDigits, saveTrained } from "../lib/persist";
 import {
   DEFAULT_GRID,

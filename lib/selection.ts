@@ -893,6 +893,8 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const list = candidates(config);
   const jobs: FoldJob[] = [];
   for (const candidate of list) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f });
+  // Refused before anything trains: the whole grid must fit, this many fold runs at once.
+  checkFoldMemory(dataset, folds, list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(requested, jobs.length));
 
   // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
   const fingerprint = datasetFingerprint(dataset);
@@ -921,13 +923,9 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     else toTrain.push(job);
   }
   const reused = results.length;
+  options.onStart?.({ folds: jobs.length, reused, trained: toTrain.length });
   // No more threads than fold jobs to train: the record and the CLI say how many really ran.
   const workers = Math.min(requested, toTrain.length);
-  if (workers > 0) {
-    const models = new Map(toTrain.map((job) => [job.candidate.name, modelConfig(job.candidate.hidden, job.candidate.activation, dataset.cols)]));
-    checkFoldMemory(dataset, folds, [...models.values()], workers);
-  }
-  options.onStart?.({ folds: jobs.length, reused, trained: toTrain.length });
 
   const clock = new RemainingTime(toTrain, config.epochs);
   const elapsed = () => (performance.now() - startedMs) / 1000;

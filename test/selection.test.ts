@@ -23,8 +23,8 @@ import {
 } from "../lib/selection";
 import { subset } from "../lib/split";
 import { FoldCache } from "../lib/fold-cache";
-import { TrainingDiverged } from "../lib/train";
 import { experimentRows, listExperiments } from "../lib/experiments";
+import { TrainingDiverged } from "../lib/train";
 
 // A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
 let small: Dataset | undefined;
