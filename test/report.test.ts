@@ -727,7 +727,7 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
       const said = [...outputsOfType(executed, "text/markdown"), ...outputsOfType(executed, "text/html").filter((h) => h.includes("<table"))].join("\n");
       assert.doesNotMatch(said, /\bzeros\b|\bP\(1\)|digit 1 is the positive|\btrue 0\b|\bpredicted 1\b|\bdigit [01]\b/, `${name} names the default pair's classes`);
     }
-    const [record] = readdirSync(join(work, "experiments")).map((f) => JSON.parse(readFileSync(join(work, "experiments", f), "utf8")));
+    const [record] = readdirSync(join(work, "experiments")).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(work, "experiments", f), "utf8")));
     assert.deepEqual(record.data.digits, [4, 9]);
     assert.deepEqual(JSON.parse(readFileSync(join(work, "model", "training.json"), "utf8")).digits, [4, 9]);
   });
