@@ -24,10 +24,11 @@ import {
   type SelectionProgress,
 } from "../lib/selection";
 import { DEFAULT_TRAIN_CONFIG, predictProbabilities, train } from "../lib/train";
+import { workerCommand } from "./worker";
 
 type Flags = Record<string, string | boolean | string[] | undefined>;
 
-interface Command {
+export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<Parameters<typeof parseArgs>[0]>["options"];
@@ -252,7 +253,8 @@ const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--binary-only] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
-                     [--seed N] [--workers N] [--out FILE] [--records DIR] [--json] [--quiet]
+                     [--seed N] [--workers N] [--queue URL] [--out FILE] [--records DIR]
+                     [--json] [--quiet]
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
@@ -274,6 +276,8 @@ Options:
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --queue URL           train the folds on \`digits worker\` processes through Redis instead
+                        (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
   --out FILE            also write a copy of the record to FILE
   --records DIR         where the record goes (default: reports/experiments in the project root)
   --json                print the record as JSON on stdout, nothing else
@@ -284,6 +288,7 @@ Options:
     layers: { type: "string", multiple: true },
     folds: { type: "string" },
     workers: { type: "string" },
+    queue: { type: "string" },
     out: { type: "string" },
     json: { type: "boolean" },
   },
@@ -300,6 +305,8 @@ Options:
     const workers = num(flags, "workers", defaultWorkers(), "positive-int");
     const copy = outputFile(flags, "out");
 
+    // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
+    if (typeof flags.queue === "string") await (await import("../lib/queue")).checkRedis(flags.queue);
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();
     const onSignal = () => abort.abort();
@@ -320,6 +327,7 @@ Options:
         dir: records,
         signal: abort.signal,
         onProgress: progress.onProgress,
+        ...(typeof flags.queue === "string" ? { queue: { url: flags.queue, log: flags.quiet === true ? undefined : err } } : {}),
       }));
     } finally {
       progress.done();
@@ -332,6 +340,7 @@ Options:
       return;
     }
     printSelection(record);
+    if (record.queue) out(`Queue: ${record.queue.remote} folds trained through ${record.queue.url} by ${record.queue.workers.join(", ") || "no worker"}`);
     out(`Record: ${file}${copy ? ` (copy: ${copy})` : ""}`);
   },
 };
@@ -468,7 +477,7 @@ Options:
 // ---------------------------------------------------------------------------------------------
 // Dispatch
 
-export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, worker: workerCommand };
 
 const topUsage = `Usage: digits <command> [options]
 
