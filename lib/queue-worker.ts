@@ -112,7 +112,7 @@ export async function runWorker(options: QueueWorkerOptions): Promise<QueueWorke
     down = false;
   });
 
-  const process = async (job: Job<FoldJobData, string>, token?: string): Promise<string> => {
+  const processJob = async (job: Job<FoldJobData, string>, token?: string): Promise<string> => {
     const { inputs, candidate } = job.data;
     const what = describeJob(candidate.name, inputs.fold, inputs.folds);
     if (foldKey(inputs) !== job.id) throw new UnrecoverableError(`job ${job.id} does not match its inputs (key ${foldKey(inputs)}): not made by this version of digits`);
@@ -151,7 +151,7 @@ export async function runWorker(options: QueueWorkerOptions): Promise<QueueWorke
     return encodeResult({ result, worker: name });
   };
 
-  const worker = new Worker<FoldJobData, string>(QUEUE_NAME, process, {
+  const worker = new Worker<FoldJobData, string>(QUEUE_NAME, processJob, {
     connection,
     prefix: QUEUE_PREFIX,
     concurrency: 1,

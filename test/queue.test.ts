@@ -193,6 +193,24 @@ describe("selection through the queue", skipUnlessRedis(), () => {
     await b.stop();
   });
 
+  test("SIGTERM stops a worker after the fold in progress, whose result still arrives", async () => {
+    const longer: SelectionOptions = { grid: [[64, 32]], folds: 2, epochs: 40, seed: 13 };
+    const reference = await selectArchitecture(data, { ...longer, workers: 1 });
+    const a = worker();
+    await a.waitFor(/waiting for fold jobs/);
+    const run = selectArchitecture(data, { ...longer, queue: { url: redis.url } });
+    await a.waitFor(/training fold/);
+    await a.stop();
+    assert.equal(a.child.exitCode, 0, a.output);
+    assert.match(a.output, /stopping after the fold in progress[\s\S]*finished fold [12]\/2[\s\S]*worker stopped: trained 1 fold,/);
+    const b = worker();
+    const record = await run;
+    assert.deepEqual(numbers(record), numbers(reference));
+    assert.equal(record.queue?.retried, 0);
+    await b.stop();
+    assert.match(b.output, /worker stopped: trained 1 fold,/);
+  });
+
   test("a worker with other kernels refuses the jobs and trains none; a worker with ours runs them", async () => {
     const other = worker({ DIGITS_WORKER_KERNELS: "0".repeat(64) });
     await other.waitFor(/waiting for fold jobs/);
