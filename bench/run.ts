@@ -1,5 +1,7 @@
 // `npm run bench`: seconds per epoch of our trainer beside PyTorch and scikit-learn on the same
-// job, plus the wall time of the default model selection with 1 and 2 workers.
+// job, the wall time of the default model selection with 1 and 2 workers, and that of the pairs
+// map (`digits pairs`, which must stay under a minute on two cores). `-- --only pairs` times the
+// pairs map alone.
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
 // depend on the machine and its load, so they are reported, never asserted.
 import { execFileSync } from "node:child_process";
@@ -15,6 +17,7 @@ import { Trainer, predictProbabilities } from "../lib/train";
 import { accuracy, predictLabels } from "../lib/metrics";
 import { initBackend, tf } from "../lib/backend";
 import { selectArchitecture, DEFAULT_GRID } from "../lib/selection";
+import { DEFAULT_PAIRS_CONFIG, describePairsConfig, readDigitImages, scorePairs } from "../lib/pairs";
 import { findPython, pythonCandidates } from "../lib/jupyter";
 
 /** A Python peer: its script in bench/, what it imports, and how to get that on Debian/Ubuntu. */
@@ -148,8 +151,27 @@ async function timeSelection(data: Dataset, workers: number, epochs: number, fol
 
 const fmt = (x: number, digits = 4) => x.toFixed(digits);
 
+/** `digits pairs` with the default settings, computed (never a reused record): reading and hashing the IDX files, then all 45 pairs. */
+async function timePairs(workers: number): Promise<{ seconds: number; workers: number; settings: string }> {
+  const started = performance.now();
+  const source = readDigitImages();
+  await scorePairs(source.images, { ...DEFAULT_PAIRS_CONFIG }, { workers });
+  return { seconds: (performance.now() - started) / 1000, workers, settings: describePairsConfig(DEFAULT_PAIRS_CONFIG) };
+}
+
+function printPairs(pairs: { seconds: number; workers: number }): void {
+  console.log(`\nPairs map (digits pairs, 45 pairs, default settings), ${pairs.workers} workers: ${fmt(pairs.seconds, 1)} s (limit 60 s)`);
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
+  const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
+  if (only !== undefined && only !== "pairs") throw new Error(`--only ${only}: the only item that runs alone is "pairs"`);
+  if (only === "pairs") {
+    console.error(`Pairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 workers …`);
+    printPairs(await timePairs(2));
+    return;
+  }
   const job: Job = {
     rows: argValue("rows", 6612), // the reference notebook's 75% of Kaggle's 8,816 zeros and ones
     layers: [25, 15],
@@ -187,12 +209,17 @@ async function main(): Promise<void> {
   const parallel = await timeSelection(full, 2, selectionEpochs, selectionFolds);
   console.log(`\nModel selection, default grid: 1 worker ${fmt(serial, 1)} s, 2 workers ${fmt(parallel, 1)} s (ratio ${fmt(parallel / serial, 2)})`);
 
+  console.error(`\nPairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 workers …`);
+  const pairs = await timePairs(2);
+  printPairs(pairs);
+
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     job,
     trainers: rows.map((r) => ("skipped" in r ? r : { ...r, ratioToPyTorch: reference ? r.secondsPerEpoch / reference : null })),
     selection: { grid: DEFAULT_GRID, folds: selectionFolds, epochs: selectionEpochs, rows: full.rows, seconds1Worker: serial, seconds2Workers: parallel, ratio: parallel / serial },
+    pairs,
   };
   const out = join(projectRoot(), "reports", "bench.json");
   mkdirSync(join(projectRoot(), "reports"), { recursive: true });

@@ -1,10 +1,12 @@
 // Charts: functions that turn results into plain Plotly figures ({ data, layout }). They never
 // train, read files or touch the screen; display.ts shows a figure in a notebook. Every figure is
 // small enough to embed: data is aggregated here (histograms, means), never millions of raw values.
-import type { Dataset } from "./data";
+import { datasetDigits, type Dataset } from "./data";
+import { DEFAULT_PAIR, digitPlural, isDefaultPair, type Pair } from "./pair";
 import type { ClassPixelStats, ImageFeatures, PixelHistogram } from "./explore";
 import { FEATURES, imageSide } from "./explore";
 import type { ConfusionMatrix, RocCurve } from "./metrics";
+import type { PairResult } from "./pairs";
 import type { ArchitectureSummary, ExperimentRecord } from "./selection";
 import { architectureName } from "./model";
 import type { History } from "./train";
@@ -84,15 +86,15 @@ function panelTitle(text: string, domain: { x: [number, number]; y: [number, num
 // ---------------------------------------------------------------------------------------------
 // Exploration
 
-/** Bar chart of rows per class, with counts and shares written on the bars. */
-export function classBalanceFigure(counts: readonly [number, number]): Figure {
+/** Bar chart of rows per class (named by the pair's digits), with counts and shares written on the bars. */
+export function classBalanceFigure(counts: readonly [number, number], digits: Pair = DEFAULT_PAIR): Figure {
   const total = counts[0] + counts[1];
   const share = counts.map((c) => (total > 0 ? c / total : 0));
   return {
     data: [
       {
         type: "bar",
-        x: ["0", "1"],
+        x: [String(digits[0]), String(digits[1])],
         y: [counts[0], counts[1]],
         marker: { color: [...CLASS_COLORS] },
         text: counts.map((c, i) => `${thousands(c)} (${percent(share[i])})`),
@@ -102,7 +104,7 @@ export function classBalanceFigure(counts: readonly [number, number]): Figure {
       },
     ],
     layout: {
-      title: title(`Class balance: ${thousands(counts[0])} zeros and ${thousands(counts[1])} ones (${thousands(total)} images)`),
+      title: title(`Class balance: ${thousands(counts[0])} ${digitPlural(digits[0])} and ${thousands(counts[1])} ${digitPlural(digits[1])} (${thousands(total)} images)`),
       xaxis: { title: { text: "digit" }, type: "category" },
       yaxis: { title: { text: "images" }, rangemode: "tozero", range: [0, Math.max(1, ...counts) * 1.15] },
       height: 400,
@@ -122,18 +124,19 @@ export function pixelHistogramFigure(histogram: PixelHistogram): Figure {
   const blank = total > 0 ? all[0] / total : 0;
   const saturated = total > 0 ? all.slice(250).reduce((a, b) => a + b, 0) / total : 0;
   const values = Array.from({ length: 256 }, (_, v) => v);
+  const digits = histogram.digits ?? DEFAULT_PAIR;
   const data: Trace[] = [0, 1].map((c) => {
     const counts = histogram.counts[c];
     const n = counts.reduce((a, b) => a + b, 0);
     return {
       type: "scatter",
       mode: "lines",
-      name: `digit ${c}`,
+      name: `digit ${digits[c]}`,
       x: values,
       // A zero share cannot be drawn on a log axis; leave a gap instead.
       y: counts.map((k) => (n > 0 && k > 0 ? Number((k / n).toPrecision(4)) : null)),
       line: { color: CLASS_COLORS[c], width: 2, shape: "hvh" },
-      hovertemplate: `digit ${c}, intensity %{x}: %{y:.3%} of pixels<extra></extra>`,
+      hovertemplate: `digit ${digits[c]}, intensity %{x}: %{y:.3%} of pixels<extra></extra>`,
     };
   });
   return {
@@ -202,6 +205,7 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
     legend: { orientation: "h", x: 1, xanchor: "right", y: 1.06, yanchor: "bottom" },
   };
   const annotations: Record<string, unknown>[] = [];
+  const digits = features.digits ?? DEFAULT_PAIR;
   FEATURES.forEach(({ name, label }, i) => {
     const ids = axisIds(i);
     const integer = name === "width" || name === "height";
@@ -209,8 +213,8 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
     for (const c of [0, 1]) {
       data.push({
         type: "bar",
-        name: `digit ${c}`,
-        legendgroup: `digit ${c}`,
+        name: `digit ${digits[c]}`,
+        legendgroup: `digit ${digits[c]}`,
         showlegend: i === 0,
         x: h.centers,
         y: h.shares[c],
@@ -219,7 +223,7 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
         opacity: 0.6,
         xaxis: ids.x,
         yaxis: ids.y,
-        hovertemplate: `digit ${c}, ${label} ≈ %{x}: %{y:.1%} of images<extra></extra>`,
+        hovertemplate: `digit ${digits[c]}, ${label} ≈ %{x}: %{y:.1%} of images<extra></extra>`,
       });
     }
     layout[ids.xKey] = { domain: domains[i].x, anchor: ids.y, title: { text: label, font: { size: 12 } } };
@@ -233,6 +237,7 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
 /** Heatmaps of each class's mean image (top row) and pixel variance (bottom row). */
 export function classImagesFigure(stats: ClassPixelStats): Figure {
   const { side } = stats;
+  const digits = stats.digits ?? DEFAULT_PAIR;
   const domains = gridDomains(2, 2, 0.12, 0.12).map((d) => ({ x: [d.x[0] * 0.9, d.x[1] * 0.9] as [number, number], y: d.y }));
   const toRows = (values: Float64Array): number[][] =>
     Array.from({ length: side }, (_, r) => Array.from(values.subarray(r * side, (r + 1) * side), (v) => round(v, 1)));
@@ -269,12 +274,12 @@ export function classImagesFigure(stats: ClassPixelStats): Figure {
       },
       xaxis: ids.x,
       yaxis: ids.y,
-      hovertemplate: `digit ${c}, row %{y}, column %{x}: ${kind} %{z}<extra></extra>`,
+      hovertemplate: `digit ${digits[c]}, row %{y}, column %{x}: ${kind} %{z}<extra></extra>`,
     });
     const frame = { showticklabels: false, ticks: "", showgrid: false, zeroline: false, showline: true, mirror: true, linecolor: "#bbbbbb", constrain: "domain" };
     layout[ids.xKey] = { ...frame, domain: domains[i].x, anchor: ids.y };
     layout[ids.yKey] = { ...frame, domain: domains[i].y, anchor: ids.x, autorange: "reversed", scaleanchor: ids.x };
-    annotations.push(panelTitle(`${isMean ? "mean image" : "pixel variance"}, digit ${c} (${thousands(stats.count[c])} images)`, domains[i]));
+    annotations.push(panelTitle(`${isMean ? "mean image" : "pixel variance"}, digit ${digits[c]} (${thousands(stats.count[c])} images)`, domains[i]));
   });
   layout.annotations = annotations;
   return { data, layout };
@@ -313,7 +318,9 @@ export function digitGridFigure(dataset: Dataset, rows: ArrayLike<number>, optio
   const cellH = side + titleSpace;
   const width = columns * cellW - gapX;
   const height = gridRows * cellH;
-  const z: (number | null)[][] = Array.from({ length: height }, () => new Array<number | null>(width).fill(null));
+  // Gaps are 0, which INK_SCALE paints white like the background: an all-integer 0–255 image, which
+  // display.ts sends to Plotly renderers as one byte per pixel (nulls would need 4).
+  const z: number[][] = Array.from({ length: height }, () => new Array<number>(width).fill(0));
   const annotations: Record<string, unknown>[] = [];
   const shapes: Record<string, unknown>[] = [];
   for (let k = 0; k < n; k++) {
@@ -382,14 +389,15 @@ export function digitGridFigure(dataset: Dataset, rows: ArrayLike<number>, optio
 
 /** `count` digits of the dataset, titled with their labels (the reference's "True Label Visualization"). */
 export function labelledDigitsFigure(dataset: Dataset, rows: ArrayLike<number>, heading = `${rows.length} random digits with their labels`): Figure {
-  const titles = Array.from(rows, (row) => `label ${dataset.labels[row]}`);
+  const digits = datasetDigits(dataset);
+  const titles = Array.from(rows, (row) => `label ${digits[dataset.labels[row]]}`);
   return digitGridFigure(dataset, rows, { title: heading, titles });
 }
 
 /**
  * Digits titled "true, predicted" (the reference's predictions chart); wrong predictions are
- * framed and titled in red. `probabilities` are P(digit is 1) for every row of the dataset;
- * `what` names the set in the title (default "test").
+ * framed and titled in red, both by the pair's digits. `probabilities` are P(second digit of
+ * the pair) for every row of the dataset; `what` names the set in the title (default "test").
  */
 export function predictionGridFigure(
   dataset: Dataset,
@@ -403,7 +411,8 @@ export function predictionGridFigure(
   const truth = Array.from(rows, (row) => dataset.labels[row]);
   const marked = predicted.map((p, i) => p !== truth[i]);
   const wrong = marked.filter(Boolean).length;
-  const titles = truth.map((t, i) => `${t}, ${predicted[i]}`);
+  const digits = datasetDigits(dataset);
+  const titles = truth.map((t, i) => `${digits[t]}, ${digits[predicted[i]]}`);
   const heading =
     `${rows.length} ${options.what ?? "test"} digits titled "true, predicted": ` +
     (wrong === 0 ? "all predicted correctly" : `${wrong} wrong, framed in red`);
@@ -435,14 +444,15 @@ export function misclassifiedFigure(dataset: Dataset, probabilities: ArrayLike<n
     };
   }
   const shown = wrong.slice(0, limit);
+  const [a, b] = datasetDigits(dataset);
   const titles = shown.map((r) => {
     const p = probabilities[r];
-    return `true ${dataset.labels[r]}, pred ${p > threshold ? 1 : 0}<br>P(1) = ${p.toFixed(3)}`;
+    return `true ${dataset.labels[r] === 1 ? b : a}, pred ${p > threshold ? b : a}<br>P(${b}) = ${p.toFixed(3)}`;
   });
   const heading =
     `Misclassified ${what} digits: ${wrong.length} of ${thousands(dataset.rows)}` +
     (shown.length < wrong.length ? ` (first ${shown.length} shown)` : "") +
-    `, with P(digit is 1)`;
+    `, with P(digit is ${b})`;
   return digitGridFigure(dataset, shown, { title: heading, titles, marked: shown.map(() => true), columns: 8, tilePixels: 110 });
 }
 
@@ -575,10 +585,13 @@ export function selectionFigure(record: ExperimentRecord): Figure {
     });
   }
   const { folds, epochs } = record.config;
+  // Records written before pairs existed are of 0 and 1; the default pair keeps its title as it was.
+  const digits: Pair = record.data?.digits ?? DEFAULT_PAIR;
+  const pair = isDefaultPair(digits) ? "" : ` of ${digits[0]} against ${digits[1]}`;
   return {
     data,
     layout: {
-      title: title(`Model selection: validation scores against network size (mean ± sd over ${folds} folds, ${epochs} epochs); winner ${record.winner.architecture}`),
+      title: title(`Model selection${pair}: validation scores against network size (mean ± sd over ${folds} folds, ${epochs} epochs); winner ${record.winner.architecture}`),
       height: 540,
       margin: { t: 100, l: 75, r: 20, b: 120 },
       legend: { orientation: "h", x: 0, y: 1.03, yanchor: "bottom" },
@@ -586,6 +599,70 @@ export function selectionFigure(record: ExperimentRecord): Figure {
       yaxis: { domain: domains[0].y, anchor: "x", title: { text: metrics[0].label }, rangemode: "tozero" },
       xaxis2: { domain: domains[1].x, anchor: "y2", type: "log", range: xRange, ...ticks, title: { text: "architecture (parameters, log scale)" } },
       yaxis2: { domain: domains[1].y, anchor: "x2", title: { text: metrics[1].label }, tickformat: ".2%" },
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which pairs are hard
+
+/** Outline of the pair under study in the pairs map. */
+export const CHOSEN_PAIR_COLOR = "#1f77b4";
+
+/**
+ * The pairs map: a 10 × 10 heatmap of the cross-validated error (1 − accuracy, in %) of each pair
+ * of digits, row a and column b, symmetric (a vs b is b vs a), the diagonal empty. Each cell
+ * shows its error; the pair under study is outlined in both of its cells.
+ */
+export function pairsFigure(pairs: readonly Pick<PairResult, "digits" | "accuracy" | "logLoss">[], chosen: readonly number[], options: { model?: string } = {}): Figure {
+  const digits = Array.from({ length: 10 }, (_, d) => d);
+  const z: (number | null)[][] = digits.map(() => digits.map(() => null));
+  const custom: ([number, number] | null)[][] = digits.map(() => digits.map(() => null));
+  for (const p of pairs) {
+    const [a, b] = p.digits;
+    const error = round((1 - p.accuracy) * 100, 3);
+    z[a][b] = z[b][a] = error;
+    custom[a][b] = custom[b][a] = [round(p.accuracy, 5), round(p.logLoss, 5)];
+  }
+  const [a, b] = chosen;
+  const outline = (row: number, col: number) => ({
+    type: "rect",
+    xref: "x",
+    yref: "y",
+    x0: col - 0.5,
+    x1: col + 0.5,
+    y0: row - 0.5,
+    y1: row + 0.5,
+    line: { color: CHOSEN_PAIR_COLOR, width: 3 },
+  });
+  const axis = { tickmode: "array", tickvals: digits, ticktext: digits.map(String), showgrid: false, zeroline: false };
+  return {
+    data: [
+      {
+        type: "heatmap",
+        z,
+        x: digits,
+        y: digits,
+        customdata: custom,
+        zmin: 0,
+        // Light to dark reds: the darker, the more errors.
+        colorscale: [[0, "#fff5f0"], [0.5, "#fb6a4a"], [1, "#67000d"]],
+        colorbar: { title: { text: "error %" }, thickness: 14 },
+        texttemplate: "%{z:.2f}",
+        textfont: { size: 11 },
+        xgap: 1,
+        ygap: 1,
+        hoverongaps: false,
+        hovertemplate: "%{y} vs %{x}: error %{z:.2f}% (accuracy %{customdata[0]:.2%}, log loss %{customdata[1]:.4f})<extra></extra>",
+      },
+    ],
+    layout: {
+      title: title(`Which pairs are hard: cross-validated error (%) of ${options.model ?? "logistic regression"} per pair of digits; outlined: ${a} vs ${b}`),
+      height: 560,
+      margin: { t: 80, l: 70, r: 20, b: 60 },
+      xaxis: { ...axis, title: { text: "digit" }, constrain: "domain" },
+      yaxis: { ...axis, title: { text: "digit" }, autorange: "reversed", scaleanchor: "x" },
+      shapes: [outline(a, b), outline(b, a)],
     },
   };
 }
@@ -635,10 +712,13 @@ export function trainingCurvesFigure(history: History): Figure {
 }
 
 /**
- * Confusion matrices as heatmaps, side by side: rows are the true class (top: 0), columns the
- * predicted class; each cell shows its count and its share of the true class, coloured by that share.
+ * Confusion matrices as heatmaps, side by side: rows are the true class (top: the pair's first
+ * digit), columns the predicted class; each cell shows its count and its share of the true class,
+ * coloured by that share.
  */
-export function confusionMatrixFigure(panels: readonly { title: string; matrix: ConfusionMatrix }[]): Figure {
+export function confusionMatrixFigure(panels: readonly { title: string; matrix: ConfusionMatrix }[], digits: Pair = DEFAULT_PAIR): Figure {
+  const predictedNames = [`predicted ${digits[0]}`, `predicted ${digits[1]}`];
+  const trueNames = [`true ${digits[0]}`, `true ${digits[1]}`];
   const domains = gridDomains(1, panels.length, 0.12, 0);
   const data: Trace[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -656,8 +736,8 @@ export function confusionMatrixFigure(panels: readonly { title: string; matrix: 
     data.push({
       type: "heatmap",
       z: shares.map((row) => row.map((v) => round(v, 5))),
-      x: ["predicted 0", "predicted 1"],
-      y: ["true 0", "true 1"],
+      x: predictedNames,
+      y: trueNames,
       zmin: 0,
       zmax: 1,
       // Explicit light-to-dark blues: plotly.js's named "Blues" runs dark to light.
@@ -672,8 +752,8 @@ export function confusionMatrixFigure(panels: readonly { title: string; matrix: 
       for (const c of [0, 1]) {
         annotations.push({
           text: `<b>${thousands(matrix[r][c])}</b><br>${percent(shares[r][c], 2)}`,
-          x: c === 0 ? "predicted 0" : "predicted 1",
-          y: r === 0 ? "true 0" : "true 1",
+          x: predictedNames[c],
+          y: trueNames[r],
           xref: ids.x,
           yref: ids.y,
           showarrow: false,
@@ -691,8 +771,13 @@ export function confusionMatrixFigure(panels: readonly { title: string; matrix: 
   return { data, layout };
 }
 
-/** Histogram of P(digit is 1) for each true class (log scale: nearly all mass sits at 0 and 1). */
-export function probabilityHistogramFigure(labels: ArrayLike<number>, probabilities: ArrayLike<number>, options: { bins?: number; threshold?: number; what?: string } = {}): Figure {
+/** Histogram of P(second digit) for each true class (log scale: nearly all mass sits at 0 and 1). */
+export function probabilityHistogramFigure(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  options: { bins?: number; threshold?: number; what?: string; digits?: Pair } = {},
+): Figure {
+  const digits = options.digits ?? DEFAULT_PAIR;
   if (labels.length !== probabilities.length) throw new RangeError(`${labels.length} labels but ${probabilities.length} probabilities`);
   const bins = options.bins ?? 50;
   const threshold = options.threshold ?? 0.5;
@@ -705,23 +790,23 @@ export function probabilityHistogramFigure(labels: ArrayLike<number>, probabilit
   const centers = Array.from({ length: bins }, (_, b) => round((b + 0.5) / bins, 5));
   const data: Trace[] = [0, 1].map((c) => ({
     type: "bar",
-    name: `true digit ${c}`,
+    name: `true digit ${digits[c]}`,
     x: centers,
     y: counts[c].map((k) => (k > 0 ? k : null)),
     width: 1 / bins,
     marker: { color: CLASS_COLORS[c], line: { width: 0 } },
     opacity: 0.65,
-    hovertemplate: `true ${c}, P(1) ≈ %{x:.2f}: %{y} images<extra></extra>`,
+    hovertemplate: `true ${digits[c]}, P(${digits[1]}) ≈ %{x:.2f}: %{y} images<extra></extra>`,
   }));
   return {
     data,
     layout: {
-      title: title(`Predicted probability that a ${options.what ?? "test"} digit is a 1, by true digit`),
+      title: title(`Predicted probability that a ${options.what ?? "test"} digit is a ${digits[1]}, by true digit`),
       barmode: "overlay",
       height: 420,
       margin: { t: 80, l: 70, r: 20, b: 50 },
       legend: { orientation: "h", x: 0, y: 1.04, yanchor: "bottom" },
-      xaxis: { title: { text: "P(digit is 1)" }, range: [0, 1] },
+      xaxis: { title: { text: `P(digit is ${digits[1]})` }, range: [0, 1] },
       yaxis: { title: { text: "images (log scale)" }, type: "log" },
       shapes: [{ type: "line", xref: "x", yref: "paper", x0: threshold, x1: threshold, y0: 0, y1: 1, line: { color: "#555555", dash: "dot", width: 1 } }],
       annotations: [{ text: `threshold ${threshold}`, xref: "x", yref: "paper", x: threshold, y: 1, yanchor: "bottom", showarrow: false, font: { size: 11 } }],
@@ -730,7 +815,8 @@ export function probabilityHistogramFigure(labels: ArrayLike<number>, probabilit
 }
 
 /** The ROC curve (left) and a zoom on its top-left corner (right), where good classifiers differ. */
-export function rocFigure(curve: RocCurve, auc: number, options: { what?: string } = {}): Figure {
+export function rocFigure(curve: RocCurve, auc: number, options: { what?: string; digits?: Pair } = {}): Figure {
+  const digits = options.digits ?? DEFAULT_PAIR;
   const domains = gridDomains(1, 2, 0.1, 0);
   const fpr = curve.fpr.map((v) => round(v, 6));
   const tpr = curve.tpr.map((v) => round(v, 6));
@@ -766,13 +852,13 @@ export function rocFigure(curve: RocCurve, auc: number, options: { what?: string
   return {
     data,
     layout: {
-      title: title(`ROC curve on the ${options.what ?? "test"} set: AUC = ${Number.isNaN(auc) ? "undefined (one class only)" : auc.toFixed(5)}`),
+      title: title(`ROC curve on the ${options.what ?? "test"} set, ${digits[1]} the positive class: AUC = ${Number.isNaN(auc) ? "undefined (one class only)" : auc.toFixed(5)}`),
       height: 460,
       margin: { t: 80, l: 70, r: 20, b: 60 },
       // Inside the left panel's empty lower right, clear of the panel titles.
       legend: { x: domains[0].x[1] - 0.01, xanchor: "right", y: 0.04, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", bordercolor: "#dddddd", borderwidth: 1 },
-      xaxis: { domain: domains[0].x, anchor: "y", range: [0, 1], title: { text: "false positive rate" } },
-      yaxis: { domain: domains[0].y, anchor: "x", range: [0, 1.02], title: { text: "true positive rate" } },
+      xaxis: { domain: domains[0].x, anchor: "y", range: [0, 1], title: { text: `false positive rate (${digitPlural(digits[0])} taken for ${digitPlural(digits[1])})` } },
+      yaxis: { domain: domains[0].y, anchor: "x", range: [0, 1.02], title: { text: `true positive rate (${digitPlural(digits[1])} found)` } },
       xaxis2: { domain: domains[1].x, anchor: "y2", range: [0, 0.05], title: { text: "false positive rate (zoom: 0 to 0.05)" } },
       yaxis2: { domain: domains[1].y, anchor: "x2", range: [0.95, 1.002], title: { text: "true positive rate (zoom: 0.95 to 1)" } },
       annotations: [panelTitle("whole curve", domains[0]), panelTitle("top-left corner", domains[1])],

@@ -11,16 +11,41 @@ import * as path from "node:path";
 import type { DataFrame } from "danfojs-node";
 import { InputError } from "./errors";
 import { writeFileAtomic } from "./files";
+import { checkPair, DEFAULT_PAIR, isDefaultPair, pairDataDir, samePair, type Pair } from "./pair";
 
 /** Images as rows of pixels scaled to [0, 1], with their 0/1 labels. */
 export interface Dataset {
   /** rows × cols values in [0, 1], row-major (pixel / 255). */
   features: Float32Array;
-  /** One label per row, 0 or 1. */
+  /** One label per row, 0 or 1: 0 is the pair's first digit, 1 its second (see lib/pair). */
   labels: Uint8Array;
   rows: number;
   /** Pixels per image: 784 for 28×28. */
   cols: number;
+  /** The digits labels 0 and 1 stand for; absent means [0, 1] (see datasetDigits). */
+  digits?: Pair;
+}
+
+/** What loadCsv returns: the dataset of a pair, and what it left out of the file. */
+export interface LoadedDataset extends Dataset {
+  digits: Pair;
+  /** Rows of digits outside the pair that were skipped, per digit (digit ascending; none: []). */
+  dropped: { digit: number; rows: number }[];
+  /** For each kept row, its 0-based position among the file's data rows (skipped rows leave gaps). */
+  rowIndex: Uint32Array;
+}
+
+/** The pair a dataset's labels stand for: its own, or the default 0 and 1. */
+export function datasetDigits(dataset: Dataset): Pair {
+  return dataset.digits ?? DEFAULT_PAIR;
+}
+
+/** "dropped 3 rows of other digits (2: 1, 7: 2)", or "" when nothing was dropped. */
+export function describeDropped(dropped: readonly { digit: number; rows: number }[]): string {
+  const total = dropped.reduce((sum, d) => sum + d.rows, 0);
+  if (total === 0) return "";
+  const parts = dropped.map((d) => `${d.digit}: ${d.rows.toLocaleString("en-US")}`).join(", ");
+  return `dropped ${total.toLocaleString("en-US")} row${total === 1 ? "" : "s"} of other digits (${parts})`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -37,8 +62,7 @@ export const CSV_HEADER_NAMES: readonly string[] = ["label", ...Array.from({ len
 export const DEFAULT_TRAIN_CSV = "data/train.csv";
 /** The default test file, relative to the project root (see resolveDataPath). */
 export const DEFAULT_TEST_CSV = "data/test.csv";
-const DEFAULT_DATA_DIR = "data";
-const BUILD_HINT = "build the default data/train.csv and data/test.csv with `npx digits data`";
+const BUILD_HINT = "build the default data/train.csv and data/test.csv with `npx digits data` (a pair's data/A-B/*.csv with `npx digits data --digits A,B`)";
 const MISSING_FILE_HINT = "check the spelling and the folder you run from, or give an absolute path to a CSV with header label,pixel0,…,pixel783";
 
 const PACKAGE_NAME = "binary-digits";
@@ -187,8 +211,9 @@ const DECIMAL = Array.from({ length: 256 }, (_, v) => Buffer.from(String(v), "la
 
 /**
  * The CSV bytes of the images whose label is in keepLabels (default 0 and 1), in the reference
- * layout: header label,pixel0,…,pixel783; label first; integer pixels 0–255; source order; "\n"
- * line endings and a trailing newline. Byte-identical for the same input on every build.
+ * layout: header label,pixel0,…,pixel783; label first (the digit itself); integer pixels 0–255;
+ * source order; "\n" line endings and a trailing newline. Byte-identical for the same input on
+ * every build.
  */
 export function idxToCsv(images: IdxImages, labels: Uint8Array, keepLabels: readonly number[] = [0, 1]): Buffer {
   if (images.count !== labels.length) throw new InputError(`${images.count} images but ${labels.length} labels; the image and label files do not belong together`);
@@ -228,7 +253,7 @@ export interface CsvFileSummary {
   path: string;
   /** Data rows, header excluded. */
   rows: number;
-  /** Rows per label: [zeros, ones]. */
+  /** Rows per digit of the pair: [A, B] ([zeros, ones] by default). */
   counts: [number, number];
   bytes: number;
   /** sha256 of the file's bytes, hex. */
@@ -247,6 +272,8 @@ export interface WriteDefaultDatasetOptions {
   idx?: MnistIdxPaths;
   /** Rewrite the files (still atomically) even when they are already identical. */
   force?: boolean;
+  /** The two digits to keep (default 0 and 1); the label column holds the digits themselves. */
+  digits?: readonly number[];
 }
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -265,13 +292,16 @@ function isIdentical(file: string, bytes: Buffer, sha256: string): boolean {
 }
 
 /**
- * Builds dir/train.csv (the 0s and 1s of the MNIST training set: 12,665 rows, 5,923 / 6,742) and
- * dir/test.csv (of the test set: 2,115 rows, 980 / 1,135) from the IDX files. A file whose content
- * would not change is left untouched unless `force` is set. Both files are built in memory before
- * either is written, so a failing build leaves the previous pair as it was. dir is resolved with
- * resolveDataPath and created if needed.
+ * Builds dir/train.csv (by default the 0s and 1s of the MNIST training set: 12,665 rows,
+ * 5,923 / 6,742) and dir/test.csv (of the test set: 2,115 rows, 980 / 1,135) from the IDX files;
+ * `digits` keeps another pair (e.g. [4, 9]). A file whose content would not change is left
+ * untouched unless `force` is set. Both files are built in memory before either is written, so a
+ * failing build leaves the previous files as they were. dir is resolved with resolveDataPath and
+ * created if needed (default: data/ for 0 and 1, data/A-B/ for another pair).
  */
-export function writeDefaultDataset(dir: string = DEFAULT_DATA_DIR, options: WriteDefaultDatasetOptions = {}): DefaultDatasetSummary {
+export function writeDefaultDataset(dir?: string, options: WriteDefaultDatasetOptions = {}): DefaultDatasetSummary {
+  const pair = checkPair(options.digits ?? DEFAULT_PAIR);
+  dir ??= pairDataDir(pair);
   const idx = options.idx ?? mnistIdxPaths();
   const target = resolveDataPath(dir);
   try {
@@ -281,8 +311,10 @@ export function writeDefaultDataset(dir: string = DEFAULT_DATA_DIR, options: Wri
   }
   const build = (imagesFile: string, labelsFile: string, name: string) => {
     const labels = readIdxLabels(labelsFile);
-    const bytes = idxToCsv(readIdxImages(imagesFile), labels);
-    return { file: path.join(target, name), bytes, sha256: sha256Hex(bytes), counts: classCounts(labels) };
+    const bytes = idxToCsv(readIdxImages(imagesFile), labels, pair);
+    const counts: [number, number] = [0, 0];
+    for (let i = 0; i < labels.length; i++) if (labels[i] === pair[0]) counts[0]++; else if (labels[i] === pair[1]) counts[1]++;
+    return { file: path.join(target, name), bytes, sha256: sha256Hex(bytes), counts };
   };
   const built = [build(idx.trainImages, idx.trainLabels, "train.csv"), build(idx.testImages, idx.testLabels, "test.csv")];
   const [train, test] = built.map(({ file, bytes, sha256, counts }): CsvFileSummary => {
@@ -293,13 +325,27 @@ export function writeDefaultDataset(dir: string = DEFAULT_DATA_DIR, options: Wri
   return { train, test };
 }
 
-/** The default files' absolute paths, building them first if either is missing (first use). */
-export function ensureDefaultDataset(dir: string = DEFAULT_DATA_DIR): { train: string; test: string } {
-  const target = resolveDataPath(dir);
+/**
+ * A pair's files' absolute paths (default: data/train.csv and data/test.csv), building them first
+ * if either is missing (first use).
+ */
+export function ensureDefaultDataset(dir?: string, digits: readonly number[] = DEFAULT_PAIR): { train: string; test: string } {
+  const pair = checkPair(digits);
+  const target = resolveDataPath(dir ?? pairDataDir(pair));
   const train = path.join(target, "train.csv");
   const test = path.join(target, "test.csv");
-  if (!fs.existsSync(train) || !fs.existsSync(test)) writeDefaultDataset(target);
+  if (!fs.existsSync(train) || !fs.existsSync(test)) writeDefaultDataset(target, { digits: pair });
   return { train, test };
+}
+
+/** The pair whose files `digits data` writes at `resolved` (data/train.csv, data/4-9/test.csv…), or null. */
+function builtInPair(resolved: string): Pair | null {
+  const rel = path.relative(projectRoot(), resolved).split(path.sep).join("/");
+  if (rel === DEFAULT_TRAIN_CSV || rel === DEFAULT_TEST_CSV) return DEFAULT_PAIR;
+  const match = /^data\/(\d)-(\d)\/(train|test)\.csv$/.exec(rel);
+  if (!match || match[1] === match[2]) return null;
+  const pair: Pair = [Number(match[1]), Number(match[2])];
+  return isDefaultPair(pair) ? null : pair;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,22 +353,27 @@ export function ensureDefaultDataset(dir: string = DEFAULT_DATA_DIR): { train: s
 
 export interface LoadCsvOptions {
   /**
-   * Accept a ten-class file (e.g. Kaggle's Digit Recognizer train.csv) and keep only the rows
-   * labelled 0 or 1. Rows of other digits are skipped without checking their pixels.
+   * The two digits to keep, [A, B]: rows of A get label 0, rows of B label 1, and rows of other
+   * digits are skipped (without checking their pixels) and counted in `dropped`. Without it, a
+   * file whose labels are exactly two digits is that pair (smaller digit first), and a file with
+   * more digits is an error listing them.
    */
+  digits?: readonly number[];
+  /** The same as digits: [0, 1] (kept for the --binary-only flag and DIGITS_BINARY_ONLY). */
   binaryOnly?: boolean;
 }
 
 /**
  * Loads a CSV in the reference layout (header label,pixel0,…,pixel783; integer pixels 0–255).
- * Relative paths follow resolveDataPath; the default files (data/train.csv, data/test.csv) are
- * built on first use. Throws InputError naming the file, line and column of the first problem.
+ * Relative paths follow resolveDataPath; the files `digits data` writes (data/train.csv,
+ * data/test.csv, data/A-B/*.csv) are built on first use. Throws InputError naming the file, line
+ * and column of the first problem.
  */
-export function loadCsv(file: string, options: LoadCsvOptions = {}): Dataset {
+export function loadCsv(file: string, options: LoadCsvOptions = {}): LoadedDataset {
   const resolved = resolveDataPath(file);
-  const root = projectRoot();
-  const isDefault = [DEFAULT_TRAIN_CSV, DEFAULT_TEST_CSV].some((p) => path.join(root, p) === resolved);
-  if (isDefault && !fs.existsSync(resolved)) ensureDefaultDataset(path.join(root, DEFAULT_DATA_DIR));
+  const builtIn = builtInPair(resolved);
+  const isDefault = builtIn !== null;
+  if (builtIn && !fs.existsSync(resolved)) ensureDefaultDataset(path.dirname(resolved), builtIn);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(resolved);
@@ -343,7 +394,7 @@ function lookedAt(file: string): string {
 }
 
 /** parseCsvBuffer for a string (tests, small inline examples). */
-export function parseCsvText(text: string, name: string, options: LoadCsvOptions = {}): Dataset {
+export function parseCsvText(text: string, name: string, options: LoadCsvOptions = {}): LoadedDataset {
   return parseCsvBuffer(Buffer.from(text, "utf8"), name, options);
 }
 
@@ -359,8 +410,7 @@ const NINE = 0x39;
  * pass 2 parses digits straight into them. Any irregular line drops to a slow path that decodes
  * just that line to say precisely what is wrong.
  */
-export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): Dataset {
-  const binaryOnly = options.binaryOnly ?? false;
+export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): LoadedDataset {
   const buf = bytes;
   let n = buf.length;
   let pos = buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // UTF-8 BOM
@@ -376,18 +426,30 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
   pos = headerEnd + 1;
   n = endOfRows(buf, pos);
 
-  // Pass 1: an upper bound on the rows we keep, to allocate the typed arrays once.
-  let capacity = 0;
+  // Pass 1: rows per digit, read from the labels alone, to choose the pair and size the arrays.
+  // Lines whose label does not parse are not counted; pass 2 reports them.
+  const perDigit = new Array<number>(10).fill(0);
   for (let p = pos; p < n; ) {
     let end = buf.indexOf(LF, p);
     if (end === -1) end = n;
-    if (!binaryOnly || ((buf[p] === ZERO || buf[p] === ZERO + 1) && buf[p + 1] === COMMA)) capacity++;
+    let label = 0;
+    let q = p;
+    while (q < end && buf[q] >= ZERO && buf[q] <= NINE && label <= 9) label = label * 10 + (buf[q++] - ZERO);
+    if (q > p && q < end && buf[q] === COMMA && label <= 9) perDigit[label]++;
     p = end + 1;
   }
+  const pair = choosePair(perDigit, name, options);
+  // Label of each digit: 0 for A, 1 for B, 255 for a digit to skip.
+  const code = new Uint8Array(10).fill(255);
+  code[pair[0]] = 0;
+  code[pair[1]] = 1;
+
+  let capacity = perDigit[pair[0]] + perDigit[pair[1]];
   let features = new Float32Array(capacity * PIXELS);
   let labels = new Uint8Array(capacity);
+  let rowIndex = new Uint32Array(capacity);
   let rows = 0;
-  let skipped = 0;
+  const skipped = new Array<number>(10).fill(0);
 
   // Pass 2.
   let line = 1;
@@ -404,10 +466,9 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
       p++;
       digits++;
     }
-    if (digits === 0 || p >= n || buf[p] !== COMMA || label > 9) throw rowError(buf, lineStart, line, name, binaryOnly);
-    if (label > 1) {
-      if (!binaryOnly) throw rowError(buf, lineStart, line, name, binaryOnly);
-      skipped++;
+    if (digits === 0 || p >= n || buf[p] !== COMMA || label > 9) throw rowError(buf, lineStart, line, name);
+    if (code[label] === 255) {
+      skipped[label]++;
       const end = buf.indexOf(LF, p);
       pos = end === -1 ? n : end + 1;
       continue;
@@ -415,7 +476,7 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
     p++;
 
     if (rows === capacity) {
-      // Only reachable when pass 1 undercounted (e.g. a label written "00"); grow rather than fail.
+      // Only reachable when pass 1 undercounted; grow rather than fail.
       capacity = Math.max(16, capacity * 2);
       const f = new Float32Array(capacity * PIXELS);
       f.set(features);
@@ -423,6 +484,9 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
       const l = new Uint8Array(capacity);
       l.set(labels);
       labels = l;
+      const r = new Uint32Array(capacity);
+      r.set(rowIndex);
+      rowIndex = r;
     }
 
     const base = rows * PIXELS;
@@ -435,37 +499,73 @@ export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsv
         digits++;
         c = buf[++p];
       }
-      if (digits === 0 || v > 255) throw rowError(buf, lineStart, line, name, binaryOnly);
+      if (digits === 0 || v > 255) throw rowError(buf, lineStart, line, name);
       if (j < PIXELS - 1) {
-        if (c !== COMMA) throw rowError(buf, lineStart, line, name, binaryOnly);
+        if (c !== COMMA) throw rowError(buf, lineStart, line, name);
         p++;
       } else {
         // Last cell: end of line is \n, \r\n or the end of the file.
         if (c === CR) c = buf[++p];
-        if (p < n && c !== LF) throw rowError(buf, lineStart, line, name, binaryOnly);
+        if (p < n && c !== LF) throw rowError(buf, lineStart, line, name);
         p++;
       }
       features[base + j] = v / 255;
     }
-    labels[rows] = label;
+    labels[rows] = code[label];
+    rowIndex[rows] = line - 2;
     rows++;
     pos = p;
   }
 
-  if (rows === 0 && skipped > 0) {
-    throw new InputError(`${name}: no rows labelled 0 or 1 (all ${skipped} rows are other digits); expected a file with both 0s and 1s`);
+  const [a, b] = pair;
+  const totalSkipped = skipped.reduce((x, y) => x + y, 0);
+  if (rows === 0 && totalSkipped > 0) {
+    throw new InputError(`${name}: no rows labelled ${a} or ${b} (all ${totalSkipped} rows are other digits: ${digitCounts(skipped)}); expected a file with both ${a}s and ${b}s`);
   }
   if (rows === 0) throw new InputError(`${name}: no data rows after the header; expected one row per image (label,pixel0,…,pixel783)`);
-  const [zeros, ones] = classCounts(labels.subarray(0, rows));
-  if (zeros === 0 || ones === 0) {
-    const missing = zeros === 0 ? 0 : 1;
-    throw new InputError(`${name}: no rows labelled ${missing} (found ${rows} row${rows === 1 ? "" : "s"}, all labelled ${1 - missing}); a 0/1 classifier needs examples of both classes`);
+  const [countA, countB] = classCounts(labels.subarray(0, rows));
+  if (countA === 0 || countB === 0) {
+    const [missing, present] = countA === 0 ? [a, b] : [b, a];
+    throw new InputError(`${name}: no rows labelled ${missing} (found ${rows} row${rows === 1 ? "" : "s"}, all labelled ${present}); a ${a}/${b} classifier needs examples of both classes`);
   }
   if (rows < capacity) {
     features = features.slice(0, rows * PIXELS);
     labels = labels.slice(0, rows);
+    rowIndex = rowIndex.slice(0, rows);
   }
-  return { features, labels, rows, cols: PIXELS };
+  const dropped = skipped.flatMap((count, digit) => (count > 0 ? [{ digit, rows: count }] : []));
+  return { features, labels, rows, cols: PIXELS, digits: pair, dropped, rowIndex };
+}
+
+/** "0: 5,923 rows, 1: 6,742 rows" for the digits with rows. */
+function digitCounts(perDigit: readonly number[]): string {
+  return perDigit.flatMap((count, digit) => (count > 0 ? [`${digit}: ${count.toLocaleString("en-US")} row${count === 1 ? "" : "s"}`] : [])).join(", ");
+}
+
+/**
+ * The pair a load keeps: the one asked for (digits, or binaryOnly for 0 and 1), else the file's
+ * own two digits. A file with more than two digits needs the caller to choose.
+ */
+function choosePair(perDigit: readonly number[], name: string, options: LoadCsvOptions): Pair {
+  const asked = options.digits === undefined ? undefined : checkPair(options.digits);
+  if (options.binaryOnly && asked && !samePair(asked, DEFAULT_PAIR)) {
+    throw new InputError(`binaryOnly keeps the digits 0 and 1 but digits asks for ${asked[0]} and ${asked[1]}; give one of them`);
+  }
+  if (asked) return asked;
+  if (options.binaryOnly) return DEFAULT_PAIR;
+  const present = perDigit.flatMap((count, digit) => (count > 0 ? [digit] : []));
+  if (present.length === 2) return [present[0], present[1]];
+  if (present.length > 2) {
+    throw new InputError(
+      `${name}: holds ${present.length} digits (${digitCounts(perDigit)}); a classifier tells two apart: choose them with --digits A,B ` +
+        `on the command line (e.g. --digits ${present[0]},${present[1]}; --binary-only is --digits 0,1), or loadCsv(path, { digits: [A, B] }) in code`,
+    );
+  }
+  if (present.length === 1 && present[0] > 1) {
+    throw new InputError(`${name}: every row is the digit ${present[0]} (${digitCounts(perDigit)}); a classifier needs rows of two digits`);
+  }
+  // A file of 0s only or 1s only (or with no readable label): the checks after parsing say what is missing.
+  return DEFAULT_PAIR;
 }
 
 /**
@@ -517,7 +617,7 @@ function checkHeader(header: string, name: string): void {
 }
 
 /** Decodes one bad line and builds the error that says what is wrong with it (slow path, runs once). */
-function rowError(buf: Uint8Array, lineStart: number, line: number, name: string, binaryOnly: boolean): InputError {
+function rowError(buf: Uint8Array, lineStart: number, line: number, name: string): InputError {
   let end = buf.indexOf(LF, lineStart);
   if (end === -1) end = buf.length;
   const text = stripCr(decode(buf, lineStart, end));
@@ -527,13 +627,9 @@ function rowError(buf: Uint8Array, lineStart: number, line: number, name: string
   }
   const cells = text.split(",");
   const label = cells[0];
-  if (label === "") return new InputError(`${at}, column label: empty cell; expected the label 0 or 1`);
+  if (label === "") return new InputError(`${at}, column label: empty cell; expected a digit label 0–9`);
   const labelValue = /^\d+$/.test(label) ? Number(label) : NaN;
-  if (binaryOnly) {
-    if (!(labelValue <= 9)) return new InputError(`${at}, column label: ${quote(label)} is not a digit label; expected an integer 0–9`);
-  } else if (!(labelValue <= 1)) {
-    return new InputError(`${at}, column label: ${quote(label)} is not a 0/1 label; expected 0 or 1 (for a ten-class file, keep only its 0s and 1s with --binary-only on the command line, or loadCsv(path, { binaryOnly: true }) in code)`);
-  }
+  if (!(labelValue <= 9)) return new InputError(`${at}, column label: ${quote(label)} is not a digit label; expected an integer 0–9`);
   if (cells.length !== CSV_COLUMNS) {
     return new InputError(`${at}: expected ${CSV_COLUMNS} columns (label,pixel0,…,pixel783), found ${cells.length}`);
   }

@@ -12,12 +12,21 @@
 //     loaded (JupyterLab may evaluate an output's scripts before attaching it; VS Code renders
 //     outputs one by one);
 //   - leaves a text fallback in the container where scripts do not run (an untrusted notebook).
+// Each chart goes out as one MIME bundle (figureBundle): application/vnd.plotly.v1+json for frontends
+// with a Plotly renderer (VS Code, JupyterLab with jupyterlab-plotly, nteract), which draw it even in
+// an untrusted notebook; the self-contained text/html above for the rest (classic Notebook,
+// nbconvert's HTML report, JupyterLab without the renderer), each picking one of the two; and a
+// text/plain line with the title. tslab's public display sends one MIME type per output, so the
+// bundle goes through tslab's internal writer (tslabBundleWriter, checked by test/display.test.ts).
 // The HTML builders are pure and exported for tests; sink() is the single point of output.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Figure } from "./charts";
+import type { Dataset } from "./data";
+import { confusionCellsHtml, drawPadHtml, type ConfusionCellsOptions, type DrawPadOptions } from "./draw";
 import type { ClassificationMetrics } from "./metrics";
+import type { Network } from "./model";
 import type { SelectionProgress } from "./selection";
 import { metricsRows } from "./tables";
 import type { EpochLogs, TrainCallbacks } from "./train";
@@ -26,9 +35,14 @@ import { clock, countBar, formatCell, percentBar, textTable } from "./format";
 /** Where output goes: tslab's display in a notebook; tests install their own. */
 export interface DisplaySink {
   html(html: string): void;
+  /** One output carrying several MIME types (a chart); sinks without it get the bundle's text/html. */
+  bundle?(bundle: MimeBundle): void;
   markdown(markdown: string): void;
   text(text: string): void;
 }
+
+/** One output's data by MIME type, as in a Jupyter display_data message. */
+export type MimeBundle = Record<string, unknown> & { "text/plain": string };
 
 /** A display entry that can be overwritten in place (progress lines). */
 export interface UpdatableSink {
@@ -65,14 +79,55 @@ interface OutputSink extends DisplaySink {
   html(html: string, plain?: string): void;
 }
 
-function sink(): OutputSink {
-  if (customSink) return customSink.sink;
+function sink(): OutputSink & { bundle(bundle: MimeBundle): void } {
+  if (customSink) {
+    const custom = customSink.sink;
+    return {
+      html: (s) => custom.html(s),
+      markdown: (s) => custom.markdown(s),
+      text: (s) => custom.text(s),
+      bundle: (b) => (custom.bundle ? custom.bundle(b) : custom.html(String(b["text/html"]))),
+    };
+  }
   const t = tslab();
   return {
     html: (s, plain) => emitOr(() => t?.display.html(s), plain ?? "[HTML output: open this notebook on the tslab kernel to see it]"),
+    bundle: (b) =>
+      emitOr(() => {
+        const write = tslabBundleWriter();
+        // A tslab whose internals moved still shows the chart, through its public one-type display.
+        if (write) write({ data: b, metadata: {}, transient: {} }, false);
+        else t?.display.html(String(b["text/html"]));
+      }, `[${b["text/plain"]}; open this notebook on the tslab kernel to see it]`),
     markdown: (s) => emitOr(() => t?.display.markdown(s), s),
     text: (s) => emitOr(() => t?.display.text(s), s),
   };
+}
+
+/** A Jupyter display_data message's content, as tslab's internal writer takes it. */
+export interface DisplayMessage {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: Record<string, unknown>;
+}
+
+/**
+ * tslab's internal writer of display_data messages: `lastWriteDisplayData` of tslab/dist/jupyter,
+ * which its public display.raw() calls with a one-type bundle. Not a public API (tslab 1.0.22):
+ * test/display.test.ts fails if it moves or changes shape. Throws "Not ready" outside a running
+ * cell, as tslab's display does; null when tslab or the writer is missing.
+ */
+export function tslabBundleWriter(): ((message: DisplayMessage, update: boolean) => void) | null {
+  let jupyter: { lastWriteDisplayData?: unknown };
+  try {
+    jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData?: unknown };
+  } catch {
+    return null;
+  }
+  if (!("lastWriteDisplayData" in jupyter)) return null;
+  const write = jupyter.lastWriteDisplayData;
+  if (typeof write !== "function") throw new Error("Not ready");
+  return write as (message: DisplayMessage, update: boolean) => void;
 }
 
 // Outside a kernel (a plain `node` script) tslab throws "Not ready": print something useful instead.
@@ -182,15 +237,94 @@ export function setupCharts(): void {
   plotlySent = true;
 }
 
+/** Plotly's typed-array form of a numeric data array (plotly.js ≥ 2.28; what plotly.py 6 sends). */
+export interface TypedArraySpec {
+  dtype: "u1" | "i1" | "u2" | "i2" | "u4" | "i4" | "f8";
+  /** The values, little-endian, base64. */
+  bdata: string;
+  /** "rows,columns" for a 2-D array. */
+  shape?: string;
+}
+
+/** Data arrays with at least this many numbers go to Plotly renderers as typed arrays. */
+export const TYPED_ARRAY_MIN = 1000;
+
+const DTYPES: { dtype: TypedArraySpec["dtype"]; min: number; max: number; bytes: number; set: (v: DataView, at: number, x: number) => void }[] = [
+  { dtype: "u1", min: 0, max: 0xff, bytes: 1, set: (v, at, x) => v.setUint8(at, x) },
+  { dtype: "i1", min: -0x80, max: 0x7f, bytes: 1, set: (v, at, x) => v.setInt8(at, x) },
+  { dtype: "u2", min: 0, max: 0xffff, bytes: 2, set: (v, at, x) => v.setUint16(at, x, true) },
+  { dtype: "i2", min: -0x8000, max: 0x7fff, bytes: 2, set: (v, at, x) => v.setInt16(at, x, true) },
+  { dtype: "u4", min: 0, max: 0xffffffff, bytes: 4, set: (v, at, x) => v.setUint32(at, x, true) },
+  { dtype: "i4", min: -0x80000000, max: 0x7fffffff, bytes: 4, set: (v, at, x) => v.setInt32(at, x, true) },
+];
+
 /**
- * Draws a Plotly figure in the notebook. If nothing sent plotly.js in this kernel session yet
- * (no setupCharts() call), this chart's output carries it too.
+ * `values` (numbers, or rows of numbers of one length) in the smallest exact typed form: the
+ * narrowest integer type that holds them all, else float64. Null when it holds anything else
+ * (null gaps, strings, NaN) or fewer than `min` numbers: those stay JSON.
+ */
+export function typedArray(values: unknown, min = TYPED_ARRAY_MIN): TypedArraySpec | null {
+  if (!Array.isArray(values) || values.length === 0) return null;
+  const rows = Array.isArray(values[0]) ? (values as unknown[][]) : null;
+  if (rows && !rows.every((r) => Array.isArray(r) && r.length === rows[0].length)) return null;
+  const flat = (rows ? rows.flat() : values) as unknown[];
+  if (flat.length < min || !flat.every((x) => typeof x === "number" && Number.isFinite(x))) return null;
+  const numbers = flat as number[];
+  const integers = numbers.every(Number.isInteger);
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const x of numbers) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  const type = integers ? DTYPES.find((t) => lo >= t.min && hi <= t.max) : undefined;
+  const bytes = type?.bytes ?? 8;
+  const view = new DataView(new ArrayBuffer(numbers.length * bytes));
+  numbers.forEach((x, i) => (type ? type.set(view, i * bytes, x) : view.setFloat64(i * 8, x, true)));
+  const spec: TypedArraySpec = { dtype: type?.dtype ?? "f8", bdata: Buffer.from(view.buffer).toString("base64") };
+  if (rows) spec.shape = `${rows.length},${rows[0].length}`;
+  return spec;
+}
+
+/**
+ * The figure as Plotly renderers get it: big numeric x, y, z and customdata arrays as typed arrays
+ * (typedArray), everything else as is. nbformat saves JSON one value per line, so the 126,400
+ * pixels of a digit mosaic would take 2 MB of the notebook as a list and take 170 kB as bytes.
+ */
+export function plotlyJson(figure: Figure): { data: Record<string, unknown>[]; layout: Record<string, unknown>; config: typeof PLOT_CONFIG } {
+  const data = figure.data.map((trace) => {
+    const out: Record<string, unknown> = { ...trace };
+    for (const key of ["x", "y", "z", "customdata"]) {
+      const typed = typedArray(out[key]);
+      if (typed) out[key] = typed;
+    }
+    return out;
+  });
+  return { data, layout: figure.layout, config: PLOT_CONFIG };
+}
+
+/**
+ * A chart's output: the figure for Plotly renderers, `html` (figureHtml, maybe with plotly.js) for
+ * the others, and its title as text. Both hold the same figure (big arrays encoded differently),
+ * so a frontend shows the same chart whichever type it picks.
+ */
+export function figureBundle(figure: Figure, html: string): MimeBundle {
+  return {
+    "application/vnd.plotly.v1+json": plotlyJson(figure),
+    "text/html": html,
+    "text/plain": `Chart: ${figureTitle(figure) || "untitled"}`,
+  };
+}
+
+/**
+ * Draws a Plotly figure in the notebook, as one output of three MIME types (figureBundle). If
+ * nothing sent plotly.js in this kernel session yet (no setupCharts() call), its HTML carries it too.
  */
 export function show(figure: Figure): void {
   const parts: string[] = [];
   if (!plotlySent) parts.push(plotlyLibraryHtml());
   parts.push(figureHtml(figure, nextPlotId()));
-  sink().html(parts.join("\n"), `[chart: ${figureTitle(figure) || "untitled"}; open this notebook on the tslab kernel to see it]`);
+  sink().bundle(figureBundle(figure, parts.join("\n")));
   plotlySent = true;
 }
 
@@ -373,4 +507,17 @@ export function selectionProgress(intervalMs = 500): (p: SelectionProgress) => v
     last = now;
     write(finished ? `done: ${p.foldsTotal} fold runs in ${clock(p.elapsedSeconds)}` : selectionProgressText(p));
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Draw a digit (lib/draw.ts builds the HTML; the network runs in the page)
+
+/** Shows the drawing pad: draw a digit (or load a test digit) and see the network's answer live. */
+export function showDrawPad(network: Network, test: Dataset, options: DrawPadOptions = {}): void {
+  sink().html(drawPadHtml(network, test, options), "[drawing pad: open this notebook on the tslab kernel, or the HTML report, to use it]");
+}
+
+/** Shows the test set's confusion matrix with clickable cells: a click shows that cell's digits. */
+export function showConfusionCells(test: Dataset, probabilities: ArrayLike<number>, options: ConfusionCellsOptions = {}): void {
+  sink().html(confusionCellsHtml(test, probabilities, options), "[clickable confusion matrix: open this notebook on the tslab kernel, or the HTML report, to use it]");
 }

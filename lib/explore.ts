@@ -4,7 +4,8 @@
 import { createHash } from "node:crypto";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import type { Dataset } from "./data";
+import { datasetDigits, type Dataset } from "./data";
+import type { Pair } from "./pair";
 import { createRng } from "./random";
 
 /** Side of a square MNIST image in pixels. */
@@ -13,6 +14,8 @@ export const IMAGE_SIDE = 28;
 /** Per-image features, one entry per row of the dataset. */
 export interface ImageFeatures {
   labels: Uint8Array;
+  /** The digits labels 0 and 1 stand for (absent: 0 and 1). */
+  digits?: Pair;
   /** Sum of the pixel intensities in [0, 1]: how much ink the digit uses. */
   ink: Float64Array;
   /** Columns between the leftmost and rightmost inked pixel, inclusive (0 for a blank image). */
@@ -48,6 +51,7 @@ export function imageFeatures(dataset: Dataset): ImageFeatures {
   const { rows, cols, features } = dataset;
   const out: ImageFeatures = {
     labels: dataset.labels,
+    digits: datasetDigits(dataset),
     ink: new Float64Array(rows),
     width: new Float64Array(rows),
     height: new Float64Array(rows),
@@ -83,6 +87,7 @@ export function imageFeatures(dataset: Dataset): ImageFeatures {
 /** One row of a per-class description of a feature. */
 export interface FeatureDescription {
   feature: string;
+  /** The class's digit (0 or 1 for the default pair, 4 or 9 for 4 against 9). */
   class: number;
   count: number;
   mean: number;
@@ -123,13 +128,14 @@ function quantileLinear(sorted: readonly number[], p: number): number {
   return lo === hi ? sorted[lo] : sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
 }
 
-/** Every feature described per class: rows ordered by feature, then class 0 before class 1. */
+/** Every feature described per class (named by its digit): rows ordered by feature, then the pair's first digit before its second. */
 export function describeFeatures(features: ImageFeatures): FeatureDescription[] {
+  const digits = features.digits ?? [0, 1];
   const out: FeatureDescription[] = [];
   for (const { name, label } of FEATURES) {
     for (const cls of [0, 1]) {
       const values = features[name].filter((_, i) => features.labels[i] === cls);
-      out.push({ feature: label, class: cls, ...describe(values) });
+      out.push({ feature: label, class: digits[cls], ...describe(values) });
     }
   }
   return out;
@@ -139,7 +145,9 @@ export function describeFeatures(features: ImageFeatures): FeatureDescription[] 
 export function featureFrame(features: ImageFeatures): DataFrame {
   // Required lazily, as in data.ts: danfo loads TensorFlow.js.
   const danfo = require("danfojs-node") as typeof import("danfojs-node");
-  const columns: Record<string, number[]> = { label: Array.from(features.labels) };
+  const digits = features.digits ?? [0, 1];
+  // The label column holds the digits, so a group-by names the classes as the reader knows them.
+  const columns: Record<string, number[]> = { label: Array.from(features.labels, (l) => digits[l]) };
   for (const { name } of FEATURES) columns[name] = Array.from(features[name], (v) => Math.round(v * 1000) / 1000);
   return new danfo.DataFrame(columns);
 }
@@ -147,6 +155,8 @@ export function featureFrame(features: ImageFeatures): DataFrame {
 /** How often each intensity 0–255 occurs, per class: counts[c][v] pixels of class c have value v. */
 export interface PixelHistogram {
   counts: [number[], number[]];
+  /** The digits of classes 0 and 1 (absent: 0 and 1). */
+  digits?: Pair;
 }
 
 export function pixelHistogram(dataset: Dataset): PixelHistogram {
@@ -158,7 +168,7 @@ export function pixelHistogram(dataset: Dataset): PixelHistogram {
     const base = r * cols;
     for (let p = 0; p < cols; p++) target[Math.round(features[base + p] * 255)]++;
   }
-  return { counts };
+  return { counts, digits: datasetDigits(dataset) };
 }
 
 /** Mean and variance of every pixel (intensity 0–255), per class. */
@@ -170,6 +180,8 @@ export interface ClassPixelStats {
   mean: [Float64Array, Float64Array];
   /** variance[c][p]: population variance of pixel p over images of class c. */
   variance: [Float64Array, Float64Array];
+  /** The digits of classes 0 and 1 (absent: 0 and 1). */
+  digits?: Pair;
 }
 
 export function classPixelStats(dataset: Dataset): ClassPixelStats {
@@ -205,7 +217,7 @@ export function classPixelStats(dataset: Dataset): ClassPixelStats {
       variance[c][p] = Math.max(0, sumSq[c][p] / count[c] - m * m);
     }
   }
-  return { side, count, mean, variance };
+  return { side, count, mean, variance, digits: datasetDigits(dataset) };
 }
 
 /** Data-quality counts: what a reader checks before trusting the rest. */

@@ -5,7 +5,9 @@ import { isAbsolute, join, relative, sep } from "node:path";
 import { projectRoot } from "./data";
 import { InputError } from "./errors";
 import { ACTIVATIONS, architectureName, type Activation } from "./model";
-import { latestWinner, parseLayers } from "./selection";
+import { DEFAULT_PAIR, pairFolder, parsePair, samePair, type Pair } from "./pair";
+import { findWinner, winnerChoice, type RecordTarget } from "./records";
+import { parseLayers } from "./selection";
 
 type Env = Record<string, string | undefined>;
 
@@ -25,6 +27,19 @@ export function quickMode(env: Env = process.env): boolean {
  */
 export function binaryOnly(env: Env = process.env): boolean {
   return envFlag("DIGITS_BINARY_ONLY", false, env);
+}
+
+/**
+ * The pair of digits from DIGITS_PAIR=A,B (A the negative class, B the positive one); unset is
+ * 0,1. DIGITS_BINARY_ONLY=1 is the same as DIGITS_PAIR=0,1, and an error beside another pair.
+ */
+export function envPair(env: Env = process.env): [number, number] {
+  const value = raw("DIGITS_PAIR", env);
+  const pair = value === undefined ? DEFAULT_PAIR : parsePair(value, "DIGITS_PAIR");
+  if (binaryOnly(env) && !samePair(pair, DEFAULT_PAIR)) {
+    throw new InputError(`DIGITS_BINARY_ONLY=1 means DIGITS_PAIR=0,1 but DIGITS_PAIR=${value}; unset one of them`);
+  }
+  return [pair[0], pair[1]];
 }
 
 /** A yes/no variable: 1/true/yes/on or 0/false/no/off, any case; unset or blank is `fallback`. */
@@ -115,23 +130,47 @@ export function envActivations(name: string, fallback: readonly Activation[], en
   });
 }
 
-/** The network notebook 03 trains, and a sentence saying where that choice came from. */
+/** The network notebook 03 trains, how it trains, and a sentence saying where that choice came from. */
 export interface ArchitectureChoice {
   hidden: number[];
+  /** The winner's hidden activation, else sigmoid (the reference's). */
+  activation: Activation;
+  /** DIGITS_LEARNING_RATE when set, else the winner's, else 0.001 (the reference's). */
+  learningRate: number;
   source: string;
 }
 
 /**
- * DIGITS_LAYERS when set; else the winner of the latest selection record in `experimentsDir`;
- * else `fallback` (the reference network).
+ * DIGITS_LAYERS when set; else the winner of the latest selection record in `experimentsDir`
+ * made on the same data (fingerprint) and pair as `target`, with the activation and learning
+ * rate it was selected with, naming the record and the files skipped; else `fallback` (the
+ * reference network), saying why.
  */
-export function chooseArchitecture(experimentsDir: string, fallback: readonly number[] = [25, 15], env: Env = process.env): ArchitectureChoice {
+export function chooseArchitecture(experimentsDir: string, target: RecordTarget, fallback: readonly number[] = [25, 15], env: Env = process.env): ArchitectureChoice {
+  const rate = raw("DIGITS_LEARNING_RATE", env) === undefined ? null : envNumber("DIGITS_LEARNING_RATE", 0.001, env);
   const value = raw("DIGITS_LAYERS", env);
   if (value !== undefined) {
     const hidden = envLayers("DIGITS_LAYERS", fallback, env);
-    return { hidden, source: `${architectureName(hidden)}, set by DIGITS_LAYERS=${value}` };
+    return { hidden, activation: "sigmoid", learningRate: rate ?? 0.001, source: `${architectureName(hidden)}, set by DIGITS_LAYERS=${value}` };
   }
-  const winner = latestWinner(experimentsDir);
-  if (winner) return { hidden: winner, source: `${architectureName(winner)}, the winner of the latest model selection in ${projectRelative(experimentsDir)}` };
-  return { hidden: [...fallback], source: `${architectureName(fallback)}, the reference network: no model-selection record yet (run notebook 02 first to choose by evidence)` };
+  const lookup = findWinner(experimentsDir, target);
+  const choice = winnerChoice(lookup, projectRelative(experimentsDir));
+  if (choice.hidden && lookup.record) {
+    const { activation, learningRate } = lookup.record.winner;
+    return { hidden: choice.hidden, activation, learningRate: rate ?? learningRate, source: choice.source };
+  }
+  return {
+    hidden: [...fallback],
+    activation: "sigmoid",
+    learningRate: rate ?? 0.001,
+    source: `${architectureName(fallback)}, the reference network: ${choice.source} (run notebook 02 on this data first to choose by evidence)`,
+  };
+}
+
+/**
+ * Where notebook 03 saves its model: DIGITS_MODEL_DIR when set, else models/[A-B/][quick-]dense-<layers>
+ * (the pair's folder only for pairs other than 0,1, so the default stays models/dense-25-15).
+ */
+export function envModelDir(hidden: readonly number[], pair: Pair, quick: boolean, env: Env = process.env): string {
+  return envPath("DIGITS_MODEL_DIR", `${pairFolder("models", pair)}/${quick ? "quick-" : ""}dense-${architectureName(hidden)}`, env);
 }

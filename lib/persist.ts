@@ -8,7 +8,8 @@ import { initBackend, tf } from "./backend";
 import { InputError } from "./errors";
 import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
 import type { History, TrainConfig, TrainResult } from "./train";
-import { datasetFingerprint, projectRoot, type Dataset } from "./data";
+import { datasetDigits, datasetFingerprint, projectRoot, type Dataset } from "./data";
+import { DEFAULT_PAIR, isDigit, type Pair } from "./pair";
 import { writeFolderAtomic } from "./files";
 
 /** Everything saved beside the weights, so a model can be traced to its config and data. */
@@ -17,6 +18,11 @@ export interface TrainingRecord {
   train: TrainConfig;
   /** `datasetFingerprint` of the rows it was trained on, and where they came from. */
   data: { fingerprint: string; rows: number; source?: string };
+  /**
+   * The pair it tells apart: [A, B], its output is P(B). Models saved before pairs existed lack
+   * it and were trained on 0 and 1 (see modelDigits).
+   */
+  digits?: [number, number];
   history?: History;
   /** Anything else worth keeping: metrics, the selection record it came from. */
   notes?: Record<string, unknown>;
@@ -94,9 +100,16 @@ export function saveTrained(dir: string, result: TrainResult, data: Dataset, sou
     model: result.network.config,
     train: result.config,
     data: { fingerprint: datasetFingerprint(data), rows: data.rows, source },
+    digits: [...datasetDigits(data)],
     history: result.history,
     notes,
   });
+}
+
+/** The pair a saved model tells apart: from its training.json, else 0 and 1. */
+export function modelDigits(record: TrainingRecord | null): Pair {
+  const d = record?.digits;
+  return Array.isArray(d) && d.length === 2 && d.every(isDigit) && d[0] !== d[1] ? [d[0], d[1]] : DEFAULT_PAIR;
 }
 
 export interface LoadedModel {

@@ -16,7 +16,7 @@ import * as os from "node:os";
 import { deflateSync, inflateSync } from "node:zlib";
 import { Job, Queue, QueueEvents } from "bullmq";
 import IORedis, { type RedisOptions } from "ioredis";
-import { datasetFingerprint, type Dataset } from "./data";
+import { datasetDigits, datasetFingerprint, type Dataset } from "./data";
 import { engineInfo } from "./engine";
 import { InputError } from "./errors";
 import { foldKey, type FoldInputs } from "./fold-cache";
@@ -264,10 +264,11 @@ export async function runQueued(s: Scheduler, options: QueueRunOptions): Promise
   const connection = parseRedisUrl(options.url);
   const fingerprint = datasetFingerprint(s.dataset);
   const kernels = engineInfo().kernelsSha256;
+  const digits = datasetDigits(s.dataset);
   const byKey = new Map<string, FoldJob>();
   const dataOf = new Map<string, FoldJobData>();
   for (const job of costliestFirst(s.jobs)) {
-    const inputs = foldInputs(job, s.settings, fingerprint, kernels);
+    const inputs = foldInputs(job, s.settings, fingerprint, kernels, digits);
     const key = foldKey(inputs);
     byKey.set(key, job);
     dataOf.set(key, { key, inputs, candidate: job.candidate });

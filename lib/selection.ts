@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, type Dataset, type LoadCsvOptions } from "./data";
+import { classCounts, datasetDigits, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, type Dataset, type LoadCsvOptions, type LoadedDataset } from "./data";
 import { writeFileAtomic } from "./files";
 import { InputError } from "./errors";
 import { classificationReport, type ClassificationMetrics } from "./metrics";
@@ -174,8 +174,10 @@ export interface ExperimentRecord {
     fingerprint: string;
     rows: number;
     cols: number;
-    /** Rows per label: [zeros, ones]. */
+    /** Rows per label: [A, B] ([zeros, ones] for the default pair). */
     counts: [number, number];
+    /** The pair [A, B] the labels stand for (records written before pairs lack it: [0, 1]). */
+    digits: [number, number];
   };
   versions: { node: string; tfjs: string; binaryDigits: string; simpleStatistics: string; assemblyscript: string };
   /** What trained the networks. */
@@ -874,6 +876,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
       rows: dataset.rows,
       cols: dataset.cols,
       counts: classCounts(dataset.labels),
+      digits: [...datasetDigits(dataset)],
     },
     versions: versions(),
     backend: `${engineInfo().engine}, sha256 ${engineInfo().kernelsSha256}; TensorFlow.js only saves and loads models`,
@@ -919,7 +922,7 @@ function isRecord(value: unknown): value is ExperimentRecord {
  */
 export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
   if (record.schemaVersion === 2) return record;
-  const old = record.config as SelectionConfig & { activation?: Activation; learningRate?: number };
+  const old = (record.config ?? {}) as SelectionConfig & { activation?: Activation; learningRate?: number };
   const activation = old.activation ?? DEFAULT_SELECTION_CONFIG.activation;
   const learningRate = old.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate;
   const { activation: _a, learningRate: _l, ...rest } = old;
@@ -1049,11 +1052,14 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
   dir?: string;
 }
 
-/** Loads the CSV, runs selectArchitecture, saves the record; returns it and its path. */
-export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string }> {
-  const { data = DEFAULT_TRAIN_CSV, dir, binaryOnly, ...selection } = options;
+/**
+ * Loads the CSV, runs selectArchitecture, saves the record; returns it, its path and the rows of
+ * other digits the load dropped (see LoadedDataset).
+ */
+export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
+  const { data = DEFAULT_TRAIN_CSV, dir, binaryOnly, digits, ...selection } = options;
   resolveSelectionConfig(selection); // bad settings fail before the (slow) load
-  const dataset = loadCsv(data, { binaryOnly });
+  const dataset = loadCsv(data, { binaryOnly, digits });
   const record = await selectArchitecture(dataset, { ...selection, source: data });
-  return { record, path: saveExperiment(record, dir) };
+  return { record, path: saveExperiment(record, dir), dropped: dataset.dropped };
 }

@@ -140,7 +140,8 @@ export function subset(dataset: Dataset, indices: ArrayLike<number>): Dataset {
     features.set(dataset.features.subarray(row * cols, (row + 1) * cols), r * cols);
     labels[r] = dataset.labels[row];
   }
-  return { features, labels, rows, cols };
+  // A subset of a pair's rows is still of that pair.
+  return dataset.digits ? { features, labels, rows, cols, digits: dataset.digits } : { features, labels, rows, cols };
 }
 
 /** Row indices of each distinct label, in ascending label order (so results do not depend on row order). */

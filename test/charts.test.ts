@@ -127,12 +127,12 @@ describe("digitGridFigure", () => {
   it("lays the digits out as one mosaic image with a title above each tile", () => {
     const figure = digitGridFigure(ds, [2, 1], { title: "two digits", titles: ["a", "b"], columns: 2 });
     assert.equal(figure.data.length, 1);
-    const z = figure.data[0].z as (number | null)[][];
-    // 1 line of title → 12 rows above each tile; tiles 2 wide with a 4-pixel gap.
+    const z = figure.data[0].z as number[][];
+    // 1 line of title → 12 rows above each tile; tiles 2 wide with a 4-pixel gap, gaps white (0).
     assert.equal(z.length, 12 + 2);
     assert.equal(z[0].length, 2 + 4 + 2);
-    assert.deepEqual(z[12], [255, 0, null, null, null, null, 255, 255]);
-    assert.deepEqual(z[11], [null, null, null, null, null, null, null, null]);
+    assert.deepEqual(z[12], [255, 0, 0, 0, 0, 0, 255, 255]);
+    assert.deepEqual(z[11], [0, 0, 0, 0, 0, 0, 0, 0]);
     assert.deepEqual(annotations(figure).map((a) => a.text), ["a", "b"]);
   });
 
@@ -354,5 +354,42 @@ describe("selectionFigure", () => {
     // One tick per size, named by its layers.
     assert.deepEqual((figure.layout.xaxis as { ticktext: string[] }).ticktext, ["logistic (785)", "8 (6,289)"]);
     assert.deepEqual(figure.data.find((t) => String(t.name).startsWith("winner"))?.name, "winner: 8 relu lr 0.001");
+  });
+});
+
+describe("charts of a pair other than 0 and 1 name the classes by their digits", () => {
+  // Labels 0/1 stand for the digits 4 and 9.
+  const ds: Dataset = { features: new Float32Array(3 * 784), labels: Uint8Array.from([0, 1, 1]), rows: 3, cols: 784, digits: [4, 9] };
+
+  it("class balance: bars and title", () => {
+    const figure = classBalanceFigure([5842, 5949], [4, 9]);
+    assert.deepEqual(figure.data[0].x, ["4", "9"]);
+    assert.match(titleOf(figure), /^Class balance: 5,842 fours and 5,949 nines/);
+  });
+
+  it("exploration legends and panels", () => {
+    assert.deepEqual(pixelHistogramFigure(pixelHistogram(ds)).data.map((t) => t.name), ["digit 4", "digit 9"]);
+    assert.deepEqual(featureDistributionFigure(imageFeatures(ds)).data.slice(0, 2).map((t) => t.name), ["digit 4", "digit 9"]);
+    const panels = (classImagesFigure(classPixelStats(ds)).layout.annotations as { text: string }[]).map((a) => a.text);
+    assert.equal(panels[0], "<b>mean image, digit 4 (1 images)</b>");
+  });
+
+  it("digit grids: labels, true and predicted digits, P(9)", () => {
+    const labelled = labelledDigitsFigure(ds, [0, 1]);
+    assert.deepEqual((labelled.layout.annotations as { text: string }[]).map((a) => a.text), ["label 4", "label 9"]);
+    const predicted = predictionGridFigure(ds, [0.1, 0.2, 0.9], [0, 1, 2]);
+    assert.deepEqual((predicted.layout.annotations as { text: string }[]).map((a) => a.text.replace(/<\/?b>/g, "")), ["4, 4", "9, 4", "9, 9"]);
+    const wrong = misclassifiedFigure(ds, [0.1, 0.2, 0.9]);
+    assert.equal((wrong.layout.annotations as { text: string }[])[0].text, "<b>true 9, pred 4<br>P(9) = 0.200</b>");
+    assert.match(titleOf(wrong), /with P\(digit is 9\)$/);
+  });
+
+  it("confusion matrix, probability histogram and ROC", () => {
+    const cm = confusionMatrixFigure([{ title: "test", matrix: [[9, 1], [2, 8]] }], [4, 9]);
+    assert.deepEqual([cm.data[0].x, cm.data[0].y], [["predicted 4", "predicted 9"], ["true 4", "true 9"]]);
+    const hist = probabilityHistogramFigure([0, 1], [0.2, 0.8], { digits: [4, 9] });
+    assert.deepEqual(hist.data.map((t) => t.name), ["true digit 4", "true digit 9"]);
+    assert.match(titleOf(hist), /is a 9, by true digit$/);
+    assert.match(titleOf(rocFigure(rocCurve([0, 1], [0.2, 0.8]), 1, { digits: [4, 9] })), /^ROC curve on the test set, 9 the positive class: AUC = 1\.00000$/);
   });
 });

@@ -156,7 +156,8 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
     const records = path.join(work, "records-bad");
     assertUserError(digits("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
     assertUserError(digits("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
-    assertUserError(digits("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /bad-pixel\.csv line 3/);
+    // evaluate reads the model first (it knows the pair to keep), so a missing model is what it reports.
+    assertUserError(digits("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /no model\.json there/);
     assert.deepEqual(filesUnder(work), before);
   });
 });
@@ -176,11 +177,13 @@ describe("digits train, evaluate and select on small data", () => {
     const run = digits("evaluate", "--model", modelDir(), "--data", testCsv, "--json");
     assert.equal(run.code, 0, run.stderr);
     const reported = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(reported).sort(), ["accuracy", "auc", "confusionMatrix", "f1", "logLoss", "precision", "recall"]);
+    assert.deepEqual(Object.keys(reported).sort(), ["accuracy", "auc", "confusionMatrix", "digits", "f1", "logLoss", "precision", "recall"]);
+    assert.deepEqual(training.digits, [0, 1]);
 
     const { network } = await loadModel(modelDir());
     const data = loadCsv(testCsv);
-    const { count, ...expected } = classificationReport(data.labels, predictProbabilities(network, data));
+    const { count, ...metrics } = classificationReport(data.labels, predictProbabilities(network, data));
+    const expected = { digits: [0, 1], ...metrics };
     assert.equal(count, 200);
     assert.deepEqual(reported, expected);
     const [[tn, fp], [fn, tp]] = reported.confusionMatrix;
@@ -299,10 +302,17 @@ describe("digits train, evaluate and select on small data", () => {
 });
 
 describe("--binary-only keeps the 0s and 1s of a ten-class CSV", () => {
-  test("without it, a label other than 0/1 is a user error that names the flag", () => {
-    assertUserError(digits("train", "--data", tenClassCsv, "--model", "models/ten"), /ten-class\.csv line 4, column label: "4" is not a 0\/1 label.*--binary-only/);
-    assertUserError(digits("evaluate", "--data", tenClassCsv, "--model", path.join(work, "no-model")), /--binary-only/);
-    assertUserError(digits("select", "--data", tenClassCsv, "--records", path.join(work, "records-ten")), /--binary-only/);
+  test("without it or --digits, a file of more than two digits is a user error listing them", () => {
+    const listed = /ten-class\.csv: holds 10 digits \(0: \d+ rows, 1: \d+ rows, 2: 5 rows, .*9: 5 rows\); .*--digits A,B.*--binary-only is --digits 0,1/;
+    assertUserError(digits("train", "--data", tenClassCsv, "--model", "models/ten"), listed);
+    assertUserError(digits("select", "--data", tenClassCsv, "--records", path.join(work, "records-ten")), listed);
+    assert.equal(fs.existsSync(path.join(work, "records-ten")), false);
+  });
+
+  test("--binary-only beside another --digits, and a --digits that is not a pair, are user errors", () => {
+    assertUserError(digits("train", "--data", tenClassCsv, "--binary-only", "--digits", "4,9"), /--binary-only is --digits 0,1 and disagrees with --digits 4,9/);
+    assertUserError(digits("select", "--digits", "4"), /--digits "4": expected two digits separated by a comma/);
+    assertUserError(digits("data", "--digits", "3,3", "--out", "d33"), /--digits "3,3": the two digits must differ/);
   });
 
   test("train, evaluate and select use only the rows labelled 0 or 1", () => {
@@ -323,8 +333,175 @@ describe("--binary-only keeps the 0s and 1s of a ten-class CSV", () => {
     assert.deepEqual(record.data.counts, classCountsOf(tenClassCsv));
   });
 
-  test("each command's help lists --binary-only", () => {
-    for (const name of ["select", "train", "evaluate"]) assert.match(digits(name, "--help").stdout, /\n  --binary-only /, name);
+  test("each command's help lists --binary-only and --digits", () => {
+    for (const name of ["select", "train", "evaluate"]) {
+      assert.match(digits(name, "--help").stdout, /\n  --binary-only /, name);
+      assert.match(digits(name, "--help").stdout, /\n  --digits A,B /, name);
+    }
+    assert.match(digits("data", "--help").stdout, /\n  --digits A,B /);
+  });
+});
+
+describe("a pair other than 0 and 1 (4 against 9)", () => {
+  let pairCsv = "";
+  let mixedCsv = "";
+  /** Positions of the 4s and 9s among mixedCsv's data rows, and their digits. */
+  const pairRows: { index: number; digit: number }[] = [];
+  let dropped: [number, number] = [0, 0];
+  const model = () => path.join(work, "models", "p49");
+
+  before(() => {
+    const files = ensureDefaultDataset(undefined, [4, 9]);
+    const lines = (file: string, rows: number) => fs.readFileSync(file, "utf8").split("\n").slice(0, rows + 1);
+    pairCsv = path.join(work, "pair-4-9.csv");
+    fs.writeFileSync(pairCsv, lines(files.train, 300).join("\n") + "\n");
+    // Every fourth row a 0 or a 1 (to be dropped), the others 4s and 9s of the test set.
+    const [header, ...fourNine] = lines(files.test, 60);
+    const zeroOne = lines(ensureDefaultDataset().test, 20).slice(1);
+    const mixed: string[] = [];
+    for (let k = 0, p = 0, z = 0; k < 80; k++) {
+      if (k % 4 === 3) {
+        const line = zeroOne[z++];
+        dropped[Number(line[0])]++;
+        mixed.push(line);
+      } else {
+        const line = fourNine[p++];
+        pairRows.push({ index: k, digit: Number(line[0]) });
+        mixed.push(line);
+      }
+    }
+    mixedCsv = path.join(work, "mixed.csv");
+    fs.writeFileSync(mixedCsv, [header, ...mixed].join("\n") + "\n");
+  });
+
+  test("digits data --digits 4,9 writes data/4-9 with the digits as labels (here into --out)", () => {
+    const run = digits("data", "--digits", "4,9", "--out", "d49");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /train\.csv: 11,791 rows \(label 4: 5,842, label 9: 5,949\)/);
+    assert.match(run.stdout, /test\.csv: 1,991 rows \(label 4: 982, label 9: 1,009\)/);
+  });
+
+  test("train infers the pair from a file of two digits and records it in training.json", () => {
+    const run = digits("train", "--data", pairCsv, "--layers", "4", "--epochs", "2", "--model", "models/p49");
+    assert.equal(run.code, 0, run.stderr);
+    const counts = fs.readFileSync(pairCsv, "utf8").trimEnd().split("\n").slice(1).map((l) => l[0]);
+    const fours = counts.filter((d) => d === "4").length;
+    assert.match(run.stderr, new RegExp(`on 300 rows of .*pair-4-9\\.csv \\(${fours} fours, ${300 - fours} nines\\)`));
+    assert.match(run.stdout, /^saved 4 \(4 against 9\) to /);
+    assert.deepEqual(JSON.parse(fs.readFileSync(path.join(model(), "training.json"), "utf8")).digits, [4, 9]);
+  });
+
+  test("evaluate keeps the model's pair from a file of other digits too; predictions hold digits, P(9) and the file's row positions", async () => {
+    const run = digits("evaluate", "--model", model(), "--data", mixedCsv, "--predictions", "p49.csv", "--json");
+    assert.equal(run.code, 0, run.stderr);
+    const reported = JSON.parse(run.stdout);
+    assert.deepEqual(reported.digits, [4, 9]);
+    // Rows (true digit) and columns (prediction) in the order 4, 9.
+    const [[t4p4, t4p9], [t9p4, t9p9]] = reported.confusionMatrix;
+    assert.equal(t4p4 + t4p9, pairRows.filter((r) => r.digit === 4).length);
+    assert.equal(t9p4 + t9p9, pairRows.filter((r) => r.digit === 9).length);
+
+    const lines = fs.readFileSync(path.join(work, "p49.csv"), "utf8").trimEnd().split("\n");
+    assert.equal(lines[0], "index,label,probability,prediction");
+    assert.equal(lines.length, 61);
+    const { network } = await loadModel(model());
+    const probabilities = predictProbabilities(network, loadCsv(mixedCsv, { digits: [4, 9] }));
+    let predictedNines = 0;
+    lines.slice(1).forEach((line, i) => {
+      const [index, label, probability, prediction] = line.split(",");
+      assert.equal(Number(index), pairRows[i].index, `row ${i}`);
+      assert.equal(Number(label), pairRows[i].digit);
+      assert.equal(Number(probability), probabilities[i]);
+      assert.equal(Number(prediction), probabilities[i] > 0.5 ? 9 : 4);
+      if (prediction === "9") predictedNines++;
+    });
+    assert.deepEqual([...new Set(lines.slice(1).map((l) => Number(l.split(",")[0]) % 4))].sort(), [0, 1, 2], "no row at a dropped position");
+    assert.equal(predictedNines, t4p9 + t9p9);
+  });
+
+  test("evaluate says how many rows of other digits it dropped, and names the classes by digit", () => {
+    const run = digits("evaluate", "--model", model(), "--data", mixedCsv);
+    assert.equal(run.code, 0, run.stderr);
+    const parts = [dropped[0] > 0 ? `0: ${dropped[0]}` : "", dropped[1] > 0 ? `1: ${dropped[1]}` : ""].filter((p) => p).join(", ");
+    assert.ok(run.stdout.includes(`mixed.csv: dropped 20 rows of other digits (${parts})`), run.stdout);
+    assert.match(run.stdout, /4 against 9 \(positive class 9\)/);
+    assert.match(run.stdout, /predicted 4 +predicted 9/);
+    assert.match(run.stdout, /^true 9 /m);
+  });
+
+  test("without --data, evaluate scores the model's pair's test file", () => {
+    const run = digits("evaluate", "--model", model(), "--json");
+    assert.equal(run.code, 0, run.stderr);
+    const [[a, b], [c, d]] = JSON.parse(run.stdout).confusionMatrix;
+    assert.deepEqual([a + b, c + d], [982, 1009]);
+  });
+
+  test("a --digits (or --binary-only) that disagrees with the model is a user error", () => {
+    assertUserError(digits("evaluate", "--model", model(), "--digits", "0,1"), /--digits 0,1: the model in .*p49 tells 4 from 9 \(its training\.json\); evaluate it with --digits 4,9/);
+    assertUserError(digits("evaluate", "--model", model(), "--binary-only", "--data", mixedCsv), /tells 4 from 9/);
+    assertUserError(digits("evaluate", "--model", model(), "--digits", "9,4"), /tells 4 from 9/);
+  });
+});
+
+describe("--layers winner takes the latest record of the same data and pair", () => {
+  const records = () => path.join(work, "records-match");
+  let zeroOne: ExperimentRecord;
+  let fourNine: ExperimentRecord;
+
+  before(() => {
+    const select = (data: string) => {
+      const run = digits("select", "--data", data, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records(), "--json");
+      assert.equal(run.code, 0, run.stderr);
+      return JSON.parse(run.stdout) as ExperimentRecord;
+    };
+    zeroOne = select(trainCsv);
+    const pairCsv = path.join(work, "pair-4-9-records.csv");
+    const file = ensureDefaultDataset(undefined, [4, 9]).train;
+    fs.writeFileSync(pairCsv, fs.readFileSync(file, "utf8").split("\n").slice(0, 201).join("\n") + "\n");
+    // The newest record is of another pair, and a newer file still is corrupt.
+    fourNine = select(pairCsv);
+    fs.writeFileSync(path.join(records(), "zzzz.json"), "{ not json");
+  });
+
+  test("records carry their pair", () => {
+    assert.deepEqual(zeroOne.data.digits, [0, 1]);
+    assert.deepEqual(fourNine.data.digits, [4, 9]);
+  });
+
+  test("trains the winner with the activation and learning rate it was selected with", async () => {
+    const dir = path.join(work, "records-settings");
+    const select = digits("select", "--data", trainCsv, "--layers", "4", "--activation", "tanh,relu", "--learning-rate", "0.003,0.01", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", dir, "--quiet");
+    assert.equal(select.code, 0, select.stderr);
+    const [file] = fs.readdirSync(dir);
+    const { winner } = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as ExperimentRecord;
+    const run = digits("train", "--data", trainCsv, "--layers", "winner", "--records", dir, "--epochs", "1", "--model", "models/settings", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stderr.includes(`--layers winner: ${winner.architecture} (${winner.activation}, learning rate ${winner.learningRate})`), run.stderr);
+    const trained = await loadModel(path.join(work, "models", "settings"));
+    assert.equal(trained.network.config.activation, winner.activation);
+    assert.equal(trained.record?.train.learningRate, winner.learningRate);
+    const overridden = digits("train", "--data", trainCsv, "--layers", "winner", "--records", dir, "--learning-rate", "0.02", "--epochs", "1", "--model", "models/settings-lr", "--quiet");
+    assert.equal(overridden.code, 0, overridden.stderr);
+    assert.equal((await loadModel(path.join(work, "models", "settings-lr"))).record?.train.learningRate, 0.02);
+  });
+
+  test("skips a newer record of another pair and a corrupt file, and says which record it used", async () => {
+    const run = digits("train", "--data", trainCsv, "--layers", "winner", "--records", records(), "--epochs", "1", "--model", "models/matched", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(run.stderr.includes(`--layers winner: ${zeroOne.winner.architecture} (`), run.stderr);
+    assert.ok(run.stderr.includes(`learning rate ${zeroOne.winner.learningRate}), from selection record ${zeroOne.id} of `), run.stderr);
+    assert.ok(run.stderr.includes(`skipped ${fourNine.id}.json: other pair: 4 against 9, not 0 against 1`), run.stderr);
+    assert.match(run.stderr, /skipped zzzz\.json: corrupt: /);
+    const { network } = await loadModel(path.join(work, "models", "matched"));
+    assert.deepEqual(network.config.hidden, zeroOne.winner.hidden);
+  });
+
+  test("with no record of this data, says so, lists what it skipped and why, and trains nothing", () => {
+    assertUserError(
+      digits("train", "--data", testCsv, "--layers", "winner", "--records", records(), "--model", "models/unmatched"),
+      new RegExp(`--layers winner: no selection record in .*records-match was made on this data \\(200 rows of .*test-small\\.csv, 0 against 1, fingerprint [0-9a-f]{16}\\); .*skipped ${fourNine.id}\\.json: other pair: .*; ${zeroOne.id}\\.json: other data: 400 rows of `),
+    );
+    assert.equal(fs.existsSync(path.join(work, "models", "unmatched")), false);
   });
 });
 

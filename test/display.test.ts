@@ -4,8 +4,11 @@ import { runInNewContext } from "node:vm";
 import type { Figure } from "../lib/charts";
 import {
   epochProgress,
+  figureBundle,
   figureHtml,
+  PLOT_CONFIG,
   plotlyBundle,
+  plotlyJson,
   plotlyLibraryHtml,
   selectionProgressText,
   setDisplaySink,
@@ -16,14 +19,24 @@ import {
   tableData,
   tableHtml,
   tableText,
+  tslabBundleWriter,
+  typedArray,
+  type DisplayMessage,
+  type MimeBundle,
 } from "../lib/display";
 import type { ClassificationMetrics } from "../lib/metrics";
 
 /** Everything the notebook would receive, by kind. */
 function recorder() {
-  const out = { html: [] as string[], markdown: [] as string[], text: [] as string[], updates: [] as string[][] };
+  const out = { html: [] as string[], bundles: [] as MimeBundle[], markdown: [] as string[], text: [] as string[], updates: [] as string[][] };
   setDisplaySink(
-    { html: (s) => out.html.push(s), markdown: (s) => out.markdown.push(s), text: (s) => out.text.push(s) },
+    {
+      html: (s) => out.html.push(s),
+      // html lists every HTML the notebook gets, a chart's (inside its bundle) included.
+      bundle: (b) => (out.bundles.push(b), out.html.push(String(b["text/html"]))),
+      markdown: (s) => out.markdown.push(s),
+      text: (s) => out.text.push(s),
+    },
     () => {
       const entry: string[] = [];
       out.updates.push(entry);
@@ -73,6 +86,128 @@ describe("show", () => {
   it("uses no CDN: the page loads no script from the network", () => {
     show(figure);
     assert.doesNotMatch(out.html[0], /<script[^>]+src=/);
+  });
+
+  it("sends each chart as one output of three types: the figure for Plotly renderers, the HTML, the title as text", () => {
+    setupCharts();
+    show(figure);
+    assert.equal(out.bundles.length, 1, "setupCharts sends plain HTML, the chart one bundle");
+    const bundle = out.bundles[0];
+    assert.deepEqual(Object.keys(bundle).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    assert.deepEqual(bundle["application/vnd.plotly.v1+json"], { data: figure.data, layout: figure.layout, config: PLOT_CONFIG }, "small arrays stay JSON");
+    assert.equal(bundle["text/plain"], "Chart: A  title", "the title's text, tags dropped");
+    assert.match(String(bundle["text/html"]), /^<div id="binary-digits-plot-[0-9a-f]{8}-\d+" class="binary-digits-plot"/);
+    assert.equal(String(bundle["text/html"]).match(/class="binary-digits-plot"/g)?.length, 1, "one container: the chart is drawn once");
+  });
+});
+
+describe("typedArray", () => {
+  it("packs small non-negative integers one byte each, rows with their shape", () => {
+    assert.deepEqual(typedArray([[0, 255, 7], [1, 2, 3]], 1), { dtype: "u1", bdata: Buffer.from([0, 255, 7, 1, 2, 3]).toString("base64"), shape: "2,3" });
+  });
+
+  it("takes the narrowest integer type that holds every value, little-endian", () => {
+    assert.equal(typedArray([-1, 127], 1)?.dtype, "i1");
+    assert.equal(typedArray([0, 256], 1)?.dtype, "u2");
+    assert.deepEqual(typedArray([-300, 2], 1), { dtype: "i2", bdata: Buffer.from([0xd4, 0xfe, 0x02, 0x00]).toString("base64") });
+    assert.equal(typedArray([0, 70_000], 1)?.dtype, "u4");
+    assert.equal(typedArray([-1, 70_000], 1)?.dtype, "i4");
+  });
+
+  it("keeps fractions exact as float64", () => {
+    const spec = typedArray([0.1, -2.5], 1)!;
+    assert.equal(spec.dtype, "f8");
+    const bytes = Buffer.from(spec.bdata, "base64");
+    assert.deepEqual([bytes.readDoubleLE(0), bytes.readDoubleLE(8)], [0.1, -2.5]);
+  });
+
+  it("leaves short arrays, gaps (null), text and ragged rows as JSON", () => {
+    assert.equal(typedArray([1, 2, 3]), null, "fewer than 1000 numbers");
+    assert.equal(typedArray([1, null], 1), null);
+    assert.equal(typedArray(["a", "b"], 1), null);
+    assert.equal(typedArray([[1, 2], [3]], 1), null);
+    assert.equal(typedArray([Number.NaN], 1), null);
+  });
+});
+
+describe("plotlyJson", () => {
+  it("sends big numeric x, y, z and customdata as typed arrays and the rest as is", () => {
+    const z = Array.from({ length: 40 }, (_, r) => Array.from({ length: 30 }, (_, c) => (r * 30 + c) % 256));
+    const big: Figure = { data: [{ type: "heatmap", z, x: [1, 2], text: ["a"] }], layout: { title: "t" } };
+    const json = plotlyJson(big);
+    const trace = json.data[0] as { z: { dtype: string; bdata: string; shape: string }; x: unknown; text: unknown };
+    assert.equal(trace.z.dtype, "u1");
+    assert.equal(trace.z.shape, "40,30");
+    assert.deepEqual([...Buffer.from(trace.z.bdata, "base64")], z.flat());
+    assert.deepEqual(trace.x, [1, 2]);
+    assert.deepEqual(trace.text, ["a"]);
+    assert.equal(json.layout, big.layout);
+    assert.deepEqual(json.config, PLOT_CONFIG);
+    assert.ok(Array.isArray(big.data[0].z), "the figure itself is not changed");
+  });
+});
+
+describe("figureBundle", () => {
+  it("names an untitled chart and keeps only the title's text", () => {
+    assert.equal(figureBundle({ data: [], layout: {} }, "")["text/plain"], "Chart: untitled");
+    assert.equal(figureBundle({ data: [], layout: { title: "Loss <b>falling</b>" } }, "")["text/plain"], "Chart: Loss falling");
+  });
+
+  it("goes to a sink without bundle() as its HTML", () => {
+    const html: string[] = [];
+    setDisplaySink({ html: (s) => html.push(s), markdown: () => undefined, text: () => undefined });
+    try {
+      show(figure);
+      assert.equal(html.length, 1);
+      assert.match(html[0], /class="binary-digits-plot"/);
+    } finally {
+      setDisplaySink(null);
+    }
+  });
+});
+
+// tslab's public display sends one MIME type per output; a chart's bundle goes through the writer
+// behind it (tslab/dist/jupyter's lastWriteDisplayData), which is not a public API. These fail if
+// a tslab update moves it or changes what it takes.
+describe("tslab's internal display writer", () => {
+  const jupyter = require("tslab/dist/jupyter") as { lastWriteDisplayData: unknown };
+  const tslab = require("tslab") as { display: { html(s: string): void } };
+  let saved: unknown;
+  beforeEach(() => (saved = jupyter.lastWriteDisplayData));
+  afterEach(() => {
+    jupyter.lastWriteDisplayData = saved;
+    setDisplaySink(null);
+  });
+  function capture(): [DisplayMessage, boolean][] {
+    const calls: [DisplayMessage, boolean][] = [];
+    jupyter.lastWriteDisplayData = (message: DisplayMessage, update: boolean) => calls.push([message, update]);
+    return calls;
+  }
+
+  it("is tslab/dist/jupyter's lastWriteDisplayData, null outside a running cell", () => {
+    assert.ok("lastWriteDisplayData" in jupyter, "tslab/dist/jupyter no longer exports lastWriteDisplayData");
+    assert.equal(jupyter.lastWriteDisplayData, null);
+    assert.throws(() => tslabBundleWriter(), /Not ready/);
+  });
+
+  it("is what tslab's own display.html calls, with a { data, metadata, transient } message", () => {
+    const calls = capture();
+    tslab.display.html("<b>x</b>");
+    assert.equal(calls.length, 1);
+    const [message, update] = calls[0];
+    assert.deepEqual(JSON.parse(JSON.stringify(message)), { data: { "text/html": "<b>x</b>" }, metadata: {}, transient: {} });
+    assert.ok(!update, "a falsy update flag makes a new display_data, not an update_display_data");
+  });
+
+  it("carries a chart's whole bundle in one display_data message", () => {
+    const calls = capture();
+    setDisplaySink(null);
+    show(figure);
+    assert.equal(calls.length, 1);
+    const [message, update] = calls[0];
+    assert.equal(update, false);
+    assert.deepEqual(Object.keys(message.data).sort(), ["application/vnd.plotly.v1+json", "text/html", "text/plain"]);
+    assert.deepEqual(message.metadata, {});
   });
 });
 

@@ -1,6 +1,7 @@
 // What a user does: start Jupyter Notebook on localhost with the project's tslab kernel, open
 // each notebook in Chromium, run every cell from the menu (Cell → Run All) in quick mode, and
-// check what the page shows: rendered Plotly charts, HTML tables, no error output.
+// check what the page shows: rendered Plotly charts, HTML tables, no error output; in 03, the drawing
+// pad and the clickable confusion matrix answer as `digits evaluate` does.
 //
 // It drives the classic Notebook 6 interface (Debian's jupyter-notebook). Notebook 7 is built on
 // JupyterLab, with other menus and options: there the test skips and says why (never under CI).
@@ -19,12 +20,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { installKernel, isRoot, jupyterEnv, kernelDataDir } from "../lib/jupyter";
+import { ensureDefaultDataset, loadCsv } from "../lib/data";
 import { NOTEBOOKS } from "../lib/report";
+import { checkConfusionCells, checkDrawPad, cliProbabilities } from "./support/draw";
 import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBesidesJupyterAssets, ROOT, SCREENSHOTS } from "./support/integration";
 
 /** Charts and tables each notebook shows once run. */
 const EXPECTED: Record<string, { charts: number; tables: number }> = {
-  "01-exploratory-analysis": { charts: 5, tables: 4 },
+  "01-exploratory-analysis": { charts: 6, tables: 4 },
   "02-model-selection": { charts: 1, tables: 3 },
   "03-training-and-evaluation": { charts: 6, tables: 1 },
 };
@@ -85,6 +88,7 @@ describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_00
       DIGITS_QUICK: "1",
       DIGITS_EXPERIMENTS_DIR: join(work, "experiments"),
       DIGITS_MODEL_DIR: join(work, "model"),
+      DIGITS_PAIRS_DIR: join(work, "pairs"),
     }, kernelDataDir());
     server = spawn(
       notebook.python!,
@@ -151,6 +155,15 @@ describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_00
         plots.forEach((plot, i) => assert.ok(plot.rendered, `${name}: chart ${i + 1} (${plot.title || plot.id}) did not render`));
         const tables = await page.locator(".output_area .binary-digits-table table").count();
         assert.equal(tables, EXPECTED[name].tables, `${name}: HTML tables`);
+        if (name === "03-training-and-evaluation") {
+          // The live drawing pad and clickable cells, against `digits evaluate` on the model the notebook saved.
+          const testCsv = ensureDefaultDataset().test;
+          const test = loadCsv(testCsv);
+          const cli = cliProbabilities(join(work, "model"), testCsv, join(work, "predictions.csv"));
+          await page.waitForSelector(".output_area .binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
+          await checkDrawPad(page, page.locator(".output_area .binary-digits-draw"), { test, cli });
+          await checkConfusionCells(page.locator(".output_area .binary-digits-cells"), { labels: test.labels, cli });
+        }
         assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
         assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
         mkdirSync(SCREENSHOTS, { recursive: true });

@@ -49,11 +49,17 @@ describe("the committed notebooks", () => {
         assert.ok(code.indexOf(callers[0]) < code.findIndex((c) => /\bshow\(/.test(cellSource(c))), `${name}: setupCharts() after a chart`);
       });
 
-      it("loads every CSV with the DIGITS_BINARY_ONLY parameter (ten-class files keep their 0s and 1s)", () => {
-        assert.match(cellSource(code[0]), /const BINARY_ONLY = binaryOnly\(\); \/\/ DIGITS_BINARY_ONLY=1/);
+      it("loads every CSV with the pair parameter (DIGITS_PAIR; ten-class files keep the pair's rows)", () => {
+        assert.match(cellSource(code[0]), /const PAIR = envPair\(\); \/\/ DIGITS_PAIR=4,9/);
+        assert.match(cellSource(code[0]), /envString\("DIGITS_TRAIN_CSV", pairDataFiles\(PAIR\)\.train\)/);
         const loads = code.flatMap((c) => [...cellSource(c).matchAll(/loadCsv\(([^)]*)\)/g)].map((m) => m[1]));
         assert.ok(loads.length > 0);
-        for (const args of loads) assert.match(args, /, \{ binaryOnly: BINARY_ONLY \}$/, `${name}: loadCsv(${args})`);
+        for (const args of loads) assert.match(args, /, \{ digits: PAIR \}$/, `${name}: loadCsv(${args})`);
+      });
+
+      it("states no finding of the default pair in its prose (findings are computed by lib/findings)", () => {
+        const prose = nb.cells.filter((c) => c.cell_type === "markdown").map(cellSource).join("\n");
+        assert.doesNotMatch(prose, /\bzeros\b|\bones (use|are|have|get)\b|use less ink|logistic regression (wins|has the lowest)|99\.\d+%/i);
       });
 
       it("keeps code cells thin (the work is in lib/) and explains them in markdown", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../lib/data";
-import { binaryOnly, chooseArchitecture, envActivations, envFlag, envGrid, envInt, envLayers, envNumber, envNumbers, envPath, envString, projectRelative, quickMode } from "../lib/params";
+import { binaryOnly, chooseArchitecture, envActivations, envFlag, envGrid, envInt, envLayers, envNumber, envNumbers, envPair, envPath, envString, projectRelative, quickMode } from "../lib/params";
 import { saveExperiment, type ExperimentRecord } from "../lib/selection";
 
 describe("environment parameters", () => {
@@ -52,6 +52,21 @@ describe("environment parameters", () => {
   });
 });
 
+describe("envPair", () => {
+  it("reads DIGITS_PAIR=A,B in order, 0,1 when unset", () => {
+    assert.deepEqual(envPair({}), [0, 1]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "4,9" }), [4, 9]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: " 9,4 " }), [9, 4]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "0,1", DIGITS_BINARY_ONLY: "1" }), [0, 1]);
+  });
+
+  it("rejects a malformed pair, and DIGITS_BINARY_ONLY beside another pair, naming the variables", () => {
+    assert.throws(() => envPair({ DIGITS_PAIR: "4" }), /^InputError: DIGITS_PAIR "4": expected two digits/);
+    assert.throws(() => envPair({ DIGITS_PAIR: "4,4" }), /DIGITS_PAIR "4,4": the two digits must differ/);
+    assert.throws(() => envPair({ DIGITS_PAIR: "4,9", DIGITS_BINARY_ONLY: "1" }), /DIGITS_BINARY_ONLY=1 means DIGITS_PAIR=0,1 but DIGITS_PAIR=4,9/);
+  });
+});
+
 describe("comma lists for the selection grid", () => {
   it("reads learning rates and activations, or the fallback when unset", () => {
     assert.deepEqual(envNumbers("R", [0.001], { R: "0.001, 3e-3" }), [0.001, 0.003]);
@@ -68,43 +83,69 @@ describe("comma lists for the selection grid", () => {
 });
 
 describe("chooseArchitecture", () => {
-  function record(id: string, startedAt: string, hidden: number[], name: string): ExperimentRecord {
+  const target = { fingerprint: "f0f0f0f0f0f0f0f0", digits: [0, 1] as const };
+  function record(id: string, startedAt: string, hidden: number[], name: string, data: Record<string, unknown> = { fingerprint: target.fingerprint, rows: 10, source: "data/train.csv" }): ExperimentRecord {
     return {
       schema: "binary-digits/experiment",
       id,
       startedAt,
       config: { folds: 5, epochs: 20 },
+      data,
       summary: [],
       winner: { architecture: name, hidden },
     } as unknown as ExperimentRecord;
   }
 
-  it("falls back to the reference network without records", () => {
+  it("falls back to the reference network without records, saying so", () => {
     const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
     try {
-      const choice = chooseArchitecture(dir, [25, 15], {});
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
       assert.deepEqual(choice.hidden, [25, 15]);
-      assert.match(choice.source, /^25-15, the reference network: no model-selection record yet/);
+      assert.equal(choice.source, `25-15, the reference network: no model-selection record in ${dir} matches this data and pair (run notebook 02 on this data first to choose by evidence)`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("takes the winner of the latest record", () => {
+  it("takes the winner of the latest record of the same data, naming it and the newer record it skipped", () => {
     const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
     try {
-      saveExperiment(record("b", "2026-01-02T00:00:00Z", [8], "8"), dir);
-      saveExperiment(record("a", "2026-01-01T00:00:00Z", [64, 32], "64-32"), dir);
-      const choice = chooseArchitecture(dir, [25, 15], {});
+      saveExperiment(record("b", "2026-01-02T10:20:30.000Z", [8], "8"), dir);
+      saveExperiment(record("a", "2026-01-01T00:00:00.000Z", [64, 32], "64-32"), dir);
+      saveExperiment(record("c", "2026-01-03T00:00:00.000Z", [16, 8], "16-8", { fingerprint: "0123456789abcdef", rows: 7, source: "other.csv" }), dir);
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
       assert.deepEqual(choice.hidden, [8]);
-      assert.equal(choice.source, `8, the winner of the latest model selection in ${dir}`);
+      assert.equal(
+        choice.source,
+        `8, the winner of selection record b of 2026-01-02 10:20 UTC in ${dir} ` +
+          `(skipped 1 other file: c.json: other data: 7 rows of other.csv, fingerprint 0123456789abcdef (the training data has f0f0f0f0f0f0f0f0))`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the winner's activation and learning rate too; DIGITS_LEARNING_RATE overrides the rate", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      const r = record("a", "2026-01-01T00:00:00.000Z", [8], "8 relu lr 0.01");
+      r.schemaVersion = 2;
+      Object.assign(r.winner, { activation: "relu", learningRate: 0.01 });
+      saveExperiment(r, dir);
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      assert.deepEqual([choice.hidden, choice.activation, choice.learningRate], [[8], "relu", 0.01]);
+      assert.match(choice.source, /^8 relu lr 0\.01, the winner of selection record a /);
+      assert.equal(chooseArchitecture(dir, target, [25, 15], { DIGITS_LEARNING_RATE: "0.002" }).learningRate, 0.002);
+      // Without a record: the reference's sigmoid and 0.001.
+      const fallback = chooseArchitecture("/nonexistent", target, [25, 15], {});
+      assert.deepEqual([fallback.activation, fallback.learningRate], ["sigmoid", 0.001]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it("lets DIGITS_LAYERS override the records", () => {
-    const choice = chooseArchitecture("/nonexistent", [25, 15], { DIGITS_LAYERS: "16,8" });
+    const choice = chooseArchitecture("/nonexistent", target, [25, 15], { DIGITS_LAYERS: "16,8" });
     assert.deepEqual(choice.hidden, [16, 8]);
     assert.equal(choice.source, "16-8, set by DIGITS_LAYERS=16,8");
   });

@@ -3,22 +3,18 @@
 //
 // Without Jupyter or Chromium a user's `npm test` skips these tests with the reason; under
 // CI=true a missing piece is a failure instead (.ci/run installs both).
+import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
+import { chromiumPath } from "../../lib/pdf";
 import { findPython, isClassicNotebook, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, notebookVersion, REPORT_MODULES } from "../../lib/jupyter";
 
 export const ROOT = join(__dirname, "..", "..");
 export const SCREENSHOTS = join(ROOT, "reports", "screenshots");
 
-const CHROMIUM_CANDIDATES = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome", "/usr/bin/google-chrome-stable"];
-
-/** The Chromium to drive: $CHROMIUM_PATH, else the usual Debian/Ubuntu locations. */
-export function chromiumPath(): string | null {
-  const wanted = process.env.CHROMIUM_PATH;
-  if (wanted) return existsSync(wanted) ? wanted : null;
-  return CHROMIUM_CANDIDATES.find((p) => existsSync(p)) ?? null;
-}
+// The same Chromium as `npm run report -- --pdf` prints with.
+export { chromiumPath };
 
 /** Why these tests cannot run here (null when they can). Under CI=true, never a skip: a failure. */
 export function missingRequirements(modules: readonly string[] = [...REPORT_MODULES, ...NOTEBOOK_MODULES]): string | null {
@@ -137,4 +133,17 @@ export async function plotStates(page: Page, timeoutMs = 60_000): Promise<PlotSt
       title: p.querySelector(".gtitle")?.textContent ?? "",
     })),
   );
+}
+
+/** A require.js to inject: Debian's, or the copy inside the Jupyter Notebook package. */
+export function findRequireJs(): string {
+  const candidates = ["/usr/share/javascript/requirejs/require.min.js", "/usr/share/javascript/requirejs/require.js"];
+  const python = findPython(["notebook"]);
+  if (python) {
+    const dir = spawnSync(python.python, ["-c", "import notebook, os; print(os.path.dirname(notebook.__file__))"], { encoding: "utf8" }).stdout.trim();
+    candidates.push(join(dir, "static", "components", "requirejs", "require.js"));
+  }
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`no require.js to inject; looked at ${candidates.join(", ")}`);
+  return found;
 }

@@ -1,0 +1,95 @@
+// JupyterLab 4 rendering of executed notebooks, for the report test: the harness in test/render/
+// (JupyterLab's rendermime + outputarea 4.x and the jupyterlab-plotly renderer, bundled by
+// test/render/build.mjs) loaded into a blank Chromium page, fed a notebook's outputs in one of
+// four trust states, then read back: which charts Plotly drew, by which renderer, and where the
+// text fallback shows instead. Notebook 7's frontend renders outputs with the same packages.
+//
+// The harness has its own package.json, so a user's `npm install` does not fetch it:
+// `npm ci --prefix test/render` installs and builds it (.ci/run does). Without it these tests
+// skip with that command as the reason; under CI=true a missing harness is a failure.
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import type { Notebook, NotebookOutput } from "../../lib/ipynb";
+import { collectErrors, ROOT } from "./integration";
+
+const HARNESS = join(ROOT, "test", "render", "dist");
+
+/** `{ skip: reason }` when the harness is not built; throws under CI=true. */
+export function harnessAvailable(): { skip: string | false } {
+  if (existsSync(join(HARNESS, "harness.js"))) return { skip: false };
+  const reason = "the JupyterLab rendering harness is not installed: run `npm ci --prefix test/render`";
+  if (process.env.CI === "true") throw new Error(`CI=true but ${reason}`);
+  return { skip: reason };
+}
+
+/** The four ways a notebook's outputs reach the page (see test/render/src/harness.ts). */
+export const RENDER_STATES = ["arriving", "saved", "untrusted", "trusted-later"] as const;
+export type RenderState = (typeof RENDER_STATES)[number];
+
+/** What a notebook's charts look like on the page. */
+export interface RenderedNotebook {
+  /** Outputs holding a chart (the Plotly MIME type). */
+  charts: number;
+  /** Charts Plotly drew, and by which path: our HTML's script, or the jupyterlab-plotly renderer. */
+  byHtml: number;
+  byPlotlyRenderer: number;
+  /** Titles of the drawn charts, in page order. */
+  titles: string[];
+  /** Chart containers showing the text fallback instead. */
+  fallbacks: number;
+  /** <script> elements left in the outputs (the sanitizer removes them from untrusted HTML). */
+  scripts: number;
+  errors: string[];
+}
+
+/**
+ * nbformat stores multi-line text as a list of lines; jupyter-server joins them with '' before the
+ * frontend sees them (nbformat's rejoin_lines). JSON MIME types stay as they are.
+ */
+export function rejoinOutput(output: NotebookOutput): NotebookOutput {
+  const out: NotebookOutput = { ...output };
+  if (Array.isArray(out.text)) out.text = out.text.join("");
+  if (out.data) {
+    out.data = Object.fromEntries(
+      Object.entries(out.data).map(([mime, value]) => [mime, !/json$/.test(mime) && Array.isArray(value) ? (value as string[]).join("") : value]),
+    );
+  }
+  return out;
+}
+
+export async function renderInJupyterLab(browser: Browser, notebook: Notebook, state: RenderState, plotlyRenderer: boolean): Promise<RenderedNotebook> {
+  const cells = notebook.cells.filter((c) => c.cell_type === "code").map((c) => (c.outputs ?? []).map(rejoinOutput));
+  const charts = cells.flat().filter((o) => o.data && "application/vnd.plotly.v1+json" in o.data).length;
+  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.setContent(`<!doctype html><html><head><meta charset="utf-8"><style>${readFileSync(join(HARNESS, "harness.css"), "utf8")}</style></head><body></body></html>`);
+    await page.addScriptTag({ content: readFileSync(join(HARNESS, "harness.js"), "utf8") });
+    await page.evaluate(
+      ([c, s, p]) => (window as unknown as { renderNotebook(c: unknown, s: string, p: boolean): Promise<void> }).renderNotebook(c, s, p),
+      [cells, state, plotlyRenderer] as const,
+    );
+    // Untrusted HTML has had its scripts removed, so nothing more can draw: no wait. Everything else
+    // draws as its scripts (or the renderer) run, after plotly.js has loaded.
+    if (state !== "untrusted" || plotlyRenderer) {
+      await page
+        .waitForFunction((n) => document.querySelectorAll(".js-plotly-plot .main-svg").length > 0 && document.querySelectorAll(".js-plotly-plot").length >= n && Array.from(document.querySelectorAll(".js-plotly-plot")).every((p) => p.querySelector(".main-svg")), charts, { timeout: 60_000, polling: 200 })
+        .catch(() => undefined);
+    }
+    const seen = await page.evaluate(() => {
+      const drawn = Array.from(document.querySelectorAll(".js-plotly-plot")).filter((p) => p.querySelector(".main-svg"));
+      return {
+        byHtml: drawn.filter((p) => p.classList.contains("binary-digits-plot")).length,
+        byPlotlyRenderer: drawn.filter((p) => p.classList.contains("jp-RenderedPlotly")).length,
+        titles: drawn.map((p) => p.querySelector(".gtitle")?.textContent ?? ""),
+        fallbacks: Array.from(document.querySelectorAll(".binary-digits-plot-fallback")).filter((f) => (f as HTMLElement).offsetHeight > 0).length,
+        scripts: document.querySelectorAll(".jp-OutputArea script").length,
+      };
+    });
+    return { charts, ...seen, errors: errors.map((p) => `${p.kind}: ${p.text}${p.url ? ` (${p.url})` : ""}`) };
+  } finally {
+    await context.close();
+  }
+}
