@@ -3,7 +3,7 @@
 // progress, a second one stops at once (BullMQ gives that fold to another worker).
 import { defaultWorkers } from "../lib/selection";
 import { InputError } from "../lib/errors";
-import type { Command } from "./digits";
+import type { Command } from "./common";
 
 const err = (line = "") => process.stderr.write(line + "\n");
 

@@ -489,7 +489,7 @@ export function selectionProgressText(p: SelectionProgress): string {
   const remaining = p.remainingSeconds === null ? "" : `, about ${clock(p.remainingSeconds)} left`;
   return (
     `${percentBar(p.fraction)}  ${p.architecture}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +
-    ` (folds done ${p.foldsDone}/${p.foldsTotal}), ${clock(p.elapsedSeconds)} elapsed${remaining}`
+    ` (folds done ${p.foldsDone}/${p.foldsTotal}${p.reused > 0 ? `, ${p.reused} of them from the cache` : ""}), ${clock(p.elapsedSeconds)} elapsed${remaining}`
   );
 }
 

@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Dataset } from "./data";
 import { projectRoot } from "./data";
+import { InputError } from "./errors";
+import { formatBytes } from "./format";
 import { layerSizes, type Activation, type Network } from "./model";
 
 interface Kernels {
@@ -66,14 +68,18 @@ function countNonZero(dataset: Dataset): number {
   return nnz;
 }
 
-function planRows(plan: Planner, dataset: Dataset, nnz: number): RowsBlock {
-  if (dataset.cols > 65536) throw new RangeError(`at most 65,536 pixels per row are supported, got ${dataset.cols}`);
+/** Rows and non-zero pixels of a dataset: what its part of an engine's memory depends on. */
+export function partShape(dataset: Dataset): PartShape {
+  return { rows: dataset.rows, nonZero: countNonZero(dataset) };
+}
+
+function planRows(plan: Planner, rows: number, nnz: number): RowsBlock {
   return {
-    rows: dataset.rows,
-    indptr: plan.take(4 * (dataset.rows + 1)),
+    rows,
+    indptr: plan.take(4 * (rows + 1)),
     indices: plan.take(2 * nnz),
     values: plan.take(4 * nnz),
-    labels: plan.take(dataset.rows),
+    labels: plan.take(rows),
   };
 }
 
@@ -117,6 +123,121 @@ interface AdamBlock {
   v: number;
 }
 
+/** How many rows a part has and how many of their pixels are not 0: all the layout needs of data. */
+export interface PartShape {
+  rows: number;
+  nonZero: number;
+}
+
+export interface LayoutParts {
+  train?: PartShape;
+  validation?: PartShape;
+  predict?: PartShape;
+}
+
+/** Bytes of one engine's memory, by what they hold (they add up to `bytes` with the first page). */
+export interface MemoryParts {
+  /** Kernels and biases, padded to SIMD width. */
+  weights: number;
+  /** Their gradients (training only). */
+  gradients: number;
+  /** Adam's first and second moments (training only). */
+  adam: number;
+  /** Rows as CSR, labels, the row order, predictions. */
+  data: number;
+  /** Per-layer outputs and deltas, tables, alignment, the kernels' own first page. */
+  other: number;
+}
+
+interface Layout {
+  /** Whole pages: what `new WebAssembly.Memory` is asked for. */
+  bytes: number;
+  parts: MemoryParts;
+  net: number;
+  layers: LayerBlock[];
+  adam: AdamBlock[];
+  slots: number;
+  activeRows: number;
+  blocks: { train?: RowsBlock; validation?: RowsBlock; predict?: RowsBlock; predictOut?: number };
+  orderAt: number;
+}
+
+/**
+ * Where everything goes in an engine's memory, from the layer widths and the shape of the data
+ * alone: the Engine lays itself out with it, and engineMemory() estimates with it, so an estimate
+ * is exactly what would be allocated.
+ */
+function planLayout(sizes: readonly number[], parts: LayoutParts): Layout {
+  const plan = new Planner();
+  const tally = { weights: 0, gradients: 0, adam: 0, data: 0 };
+  const take = (bytes: number, kind?: keyof typeof tally) => {
+    const before = plan.size;
+    const at = plan.take(bytes);
+    if (kind) tally[kind] += plan.size - before;
+    return at;
+  };
+  const training = parts.train !== undefined;
+  const net = take(4 * (2 + LAYER_WORDS * (sizes.length - 1)));
+  const layers: LayerBlock[] = [];
+  for (let l = 0; l + 1 < sizes.length; l++) {
+    const nIn = sizes[l];
+    const nOut = sizes[l + 1];
+    const nPad = pad4(nOut);
+    const floats = nIn * nPad;
+    layers.push({
+      nIn,
+      nOut,
+      nPad,
+      kernel: take(4 * floats, "weights"),
+      bias: take(4 * nPad, "weights"),
+      gradKernel: training ? take(4 * floats, "gradients") : 0,
+      gradBias: training ? take(4 * nPad, "gradients") : 0,
+      out: take(4 * nPad),
+      delta: take(4 * nPad),
+    });
+  }
+  const adam: AdamBlock[] = training
+    ? layers.flatMap((l) => [
+        { m: take(4 * l.nIn * l.nPad, "adam"), v: take(4 * l.nIn * l.nPad, "adam") },
+        { m: take(4 * l.nPad, "adam"), v: take(4 * l.nPad, "adam") },
+      ])
+    : [];
+  const slots = training ? take(4 * (1 + SLOT_WORDS * adam.length)) : 0;
+  const activeRows = training ? take(4 * (2 + sizes[0])) : 0;
+  const blocks: Layout["blocks"] = {};
+  const dataStart = plan.size;
+  for (const part of ["train", "validation", "predict"] as const) {
+    const shape = parts[part];
+    if (shape) blocks[part] = planRows(plan, shape.rows, shape.nonZero);
+  }
+  const orderAt = parts.train ? plan.take(4 * parts.train.rows) : 0;
+  if (parts.predict) blocks.predictOut = plan.take(8 * parts.predict.rows);
+  tally.data += plan.size - dataStart;
+  const bytes = Math.ceil(plan.size / PAGE) * PAGE;
+  const other = bytes - tally.weights - tally.gradients - tally.adam - tally.data;
+  return { bytes, parts: { ...tally, other }, net, layers, adam, slots, activeRows, blocks, orderAt };
+}
+
+/**
+ * The most one engine's memory can hold: memory32 addresses 2^32 bytes (65,536 pages of 64 KiB),
+ * which is also V8's ceiling; asking for more throws a RangeError ("above the upper bound").
+ */
+export const MAX_MEMORY_BYTES = 2 ** 32;
+
+/**
+ * The memory an Engine for this network and data would allocate, in bytes (whole pages), and what
+ * it holds: for checking a run fits before anything is allocated.
+ */
+export function engineMemory(sizes: readonly number[], parts: LayoutParts): { bytes: number; parts: MemoryParts } {
+  const { bytes, parts: byKind } = planLayout(sizes, parts);
+  return { bytes, parts: byKind };
+}
+
+function describeParts(parts: LayoutParts): string {
+  const rows = (["train", "validation", "predict"] as const).filter((p) => parts[p]).map((p) => `${parts[p]!.rows.toLocaleString("en-US")} ${p === "train" ? "training" : p} rows`);
+  return rows.length === 0 ? "no rows" : rows.join(" and ");
+}
+
 export interface EngineParts {
   /** Rows to train on (an order array and Adam state are laid out too). */
   train?: Dataset;
@@ -144,45 +265,37 @@ export class Engine {
   constructor(network: Network, parts: EngineParts) {
     this.network = network;
     const sizes = layerSizes(network.config);
-    const plan = new Planner();
-    const net = plan.take(4 * (2 + LAYER_WORDS * network.layers.length));
-    const training = parts.train !== undefined;
-    const layers: LayerBlock[] = network.layers.map((layer) => {
-      const nPad = pad4(layer.units);
-      const floats = layer.inputs * nPad;
-      return {
-        nIn: layer.inputs,
-        nOut: layer.units,
-        nPad,
-        kernel: plan.take(4 * floats),
-        bias: plan.take(4 * nPad),
-        gradKernel: training ? plan.take(4 * floats) : 0,
-        gradBias: training ? plan.take(4 * nPad) : 0,
-        out: plan.take(4 * nPad),
-        delta: plan.take(4 * nPad),
-      };
-    });
-    const adam: AdamBlock[] = training
-      ? layers.flatMap((l) => [
-          { m: plan.take(4 * l.nIn * l.nPad), v: plan.take(4 * l.nIn * l.nPad) },
-          { m: plan.take(4 * l.nPad), v: plan.take(4 * l.nPad) },
-        ])
-      : [];
-    const slots = training ? plan.take(4 * (1 + SLOT_WORDS * adam.length)) : 0;
-    const activeRows = training ? plan.take(4 * (2 + sizes[0])) : 0;
     const nnz = { train: 0, validation: 0, predict: 0 };
-    const blocks: Engine["blocks"] = {};
+    const shapes: LayoutParts = {};
     for (const part of ["train", "validation", "predict"] as const) {
       const ds = parts[part];
       if (ds) {
+        if (ds.cols > 65536) throw new RangeError(`at most 65,536 pixels per row are supported, got ${ds.cols}`);
         nnz[part] = countNonZero(ds);
-        blocks[part] = planRows(plan, ds, nnz[part]);
+        shapes[part] = { rows: ds.rows, nonZero: nnz[part] };
       }
     }
-    const orderAt = parts.train ? plan.take(4 * parts.train.rows) : 0;
-    if (parts.predict) blocks.predictOut = plan.take(8 * parts.predict.rows);
+    const layout = planLayout(sizes, shapes);
+    if (layout.bytes > MAX_MEMORY_BYTES) {
+      // The callers that train check this earlier, with what to change; this is the last guard.
+      throw new InputError(
+        `${layerSizes(network.config).join("→")} with ${describeParts(shapes)} needs ${formatBytes(layout.bytes)} of WebAssembly memory, ` +
+          `more than the ${formatBytes(MAX_MEMORY_BYTES)} one WebAssembly memory can hold; use smaller hidden layers or fewer rows`,
+      );
+    }
+    const { net, layers, adam, slots, activeRows, blocks, orderAt } = layout;
+    const training = parts.train !== undefined;
 
-    this.memory = new WebAssembly.Memory({ initial: Math.ceil(plan.size / PAGE) });
+    try {
+      this.memory = new WebAssembly.Memory({ initial: layout.bytes / PAGE });
+    } catch (error) {
+      // Within the ceiling, a RangeError here means the system would not give us the memory.
+      if (!(error instanceof RangeError)) throw error;
+      throw new InputError(
+        `could not allocate ${formatBytes(layout.bytes)} of WebAssembly memory for ${layerSizes(network.config).join("→")} with ${describeParts(shapes)} ` +
+          `(${error.message}): the machine has too little free memory; close other programs, use fewer workers or choose smaller hidden layers`,
+      );
+    }
     const buffer = this.memory.buffer;
     const instance = new WebAssembly.Instance(kernels().module, {
       env: {
@@ -233,6 +346,11 @@ export class Engine {
     }
     this.order = parts.train ? new Uint32Array(buffer, orderAt, parts.train.rows) : null;
     if (this.order) for (let i = 0; i < this.order.length; i++) this.order[i] = i;
+  }
+
+  /** Bytes of this engine's WebAssembly memory: what engineMemory() estimates. */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
   }
 
   private writeWeights(network: Network): void {

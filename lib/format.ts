@@ -72,3 +72,21 @@ export function textTable(header: readonly string[], rows: readonly (readonly un
   const line = (cells: readonly string[]) => cells.map(pad).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...text.map(line)].join("\n");
 }
+
+/**
+ * "13.8 GiB", "4 GiB", "38.6 MiB", "512 KiB": a size in binary units (the units memory limits are
+ * set in: WebAssembly's ceiling is exactly 4 GiB), three significant digits at most.
+ */
+export function formatBytes(bytes: number): string {
+  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (Math.abs(value) >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  if (unit === 0) return `${value} bytes`;
+  const text = value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+  // 4.00 GiB reads as 4 GiB; 13.80 as 13.8
+  return `${text.includes(".") ? text.replace(/\.?0+$/, "") : text} ${units[unit]}`;
+}

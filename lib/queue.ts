@@ -259,6 +259,8 @@ export async function runQueued(s: Scheduler, options: QueueRunOptions): Promise
   const log = options.log ?? (() => undefined);
   const url = displayUrl(options.url);
   if (s.signal?.aborted) throw cancelledError(s.signal);
+  // Every fold came from the cache: nothing to queue, and no reason to need Redis.
+  if (s.jobs.length === 0) return { url, remote: 0, workers: [], retried: 0 };
   await checkRedis(options.url);
 
   const connection = parseRedisUrl(options.url);

@@ -2,11 +2,10 @@
 // of the latest record made on the same data (fingerprint) and the same pair of digits. A record
 // of other data, another pair or a file that cannot be read is skipped with its reason, so the
 // user sees which record was used and why the newer ones were not.
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { architectureName } from "./model";
 import { DEFAULT_PAIR, samePair, type Pair } from "./pair";
-import { upgradeRecord, type ExperimentRecord } from "./selection";
+import { readExperiments } from "./experiments";
+import type { ExperimentRecord } from "./selection";
 
 /** A file in the records folder that was not used, and why. */
 export interface SkippedRecord {
@@ -39,37 +38,10 @@ export function recordDigits(record: Pick<ExperimentRecord, "data">): Pair {
   return Array.isArray(d) && d.length === 2 ? [d[0], d[1]] : DEFAULT_PAIR;
 }
 
-function isRecord(value: unknown): value is ExperimentRecord {
-  const r = value as Partial<ExperimentRecord> | null;
-  return !!r && r.schema === "binary-digits/experiment" && Array.isArray(r.summary) && !!r.winner && !!r.data && typeof r.startedAt === "string";
-}
-
-/**
- * Every .json file in `dir` read as a record, or skipped as corrupt (not JSON, not a selection
- * record). Temp files of writes in progress (names starting with ".") are not looked at.
- */
+/** Every record in `dir`, and the files that could not be read as one (see experiments.readExperiments). */
 export function readRecords(dir: string): { records: { file: string; record: ExperimentRecord }[]; unreadable: SkippedRecord[] } {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).sort();
-  } catch {
-    return { records: [], unreadable: [] };
-  }
-  const records: { file: string; record: ExperimentRecord }[] = [];
-  const unreadable: SkippedRecord[] = [];
-  for (const file of names) {
-    if (file.startsWith(".") || !file.endsWith(".json")) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-    } catch (error) {
-      unreadable.push({ file, reason: `corrupt: ${(error as Error).message.split("\n")[0]}` });
-      continue;
-    }
-    if (isRecord(value)) records.push({ file, record: upgradeRecord(value) });
-    else unreadable.push({ file, reason: "corrupt: not a model-selection record" });
-  }
-  return { records, unreadable };
+  const { records, skipped } = readExperiments(dir);
+  return { records, unreadable: skipped.filter((s) => s.file.endsWith(".json")) };
 }
 
 /** Why `record` does not fit `target`, or null when it does. */

@@ -1,28 +1,26 @@
 // Model selection: stratified k-fold cross-validation over a grid of candidates (Dense layer sizes
 // × hidden activations × learning rates), run in process or in worker threads with identical
-// results, summarised per candidate, a winner by the one-standard-error rule, and experiment
-// records in reports/experiments/ to compare runs.
+// results, summarised per candidate, and a winner by the one-standard-error rule. Folds already
+// in a fold cache (lib/fold-cache) are reused, not trained. Records are stored by lib/experiments.
 //
-//   pure      parseLayers, candidates, summarise, oneStandardErrorRule, experimentsDataFrame
-//   compute   selectArchitecture (k-fold × grid, returns an ExperimentRecord; writes nothing)
-//   files     saveExperiment (the only writer of records, atomic), listExperiments, latestWinner,
-//             runExperiment (load CSV → select → save)
+//   pure      parseLayers, candidates, summarise, oneStandardErrorRule
+//   compute   selectArchitecture (k-fold × grid, returns an ExperimentRecord; writes only to the cache it is given)
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
-import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import { classCounts, datasetDigits, datasetFingerprint, DEFAULT_TRAIN_CSV, loadCsv, projectRoot, resolveDataPath, type Dataset, type LoadCsvOptions, type LoadedDataset } from "./data";
-import { writeFileAtomic } from "./files";
+import { classCounts, datasetDigits, datasetFingerprint, projectRoot, resolveDataPath, type Dataset } from "./data";
 import { InputError } from "./errors";
 import { classificationReport, type ClassificationMetrics } from "./metrics";
-import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation } from "./model";
+import { ACTIVATIONS, architectureName, modelConfig, parameterCount, type Activation, type ModelConfig } from "./model";
 import { deriveSeed } from "./random";
 import { stratifiedKFold, subset, type Fold } from "./split";
-import { predictProbabilities, resolveTrainConfig, Trainer } from "./train";
+import { predictProbabilities, resolveTrainConfig, Trainer, TrainingDiverged, formatLoss } from "./train";
+import { checkSelectionMemory } from "./memory";
 import { engineInfo } from "./engine";
+import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
 import { packageVersion } from "./persist";
 import type { QueueInfo, QueueRunOptions } from "./queue";
 
@@ -91,10 +89,18 @@ export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
   parameters: number;
   trainRows: number;
   validationRows: number;
-  /** Wall time of the training (data preparation and epochs), excluding validation. */
+  /** Wall time of the training (data preparation and epochs), excluding validation; for a reused fold, that of the run that trained it. */
   seconds: number;
-  /** Training loss and accuracy after each epoch. */
+  /** Its fold-cache key (lib/fold-cache), in records: what `digits experiments prune` keeps. */
+  key?: string;
+  /** Training loss and accuracy after each epoch (up to the one that diverged, if one did). */
   history: { loss: number[]; acc: number[] };
+  /**
+   * Present when training diverged (see hasDiverged in lib/train): the 1-based epoch it stopped at
+   * and that epoch's mean training loss. Such a fold is not scored: its metrics are NaN (null in
+   * JSON) and its confusion matrix all zeros.
+   */
+  diverged?: { epoch: number; loss: number };
 }
 
 /** What the one-SE rule needs to know about an architecture. */
@@ -104,6 +110,8 @@ export interface OneSeCandidate {
   meanLogLoss: number;
   /** Standard error of the mean log loss over folds: sd / sqrt(folds). */
   seLogLoss: number;
+  /** Folds whose training diverged; a candidate with any is never chosen. Absent counts as 0. */
+  divergedFolds?: number;
 }
 
 /** Per-candidate means and sample standard deviations over the folds. */
@@ -112,6 +120,8 @@ export interface ArchitectureSummary extends OneSeCandidate {
   activation: Activation;
   learningRate: number;
   folds: number;
+  /** Folds whose training diverged (0 when all trained): such an architecture cannot win. */
+  divergedFolds: number;
   meanAccuracy: number;
   sdAccuracy: number;
   meanPrecision: number;
@@ -165,8 +175,10 @@ export interface ExperimentRecord {
   finishedAt: string;
   seconds: number;
   config: SelectionConfig;
-  /** Worker threads used (1 = in process); does not change any number below except seconds. */
+  /** Worker threads used (1 = in process, 0 = every fold came from the cache); does not change any number below except seconds. */
   workers: number;
+  /** How many fold runs the cache gave and how many this run trained (reused + trained = folds). */
+  cache: CacheCounts;
   data: {
     /** Path of the CSV (relative to the project root when inside it), null for in-memory data. */
     source: string | null;
@@ -215,6 +227,8 @@ export interface SelectionProgress {
   remainingSeconds: number | null;
   /** The scored fold, on kind "fold". */
   result?: FoldResult;
+  /** Fold runs taken from the cache (counted in foldsDone from the start). */
+  reused: number;
 }
 
 /** A SelectionConfig's settings, where one activation or learning rate may be given alone. */
@@ -225,7 +239,22 @@ export interface SelectionSettings extends Partial<SelectionConfig> {
   learningRate?: number;
 }
 
+/** Where a selection's fold results came from: the cache, or trained in this run. */
+export interface CacheCounts {
+  reused: number;
+  trained: number;
+}
+
 export interface SelectionOptions extends SelectionSettings {
+  /**
+   * Finished folds, stored by what determines them (lib/fold-cache): folds found there are reused,
+   * and every fold trained is stored as soon as it finishes, so a killed run resumes.
+   */
+  cache?: FoldCache;
+  /** false: train every fold even when the cache has it (the fresh results replace the stored ones). */
+  reuseCache?: boolean;
+  /** Told once, before any training, how many folds the cache gives and how many are trained. */
+  onStart?: (plan: { folds: number } & CacheCounts) => void;
   /** Worker threads; default one per core (os.availableParallelism()); 1 runs in this thread. */
   workers?: number;
   onProgress?: (progress: SelectionProgress) => void;
@@ -267,6 +296,23 @@ export function parseLayers(spec: string): number[] {
     if (units > 100000) throw new InputError(`layer spec "${spec}": ${units} units is more than this tool supports (100000)`);
     return units;
   });
+}
+
+/** What a fold-cache entry must hold to be used as a FoldResult (JSON turns NaN into null). */
+function isFoldResult(value: unknown): value is FoldResult {
+  const r = value as Partial<FoldResult> | null;
+  const numberOrNull = (v: unknown) => typeof v === "number" || v === null;
+  return (
+    !!r &&
+    typeof r.architecture === "string" &&
+    Array.isArray(r.hidden) &&
+    typeof r.fold === "number" &&
+    typeof r.parameters === "number" &&
+    ["accuracy", "precision", "recall", "f1", "logLoss", "auc", "seconds"].every((k) => numberOrNull((r as Record<string, unknown>)[k])) &&
+    Array.isArray(r.confusionMatrix) &&
+    !!r.history &&
+    Array.isArray(r.history.loss)
+  );
 }
 
 /** Each value once: the first time it is listed twice is an InputError naming it. */
@@ -379,6 +425,7 @@ export function summarise(results: readonly FoldResult[], order: readonly (Candi
       learningRate: candidate?.learningRate ?? rows[0].learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
       parameters: rows[0].parameters,
       folds: rows.length,
+      divergedFolds: rows.filter((r) => r.diverged).length,
       meanAccuracy: mean(col("accuracy")),
       sdAccuracy: sd(col("accuracy")),
       meanPrecision: mean(col("precision")),
@@ -406,11 +453,14 @@ const count = (n: number): string => n.toLocaleString("en-US");
  * find the architecture with the lowest mean validation log loss; every architecture whose mean is
  * at most that best mean plus the best's standard error is as good as the best within the noise
  * of the folds; of those, choose the one with the fewest parameters (ties: lower mean log loss,
- * then table order). Rows with a non-finite mean are ignored; a NaN standard error counts as 0.
+ * then table order). Rows with a non-finite mean, or with folds that diverged, are ignored (a run
+ * that blew up must not win, even if its other folds scored well); a NaN standard error counts as 0.
  */
 export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeChoice {
-  const rows = table.map((row, order) => ({ ...row, order })).filter((r) => Number.isFinite(r.meanLogLoss));
-  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss");
+  const rows = table
+    .map((row, order) => ({ ...row, order }))
+    .filter((r) => Number.isFinite(r.meanLogLoss) && !((r.divergedFolds ?? 0) > 0));
+  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss and no diverged fold");
   const best = rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
   const se = Number.isFinite(best.seLogLoss) ? best.seLogLoss : 0;
   const threshold = best.meanLogLoss + se;
@@ -442,7 +492,9 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
 
 /** The winner of a summary table, with its sizes and scores. */
 export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
-  const choice = oneStandardErrorRule(summary);
+  const rule = oneStandardErrorRule(summary);
+  const diverged = summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
+  const choice = diverged.length === 0 ? rule : { ...rule, reason: `${rule.reason} Not considered, as training diverged: ${diverged.join(", ")}.` };
   const row = summary.find((s) => s.architecture === choice.winner)!;
   return {
     ...choice,
@@ -504,19 +556,30 @@ export class FoldRun {
     return this.trainer.done;
   }
 
-  /** Trains one more epoch; returns its training loss and wall time. */
+  /**
+   * Trains one more epoch; returns its training loss and wall time. An epoch whose loss diverged
+   * ends the run (done) instead of throwing: one candidate blowing up must not stop the selection.
+   */
   step(): { loss: number; seconds: number } {
     const started = performance.now();
-    const logs = this.trainer.runEpoch();
+    let loss: number;
+    try {
+      loss = this.trainer.runEpoch().loss;
+    } catch (error) {
+      if (!(error instanceof TrainingDiverged)) throw error;
+      loss = error.loss;
+    }
     const seconds = (performance.now() - started) / 1000;
     this.trainSeconds += seconds;
-    return { loss: logs.loss, seconds };
+    return { loss, seconds };
   }
 
   result(): FoldResult {
     const network = this.trainer.network();
-    const probabilities = predictProbabilities(network, this.validation);
-    const { count, ...metrics } = classificationReport(this.validation.labels, probabilities, this.settings.threshold);
+    const diverged = this.trainer.diverged;
+    const { count, ...metrics } = diverged
+      ? { count: this.validation.rows, accuracy: NaN, precision: NaN, recall: NaN, f1: NaN, logLoss: NaN, auc: NaN, confusionMatrix: [[0, 0], [0, 0]] as ClassificationMetrics["confusionMatrix"] }
+      : classificationReport(this.validation.labels, predictProbabilities(network, this.validation), this.settings.threshold);
     const h = this.trainer.history.history;
     return {
       architecture: this.architecture,
@@ -531,6 +594,7 @@ export class FoldRun {
       ...metrics,
       seconds: this.trainSeconds,
       history: { loss: [...h.loss], acc: [...h.acc] },
+      ...(diverged ? { diverged: { ...diverged } } : {}),
     };
   }
 }
@@ -583,6 +647,11 @@ class RemainingTime {
       row.total += epochs;
       this.rows.set(name, row);
     }
+  }
+
+  /** A fold run that stopped early (training diverged) will not run its remaining epochs. */
+  epochsSkipped(architecture: string, epochs: number): void {
+    this.rows.get(architecture)!.total -= epochs;
   }
 
   epochDone(architecture: string, seconds: number): void {
@@ -786,6 +855,34 @@ function sourceLabel(source: string): string {
 }
 
 /**
+ * Refuses, before any worker starts, a grid that cannot fit: the largest fold's rows (and their
+ * non-zero pixels) with each architecture, `concurrent` fold runs at once, plus the copy of the
+ * dataset that worker threads share.
+ */
+function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: ModelConfig[], concurrent: number): void {
+  const perRow = new Uint32Array(dataset.rows);
+  for (let r = 0; r < dataset.rows; r++) {
+    let n = 0;
+    for (let c = r * dataset.cols, end = c + dataset.cols; c < end; c++) if (dataset.features[c] !== 0) n++;
+    perRow[r] = n;
+  }
+  const largest = (pick: (fold: Fold) => Uint32Array) => {
+    let rows = 0;
+    let nonZero = 0;
+    for (const fold of folds) {
+      const indices = pick(fold);
+      let n = 0;
+      for (const i of indices) n += perRow[i];
+      rows = Math.max(rows, indices.length);
+      nonZero = Math.max(nonZero, n);
+    }
+    return { rows, nonZero };
+  };
+  const shared = concurrent > 1 && !(dataset.features.buffer instanceof SharedArrayBuffer) ? dataset.features.byteLength + dataset.rows : 0;
+  checkSelectionMemory(models, largest((f) => f.train), largest((f) => f.validation), concurrent, shared);
+}
+
+/**
  * Cross-validates every architecture of the grid on `dataset` (stratified k-fold, the same folds
  * for all, so architectures are compared on the same rows) and names a winner by the one-SE rule.
  * Results depend only on the data and the SelectionConfig: the same with 1 or N workers, in any
@@ -803,11 +900,41 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const list = candidates(config);
   const jobs: FoldJob[] = [];
   for (const candidate of list) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f });
-  // No more threads than fold jobs: the record and the CLI say how many really ran.
-  const workers = Math.min(requested, jobs.length);
+  // Refused before anything trains: the whole grid must fit, this many fold runs at once.
+  checkFoldMemory(dataset, folds, list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(requested, jobs.length));
 
-  const clock = new RemainingTime(jobs, config.epochs);
+  // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
+  const fingerprint = datasetFingerprint(dataset);
+  const kernels = engineInfo().kernelsSha256;
+  const inputsOf = (job: FoldJob): FoldInputs => ({
+    data: fingerprint,
+    digits: datasetDigits(dataset),
+    hidden: job.candidate.hidden,
+    activation: job.candidate.activation,
+    learningRate: job.candidate.learningRate,
+    batchSize: settings.batchSize,
+    epochs: settings.epochs,
+    folds: config.folds,
+    fold: job.fold,
+    seed: settings.seed,
+    threshold: settings.threshold,
+    kernels,
+  });
   const results: FoldResult[] = [];
+  const toTrain: FoldJob[] = [];
+  for (const job of jobs) {
+    const inputs = inputsOf(job);
+    const cached = options.cache && options.reuseCache !== false ? options.cache.get(inputs, isFoldResult) : null;
+    // The candidate's name depends on the grid it is in ("8" alone, "8 relu" beside "8 tanh").
+    if (cached) results.push({ ...cached, architecture: job.candidate.name, key: foldKey(inputs) });
+    else toTrain.push(job);
+  }
+  const reused = results.length;
+  options.onStart?.({ folds: jobs.length, reused, trained: toTrain.length });
+  // No more threads than fold jobs to train: the record and the CLI say how many really ran.
+  const workers = Math.min(requested, toTrain.length);
+
+  const clock = new RemainingTime(toTrain, config.epochs);
   const elapsed = () => (performance.now() - startedMs) / 1000;
   const report = (job: FoldJob, kind: "epoch" | "fold", epoch: number, loss: number, result?: FoldResult) => {
     if (!options.onProgress) return;
@@ -828,11 +955,12 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
       elapsedSeconds: seconds,
       remainingSeconds: results.length === jobs.length ? 0 : clock.remaining(seconds),
       result,
+      reused,
     });
   };
   const lastLoss = new Map<number, number>();
   const scheduler: Scheduler = {
-    jobs,
+    jobs: toTrain,
     folds,
     settings,
     dataset,
@@ -844,20 +972,35 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
       report(job, "epoch", epoch, loss);
     },
     onResult(job, result) {
-      results.push(result);
-      report(job, "fold", config.epochs, lastLoss.get(job.id) ?? NaN, result);
+      const inputs = inputsOf(job);
+      // Stored the moment it is scored, so a run killed later keeps it.
+      options.cache?.put(inputs, result);
+      results.push({ ...result, key: foldKey(inputs) });
+      const epochs = result.diverged?.epoch ?? config.epochs;
+      if (epochs < config.epochs) clock.epochsSkipped(result.architecture, config.epochs - epochs);
+      report(job, "fold", epochs, lastLoss.get(job.id) ?? NaN, result);
     },
   };
   let queue: QueueInfo | undefined;
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
   if (options.queue) queue = await (await import("./queue")).runQueued(scheduler, options.queue);
   else if (workers === 1) await runSerial(scheduler);
-  else await runParallel(scheduler);
+  else if (workers > 1) await runParallel(scheduler);
 
   // Completion order depends on scheduling; the record does not.
   const order = new Map(jobs.map((job) => [`${job.candidate.name}/${job.fold}`, job.id]));
   results.sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
   const summary = summarise(results, list);
+  if (summary.every((s) => s.divergedFolds > 0)) {
+    const first = results.find((r) => r.diverged)!;
+    throw new TrainingDiverged(
+      `training diverged in every candidate of the grid (${summary.map((s) => `${s.architecture}: ${s.divergedFolds} of ${s.folds} folds`).join(", ")}; ` +
+        `e.g. ${first.architecture} fold ${first.fold + 1} at epoch ${first.diverged!.epoch}, mean training loss ${formatLoss(first.diverged!.loss)}), so none can be chosen`,
+      first.diverged!.epoch,
+      first.diverged!.loss,
+      learningRates,
+    );
+  }
   const finished = new Date();
   const cpus = os.cpus();
   return {
@@ -870,9 +1013,10 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     seconds: elapsed(),
     config,
     workers,
+    cache: { reused, trained: toTrain.length },
     data: {
       source: options.source === undefined ? null : sourceLabel(options.source),
-      fingerprint: datasetFingerprint(dataset),
+      fingerprint,
       rows: dataset.rows,
       cols: dataset.cols,
       counts: classCounts(dataset.labels),
@@ -886,180 +1030,4 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     winner: chooseWinner(summary),
     ...(queue ? { queue } : {}),
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Records on disk
-
-/** reports/experiments under the project root. */
-export function experimentsDir(): string {
-  return path.join(projectRoot(), "reports", "experiments");
-}
-
-/**
- * Writes the record to `dir`/<id>.json (dir created if needed) through a temp file and a
- * rename, so an interrupted or failed write leaves no partial record. Returns the path.
- */
-export function saveExperiment(record: ExperimentRecord, dir: string = experimentsDir()): string {
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-  } catch (error) {
-    throw new InputError(`${dir}: cannot create the experiments directory (${(error as Error).message})`);
-  }
-  const file = path.join(dir, `${record.id}.json`);
-  writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2) + "\n", "utf8"));
-  return file;
-}
-
-function isRecord(value: unknown): value is ExperimentRecord {
-  const r = value as Partial<ExperimentRecord> | null;
-  return !!r && r.schema === "binary-digits/experiment" && Array.isArray(r.summary) && !!r.winner;
-}
-
-/**
- * A record as version 2: version 1 had one activation and one learning rate for the whole grid
- * (config.activation, config.learningRate), which become the lists and each row's own settings.
- */
-export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
-  if (record.schemaVersion === 2) return record;
-  const old = (record.config ?? {}) as SelectionConfig & { activation?: Activation; learningRate?: number };
-  const activation = old.activation ?? DEFAULT_SELECTION_CONFIG.activation;
-  const learningRate = old.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate;
-  const { activation: _a, learningRate: _l, ...rest } = old;
-  const settings = { activation, learningRate };
-  return {
-    ...record,
-    schemaVersion: 2,
-    config: { ...rest, activations: [activation], learningRates: [learningRate] },
-    folds: (record.folds ?? []).map((f) => ({ ...settings, ...f })),
-    summary: record.summary.map((s) => ({ ...settings, ...s })),
-    winner: { ...settings, ...record.winner },
-  };
-}
-
-/**
- * The records in `dir` (default reports/experiments), oldest first. Files that are not records
- * (other JSON, temp files of a write in progress, unreadable files) are skipped.
- */
-export function listExperiments(dir: string = experimentsDir()): ExperimentRecord[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const records: ExperimentRecord[] = [];
-  for (const name of names) {
-    if (name.startsWith(".") || !name.endsWith(".json")) continue;
-    try {
-      const value: unknown = JSON.parse(fs.readFileSync(path.join(dir, name), "utf8"));
-      if (isRecord(value)) records.push(upgradeRecord(value));
-    } catch {
-      // not a record we can read; listing the others is more useful than failing
-    }
-  }
-  return records.sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
-
-/** Hidden sizes of the latest record's winner, or null when there is no record yet. */
-export function latestWinner(dir: string = experimentsDir()): number[] | null {
-  const records = listExperiments(dir);
-  return records.length === 0 ? null : [...records[records.length - 1].winner.hidden];
-}
-
-/** One row of experimentsDataFrame. */
-export interface ExperimentRow {
-  run: string;
-  startedAt: string;
-  data: string;
-  rows: number;
-  folds: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  activation: string;
-  seed: number;
-  workers: number;
-  runSeconds: number;
-  architecture: string;
-  parameters: number;
-  meanAccuracy: number;
-  sdAccuracy: number;
-  meanPrecision: number;
-  meanRecall: number;
-  meanF1: number;
-  meanLogLoss: number;
-  sdLogLoss: number;
-  seLogLoss: number;
-  meanAuc: number;
-  meanSeconds: number;
-  winner: boolean;
-}
-
-/** Flat rows, one per run × architecture, oldest run first: the data behind experimentsDataFrame. */
-export function experimentRows(records: readonly ExperimentRecord[]): ExperimentRow[] {
-  return records.flatMap((r) =>
-    r.summary.map((s) => ({
-      run: r.id,
-      startedAt: r.startedAt,
-      data: r.data.fingerprint,
-      rows: r.data.rows,
-      folds: r.config.folds,
-      epochs: r.config.epochs,
-      batchSize: r.config.batchSize,
-      learningRate: s.learningRate,
-      activation: s.activation,
-      seed: r.config.seed,
-      workers: r.workers,
-      runSeconds: r.seconds,
-      architecture: s.architecture,
-      parameters: s.parameters,
-      meanAccuracy: s.meanAccuracy,
-      sdAccuracy: s.sdAccuracy,
-      meanPrecision: s.meanPrecision,
-      meanRecall: s.meanRecall,
-      meanF1: s.meanF1,
-      // JSON stores NaN as null; keep numbers numeric for danfo
-      meanLogLoss: s.meanLogLoss ?? NaN,
-      sdLogLoss: s.sdLogLoss ?? NaN,
-      seLogLoss: s.seLogLoss ?? NaN,
-      meanAuc: s.meanAuc ?? NaN,
-      meanSeconds: s.meanSeconds,
-      winner: s.architecture === r.winner.architecture,
-    })),
-  );
-}
-
-const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
-  "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
-  "runSeconds", "architecture", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
-  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "winner",
-];
-
-/** Runs side by side as a danfo DataFrame: one row per run × architecture (see ExperimentRow). */
-export function experimentsDataFrame(records: readonly ExperimentRecord[] = listExperiments()): DataFrame {
-  // Required lazily: danfo loads TensorFlow.js, which selection itself does not need.
-  const danfo = require("danfojs-node") as typeof import("danfojs-node");
-  const rows = experimentRows(records);
-  if (rows.length === 0) return new danfo.DataFrame([], { columns: EXPERIMENT_COLUMNS });
-  return new danfo.DataFrame(rows.map((row) => EXPERIMENT_COLUMNS.map((c) => row[c])), { columns: EXPERIMENT_COLUMNS });
-}
-
-export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
-  /** CSV to select on; default data/train.csv (built on first use). */
-  data?: string;
-  /** Where the record goes; default reports/experiments under the project root. */
-  dir?: string;
-}
-
-/**
- * Loads the CSV, runs selectArchitecture, saves the record; returns it, its path and the rows of
- * other digits the load dropped (see LoadedDataset).
- */
-export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
-  const { data = DEFAULT_TRAIN_CSV, dir, binaryOnly, digits, ...selection } = options;
-  resolveSelectionConfig(selection); // bad settings fail before the (slow) load
-  const dataset = loadCsv(data, { binaryOnly, digits });
-  const record = await selectArchitecture(dataset, { ...selection, source: data });
-  return { record, path: saveExperiment(record, dir), dropped: dataset.dropped };
 }

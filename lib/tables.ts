@@ -50,11 +50,15 @@ export function gridText(config: Pick<SelectionConfig, "grid" | "activations" | 
   return parts.join(" × ");
 }
 
-/** Mean ± sd per candidate over the folds, in grid order; the winner is marked. */
+/**
+ * Mean ± sd per candidate over the folds, in grid order; the winner is marked. When training
+ * diverged for any candidate, a "diverged" column says in how many folds (it cannot win).
+ */
 export function selectionRows(record: ExperimentRecord): Record<string, unknown>[] {
   const { activations, learningRates } = record.config;
   // "architecture" while the grid only varies layer sizes; "candidate" once it varies more.
   const nameColumn = activations.length > 1 || learningRates.length > 1 ? "candidate" : "architecture";
+  const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
   return record.summary.map((s) => ({
     [nameColumn]: s.architecture === record.winner.architecture ? `${s.architecture} ★` : s.architecture,
     layers: layers(record, s),
@@ -68,6 +72,7 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
     "F1 (mean ± sd)": pm(s.meanF1, s.sdF1, 5),
     "AUC (mean ± sd)": pm(s.meanAuc, s.sdAuc, 6),
     "seconds per fold": s.meanSeconds,
+    ...(anyDiverged ? { diverged: (s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds} of ${s.folds} folds` : "" } : {}),
   }));
 }
 

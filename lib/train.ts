@@ -8,10 +8,11 @@
 // Keras/TF.js: Glorot-uniform init, sigmoid output, binary cross-entropy averaged over the
 // batch, Adam with TF.js's defaults, float32 throughout.
 import type { Dataset } from "./data";
-import { initNetwork, layerSizes, validateModelConfig, type ModelConfig, type Network } from "./model";
+import { describeArchitecture, initNetwork, layerSizes, validateModelConfig, type ModelConfig, type Network } from "./model";
 import { Engine } from "./engine";
 import { createRng, shuffleInPlace, type Rng } from "./random";
 import { InputError } from "./errors";
+import { checkTrainingMemory } from "./memory";
 
 export interface TrainConfig {
   epochs: number;
@@ -84,6 +85,60 @@ export function resolveTrainConfig(options: Partial<TrainConfig> = {}): TrainCon
   return config;
 }
 
+/**
+ * Has training diverged, judging by the mean training loss of each epoch so far (`losses`, first
+ * epoch first)? Binary cross-entropy has a natural scale: a network that answers 0.5 for every
+ * image scores ln 2 ≈ 0.693, and training starts near it (Glorot-initialised weights, zero biases)
+ * and goes down from the first epoch on at any working learning rate (default runs: 0.01–0.2 in
+ * epoch 1, then falling). So a run has diverged when the latest epoch's loss is
+ * - not finite: the weights overflowed to ±∞ or NaN; or
+ * - above 10·ln 2 ≈ 6.9, ten times the cost of guessing: only saturated outputs that are
+ *   confidently wrong cost that much, i.e. weights that blew up (at a learning rate of 1e9 the first
+ *   epoch's loss is 3e8) — whatever happened before; or
+ * - more than 100 times the first epoch's loss and above ln 2: the run was learning, then became
+ *   worse than guessing.
+ * A run that merely fails to learn (a loss that stays near ln 2) is not "diverged": its scores say so.
+ */
+export function hasDiverged(losses: readonly number[]): boolean {
+  if (losses.length === 0) return false;
+  const loss = losses[losses.length - 1];
+  if (!Number.isFinite(loss)) return true;
+  if (loss > 10 * Math.LN2) return true;
+  return loss > 100 * losses[0] && loss > Math.LN2;
+}
+
+/**
+ * Training stopped because its loss diverged (see hasDiverged): a setting to change, not a bug, so
+ * an InputError. `what` says where it happened; the message adds how to fix it.
+ */
+export class TrainingDiverged extends InputError {
+  constructor(
+    /** "training 784→25→15→1 diverged at epoch 1 of 20: mean training loss 3.25e+8 (guessing 0.5 scores 0.693)" */
+    readonly what: string,
+    /** 1-based epoch and its mean training loss (of the first run that diverged, in a selection). */
+    readonly epoch: number,
+    readonly loss: number,
+    /** The learning rate of the run, or every rate a selection tried. */
+    readonly learningRates: number | readonly number[],
+  ) {
+    super(`${what}; ${TrainingDiverged.fix(learningRates, "the learning rate")}`);
+    this.name = "TrainingDiverged";
+  }
+
+  /** "lower the learning rate (it was 1e+9; the default is 0.001)", naming the setting as `setting`. */
+  static fix(learningRates: number | readonly number[], setting: string): string {
+    const rate = (x: number) => (x >= 1e5 || x < 1e-4 ? x.toExponential() : String(x));
+    const rates = typeof learningRates === "number" ? [learningRates] : learningRates;
+    const was = rates.length === 1 ? `it was ${rate(rates[0])}` : `they were ${rates.map(rate).join(", ")}`;
+    return `lower ${setting} (${was}; the default is ${rate(DEFAULT_TRAIN_CONFIG.learningRate)})`;
+  }
+}
+
+/** A loss as it reads best in a message: 0.6931, 8.80e+8, NaN. */
+export function formatLoss(loss: number): string {
+  return Number.isFinite(loss) && Math.abs(loss) < 1000 ? loss.toFixed(4) : loss.toPrecision(3);
+}
+
 function checkSameShape(network: Network, model: ModelConfig): void {
   const want = layerSizes(model).join("→");
   const have = layerSizes(network.config).join("→");
@@ -124,6 +179,8 @@ export class Trainer {
     this.rng = createRng(this.config.seed);
     const initSeed = Math.floor(this.rng.next() * 4294967296);
     if (options.initialNetwork) checkSameShape(options.initialNetwork, model);
+    // Before the first weight is drawn: a network too big is refused, not half-allocated.
+    checkTrainingMemory(model, dataset, options.validation);
     const start = options.initialNetwork ?? initNetwork(model, initSeed);
     this.engine = new Engine(start, { train: dataset, validation: options.validation });
     this.order = this.engine.order!;
@@ -135,11 +192,17 @@ export class Trainer {
     }
   }
 
+  /** Set when an epoch's loss diverged: training stops there (runEpoch threw TrainingDiverged). */
+  diverged: { epoch: number; loss: number } | null = null;
+
   get done(): boolean {
-    return this.epochsDone >= this.config.epochs;
+    return this.diverged !== null || this.epochsDone >= this.config.epochs;
   }
 
-  /** Trains one epoch (reshuffled rows, mini-batches of `batchSize`, last one partial). */
+  /**
+   * Trains one epoch (reshuffled rows, mini-batches of `batchSize`, last one partial). Throws
+   * TrainingDiverged, after logging the epoch, when the loss diverged; the run is then done.
+   */
   runEpoch(): EpochLogs {
     const started = performance.now();
     const { batchSize, learningRate } = this.config;
@@ -161,6 +224,16 @@ export class Trainer {
     h.acc.push(logs.acc);
     h.seconds.push(logs.seconds);
     this.epochsDone++;
+    if (hasDiverged(h.loss)) {
+      this.diverged = { epoch: this.epochsDone, loss: logs.loss };
+      throw new TrainingDiverged(
+        `training ${describeArchitecture(this.model)} diverged at epoch ${this.epochsDone} of ${this.config.epochs}: ` +
+          `mean training loss ${formatLoss(logs.loss)} (answering 0.5 for every image scores 0.6931)`,
+        this.epochsDone,
+        logs.loss,
+        this.config.learningRate,
+      );
+    }
     return logs;
   }
 

@@ -34,7 +34,17 @@ interface Run {
 }
 
 function digits(...args: string[]): Run {
-  const result = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
+  return digitsWith({}, ...args);
+}
+
+/** digits with more Node flags (e.g. a module imported first) and environment variables. */
+function digitsWith(how: { nodeArgs?: string[]; env?: Record<string, string> }, ...args: string[]): Run {
+  const result = spawnSync(process.execPath, ["--import", TSX, ...(how.nodeArgs ?? []), CLI, ...args], {
+    cwd: work,
+    encoding: "utf8",
+    timeout: 120_000,
+    env: { ...process.env, ...how.env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -45,6 +55,11 @@ function assertUserError(run: Run, expected: RegExp): void {
   assert.equal(run.stderr.trim().split("\n").length, 1, `one line on stderr, got:\n${run.stderr}`);
   assert.doesNotMatch(run.stderr, /\n\s+at /);
   assert.equal(run.stdout, "");
+}
+
+/** The record files in a records folder (beside its fold cache, cache/). */
+function recordFiles(dir: string): string[] {
+  return fs.readdirSync(dir).filter((f) => f.endsWith(".json"));
 }
 
 /** The files under `dir`, relative, sorted. */
@@ -221,7 +236,7 @@ describe("digits train, evaluate and select on small data", () => {
     const record = JSON.parse(run.stdout);
     assert.deepEqual(record.config.grid, [[], [4]]);
     assert.equal(record.workers, 2);
-    assert.deepEqual(fs.readdirSync(records), [`${record.id}.json`]);
+    assert.deepEqual(recordFiles(records), [`${record.id}.json`]);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(records, `${record.id}.json`), "utf8")), record);
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(work, "copy", "record.json"), "utf8")), record);
     // Not a terminal: one plain progress line per fold on stderr.
@@ -234,7 +249,7 @@ describe("digits train, evaluate and select on small data", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^logistic/m);
     assert.match(run.stdout, /^4 /m);
-    const [name] = fs.readdirSync(records);
+    const [name] = recordFiles(records);
     const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
     const choice = oneStandardErrorRule(record.summary);
     // After one epoch the 4-unit network lags logistic regression, which is also the smallest.
@@ -263,7 +278,7 @@ describe("digits train, evaluate and select on small data", () => {
     );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^candidate /m);
-    const [name] = fs.readdirSync(records);
+    const [name] = recordFiles(records);
     const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
     assert.deepEqual(record.summary.map((s) => s.architecture), ["logistic lr 0.001", "logistic lr 0.01", "4 sigmoid lr 0.001", "4 sigmoid lr 0.01", "4 relu lr 0.001", "4 relu lr 0.01"]);
     for (const s of record.summary) assert.match(run.stdout, new RegExp(`^${s.architecture}( \\*)? `, "m"));
@@ -271,7 +286,7 @@ describe("digits train, evaluate and select on small data", () => {
     assertUserError(digits("select", "--data", trainCsv, "--activation", "sigmoid,,relu", "--records", records), /--activation "sigmoid,,relu": an empty item/);
     assertUserError(digits("select", "--data", trainCsv, "--activation", "sigmoid,softmax", "--records", records), /--activation "softmax"/);
     assertUserError(digits("select", "--data", trainCsv, "--learning-rate", "0.001,abc", "--records", records), /--learning-rate "abc"/);
-    assert.equal(fs.readdirSync(records).length, 1);
+    assert.equal(recordFiles(records).length, 1);
   });
 
   test("select reports the worker threads it really used: no more than its fold jobs", () => {
@@ -279,13 +294,13 @@ describe("digits train, evaluate and select on small data", () => {
     const run = digits("select", "--data", trainCsv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "64", "--records", records, "--quiet");
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /; 2 workers, /);
-    const [name] = fs.readdirSync(records);
+    const [name] = recordFiles(records);
     assert.equal(JSON.parse(fs.readFileSync(path.join(records, name), "utf8")).workers, 2);
   });
 
   test("train --layers winner takes the winner of the latest record in --records", async () => {
     const records = path.join(work, "records");
-    const [name] = fs.readdirSync(records);
+    const [name] = recordFiles(records);
     const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
     const run = digits("train", "--data", trainCsv, "--layers", "winner", "--records", records, "--epochs", "1", "--model", "models/winner", "--quiet");
     assert.equal(run.code, 0, run.stderr);
@@ -298,6 +313,108 @@ describe("digits train, evaluate and select on small data", () => {
       digits("train", "--data", trainCsv, "--layers", "winner", "--records", empty, "--model", "models/none"),
       new RegExp(`--layers winner: no selection record in ${empty}`),
     );
+  });
+});
+
+describe("limits: a network too big is refused before allocating, diverging training is not saved", () => {
+  test("train --layers 30000,30000 says what it would need and the limit, exit 2, no model", () => {
+    assertUserError(
+      digits("train", "--data", trainCsv, "--layers", "30000,30000", "--model", "models/huge"),
+      /^digits: a 784→30000→30000→1 network \(923,610,001 parameters\) needs 13\.8 GiB of WebAssembly memory to train on 400 rows \(weights 3\.44 GiB, gradients 3\.44 GiB, Adam state 6\.88 GiB, data .*\), more than the 4 GiB one WebAssembly memory can hold; choose smaller hidden layers \(about 26\d million parameters fit\)\n$/,
+    );
+    assertUserError(digits("train", "--data", trainCsv, "--layers", "100000,100000", "--model", "models/huge", "--quiet"), /needs 150 GiB of WebAssembly memory/);
+    assert.equal(fs.existsSync(path.join(work, "models", "huge")), false);
+  });
+
+  test("select refuses a grid with a network too big, in process and with workers, no record", () => {
+    const records = path.join(work, "records-huge");
+    for (const workers of ["1", "2"]) {
+      assertUserError(
+        digits("select", "--data", trainCsv, "--layers", "8", "--layers", "30000,30000", "--folds", "2", "--epochs", "1", "--workers", workers, "--records", records),
+        /a 784→30000→30000→1 network \(923,610,001 parameters\) needs 13\.\d GiB .* 4 GiB/,
+      );
+    }
+    assert.equal(fs.existsSync(records), false);
+  });
+
+  test("train --learning-rate 1e9 stops at the diverged epoch with the loss and the fix, exit 2, nothing saved", () => {
+    assertUserError(
+      digits("train", "--data", trainCsv, "--learning-rate", "1e9", "--model", "models/diverged", "--quiet"),
+      /^digits: training 784→25→15→1 diverged at epoch 1 of 20: mean training loss \d\.\d\de\+\d+ \(answering 0\.5 for every image scores 0\.6931\); lower --learning-rate \(it was 1e\+9; the default is 0\.001\)\n$/,
+    );
+    const loud = digits("train", "--data", trainCsv, "--learning-rate", "1e9", "--model", "models/diverged");
+    assert.equal(loud.code, 2);
+    assert.match(loud.stderr.trimEnd().split("\n").at(-1)!, /^digits: training 784→25→15→1 diverged at epoch 1/);
+    assert.equal(fs.existsSync(path.join(work, "models", "diverged")), false);
+  });
+
+  test("select marks diverged candidates in the table and the record; one that trained wins", () => {
+    const records = path.join(work, "records-diverged");
+    // At learning rate 10, 8 units blow up in 1 fold of 3 and 25-15 in all; logistic regression trains.
+    const run = digits(
+      "select", "--data", trainCsv, "--layers", "none", "--layers", "8", "--layers", "25,15", "--folds", "3", "--epochs", "3",
+      "--learning-rate", "10", "--workers", "1", "--records", records,
+    );
+    assert.equal(run.code, 0, run.stderr);
+    const lines = run.stdout.split("\n");
+    assert.match(lines.find((l) => l.startsWith("architecture"))!, /s\/fold +diverged$/);
+    assert.match(lines.find((l) => l.startsWith("8 "))!, /  1\/3 folds$/);
+    assert.match(lines.find((l) => l.startsWith("25-15 "))!, /  3\/3 folds$/);
+    assert.match(lines.find((l) => l.startsWith("logistic"))!, /^logistic \*/);
+    assert.match(run.stdout, /Not considered, as training diverged: 8, 25-15\./);
+    assert.equal(run.stderr.split("\n").filter((l) => / diverged at epoch \d+ \(mean training loss .*\), not scored/.test(l)).length, 4);
+    const [name] = fs.readdirSync(records);
+    const record: ExperimentRecord = JSON.parse(fs.readFileSync(path.join(records, name), "utf8"));
+    assert.deepEqual(record.summary.map((s) => s.divergedFolds), [0, 1, 3]);
+    assert.equal(record.winner.architecture, "logistic");
+  });
+
+  test("select where every candidate diverges is an error naming the fix, and writes no record", () => {
+    const records = path.join(work, "records-all-diverged");
+    assertUserError(
+      digits("select", "--data", trainCsv, "--layers", "8", "--folds", "2", "--epochs", "2", "--learning-rate", "1e9", "--workers", "1", "--records", records, "--quiet"),
+      /^digits: training diverged in every candidate of the grid \(8: 2 of 2 folds; .*\), so none can be chosen; lower --learning-rate \(it was 1e\+9; the default is 0\.001\)\n$/,
+    );
+    // The fold cache keeps the diverged folds (a rerun need not train them again to fail); no record.
+    assert.deepEqual(fs.existsSync(records) ? recordFiles(records) : [], []);
+  });
+});
+
+describe("an internal error is one line saying it is a bug; the stack only when asked for", () => {
+  // A fault the code cannot foresee, simulated by breaking WebAssembly.Instance before the CLI loads.
+  const sabotage = () => {
+    const file = path.join(work, "sabotage.mjs");
+    fs.writeFileSync(file, 'WebAssembly.Instance = function () { throw new TypeError("simulated fault in the kernels"); };\n');
+    return ["--import", pathToFileURL(file).href];
+  };
+  const args = ["train", "--data", "train-small.csv", "--layers", "4", "--epochs", "1", "--model", "models/bug", "--quiet"];
+
+  test("by default: exit 1, one line with the error, that it is a bug, and what to report", () => {
+    const run = digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "" } }, ...args);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /^digits: internal error \(a bug in digits, not in your input\): TypeError: simulated fault in the kernels\. Please report it .* with the command you ran and the output of the same command run with --verbose \(or DIGITS_VERBOSE=1\)/,
+    );
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+    assert.equal(fs.existsSync(path.join(work, "models", "bug")), false);
+  });
+
+  test("--verbose anywhere, or DIGITS_VERBOSE=1, adds the stack trace", () => {
+    for (const run of [
+      digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "" } }, ...args, "--verbose"),
+      digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "" } }, "--verbose", ...args),
+      digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "1" } }, ...args),
+    ]) {
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /^digits: internal error \(a bug in digits, not in your input\): TypeError: simulated fault in the kernels\./);
+      assert.match(run.stderr, /\nTypeError: simulated fault in the kernels\n\s+at /);
+    }
+  });
+
+  test("--verbose does not change a user error: still one line, exit 2", () => {
+    assertUserError(digits("train", "--verbose", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bar, clock, countBar, formatCell, percentBar, percentDone, textTable } from "../lib/format";
+import { bar, clock, countBar, formatBytes, formatCell, percentBar, percentDone, textTable } from "../lib/format";
 
 describe("clock", () => {
   it("shows minutes and seconds, and hours past an hour", () => {
@@ -78,5 +78,16 @@ describe("textTable", () => {
 
   it("leaves no trailing spaces after a left-aligned last column", () => {
     assert.equal(textTable(["name"], [["a"], ["long"]]), "name\n----\na\nlong");
+  });
+});
+
+describe("formatBytes", () => {
+  it("uses binary units with at most three significant digits", () => {
+    assert.equal(formatBytes(512), "512 bytes");
+    assert.equal(formatBytes(2048), "2 KiB");
+    assert.equal(formatBytes(38.6 * 2 ** 20), "38.6 MiB");
+    assert.equal(formatBytes(2 ** 32), "4 GiB");
+    assert.equal(formatBytes(13.75 * 2 ** 30), "13.8 GiB");
+    assert.equal(formatBytes(150.4 * 2 ** 30), "150 GiB");
   });
 });

@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../lib/data";
 import { binaryOnly, chooseArchitecture, envActivations, envFlag, envGrid, envInt, envLayers, envNumber, envNumbers, envPair, envPath, envString, projectRelative, quickMode } from "../lib/params";
-import { saveExperiment, type ExperimentRecord } from "../lib/selection";
+import { saveExperiment } from "../lib/experiments";
+import type { ExperimentRecord } from "../lib/selection";
 
 describe("environment parameters", () => {
   it("fall back when unset or blank, and read the value when set", () => {

@@ -4,12 +4,15 @@
 // lost Redis and a job that fails for good stop the run with a message saying what and where.
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import IORedis from "ioredis";
 import { datasetFingerprint, type Dataset } from "../lib/data";
 import { InputError } from "../lib/errors";
+import { FoldCache } from "../lib/fold-cache";
 import { createRng } from "../lib/random";
 import { dataKey, decodeDataset, decodeResult, displayUrl, encodeDataset, encodeResult, parseRedisUrl } from "../lib/queue";
 import { selectArchitecture, type ExperimentRecord, type FoldResult, type SelectionOptions } from "../lib/selection";
@@ -226,6 +229,25 @@ describe("selection through the queue", skipUnlessRedis(), () => {
     assert.doesNotMatch(other.output, /training fold/);
     assert.ok(logged.some((line) => /refuses our folds: its training kernels \(sha256 000000000000…\) differ from ours/.test(line)), logged.join("\n"));
     await ours.stop();
+  });
+
+  test("folds from the queue are kept in the local fold cache: a rerun trains nothing and needs no worker", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-queue-cache-"));
+    try {
+      const cache = new FoldCache(dir);
+      const a = worker();
+      await a.waitFor(/waiting for fold jobs/);
+      const first = await selectArchitecture(data, { ...small, cache, queue: { url: redis.url } });
+      assert.deepEqual(first.cache, { reused: 0, trained: 4 });
+      assert.equal(first.queue?.remote, 4);
+      await a.stop();
+      const again = await selectArchitecture(data, { ...small, cache, queue: { url: redis.url } });
+      assert.deepEqual(again.cache, { reused: 4, trained: 0 });
+      assert.equal(again.queue?.remote, 0);
+      assert.deepEqual(numbers(again), numbers(local));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test("a job that fails for good fails the run, naming its candidate and fold", async () => {

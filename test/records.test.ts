@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { describeRecord, findWinner, recordDigits } from "../lib/records";
-import { saveExperiment, type ExperimentRecord } from "../lib/selection";
+import { saveExperiment } from "../lib/experiments";
+import type { ExperimentRecord } from "../lib/selection";
 
 const DATA = "aaaaaaaaaaaaaaaa";
 const PAIR_DATA = "bbbbbbbbbbbbbbbb";

@@ -10,14 +10,9 @@ import {
   candidates,
   chooseWinner,
   DEFAULT_GRID,
-  experimentRows,
-  experimentsDataFrame,
-  latestWinner,
-  listExperiments,
   oneStandardErrorRule,
   parseLayers,
   resolveSelectionConfig,
-  saveExperiment,
   selectArchitecture,
   SelectionCancelled,
   summarise,
@@ -27,6 +22,8 @@ import {
   type SelectionOptions,
 } from "../lib/selection";
 import { subset } from "../lib/split";
+import { experimentRows, listExperiments } from "../lib/experiments";
+import { TrainingDiverged } from "../lib/train";
 
 // A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
 let small: Dataset | undefined;
@@ -158,6 +155,46 @@ describe("cross-validated selection", () => {
     await assert.rejects(selectArchitecture(smallData(), { epochs: 0 }), InputError);
   });
 
+  test("a candidate whose training diverges is marked, not scored, and cannot win; the run goes on, in process and in workers", async () => {
+    // At a learning rate of 10 with sigmoid units, logistic regression blows up in 2 of 3 folds
+    // and 25-15 in all 3; 8 trains (badly, but with a finite loss).
+    const options: SelectionOptions = { grid: [[], [8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 10, activation: "sigmoid" };
+    const serial = await selectArchitecture(smallData(), { ...options, workers: 1 });
+    assert.deepEqual(serial.summary.map((s) => [s.architecture, s.divergedFolds]), [["logistic", 2], ["8", 0], ["25-15", 3]]);
+    assert.equal(serial.winner.architecture, "8");
+    assert.match(serial.winner.reason, /Not considered, as training diverged: logistic, 25-15\.$/);
+    const diverged = serial.folds.filter((f) => f.diverged);
+    assert.equal(diverged.length, 5);
+    for (const f of diverged) {
+      assert.ok(Number.isNaN(f.logLoss) && Number.isNaN(f.accuracy), "a diverged fold is not scored");
+      assert.equal(f.history.loss.length, f.diverged!.epoch, "training stopped at the diverged epoch");
+      assert.ok(!(f.diverged!.loss <= 10 * Math.LN2), `loss ${f.diverged!.loss}`);
+    }
+    assert.ok(serial.folds.filter((f) => !f.diverged).every((f) => Number.isFinite(f.logLoss)));
+    // the record says so in JSON too: a field on every summary row
+    const json = JSON.parse(JSON.stringify(serial)) as ExperimentRecord;
+    assert.deepEqual(json.summary.map((s) => s.divergedFolds), [2, 0, 3]);
+    assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
+    const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
+    assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
+    const record = await selectArchitecture(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1 });
+    assert.deepEqual(record.summary.map((s) => [s.architecture, s.divergedFolds]), [["8 lr 0.001", 0], ["8 lr 1000000000", 3]]);
+    assert.equal(record.winner.architecture, "8 lr 0.001");
+  });
+
+  test("when every candidate diverges, the selection fails with TrainingDiverged (an InputError) saying so", async () => {
+    await assert.rejects(
+      selectArchitecture(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, workers: 1 }),
+      (e: Error) =>
+        e instanceof TrainingDiverged &&
+        e instanceof InputError &&
+        /^training diverged in every candidate of the grid \(8: 3 of 3 folds, 25-15: 3 of 3 folds; e\.g\. 8 fold 1 at epoch 1, mean training loss .*\), so none can be chosen; lower the learning rate/.test(e.message),
+    );
+  });
+
   test("without a grid, selection cross-validates networks both smaller and larger than the reference 25-15", async () => {
     const record = await selectArchitecture(smallData(), { folds: 2, epochs: 1, workers: 1 });
     assert.deepEqual(record.config.grid, DEFAULT_GRID);
@@ -242,6 +279,18 @@ describe("one-standard-error rule", () => {
     assert.equal(choice.winner, "b");
   });
 
+  test("a candidate with a diverged fold is ignored, even with the lowest mean log loss", () => {
+    const choice = oneStandardErrorRule([
+      { ...row("logistic", 785, 0.01, 0.001), divergedFolds: 1 },
+      row("8", 6289, 0.12, 0.02),
+      row("25-15", 20031, 0.11, 0.02),
+    ]);
+    assert.equal(choice.best, "25-15");
+    assert.equal(choice.winner, "8");
+    assert.deepEqual(choice.withinOneSe, ["8", "25-15"]);
+    assert.throws(() => oneStandardErrorRule([{ ...row("x", 1, 0.1, 0), divergedFolds: 2 }]), RangeError);
+  });
+
   test("throws on a table with no usable row", () => {
     assert.throws(() => oneStandardErrorRule([]), RangeError);
     assert.throws(() => oneStandardErrorRule([row("x", 1, NaN, 0)]), RangeError);
@@ -300,60 +349,6 @@ describe("layer specs", () => {
   });
 });
 
-describe("experiment records", () => {
-  test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
-    const dir = tempDir();
-    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1, source: DEFAULT_TRAIN_CSV });
-    const file = saveExperiment(record, dir);
-    assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]); // no temp file left behind
-    const stored = JSON.parse(fs.readFileSync(file, "utf8"));
-    for (const key of ["config", "data", "versions", "backend", "folds", "summary", "winner", "startedAt", "finishedAt"]) {
-      assert.ok(key in stored, key);
-    }
-    assert.equal(stored.data.source, "data/train.csv");
-    assert.match(stored.data.fingerprint, /^[0-9a-f]{16}$/);
-    assert.equal(stored.data.rows, 300);
-    assert.equal(stored.versions.node, process.version);
-    assert.match(stored.versions.tfjs, /^\d+\.\d+\.\d+/);
-    assert.match(stored.versions.binaryDigits, /^\d+\.\d+\.\d+/);
-    assert.deepEqual(stored.config.grid, [[], [8]]);
-    assert.equal(stored.folds.length, 6);
-    assert.ok(Date.parse(stored.startedAt) <= Date.parse(stored.finishedAt));
-    assert.deepEqual(stored, JSON.parse(JSON.stringify(record)));
-  });
-
-  test("a failed write leaves no file behind", async () => {
-    const dir = tempDir();
-    const record = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
-    // A directory where the record should go makes the final rename fail.
-    fs.mkdirSync(path.join(dir, `${record.id}.json`));
-    assert.throws(() => saveExperiment(record, dir));
-    assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]);
-    assert.deepEqual(fs.readdirSync(path.join(dir, `${record.id}.json`)), []);
-  });
-
-  test("are listed oldest first, skipping other files; the latest winner and a DataFrame of run × architecture", async () => {
-    const dir = tempDir();
-    assert.deepEqual(listExperiments(dir), []);
-    assert.equal(latestWinner(dir), null);
-    const first = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
-    const second = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
-    saveExperiment(second, dir);
-    saveExperiment(first, dir);
-    fs.writeFileSync(path.join(dir, "notes.json"), "{}");
-    fs.writeFileSync(path.join(dir, ".half-written.json.tmp"), "{");
-    const records = listExperiments(dir);
-    assert.deepEqual(records.map((r) => r.id), [first.id, second.id]);
-    assert.deepEqual(latestWinner(dir), [8]);
-    const rows = experimentRows(records);
-    assert.deepEqual(rows.map((r) => `${r.run}/${r.architecture}`), [`${first.id}/logistic`, `${first.id}/8`, `${second.id}/8`]);
-    assert.equal(rows.filter((r) => r.winner).length, 2);
-    const frame = experimentsDataFrame(records);
-    assert.deepEqual(frame.shape, [3, rows.length > 0 ? Object.keys(rows[0]).length : 0]);
-    assert.ok(frame.columns.includes("meanLogLoss"));
-  });
-});
-
 describe("a grid over activations and learning rates", () => {
   test("candidates are layers × activations × learning rates, named by what varies; logistic once per rate", () => {
     const product = candidates({ grid: [[], [8]], activations: ["sigmoid", "relu"], learningRates: [0.001, 0.003] });
@@ -405,6 +400,7 @@ describe("a grid over activations and learning rates", () => {
       schemaVersion: 1,
       id: "old",
       startedAt: "2026-11-01T00:00:00.000Z",
+      data: { source: "data/train.csv", fingerprint: "f".repeat(16), rows: 10, cols: 784, counts: [5, 5] },
       config: { grid: [[8]], folds: 2, epochs: 1, batchSize: 32, learningRate: 0.003, activation: "tanh", seed: 1, threshold: 0.5 },
       folds: [{ architecture: "8", hidden: [8], fold: 0 }],
       summary: [{ architecture: "8", hidden: [8], parameters: 6289, meanLogLoss: 0.1, seLogLoss: 0.01 }],
@@ -417,5 +413,6 @@ describe("a grid over activations and learning rates", () => {
     assert.equal("activation" in record.config, false);
     assert.deepEqual([record.summary[0].activation, record.summary[0].learningRate], ["tanh", 0.003]);
     assert.deepEqual([record.winner.activation, record.winner.learningRate, record.folds[0].activation], ["tanh", 0.003, "tanh"]);
+    assert.deepEqual(record.cache, { reused: 0, trained: 1 });
   });
 });

@@ -60,6 +60,13 @@ describe("selection tables", () => {
     assert.equal(rows[1].layers, "784→25→15→1");
   });
 
+  it("adds a diverged column only when a candidate diverged, with its count of folds", () => {
+    assert.ok(selectionRows(r).every((row) => !("diverged" in row)), "the usual table is unchanged");
+    const summary = r.summary.map((s) => (s.architecture === "logistic" ? { ...s, divergedFolds: 1 } : s));
+    const rows = selectionRows({ ...r, summary });
+    assert.deepEqual(rows.map((row) => row.diverged), ["1 of 2 folds", ""]);
+  });
+
   it("takes the input width from the record's data, not a fixed 784", () => {
     const small = { ...r, data: { ...r.data, cols: 64 } };
     assert.deepEqual(selectionRows(small).map((x) => x.layers), ["64→1", "64→25→15→1"]);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { loadCsv, DEFAULT_TRAIN_CSV, DEFAULT_TEST_CSV, type Dataset } from "../lib/data";
 import { subset } from "../lib/split";
 import { initNetwork, modelConfig, parameterCount, toLayersModel, type Activation, type Network } from "../lib/model";
-import { predictProbabilities, resolveTrainConfig, trainSync, train } from "../lib/train";
+import { hasDiverged, predictProbabilities, resolveTrainConfig, Trainer, TrainingDiverged, trainSync, train } from "../lib/train";
 import { classificationReport } from "../lib/metrics";
 import { initBackend, tf } from "../lib/backend";
 import { loadModel, saveModel, saveTrained } from "../lib/persist";
@@ -187,5 +187,44 @@ describe("save and load", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("divergence", () => {
+  test("hasDiverged: a non-finite loss, a loss above 10·ln 2, or 100× the first epoch's and above ln 2", () => {
+    assert.equal(hasDiverged([]), false);
+    assert.equal(hasDiverged([0.12, 0.03, 0.01]), false, "a normal run");
+    assert.equal(hasDiverged([0.76, 0.74, 0.75]), false, "stuck near guessing is a failure to learn, not divergence");
+    assert.equal(hasDiverged([NaN]), true);
+    assert.equal(hasDiverged([0.1, Infinity]), true);
+    assert.equal(hasDiverged([6.93]), false, "just under 10·ln 2 = 6.931");
+    assert.equal(hasDiverged([6.94]), true, "just over 10·ln 2, even in the first epoch");
+    assert.equal(hasDiverged([0.005, 0.6]), false, "120× the first, but still better than guessing");
+    assert.equal(hasDiverged([0.005, 0.7]), true, "140× the first and worse than guessing (0.693)");
+    assert.equal(hasDiverged([0.05, 0.7]), false, "only 14× the first");
+  });
+
+  test("a learning rate of 1e9 stops training at epoch 1 with TrainingDiverged, an InputError with the loss and the fix", async () => {
+    const rows = firstRows(trainSet, 300);
+    const epochs: number[] = [];
+    await assert.rejects(
+      train(rows, modelConfig([25, 15]), { learningRate: 1e9, epochs: 5, callbacks: { onEpochEnd: (e) => epochs.push(e) } }),
+      (e: Error) => {
+        assert.ok(e instanceof TrainingDiverged && e instanceof InputError);
+        assert.equal(e.epoch, 1);
+        assert.ok(e.loss > 1e6, `loss ${e.loss}`);
+        assert.match(e.message, /^training 784→25→15→1 diverged at epoch 1 of 5: mean training loss \d\.\d\de\+\d+ .*; lower the learning rate \(it was 1e\+9; the default is 0\.001\)$/);
+        return true;
+      },
+    );
+    assert.deepEqual(epochs, [], "the diverged epoch is not reported as a finished one");
+  });
+
+  test("the trainer records the diverged epoch and is done", () => {
+    const trainer = new Trainer(firstRows(trainSet, 300), modelConfig([8]), { learningRate: 1e9, epochs: 5 });
+    assert.throws(() => trainer.runEpoch(), TrainingDiverged);
+    assert.equal(trainer.done, true);
+    assert.equal(trainer.history.history.loss.length, 1);
+    assert.deepEqual(trainer.diverged, { epoch: 1, loss: trainer.history.history.loss[0] });
   });
 });

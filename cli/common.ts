@@ -1,0 +1,155 @@
+// Shared by the `digits` commands: the Command shape, output lines, and reading flag values into
+// checked settings (every bad value an InputError naming the flag, so the CLI exits 2 with it).
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { DEFAULT_TRAIN_CSV } from "../lib/data";
+import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/pair";
+import { writeFileAtomic } from "../lib/files";
+import { InputError } from "../lib/errors";
+import { ACTIVATIONS, type Activation } from "../lib/model";
+import { experimentsDir } from "../lib/experiments";
+
+export type Flags = Record<string, string | boolean | string[] | undefined>;
+
+export interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<Parameters<typeof parseArgs>[0]>["options"];
+  run(flags: Flags): Promise<void>;
+}
+
+export const out = (line = "") => process.stdout.write(line + "\n");
+export const err = (line = "") => process.stderr.write(line + "\n");
+
+// ---------------------------------------------------------------------------------------------
+// Flag values
+
+export function str(flags: Flags, name: string, fallback: string): string {
+  const v = flags[name];
+  return typeof v === "string" ? v : fallback;
+}
+
+export type NumberKind = "int" | "positive-int" | "positive" | "non-negative-int" | "seed";
+
+export const EXPECTED_NUMBER: Record<NumberKind, string> = {
+  int: "an integer",
+  "positive-int": "a whole number ≥ 1",
+  positive: "a positive number",
+  "non-negative-int": "a whole number ≥ 0",
+  seed: "a whole number from 0 to 4294967295",
+};
+
+export function num(flags: Flags, name: string, fallback: number, kind: NumberKind): number {
+  const v = flags[name];
+  if (v === undefined) return fallback;
+  const text = String(v).trim();
+  const value = Number(text);
+  const whole = Number.isInteger(value);
+  const ok =
+    text !== "" &&
+    Number.isFinite(value) &&
+    {
+      int: whole,
+      "positive-int": whole && value >= 1,
+      positive: value > 0,
+      "non-negative-int": whole && value >= 0,
+      // seeds are 32-bit (lib/random.ts)
+      seed: whole && value >= 0 && value < 2 ** 32,
+    }[kind];
+  if (!ok) throw new InputError(`--${name} "${v}": expected ${EXPECTED_NUMBER[kind]}`);
+  return value;
+}
+
+export function activation(flags: Flags, fallback: Activation): Activation {
+  const value = str(flags, "activation", fallback);
+  if (!ACTIVATIONS.includes(value as Activation)) throw new InputError(`--activation "${value}": expected one of ${ACTIVATIONS.join(", ")}`);
+  return value as Activation;
+}
+
+/**
+ * The pair asked for on the command line: --digits A,B, or --binary-only (an alias of --digits
+ * 0,1); undefined when neither is given (a file of exactly two digits is then that pair).
+ */
+export function pairFlag(flags: Flags): Pair | undefined {
+  const asked = typeof flags.digits === "string" ? parsePair(flags.digits) : undefined;
+  if (flags["binary-only"] !== true) return asked;
+  if (asked && !samePair(asked, DEFAULT_PAIR)) throw new InputError(`--binary-only is --digits 0,1 and disagrees with --digits ${flags.digits}; give one of them`);
+  return DEFAULT_PAIR;
+}
+
+/** A comma list of flag values ("sigmoid,relu"), each checked by `one` as if given alone. */
+export function list<T>(flags: Flags, name: string, fallback: T, one: (single: Flags) => T): T[] {
+  const v = flags[name];
+  if (typeof v !== "string") return [fallback];
+  return v.split(",").map((part) => {
+    if (part.trim() === "") throw new InputError(`--${name} "${v}": an empty item; expected values separated by commas, e.g. ${name === "activation" ? "sigmoid,relu" : "0.001,0.003"}`);
+    return one({ [name]: part.trim() });
+  });
+}
+
+/** The flags train and select share: where the data is, how the networks train, where records are. */
+export const TRAINING_OPTIONS = {
+  data: { type: "string" },
+  digits: { type: "string" },
+  "binary-only": { type: "boolean" },
+  epochs: { type: "string" },
+  "batch-size": { type: "string" },
+  "learning-rate": { type: "string" },
+  activation: { type: "string" },
+  seed: { type: "string" },
+  records: { type: "string" },
+  quiet: { type: "boolean" },
+} as const;
+
+export interface TrainingDefaults {
+  epochs: number;
+  batchSize: number;
+  learningRate: number;
+  seed: number;
+  activation: Activation;
+}
+
+export interface TrainingFlags extends TrainingDefaults {
+  /** The CSV as the user gave it (resolved by loadCsv); default the pair's training file. */
+  data: string;
+  /** --digits or --binary-only; undefined lets the file decide. */
+  digits: Pair | undefined;
+  /** Folder of the selection records. */
+  records: string;
+}
+
+export function trainingFlags(flags: Flags, defaults: TrainingDefaults): TrainingFlags {
+  const digits = pairFlag(flags);
+  return {
+    data: str(flags, "data", digits ? pairDataFiles(digits).train : DEFAULT_TRAIN_CSV),
+    digits,
+    epochs: num(flags, "epochs", defaults.epochs, "positive-int"),
+    batchSize: num(flags, "batch-size", defaults.batchSize, "positive-int"),
+    learningRate: num(flags, "learning-rate", defaults.learningRate, "positive"),
+    seed: num(flags, "seed", defaults.seed, "seed"),
+    activation: activation(flags, defaults.activation),
+    records: typeof flags.records === "string" ? path.resolve(flags.records) : experimentsDir(),
+  };
+}
+
+/** A file we are about to write: its folder is created later, but it must not be a folder itself. */
+export function outputFile(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  if (typeof v !== "string") return undefined;
+  if (v.trim() === "") throw new InputError(`--${name}: expected a file path`);
+  const file = path.resolve(v);
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new InputError(`--${name} ${v}: is a directory; expected a file path`);
+  return file;
+}
+
+export function writeOutput(file: string, text: string): void {
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    writeFileAtomic(file, Buffer.from(text, "utf8"));
+  } catch (error) {
+    throw new InputError(`${file}: cannot write (${(error as Error).message})`);
+  }
+}
+
+export const f4 = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : String(x));

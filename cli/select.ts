@@ -1,0 +1,195 @@
+// `digits select`: cross-validates a grid of candidates (lib/selection, lib/experiments), with
+// progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
+import { DEFAULT_TRAIN_CSV, describeDropped } from "../lib/data";
+import { recordDigits } from "../lib/records";
+import { clock, percentBar, textTable } from "../lib/format";
+import { ACTIVATIONS, architectureName } from "../lib/model";
+import { runExperiment } from "../lib/experiments";
+import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultWorkers, parseLayers, type ExperimentRecord, type SelectionProgress } from "../lib/selection";
+import { formatLoss } from "../lib/train";
+import { type Command, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
+
+function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let lastDraw = 0;
+  let drawn = false;
+  const remaining = (p: SelectionProgress) => (p.remainingSeconds === null ? "?" : clock(p.remainingSeconds));
+  return {
+    onProgress(p) {
+      if (quiet) return;
+      if (tty) {
+        const now = Date.now();
+        if (now - lastDraw < 100 && p.kind === "epoch") return;
+        lastDraw = now;
+        const line =
+          `${percentBar(p.fraction, { ascii: true })} ` +
+          `${p.architecture} fold ${p.fold + 1}/${p.folds} epoch ${p.epoch}/${p.epochs}  ` +
+          `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
+        const columns = process.stderr.columns || 100;
+        process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
+        drawn = true;
+      } else if (p.kind === "fold" && p.result?.diverged) {
+        const d = p.result.diverged;
+        err(
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: diverged at epoch ${d.epoch} ` +
+            `(mean training loss ${formatLoss(d.loss)}), not scored; elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
+        );
+      } else if (p.kind === "fold" && p.result) {
+        err(
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: validation log loss ${f4(p.result.logLoss)}, ` +
+            `accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
+        );
+      }
+    },
+    done() {
+      if (drawn) process.stderr.write("\r\x1b[2K");
+    },
+  };
+}
+
+export function printSelection(record: ExperimentRecord): void {
+  // The column appears only when a candidate diverged, so the usual table stays as it was.
+  const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
+  const rows = record.summary.map((s) => [
+    s.architecture + (s.architecture === record.winner.architecture ? " *" : ""),
+    s.parameters.toLocaleString("en-US"),
+    `${f4(s.meanLogLoss)} ± ${f4(s.sdLogLoss)}`,
+    f4(s.seLogLoss),
+    `${f4(s.meanAccuracy)} ± ${f4(s.sdAccuracy)}`,
+    f4(s.meanPrecision),
+    f4(s.meanRecall),
+    f4(s.meanF1),
+    f4(s.meanAuc),
+    s.meanSeconds.toFixed(1),
+    ...(anyDiverged ? [(s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds}/${s.folds} folds` : ""] : []),
+  ]);
+  const { config } = record;
+  const [a, b] = recordDigits(record);
+  const variesActivation = config.activations.length > 1;
+  const variesRate = config.learningRates.length > 1;
+  out(
+    `${config.folds}-fold cross-validation of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
+      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
+      `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
+      `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
+  );
+  out();
+  const header = [variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"];
+  out(textTable(anyDiverged ? [...header, "diverged"] : header, rows));
+  out();
+  const w = record.winner;
+  out(`Winner: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
+}
+
+export const selectCommand: Command = {
+  summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
+  usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
+                     [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
+                     [--seed N] [--workers N] [--queue URL] [--no-cache] [--out FILE]
+                     [--records DIR] [--json] [--quiet]
+
+Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
+--learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
+AUC; the winner is the smallest network whose mean validation log loss is within one standard
+error of the best (ties in size: the lower log loss). Writes one JSON record to
+reports/experiments/. The same seed gives the same numbers with any number of workers.
+Every fold run is kept in the records folder's cache/ under the hash of what determines it
+(data, pair, candidate, folds, seed, training kernels): a rerun, a grid with one more candidate or
+a run that was killed trains only the folds it does not have yet, with the same numbers.
+
+Options:
+  --data FILE           training CSV (default: ${DEFAULT_TRAIN_CSV}, or data/A-B/train.csv with
+                        --digits A,B; built on first use)
+  --digits A,B          the two digits to tell apart: A is the negative class, B the positive
+                        one; rows of other digits (e.g. of Kaggle's ten-class train.csv) are
+                        dropped. Without it a file of exactly two digits is that pair
+  --binary-only         the same as --digits 0,1
+  --layers SIZES        hidden layer sizes, e.g. 25,15; "none" (or "") is logistic regression;
+                        repeat for each architecture (default grid: ${DEFAULT_GRID.map((h) => architectureName(h)).join(", ")})
+  --folds K             folds (default ${DEFAULT_SELECTION_CONFIG.folds})
+  --epochs N            epochs per fold (default ${DEFAULT_SELECTION_CONFIG.epochs})
+  --batch-size N        default ${DEFAULT_SELECTION_CONFIG.batchSize}
+  --learning-rate X,…    Adam's learning rate; a comma list tries each (default ${DEFAULT_SELECTION_CONFIG.learningRate})
+  --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
+                        (default ${DEFAULT_SELECTION_CONFIG.activation})
+  --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
+  --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --queue URL           train the folds on \`digits worker\` processes through Redis instead
+                        (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
+  --no-cache            train every fold again (the fresh results replace the cached ones)
+  --out FILE            also write a copy of the record to FILE
+  --records DIR         where the record goes (default: reports/experiments in the project root);
+                        its fold cache is DIR/cache
+  --json                print the record as JSON on stdout, nothing else
+  --quiet               no progress on stderr
+  -h, --help            show this help`,
+  options: {
+    ...TRAINING_OPTIONS,
+    layers: { type: "string", multiple: true },
+    folds: { type: "string" },
+    workers: { type: "string" },
+    queue: { type: "string" },
+    "no-cache": { type: "boolean" },
+    out: { type: "string" },
+    json: { type: "boolean" },
+  },
+  async run(flags) {
+    const layers = flags.layers as string[] | undefined;
+    const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
+    const activations = list(flags, "activation", DEFAULT_SELECTION_CONFIG.activation, (one) => activation(one, DEFAULT_SELECTION_CONFIG.activation));
+    const learningRates = list(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, (one) => num(one, "learning-rate", 0, "positive"));
+    const { data, digits, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
+      { ...flags, activation: undefined, "learning-rate": undefined },
+      DEFAULT_SELECTION_CONFIG,
+    );
+    const folds = num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int");
+    const workers = num(flags, "workers", defaultWorkers(), "positive-int");
+    const copy = outputFile(flags, "out");
+
+    // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
+    if (typeof flags.queue === "string") await (await import("../lib/queue")).checkRedis(flags.queue);
+    const progress = selectionProgress(flags.quiet === true);
+    const abort = new AbortController();
+    const onSignal = () => abort.abort();
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+    let record: ExperimentRecord;
+    let file: string;
+    let dropped: { digit: number; rows: number }[];
+    try {
+      ({ record, path: file, dropped } = await runExperiment({
+        ...training,
+        grid,
+        activations,
+        learningRates,
+        folds,
+        workers,
+        data,
+        digits,
+        dir: records,
+        signal: abort.signal,
+        onProgress: progress.onProgress,
+        reuseCache: flags["no-cache"] !== true,
+        onStart: (plan) => {
+          if (flags.quiet !== true) err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
+        },
+        onCacheWarning: (message) => err(`warning: ${message}`),
+        ...(typeof flags.queue === "string" ? { queue: { url: flags.queue, log: flags.quiet === true ? undefined : err } } : {}),
+      }));
+    } finally {
+      progress.done();
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+    }
+    if (copy) writeOutput(copy, JSON.stringify(record, null, 2) + "\n");
+    if (flags.json) {
+      out(JSON.stringify(record, null, 2));
+      return;
+    }
+    printSelection(record);
+    if (record.queue) out(`Queue: ${record.queue.remote} folds trained through ${record.queue.url} by ${record.queue.workers.join(", ") || "no worker"}`);
+    if (dropped.length > 0) out(`${data}: ${describeDropped(dropped)}`);
+    out(`Record: ${file}${copy ? ` (copy: ${copy})` : ""}`);
+  },
+};
+
