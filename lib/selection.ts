@@ -730,8 +730,7 @@ function cancelled(signal: AbortSignal | undefined): SelectionCancelled {
   return new SelectionCancelled(reason instanceof Error && reason.name !== "AbortError" ? reason.message : "model selection cancelled");
 }
 
-/** Most expensive first: workers end together, and time estimates rest on the big jobs early. */
-/** @internal */
+/** @internal Most expensive first: workers end together, and time estimates rest on the big jobs early. */
 export function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
   return [...jobs].sort((a, b) => epochCost(b.candidate.hidden) - epochCost(a.candidate.hidden) || a.id - b.id);
 }
