@@ -16,7 +16,9 @@ export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<Parameters<typeof parseArgs>[0]>["options"];
-  run(flags: Flags): Promise<void>;
+  /** Takes words besides its flags (a subcommand, ids); without this a stray word is an error. */
+  positionals?: boolean;
+  run(flags: Flags, positionals?: string[]): Promise<void>;
 }
 
 export const out = (line = "") => process.stdout.write(line + "\n");

@@ -10,12 +10,13 @@ import { TrainingDiverged } from "../lib/train";
 import { type Flags, type Command, out, err } from "./common";
 import { dataCommand } from "./data";
 import { evaluateCommand } from "./evaluate";
+import { experimentsCommand } from "./experiments";
 import { pairsCommand } from "./pairs";
 import { selectCommand } from "./select";
 import { trainCommand } from "./train";
 import { workerCommand } from "./worker";
 
-export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, pairs: pairsCommand, worker: workerCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, pairs: pairsCommand, experiments: experimentsCommand, worker: workerCommand };
 
 const topUsage = `Usage: digits <command> [options]
 
@@ -45,11 +46,11 @@ export function attachNegativeNumbers(argv: readonly string[], options: Command[
   return result;
 }
 
-function parseFlags(name: string, command: Command, argv: string[]): Flags | null {
+function parseFlags(name: string, command: Command, argv: string[]): { flags: Flags; positionals: string[] } | null {
   let parsed;
   try {
     const args = attachNegativeNumbers(argv, command.options);
-    parsed = parseArgs({ args, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args, options: { ...command.options, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: command.positionals === true });
   } catch (error) {
     // parseArgs' messages name the flag; add where to look for the right ones.
     const message = (error as Error).message
@@ -63,7 +64,7 @@ function parseFlags(name: string, command: Command, argv: string[]): Flags | nul
     out(command.usage);
     return null;
   }
-  return parsed.values as Flags;
+  return { flags: parsed.values as Flags, positionals: parsed.positionals };
 }
 
 /** --verbose anywhere on the command line, or DIGITS_VERBOSE set to anything but "" or "0". */
@@ -105,9 +106,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   const command = commands[name];
   if (!command) throw new InputError(`unknown command "${name}"; expected one of ${Object.keys(commands).join(", ")} (see \`digits --help\`)`);
-  const flags = parseFlags(name, command, rest);
-  if (flags === null) return 0;
-  await command.run(flags);
+  const parsed = parseFlags(name, command, rest);
+  if (parsed === null) return 0;
+  await command.run(parsed.flags, parsed.positionals);
   return 0;
 }
 

@@ -180,7 +180,10 @@ export function explorationSummary(dataset: Dataset, q: DataQuality, features: I
 /** What the scores per architecture show: does accuracy separate them, which has the lowest log loss, do hidden layers help. */
 export function selectionSentence(record: ExperimentRecord): string {
   const digits: Pair = record.data?.digits ?? DEFAULT_PAIR;
-  const rows = record.summary.filter((s) => Number.isFinite(s.meanLogLoss));
+  const diverged = record.summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
+  // A candidate whose training diverged has no score to compare (and cannot win): say so, leave it out.
+  const divergedNote = diverged.length === 0 ? "" : ` Training diverged for ${diverged.join(", ")} (see the diverged column): left out here, and never chosen.`;
+  const rows = record.summary.filter((s) => Number.isFinite(s.meanLogLoss) && !((s.divergedFolds ?? 0) > 0));
   if (rows.length === 0) return "No architecture has a finite mean log loss: every run diverged or failed.";
   const byAcc = [...rows].sort((a, b) => b.meanAccuracy - a.meanAccuracy);
   const top = byAcc[0];
@@ -211,7 +214,7 @@ export function selectionSentence(record: ExperimentRecord): string {
       );
     }
   }
-  return parts.join(" ");
+  return parts.join(" ") + divergedNote;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -81,6 +81,19 @@ describe("findings on the selection", () => {
   });
 });
 
+describe("findings on a selection where training diverged", () => {
+  test("names the diverged candidates and leaves them out of the comparison", () => {
+    const rows = [
+      { ...summary("logistic", [], 0.0893, 0.0019, 0.9714, 0.002), divergedFolds: 0 },
+      { ...summary("25-15", [25, 15], NaN, NaN, NaN, NaN), divergedFolds: 5 },
+    ];
+    const text = selectionSentence({ config: { folds: 5, epochs: 20, seed: 13 }, data: { digits: [4, 9] }, summary: rows } as unknown as ExperimentRecord);
+    assert.match(text, /from 97\.14% \(logistic\) to 97\.14% \(logistic\)/);
+    assert.match(text, / Training diverged for 25-15 \(see the diverged column\): left out here, and never chosen\.$/);
+    assert.doesNotMatch(text, /Hidden layers help/);
+  });
+});
+
 describe("findings on training and evaluation", () => {
   test("training: overfitting is named only when the validation loss turns upwards", () => {
     const flat = { epoch: [0, 1, 2], history: { loss: [0.3, 0.2, 0.1], acc: [0.9, 0.95, 0.97], val_loss: [0.3, 0.25, 0.24], val_acc: [0.9, 0.93, 0.94], seconds: [1, 1, 1] } };

@@ -22,6 +22,7 @@ import {
   type SelectionOptions,
 } from "../lib/selection";
 import { subset } from "../lib/split";
+import { FoldCache } from "../lib/fold-cache";
 import { experimentRows, listExperiments } from "../lib/experiments";
 import { TrainingDiverged } from "../lib/train";
 
@@ -177,6 +178,17 @@ describe("cross-validated selection", () => {
     assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
     const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
     assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("diverged folds go through the fold cache and come back still marked", async () => {
+    const cache = new FoldCache(tempDir());
+    const options: SelectionOptions = { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1, cache };
+    const first = await selectArchitecture(smallData(), options);
+    const again = await selectArchitecture(smallData(), options);
+    assert.deepEqual(again.cache, { reused: 6, trained: 0 });
+    assert.deepEqual(again.summary.map((s) => s.divergedFolds), [0, 3]);
+    assert.deepEqual(again.folds.map((f) => f.diverged), first.folds.map((f) => f.diverged));
+    assert.equal(again.winner.architecture, "8 lr 0.001");
   });
 
   test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
