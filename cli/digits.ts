@@ -14,8 +14,9 @@ import { experimentsCommand } from "./experiments";
 import { pairsCommand } from "./pairs";
 import { selectCommand } from "./select";
 import { trainCommand } from "./train";
+import { workerCommand } from "./worker";
 
-export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, pairs: pairsCommand, experiments: experimentsCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, pairs: pairsCommand, experiments: experimentsCommand, worker: workerCommand };
 
 const topUsage = `Usage: digits <command> [options]
 

@@ -85,8 +85,8 @@ export const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
-                     [--seed N] [--workers N] [--no-cache] [--out FILE] [--records DIR] [--json]
-                     [--quiet]
+                     [--seed N] [--workers N] [--queue URL] [--no-cache] [--out FILE]
+                     [--records DIR] [--json] [--quiet]
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
@@ -114,6 +114,8 @@ Options:
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --queue URL           train the folds on \`digits worker\` processes through Redis instead
+                        (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
   --no-cache            train every fold again (the fresh results replace the cached ones)
   --out FILE            also write a copy of the record to FILE
   --records DIR         where the record goes (default: reports/experiments in the project root);
@@ -126,6 +128,7 @@ Options:
     layers: { type: "string", multiple: true },
     folds: { type: "string" },
     workers: { type: "string" },
+    queue: { type: "string" },
     "no-cache": { type: "boolean" },
     out: { type: "string" },
     json: { type: "boolean" },
@@ -143,6 +146,8 @@ Options:
     const workers = num(flags, "workers", defaultWorkers(), "positive-int");
     const copy = outputFile(flags, "out");
 
+    // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
+    if (typeof flags.queue === "string") await (await import("../lib/queue")).checkRedis(flags.queue);
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();
     const onSignal = () => abort.abort();
@@ -169,6 +174,7 @@ Options:
           if (flags.quiet !== true) err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
         },
         onCacheWarning: (message) => err(`warning: ${message}`),
+        ...(typeof flags.queue === "string" ? { queue: { url: flags.queue, log: flags.quiet === true ? undefined : err } } : {}),
       }));
     } finally {
       progress.done();
@@ -181,6 +187,7 @@ Options:
       return;
     }
     printSelection(record);
+    if (record.queue) out(`Queue: ${record.queue.remote} folds trained through ${record.queue.url} by ${record.queue.workers.join(", ") || "no worker"}`);
     if (dropped.length > 0) out(`${data}: ${describeDropped(dropped)}`);
     out(`Record: ${file}${copy ? ` (copy: ${copy})` : ""}`);
   },

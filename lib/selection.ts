@@ -22,6 +22,7 @@ import { checkSelectionMemory } from "./memory";
 import { engineInfo } from "./engine";
 import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
 import { packageVersion } from "./persist";
+import type { QueueInfo, QueueRunOptions } from "./queue";
 
 // ---------------------------------------------------------------------------------------------
 // Types
@@ -199,6 +200,8 @@ export interface ExperimentRecord {
   /** In grid order. */
   summary: ArchitectureSummary[];
   winner: Winner;
+  /** Runs through a queue (--queue): where the folds went and who trained them. */
+  queue?: QueueInfo;
 }
 
 /** Reported after every epoch of every fold, and once more when a fold is scored. */
@@ -259,6 +262,8 @@ export interface SelectionOptions extends SelectionSettings {
   signal?: AbortSignal;
   /** Where the data came from, for the record. */
   source?: string;
+  /** Run the folds on workers through this BullMQ queue instead of here (lib/queue). */
+  queue?: QueueRunOptions;
 }
 
 /** The run was cancelled through its AbortSignal; nothing was recorded. */
@@ -708,7 +713,8 @@ function workerEntry(): { entry: string; eval: boolean } {
   return { entry: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(file)});`, eval: true };
 }
 
-interface Scheduler {
+/** @internal What a way of running fold jobs (in process, threads, a queue) is given. */
+export interface Scheduler {
   jobs: FoldJob[];
   folds: Fold[];
   settings: FoldSettings;
@@ -724,8 +730,8 @@ function cancelled(signal: AbortSignal | undefined): SelectionCancelled {
   return new SelectionCancelled(reason instanceof Error && reason.name !== "AbortError" ? reason.message : "model selection cancelled");
 }
 
-/** Most expensive first: workers end together, and time estimates rest on the big jobs early. */
-function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
+/** @internal Most expensive first: workers end together, and time estimates rest on the big jobs early. */
+export function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
   return [...jobs].sort((a, b) => epochCost(b.candidate.hidden) - epochCost(a.candidate.hidden) || a.id - b.id);
 }
 
@@ -974,7 +980,10 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
       report(job, "fold", epochs, lastLoss.get(job.id) ?? NaN, result);
     },
   };
-  if (workers === 1) await runSerial(scheduler);
+  let queue: QueueInfo | undefined;
+  // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
+  if (options.queue) queue = await (await import("./queue")).runQueued(scheduler, options.queue);
+  else if (workers === 1) await runSerial(scheduler);
   else if (workers > 1) await runParallel(scheduler);
 
   // Completion order depends on scheduling; the record does not.
@@ -1018,5 +1027,6 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     folds: results,
     summary,
     winner: chooseWinner(summary),
+    ...(queue ? { queue } : {}),
   };
 }
