@@ -243,6 +243,8 @@ export interface SelectionSettings extends Partial<SelectionConfig> {
 export interface CacheCounts {
   reused: number;
   trained: number;
+  /** Of the trained, how many ran on workers through a queue (--queue); absent in a local run. */
+  remote?: number;
 }
 
 export interface SelectionOptions extends SelectionSettings {
@@ -1012,7 +1014,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     seconds: elapsed(),
     config,
     workers,
-    cache: { reused, trained: toTrain.length },
+    cache: { reused, trained: toTrain.length, ...(queue ? { remote: queue.remote } : {}) },
     data: {
       source: options.source === undefined ? null : sourceLabel(options.source),
       fingerprint,

@@ -170,6 +170,7 @@ describe("selection through the queue", skipUnlessRedis(), () => {
     const record = await selectArchitecture(data, { ...small, queue: { url: redis.url } });
     assert.deepEqual(numbers(record), numbers(local));
     assert.equal(record.queue?.remote, 4);
+    assert.deepEqual(record.cache, { reused: 0, trained: 4, remote: 4 });
     assert.equal(record.queue?.url, redis.url);
     // the data crossed once, under its fingerprint
     assert.equal(await client.exists(dataKey(record.data.fingerprint)), 1);
@@ -238,11 +239,11 @@ describe("selection through the queue", skipUnlessRedis(), () => {
       const a = worker();
       await a.waitFor(/waiting for fold jobs/);
       const first = await selectArchitecture(data, { ...small, cache, queue: { url: redis.url } });
-      assert.deepEqual(first.cache, { reused: 0, trained: 4 });
+      assert.deepEqual(first.cache, { reused: 0, trained: 4, remote: 4 });
       assert.equal(first.queue?.remote, 4);
       await a.stop();
       const again = await selectArchitecture(data, { ...small, cache, queue: { url: redis.url } });
-      assert.deepEqual(again.cache, { reused: 4, trained: 0 });
+      assert.deepEqual(again.cache, { reused: 4, trained: 0, remote: 0 });
       assert.equal(again.queue?.remote, 0);
       assert.deepEqual(numbers(again), numbers(local));
     } finally {
