@@ -20,6 +20,7 @@ import { stratifiedKFold, subset, type Fold } from "./split";
 import { predictProbabilities, resolveTrainConfig, Trainer, TrainingDiverged, formatLoss } from "./train";
 import { checkSelectionMemory } from "./memory";
 import { engineInfo } from "./engine";
+import { workerEntry } from "./workers";
 import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
 import { packageVersion } from "./persist";
 import type { QueueInfo, QueueRunOptions } from "./queue";
@@ -697,24 +698,6 @@ function toShared<T extends Float32Array | Uint8Array>(array: T, make: (buffer: 
   return shared;
 }
 
-/**
- * How to start a selection worker from here: the worker file sits next to this module with the
- * same extension, so it is dist/lib/selection-worker.js when compiled and lib/selection-worker.ts
- * when run from sources (tsx), where the worker must register tsx itself before loading it.
- */
-function workerEntry(): { entry: string; eval: boolean } {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `selection-worker${ext}`);
-  if (ext !== ".ts") return { entry: file, eval: false };
-  let tsx: string;
-  try {
-    tsx = require.resolve("tsx/cjs/api", { paths: [__dirname] });
-  } catch {
-    throw new Error(`running from TypeScript sources (${__filename}) needs tsx to start worker threads; build with \`npm run build\` or use --workers 1`);
-  }
-  return { entry: `require(${JSON.stringify(tsx)}).register();\nrequire(${JSON.stringify(file)});`, eval: true };
-}
-
 /** @internal What a way of running fold jobs (in process, threads, a queue) is given. */
 export interface Scheduler {
   jobs: FoldJob[];
@@ -755,7 +738,7 @@ async function runSerial(s: Scheduler): Promise<void> {
 
 /** Worker threads pull jobs from one queue, most expensive first. */
 function runParallel(s: Scheduler): Promise<void> {
-  const { entry, eval: isEval } = workerEntry();
+  const { entry, eval: isEval } = workerEntry("selection-worker");
   const init: WorkerInit = {
     features: toShared(s.dataset.features, (b) => new Float32Array(b)),
     labels: toShared(s.dataset.labels, (b) => new Uint8Array(b)),

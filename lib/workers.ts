@@ -1,6 +1,5 @@
 // Workers: how to start a worker thread on one of lib/'s own modules, whether this code runs
 // compiled (dist/lib/*.js) or from TypeScript sources through tsx (tests, `node --import tsx`).
-// lib/selection has its own copy of this from before this module existed.
 import * as path from "node:path";
 
 /**
