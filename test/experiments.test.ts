@@ -1,12 +1,12 @@
 // lib/experiments: records stored, read, found by id prefix, compared and removed; the fold cache
 // reused by runExperiment (rerun, grid extended, killed and resumed, concurrent runs).
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../lib/data";
+import { DEFAULT_TRAIN_CSV, loadCsv } from "../lib/data";
 import { InputError } from "../lib/errors";
 import {
   compareExperiments,
@@ -22,21 +22,9 @@ import {
   saveExperiment,
 } from "../lib/experiments";
 import { FoldCache } from "../lib/fold-cache";
-import { selectArchitecture, type ExperimentRecord, type SelectionOptions } from "../lib/selection";
-import { subset } from "../lib/split";
+import { selectArchitecture, type ExperimentRecord } from "../lib/selection";
 
-// A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
-let small: Dataset | undefined;
-function smallData(): Dataset {
-  if (!small) {
-    const full = loadCsv(DEFAULT_TRAIN_CSV);
-    const step = Math.floor(full.rows / 300);
-    small = subset(full, Array.from({ length: 300 }, (_, i) => i * step));
-  }
-  return small;
-}
-
-const SMALL: SelectionOptions = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13 };
+import { smallData, SMALL } from "./support/selection-data";
 
 const temps: string[] = [];
 function tempDir(): string {

@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../lib/data";
 import { InputError } from "../lib/errors";
 import { parameterCount, modelConfig } from "../lib/model";
 import {
@@ -21,23 +20,11 @@ import {
   type OneSeCandidate,
   type SelectionOptions,
 } from "../lib/selection";
-import { subset } from "../lib/split";
 import { FoldCache } from "../lib/fold-cache";
 import { experimentRows, listExperiments } from "../lib/experiments";
 import { TrainingDiverged } from "../lib/train";
 
-// A few hundred rows spread over the whole training file: both classes, seconds to cross-validate.
-let small: Dataset | undefined;
-function smallData(): Dataset {
-  if (!small) {
-    const full = loadCsv(DEFAULT_TRAIN_CSV);
-    const step = Math.floor(full.rows / 300);
-    small = subset(full, Array.from({ length: 300 }, (_, i) => i * step));
-  }
-  return small;
-}
-
-const SMALL: SelectionOptions = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13 };
+import { smallData, SMALL } from "./support/selection-data";
 
 /** The record without what legitimately differs between runs: ids, clocks and worker count. */
 function numbers(record: ExperimentRecord): unknown {
