@@ -9,16 +9,18 @@ import { mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { median } from "simple-statistics";
-import { loadCsv, projectRoot, resolveDataPath, DEFAULT_TRAIN_CSV, type Dataset } from "../lib/data";
-import { writeFileAtomic } from "../lib/files";
-import { subset } from "../lib/split";
-import { modelConfig, parameterCount } from "../lib/model";
-import { Trainer, predictProbabilities } from "../lib/train";
-import { accuracy, predictLabels } from "../lib/metrics";
-import { initBackend, tf } from "../lib/backend";
-import { selectArchitecture, DEFAULT_GRID } from "../lib/selection";
-import { DEFAULT_PAIRS_CONFIG, describePairsConfig, readDigitImages, scorePairs } from "../lib/pairs";
-import { findPython, pythonCandidates } from "../lib/jupyter";
+import { loadCsv, resolveDataPath, DEFAULT_TRAIN_CSV, type Dataset } from "../lib/data/data";
+import { projectRoot } from "../lib/core/project";
+import { writeFileAtomic } from "../lib/core/files";
+import { subset } from "../lib/data/split";
+import { modelConfig, parameterCount } from "../lib/model/model";
+import { Trainer, predictProbabilities } from "../lib/model/train";
+import { accuracy, predictLabels } from "../lib/evaluation/metrics";
+import { initBackend, tf } from "../lib/model/backend";
+import { selectArchitecture } from "../lib/selection/select";
+import { DEFAULT_GRID } from "../lib/selection/config";
+import { DEFAULT_PAIRS_CONFIG, describePairsConfig, readDigitImages, scorePairs } from "../lib/pairs/pairs";
+import { findPython, pythonCandidates } from "../lib/report/jupyter";
 
 /** A Python peer: its script in bench/, what it imports, and how to get that on Debian/Ubuntu. */
 interface Peer {

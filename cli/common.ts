@@ -3,12 +3,12 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_TRAIN_CSV } from "../lib/data";
-import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/pair";
-import { writeFileAtomic } from "../lib/files";
-import { InputError } from "../lib/errors";
-import { ACTIVATIONS, type Activation } from "../lib/model";
-import { experimentsDir } from "../lib/experiments";
+import { DEFAULT_TRAIN_CSV } from "../lib/data/data";
+import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/core/pair";
+import { writeFileAtomic } from "../lib/core/files";
+import { InputError } from "../lib/core/errors";
+import { ACTIVATIONS, type Activation } from "../lib/model/model";
+import { experimentsDir } from "../lib/selection/experiments";
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 

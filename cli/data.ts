@@ -1,7 +1,8 @@
 // `digits data`: writes the default CSVs (the 0s and 1s of MNIST), or a pair's with --digits.
 import * as path from "node:path";
-import { projectRoot, writeDefaultDataset } from "../lib/data";
-import { DEFAULT_PAIR, pairDataDir } from "../lib/pair";
+import { writeDefaultDataset } from "../lib/data/data";
+import { projectRoot } from "../lib/core/project";
+import { DEFAULT_PAIR, pairDataDir } from "../lib/core/pair";
 import { type Command, out, pairFlag } from "./common";
 
 export const dataCommand: Command = {

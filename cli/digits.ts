@@ -4,9 +4,9 @@
 // bug: one line saying so and what to report, exit 1, its stack only with --verbose or DIGITS_VERBOSE=1.
 // Each command lives in its own file (cli/<command>.ts); this one parses the command line and dispatches.
 import { parseArgs } from "node:util";
-import { InputError, isInputError } from "../lib/errors";
-import { SelectionCancelled } from "../lib/selection";
-import { TrainingDiverged } from "../lib/train";
+import { InputError, isInputError } from "../lib/core/errors";
+import { SelectionCancelled } from "../lib/selection/scheduler";
+import { TrainingDiverged } from "../lib/model/train";
 import { type Flags, type Command, out, err } from "./common";
 import { dataCommand } from "./data";
 import { evaluateCommand } from "./evaluate";

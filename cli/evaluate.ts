@@ -1,13 +1,13 @@
 // `digits evaluate`: scores a saved model on a CSV of its pair; metrics, confusion matrix, predictions.
 import * as path from "node:path";
-import { classCounts, DEFAULT_TEST_CSV, describeDropped, loadCsv } from "../lib/data";
-import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair } from "../lib/pair";
-import { textTable } from "../lib/format";
-import { InputError } from "../lib/errors";
-import { classificationReport, predictLabels } from "../lib/metrics";
-import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model";
-import { loadModel, modelDigits } from "../lib/persist";
-import { predictProbabilities } from "../lib/train";
+import { classCounts, DEFAULT_TEST_CSV, describeDropped, loadCsv } from "../lib/data/data";
+import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair } from "../lib/core/pair";
+import { textTable } from "../lib/core/format";
+import { InputError } from "../lib/core/errors";
+import { classificationReport, predictLabels } from "../lib/evaluation/metrics";
+import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
+import { loadModel, modelDigits } from "../lib/model/persist";
+import { predictProbabilities } from "../lib/model/train";
 import { type Command, out, str, pairFlag, outputFile, writeOutput, f4 } from "./common";
 
 export const evaluateCommand: Command = {

@@ -2,12 +2,12 @@
 // `prune` for the fold cache. An id may be given by any unique prefix, as in git; files that are
 // not records are listed as skipped with the reason and never stop a command.
 import * as path from "node:path";
-import { compareExperiments, experimentsDir, findExperiment, pruneCache, readExperiments, removeExperiments, type SkippedFile } from "../lib/experiments";
-import { InputError } from "../lib/errors";
-import { textTable } from "../lib/format";
-import { architectureName } from "../lib/model";
-import { recordDigits } from "../lib/records";
-import type { ExperimentRecord } from "../lib/selection";
+import { compareExperiments, experimentsDir, findExperiment, pruneCache, readExperiments, removeExperiments, type SkippedFile } from "../lib/selection/experiments";
+import { InputError } from "../lib/core/errors";
+import { textTable } from "../lib/core/format";
+import { architectureName } from "../lib/model/model";
+import { recordDigits } from "../lib/selection/latest-winner";
+import type { ExperimentRecord } from "../lib/selection/record";
 import { err, f4, out, type Command, type Flags } from "./common";
 import { printSelection } from "./select";
 

@@ -1,8 +1,8 @@
 // `digits pairs`: which pairs of digits are hard (lib/pairs), as a table hardest first.
 import * as path from "node:path";
-import { clock, percentBar, textTable } from "../lib/format";
-import { InputError } from "../lib/errors";
-import { DEFAULT_PAIRS_CONFIG, defaultPairsWorkers, describePairsConfig, pairsDir, rankPairs, runPairs, type PairsProgress, type PairsRecord } from "../lib/pairs";
+import { clock, percentBar, textTable } from "../lib/core/format";
+import { InputError } from "../lib/core/errors";
+import { DEFAULT_PAIRS_CONFIG, defaultPairsWorkers, describePairsConfig, pairsDir, rankPairs, runPairs, type PairsProgress, type PairsRecord } from "../lib/pairs/pairs";
 import { type Command, out, err, num, f4 } from "./common";
 
 function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void; done: () => void } {

@@ -1,12 +1,14 @@
 // `digits select`: cross-validates a grid of candidates (lib/selection, lib/experiments), with
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
-import { DEFAULT_TRAIN_CSV, describeDropped } from "../lib/data";
-import { recordDigits } from "../lib/records";
-import { clock, percentBar, textTable } from "../lib/format";
-import { ACTIVATIONS, architectureName } from "../lib/model";
-import { runExperiment } from "../lib/experiments";
-import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultWorkers, parseLayers, type ExperimentRecord, type SelectionProgress } from "../lib/selection";
-import { formatLoss } from "../lib/train";
+import { DEFAULT_TRAIN_CSV, describeDropped } from "../lib/data/data";
+import { recordDigits } from "../lib/selection/latest-winner";
+import { clock, percentBar, textTable } from "../lib/core/format";
+import { ACTIVATIONS, architectureName } from "../lib/model/model";
+import { runExperiment } from "../lib/selection/experiments";
+import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultWorkers, parseLayers } from "../lib/selection/config";
+import { type ExperimentRecord } from "../lib/selection/record";
+import { type SelectionProgress } from "../lib/selection/select";
+import { formatLoss } from "../lib/model/train";
 import { type Command, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
@@ -147,7 +149,7 @@ Options:
     const copy = outputFile(flags, "out");
 
     // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
-    if (typeof flags.queue === "string") await (await import("../lib/queue")).checkRedis(flags.queue);
+    if (typeof flags.queue === "string") await (await import("../lib/selection/queue/coordinator")).checkRedis(flags.queue);
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();
     const onSignal = () => abort.abort();

@@ -1,15 +1,15 @@
 // `digits train`: trains one network (or the winner of a matching selection record) and saves it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, describeDropped, loadCsv } from "../lib/data";
-import { countOf, DEFAULT_PAIR, pairFolder, samePair } from "../lib/pair";
-import { describeRecord, describeSkipped, findWinner } from "../lib/records";
-import { InputError } from "../lib/errors";
-import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN } from "../lib/model";
-import { checkTrainingMemory } from "../lib/memory";
-import { MODEL_FILE, saveTrained } from "../lib/persist";
-import { parseLayers } from "../lib/selection";
-import { DEFAULT_TRAIN_CONFIG, train } from "../lib/train";
+import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, describeDropped, loadCsv } from "../lib/data/data";
+import { countOf, DEFAULT_PAIR, pairFolder, samePair } from "../lib/core/pair";
+import { describeRecord, describeSkipped, findWinner } from "../lib/selection/latest-winner";
+import { InputError } from "../lib/core/errors";
+import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN } from "../lib/model/model";
+import { checkTrainingMemory } from "../lib/model/memory";
+import { MODEL_FILE, saveTrained } from "../lib/model/persist";
+import { parseLayers } from "../lib/selection/config";
+import { DEFAULT_TRAIN_CONFIG, train } from "../lib/model/train";
 import { type Command, out, err, trainingFlags, f4, TRAINING_OPTIONS } from "./common";
 
 export const trainCommand: Command = {

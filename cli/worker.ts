@@ -1,8 +1,8 @@
 // `digits worker`: trains the fold jobs a `digits select --queue` puts on Redis, until stopped.
 // Parse, call lib/queue-worker, print; the first SIGINT/SIGTERM stops after the fold in
 // progress, a second one stops at once (BullMQ gives that fold to another worker).
-import { defaultWorkers } from "../lib/selection";
-import { InputError } from "../lib/errors";
+import { defaultWorkers } from "../lib/selection/config";
+import { InputError } from "../lib/core/errors";
 import type { Command } from "./common";
 
 const err = (line = "") => process.stderr.write(line + "\n");
@@ -51,7 +51,7 @@ sha256; DIGITS_WORKER_LOCK_MS=N how long (ms) a silent worker keeps its fold (de
     process.on("SIGTERM", onSignal);
     try {
       // Loaded here: BullMQ is only needed by this command.
-      const { runWorkers } = await import("../lib/queue-worker");
+      const { runWorkers } = await import("../lib/selection/queue/worker");
       const summary = await runWorkers({
         url,
         concurrency: Number(text),

@@ -3,9 +3,9 @@
 // --check changes nothing and exits 1 naming the cells that have outputs.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../lib/data";
-import { writeFileAtomic } from "../lib/files";
-import { formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../lib/ipynb";
+import { projectRoot } from "../lib/core/project";
+import { writeFileAtomic } from "../lib/core/files";
+import { formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../lib/report/ipynb";
 
 const check = process.argv.includes("--check");
 const dir = join(projectRoot(), "notebooks");

@@ -2,7 +2,7 @@
 // through JUPYTER_PATH by npm run notebook / lab / report). Run by `npm install` ("prepare");
 // never fails the install: without Jupyter it says how to get it.
 import { relative } from "node:path";
-import { findPython, installKernel, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES } from "../lib/jupyter";
+import { findPython, installKernel, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES } from "../lib/report/jupyter";
 
 try {
   const dir = installKernel();

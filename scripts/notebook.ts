@@ -3,8 +3,8 @@
 // Extra arguments go to Jupyter: npm run notebook -- --no-browser --port 8890
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { projectRoot } from "../lib/data";
-import { findPython, installKernel, isRoot, JUPYTER_INSTALL_HINT, jupyterEnv, LAB_MODULES, NOTEBOOK_MODULES } from "../lib/jupyter";
+import { projectRoot } from "../lib/core/project";
+import { findPython, installKernel, isRoot, JUPYTER_INSTALL_HINT, jupyterEnv, LAB_MODULES, NOTEBOOK_MODULES } from "../lib/report/jupyter";
 
 const lab = process.argv[2] === "lab";
 const extra = process.argv.slice(3);

@@ -3,12 +3,12 @@
 // missing, bad argument, an output folder that cannot be written), 130/143 stopped by SIGINT/SIGTERM.
 import { constants } from "node:os";
 import { join, resolve } from "node:path";
-import { projectRoot } from "../lib/data";
-import { isInputError } from "../lib/errors";
-import { pairFolder, pairName, parsePair, type Pair } from "../lib/pair";
-import { envPair, quickMode } from "../lib/params";
-import { writePdfs } from "../lib/pdf";
-import { buildReports, NotebookError, ReportInterrupted } from "../lib/report";
+import { projectRoot } from "../lib/core/project";
+import { isInputError } from "../lib/core/errors";
+import { pairFolder, pairName, parsePair, type Pair } from "../lib/core/pair";
+import { envPair, quickMode } from "../lib/notebook/params";
+import { writePdfs } from "../lib/report/pdf";
+import { buildReports, NotebookError, ReportInterrupted } from "../lib/report/report";
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

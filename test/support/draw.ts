@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { rowPixels } from "../../lib/draw";
-import type { Dataset } from "../../lib/data";
+import { rowPixels } from "../../lib/notebook/draw/draw";
+import type { Dataset } from "../../lib/data/data";
 import { ROOT } from "./integration";
 
 /** `digits evaluate --predictions`: P(second digit) of every row, by row index. */

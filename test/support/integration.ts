@@ -7,8 +7,8 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { chromiumPath } from "../../lib/pdf";
-import { findPython, isClassicNotebook, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, notebookVersion, REPORT_MODULES } from "../../lib/jupyter";
+import { chromiumPath } from "../../lib/report/pdf";
+import { findPython, isClassicNotebook, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, notebookVersion, REPORT_MODULES } from "../../lib/report/jupyter";
 
 export const ROOT = join(__dirname, "..", "..");
 export const SCREENSHOTS = join(ROOT, "reports", "screenshots");

@@ -10,7 +10,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import type { Notebook, NotebookOutput } from "../../lib/ipynb";
+import type { Notebook, NotebookOutput } from "../../lib/report/ipynb";
 import { collectErrors, ROOT } from "./integration";
 
 const HARNESS = join(ROOT, "test", "render", "dist");

@@ -1,7 +1,7 @@
 // Shared by the selection and experiments tests: a small dataset and grid that cross-validate in seconds.
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data";
-import type { SelectionOptions } from "../../lib/selection";
-import { subset } from "../../lib/split";
+import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data/data";
+import type { SelectionOptions } from "../../lib/selection/select";
+import { subset } from "../../lib/data/split";
 
 let small: Dataset | undefined;
 

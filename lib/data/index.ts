@@ -1,0 +1,8 @@
+// Data: MNIST's IDX files and CSVs read into a Dataset (checked at the boundary), the default
+// files, a DataFrame view, stratified splits and folds, and the numbers of the exploratory
+// analysis. Imports core/ only.
+//
+// This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
+export * from "./data";
+export * from "./explore";
+export * from "./split";

@@ -1,0 +1,186 @@
+// Saved models: a folder in the TensorFlow.js layers format (model.json + weights.bin, loadable
+// with tf.loadLayersModel) plus training.json, which says how and on what it was trained.
+// Written without tfjs-node: the artifacts come from a save handler and are written here.
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { basename, dirname, extname, join, resolve } from "node:path";
+import type * as tfTypes from "@tensorflow/tfjs";
+import { initBackend, tf } from "./backend";
+import { InputError } from "../core/errors";
+import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
+import type { History, TrainConfig, TrainResult } from "./train";
+import { datasetDigits, datasetFingerprint, type Dataset } from "../data/data";
+import { packageVersion } from "../core/project";
+import { DEFAULT_PAIR, isDigit, type Pair } from "../core/pair";
+import { writeFolderAtomic } from "../core/files";
+
+/** Everything saved beside the weights, so a model can be traced to its config and data. */
+export interface TrainingRecord {
+  model: ModelConfig;
+  train: TrainConfig;
+  /** `datasetFingerprint` of the rows it was trained on, and where they came from. */
+  data: { fingerprint: string; rows: number; source?: string };
+  /**
+   * The pair it tells apart: [A, B], its output is P(B). Models saved before pairs existed lack
+   * it and were trained on 0 and 1 (see modelDigits).
+   */
+  digits?: [number, number];
+  history?: History;
+  /** Anything else worth keeping: metrics, the selection record it came from. */
+  notes?: Record<string, unknown>;
+  savedAt: string;
+  versions: { tfjs: string; binaryDigits: string };
+}
+
+export const MODEL_FILE = "model.json";
+export const WEIGHTS_FILE = "weights.bin";
+export const TRAINING_FILE = "training.json";
+
+/** The files of a saved model, as bytes: pure, so it can be tested without touching disk. */
+export async function modelArtifacts(
+  network: Network,
+  record: Omit<TrainingRecord, "savedAt" | "versions">,
+): Promise<{ modelJson: string; weights: Uint8Array; training: string }> {
+  await initBackend({ quiet: true });
+  const t = tf();
+  const model = toLayersModel(t, network);
+  let captured: tfTypes.io.ModelArtifacts | null = null;
+  await model.save(
+    t.io.withSaveHandler(async (artifacts) => {
+      captured = artifacts;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: "JSON" } };
+    }),
+  );
+  model.dispose();
+  const artifacts = captured as tfTypes.io.ModelArtifacts | null;
+  if (!artifacts || !artifacts.weightSpecs || !artifacts.weightData) throw new Error("TensorFlow.js returned no weights to save");
+  const modelJson = {
+    modelTopology: artifacts.modelTopology,
+    format: artifacts.format,
+    generatedBy: artifacts.generatedBy,
+    convertedBy: artifacts.convertedBy ?? null,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs }],
+  };
+  const full: TrainingRecord = {
+    ...record,
+    savedAt: new Date().toISOString(),
+    versions: { tfjs: t.version.tfjs, binaryDigits: packageVersion() },
+  };
+  return {
+    modelJson: JSON.stringify(modelJson),
+    weights: new Uint8Array(t.io.CompositeArrayBuffer.join(artifacts.weightData)),
+    training: JSON.stringify(full, null, 2) + "\n",
+  };
+}
+
+/**
+ * Saves into folder `dir` (created if needed). The files are written to a temporary sibling
+ * folder that replaces `dir` only once complete: a failure never leaves half a model, and an
+ * earlier model in `dir` is kept unless the new one is complete.
+ */
+export async function saveModel(dir: string, network: Network, record: Omit<TrainingRecord, "savedAt" | "versions">): Promise<string> {
+  const target = resolve(dir);
+  if (existsSync(target) && !existsSync(join(target, MODEL_FILE))) {
+    throw new InputError(`${dir} exists and is not a saved model; choose another --model folder`);
+  }
+  const { modelJson, weights, training } = await modelArtifacts(network, record);
+  writeFolderAtomic(target, { [WEIGHTS_FILE]: weights, [TRAINING_FILE]: training, [MODEL_FILE]: modelJson });
+  return target;
+}
+
+/** Saves a training result with the record that traces it: config, data fingerprint, history. */
+export function saveTrained(dir: string, result: TrainResult, data: Dataset, source?: string, notes?: Record<string, unknown>): Promise<string> {
+  return saveModel(dir, result.network, {
+    model: result.network.config,
+    train: result.config,
+    data: { fingerprint: datasetFingerprint(data), rows: data.rows, source },
+    digits: [...datasetDigits(data)],
+    history: result.history,
+    notes,
+  });
+}
+
+/** The pair a saved model tells apart: from its training.json, else 0 and 1. */
+export function modelDigits(record: TrainingRecord | null): Pair {
+  const d = record?.digits;
+  return Array.isArray(d) && d.length === 2 && d.every(isDigit) && d[0] !== d[1] ? [d[0], d[1]] : DEFAULT_PAIR;
+}
+
+export interface LoadedModel {
+  network: Network;
+  /** null for a model saved elsewhere (plain TensorFlow.js) without training.json. */
+  record: TrainingRecord | null;
+  /** The TensorFlow.js model itself, for users who want to call `predict` on tensors. */
+  layersModel: tfTypes.LayersModel;
+}
+
+const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+/** Why `dir` holds no model, and what to give instead: a model is a folder, never a file. */
+function noModelMessage(dir: string): string {
+  const example = "a folder written by `digits train`, such as models/25-15";
+  let isFile = false;
+  try {
+    isFile = statSync(dir).isFile();
+  } catch {
+    // does not exist
+  }
+  if (isFile && basename(dir) === MODEL_FILE) return `${dir}: give the model's folder, ${dirname(dir)}, not its ${MODEL_FILE}`;
+  if (isFile) return `${dir}: is a file; a model is ${example}`;
+  if (extname(dir) !== "") {
+    return `${dir}: no such model folder; a model is ${example} (train one with \`npx digits train --model models/NAME\`)`;
+  }
+  return `${dir}: no ${MODEL_FILE} there; a model is ${example}. Train one first with \`npx digits train --model ${dir}\``;
+}
+
+/** Loads a folder written by `saveModel` (or any TF.js layers model of Dense layers). */
+export async function loadModel(dir: string): Promise<LoadedModel> {
+  const modelPath = join(dir, MODEL_FILE);
+  if (!existsSync(modelPath)) throw new InputError(noModelMessage(dir));
+  let modelJson: tfTypes.io.ModelJSON;
+  try {
+    modelJson = JSON.parse(readFileSync(modelPath, "utf8"));
+  } catch (error) {
+    throw new InputError(`${modelPath} is not valid JSON (${(error as Error).message})`);
+  }
+  await initBackend({ quiet: true });
+  const t = tf();
+  const artifacts = await t.io.getModelArtifactsForJSON(modelJson, async (manifest) => {
+    const specs = manifest.flatMap((group) => group.weights);
+    const buffers = manifest.flatMap((group) =>
+      group.paths.map((p) => {
+        const file = join(dir, p);
+        if (!existsSync(file)) throw new InputError(`${dir}: weights file ${p} named in ${MODEL_FILE} is missing`);
+        const bytes = readFileSync(file);
+        return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+      }),
+    );
+    const expected = specs.reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1) * (BYTES_PER_VALUE[spec.dtype] ?? 4), 0);
+    const found = buffers.reduce((sum, b) => sum + b.byteLength, 0);
+    if (found !== expected) {
+      const files = manifest.flatMap((group) => group.paths).join(", ");
+      throw new InputError(
+        `${dir}: ${files} is ${found < expected ? "truncated" : "corrupt"} (${found.toLocaleString("en-US")} bytes; ${MODEL_FILE} describes ` +
+          `${expected.toLocaleString("en-US")}). Restore the folder from a copy, or train the model again with \`npx digits train --model ${dir}\``,
+      );
+    }
+    return [specs, t.io.CompositeArrayBuffer.join(buffers)];
+  });
+  let layersModel: tfTypes.LayersModel;
+  try {
+    layersModel = await t.loadLayersModel(t.io.fromMemory(artifacts));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(`${dir}: TensorFlow.js could not read the model (${(error as Error).message})`);
+  }
+  const network = fromLayersModel(layersModel, dir);
+  const trainingPath = join(dir, TRAINING_FILE);
+  let record: TrainingRecord | null = null;
+  if (existsSync(trainingPath)) {
+    try {
+      record = JSON.parse(readFileSync(trainingPath, "utf8")) as TrainingRecord;
+    } catch (error) {
+      throw new InputError(`${trainingPath} is not valid JSON (${(error as Error).message}); retrain the model or delete that file`);
+    }
+  }
+  return { network, record, layersModel };
+}

@@ -1,0 +1,170 @@
+// Notebook parameters from environment variables, so `npm run report` and the tests can run the
+// same notebooks quickly (DIGITS_QUICK=1) or with other settings, without editing them.
+// A malformed value is a user error naming the variable, never a silent fallback.
+import { isAbsolute, join, relative, sep } from "node:path";
+import { projectRoot, projectRelative } from "../core/project";
+import { InputError } from "../core/errors";
+import { ACTIVATIONS, architectureName, type Activation } from "../model/model";
+import { DEFAULT_PAIR, pairFolder, parsePair, samePair, type Pair } from "../core/pair";
+import { findWinner, winnerChoice, type RecordTarget } from "../selection/latest-winner";
+import { parseLayers } from "../selection/config";
+
+type Env = Record<string, string | undefined>;
+
+function raw(name: string, env: Env): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === "" ? undefined : value.trim();
+}
+
+/** True when DIGITS_QUICK is set to 1/true/yes/on: small settings for a fast run (tests, previews). */
+export function quickMode(env: Env = process.env): boolean {
+  return envFlag("DIGITS_QUICK", false, env);
+}
+
+/**
+ * True when DIGITS_BINARY_ONLY is set to 1/true/yes: the CSVs may hold all ten digits (such as
+ * Kaggle's Digit Recognizer train.csv) and only their 0s and 1s are kept (loadCsv's binaryOnly).
+ */
+export function binaryOnly(env: Env = process.env): boolean {
+  return envFlag("DIGITS_BINARY_ONLY", false, env);
+}
+
+/**
+ * The pair of digits from DIGITS_PAIR=A,B (A the negative class, B the positive one); unset is
+ * 0,1. DIGITS_BINARY_ONLY=1 is the same as DIGITS_PAIR=0,1, and an error beside another pair.
+ */
+export function envPair(env: Env = process.env): [number, number] {
+  const value = raw("DIGITS_PAIR", env);
+  const pair = value === undefined ? DEFAULT_PAIR : parsePair(value, "DIGITS_PAIR");
+  if (binaryOnly(env) && !samePair(pair, DEFAULT_PAIR)) {
+    throw new InputError(`DIGITS_BINARY_ONLY=1 means DIGITS_PAIR=0,1 but DIGITS_PAIR=${value}; unset one of them`);
+  }
+  return [pair[0], pair[1]];
+}
+
+/** A yes/no variable: 1/true/yes/on or 0/false/no/off, any case; unset or blank is `fallback`. */
+export function envFlag(name: string, fallback: boolean, env: Env = process.env): boolean {
+  const value = raw(name, env);
+  if (value === undefined) return fallback;
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new InputError(`${name}=${value}: expected 1 or 0 (true/false)`);
+}
+
+export function envString(name: string, fallback: string, env: Env = process.env): string {
+  return raw(name, env) ?? fallback;
+}
+
+export function envInt(name: string, fallback: number, env: Env = process.env, min = -Infinity): number {
+  const value = raw(name, env);
+  if (value === undefined) return fallback;
+  if (!/^[+-]?\d+$/.test(value)) throw new InputError(`${name}=${value}: expected an integer`);
+  const n = Number(value);
+  if (n < min) throw new InputError(`${name}=${value}: expected an integer of at least ${min}`);
+  return n;
+}
+
+export function envNumber(name: string, fallback: number, env: Env = process.env): number {
+  const value = raw(name, env);
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n)) throw new InputError(`${name}=${value}: expected a number`);
+  return n;
+}
+
+function withName<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A path from a variable, or the fallback; relative paths are taken from the project root (notebooks run in notebooks/). */
+export function envPath(name: string, fallback: string, env: Env = process.env): string {
+  const value = raw(name, env) ?? fallback;
+  return isAbsolute(value) ? value : join(projectRoot(), value);
+}
+
+/** Hidden layer sizes from a variable such as DIGITS_LAYERS=25,15. */
+export function envLayers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
+  const value = raw(name, env);
+  return value === undefined ? [...fallback] : withName(name, () => parseLayers(value));
+}
+
+/** A grid of architectures from a variable such as DIGITS_GRID="logistic;25,15;64,32" (";" or spaces between architectures). */
+export function envGrid(name: string, fallback: readonly (readonly number[])[], env: Env = process.env): number[][] {
+  const value = raw(name, env);
+  if (value === undefined) return fallback.map((h) => [...h]);
+  const grid = value.split(/[;\s]+/).filter((s) => s !== "").map((s) => withName(name, () => parseLayers(s)));
+  if (grid.length === 0) throw new InputError(`${name}=${value}: expected at least one architecture, e.g. "logistic;25,15"`);
+  return grid;
+}
+
+/** A comma list of numbers, such as DIGITS_LEARNING_RATES=0.001,0.003. */
+export function envNumbers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
+  const value = raw(name, env);
+  if (value === undefined) return [...fallback];
+  return value.split(",").map((part) => {
+    const n = part.trim() === "" ? NaN : Number(part);
+    if (!Number.isFinite(n)) throw new InputError(`${name}=${value}: "${part.trim()}" is not a number; expected numbers separated by commas, e.g. 0.001,0.003`);
+    return n;
+  });
+}
+
+/** A comma list of hidden activations, such as DIGITS_ACTIVATIONS=sigmoid,relu. */
+export function envActivations(name: string, fallback: readonly Activation[], env: Env = process.env): Activation[] {
+  const value = raw(name, env);
+  if (value === undefined) return [...fallback];
+  return value.split(",").map((part) => {
+    const a = part.trim();
+    if (!ACTIVATIONS.includes(a as Activation)) throw new InputError(`${name}=${value}: "${a}" is not an activation; expected some of ${ACTIVATIONS.join(", ")}, separated by commas`);
+    return a as Activation;
+  });
+}
+
+/** The network notebook 03 trains, how it trains, and a sentence saying where that choice came from. */
+export interface ArchitectureChoice {
+  hidden: number[];
+  /** The winner's hidden activation, else sigmoid (the reference's). */
+  activation: Activation;
+  /** DIGITS_LEARNING_RATE when set, else the winner's, else 0.001 (the reference's). */
+  learningRate: number;
+  source: string;
+}
+
+/**
+ * DIGITS_LAYERS when set; else the winner of the latest selection record in `experimentsDir`
+ * made on the same data (fingerprint) and pair as `target`, with the activation and learning
+ * rate it was selected with, naming the record and the files skipped; else `fallback` (the
+ * reference network), saying why.
+ */
+export function chooseArchitecture(experimentsDir: string, target: RecordTarget, fallback: readonly number[] = [25, 15], env: Env = process.env): ArchitectureChoice {
+  const rate = raw("DIGITS_LEARNING_RATE", env) === undefined ? null : envNumber("DIGITS_LEARNING_RATE", 0.001, env);
+  const value = raw("DIGITS_LAYERS", env);
+  if (value !== undefined) {
+    const hidden = envLayers("DIGITS_LAYERS", fallback, env);
+    return { hidden, activation: "sigmoid", learningRate: rate ?? 0.001, source: `${architectureName(hidden)}, set by DIGITS_LAYERS=${value}` };
+  }
+  const lookup = findWinner(experimentsDir, target);
+  const choice = winnerChoice(lookup, projectRelative(experimentsDir));
+  if (choice.hidden && lookup.record) {
+    const { activation, learningRate } = lookup.record.winner;
+    return { hidden: choice.hidden, activation, learningRate: rate ?? learningRate, source: choice.source };
+  }
+  return {
+    hidden: [...fallback],
+    activation: "sigmoid",
+    learningRate: rate ?? 0.001,
+    source: `${architectureName(fallback)}, the reference network: ${choice.source} (run notebook 02 on this data first to choose by evidence)`,
+  };
+}
+
+/**
+ * Where notebook 03 saves its model: DIGITS_MODEL_DIR when set, else models/[A-B/][quick-]dense-<layers>
+ * (the pair's folder only for pairs other than 0,1, so the default stays models/dense-25-15).
+ */
+export function envModelDir(hidden: readonly number[], pair: Pair, quick: boolean, env: Env = process.env): string {
+  return envPath("DIGITS_MODEL_DIR", `${pairFolder("models", pair)}/${quick ? "quick-" : ""}dense-${architectureName(hidden)}`, env);
+}

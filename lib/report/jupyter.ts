@@ -1,0 +1,167 @@
+// Jupyter: the project-local tslab kernel and the Python that runs Jupyter.
+//
+// The kernel is registered in .jupyter/share/jupyter/kernels/tslab/ inside the project (git-ignored)
+// and found through JUPYTER_PATH, so nothing in the user's own Jupyter setup changes. Its
+// kernel.json names this Node binary and this project's tslab by absolute path: Jupyter starts
+// kernels without npm's PATH, and a global tslab could be another version.
+import { spawnSync } from "node:child_process";
+import { accessSync, constants, mkdirSync, readFileSync, statSync } from "node:fs";
+import { delimiter, dirname, join } from "node:path";
+import { projectRoot } from "../core/project";
+import { writeFileAtomic } from "../core/files";
+
+/** The kernel name notebooks ask for (metadata.kernelspec.name), the same as a global tslab's. */
+export const KERNEL_NAME = "tslab";
+
+/**
+ * How to get the Jupyter pieces the notebooks, the report and the tests need. Notebook 6 (Debian's
+ * jupyter-notebook): `npm run notebook` works on 7 too, but the UI test drives 6's classic interface.
+ */
+export const JUPYTER_INSTALL_HINT =
+  "install Jupyter: on Debian/Ubuntu `sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook`, " +
+  "elsewhere `python3 -m pip install \"notebook<7\" nbconvert nbclient`";
+
+export interface KernelSpec {
+  argv: string[];
+  display_name: string;
+  language: string;
+  metadata: Record<string, unknown>;
+}
+
+/** The Jupyter data folder holding our kernel: put it first on JUPYTER_PATH. */
+export function kernelDataDir(root: string = projectRoot()): string {
+  return join(root, ".jupyter", "share", "jupyter");
+}
+
+/** tslab's launcher script in this project's node_modules. */
+export function tslabLauncher(root: string = projectRoot()): string {
+  const pkg = require.resolve("tslab/package.json", { paths: [root] });
+  return join(dirname(pkg), "bin", "tslab");
+}
+
+/** kernel.json content: `node <tslab> kernel --config-path {connection_file}` with absolute paths. */
+export function kernelSpec(node: string = process.execPath, tslab: string = tslabLauncher()): KernelSpec {
+  return {
+    // {connection_file} is a separate argument on purpose (tslab issue #36).
+    argv: [node, tslab, "kernel", "--config-path", "{connection_file}"],
+    display_name: "TypeScript (tslab)",
+    language: "typescript",
+    metadata: { "binary-digits": "registered by `npm run kernel`; rerun it after moving the project or changing Node" },
+  };
+}
+
+/** Writes kernels/tslab/kernel.json under `dataDir` (atomically) and returns the kernel folder. */
+export function installKernel(dataDir: string = kernelDataDir(), spec: KernelSpec = kernelSpec()): string {
+  const dir = join(dataDir, "kernels", KERNEL_NAME);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "kernel.json");
+  const text = JSON.stringify(spec, null, 2) + "\n";
+  let current: string | null = null;
+  try {
+    current = readFileSync(file, "utf8");
+  } catch {
+    // not there yet
+  }
+  if (current !== text) writeFileAtomic(file, text);
+  return dir;
+}
+
+/** `env` with our kernel folder first on JUPYTER_PATH (other entries kept after it). */
+export function jupyterEnv(env: NodeJS.ProcessEnv = process.env, dataDir: string = kernelDataDir()): NodeJS.ProcessEnv {
+  const rest = (env.JUPYTER_PATH ?? "").split(delimiter).filter((p) => p !== "" && p !== dataDir);
+  return { ...env, JUPYTER_PATH: [dataDir, ...rest].join(delimiter) };
+}
+
+/** Pythons to try, best first: the one behind `jupyter` on PATH, python3, /usr/bin/python3; or only $DIGITS_PYTHON when set. */
+export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[] {
+  // An explicit choice is the only candidate: a user who names a Python means that one.
+  if (env.DIGITS_PYTHON) return [env.DIGITS_PYTHON];
+  const out: string[] = [];
+  // pyenv or a virtualenv may put a python3 without Jupyter first on PATH while `jupyter` (and the
+  // Python in its #! line) is the system one: ask that one early.
+  const jupyter = which("jupyter", env);
+  if (jupyter) {
+    try {
+      const first = readFileSync(jupyter, "utf8").slice(0, 200).split("\n")[0];
+      const m = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(first);
+      if (m) out.push(m[1].endsWith("/env") && m[2] ? m[2] : m[1]);
+    } catch {
+      // unreadable launcher: fall through to the usual names
+    }
+  }
+  out.push("python3", "/usr/bin/python3", "python");
+  return [...new Set(out)];
+}
+
+function which(command: string, env: NodeJS.ProcessEnv): string | null {
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, command);
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return null;
+}
+
+/** What a Python can import, by module name. */
+export interface PythonProbe {
+  python: string;
+  modules: Record<string, boolean>;
+}
+
+/** Asks `python` which of `modules` it can import (null if it does not run at all). */
+export function probePython(python: string, modules: readonly string[]): PythonProbe | null {
+  const code = `import importlib.util as u, json; print(json.dumps({m: u.find_spec(m) is not None for m in ${JSON.stringify(modules)}}))`;
+  const result = spawnSync(python, ["-c", code], { encoding: "utf8", timeout: 30_000 });
+  if (result.status !== 0 || !result.stdout) return null;
+  try {
+    const last = result.stdout.trim().split("\n").pop() ?? "";
+    return { python, modules: JSON.parse(last) as Record<string, boolean> };
+  } catch {
+    return null;
+  }
+}
+
+/** The first candidate Python that can import every one of `modules` (and that `accept` takes), or null. */
+export function findPython(
+  modules: readonly string[],
+  candidates: readonly string[] = pythonCandidates(),
+  accept: (probe: PythonProbe) => boolean = () => true,
+): PythonProbe | null {
+  for (const python of candidates) {
+    const probe = probePython(python, modules);
+    if (probe && modules.every((m) => probe.modules[m]) && accept(probe)) return probe;
+  }
+  return null;
+}
+
+/** Jupyter Notebook's version at `python` (notebook.__version__), or null when it cannot import it. */
+export function notebookVersion(python: string): string | null {
+  const result = spawnSync(python, ["-c", "import notebook; print(notebook.__version__)"], { encoding: "utf8", timeout: 30_000 });
+  const version = result.status === 0 ? (result.stdout.trim().split("\n").pop() ?? "") : "";
+  return /^\d+\./.test(version) ? version : null;
+}
+
+/**
+ * True for Notebook 6.x and earlier, the classic interface (Cell → Run All, `#run_all_cells`,
+ * `--NotebookApp.token`). Notebook 7 is built on JupyterLab: other menus, other page, other options.
+ */
+export function isClassicNotebook(version: string): boolean {
+  return Number.parseInt(version, 10) < 7;
+}
+
+/** Modules `npm run report` needs. */
+export const REPORT_MODULES = ["nbclient", "nbconvert", "nbformat", "jupyter_client"] as const;
+/** Modules `npm run notebook` needs (Notebook 6 or 7). */
+export const NOTEBOOK_MODULES = ["notebook", "jupyter_client"] as const;
+/** Modules `npm run lab` needs. */
+export const LAB_MODULES = ["jupyterlab", "jupyter_client"] as const;
+
+/** Jupyter refuses to run as root without --allow-root (containers, CI). */
+export function isRoot(): boolean {
+  return typeof process.getuid === "function" && process.getuid() === 0;
+}

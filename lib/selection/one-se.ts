@@ -1,0 +1,115 @@
+// Choosing among candidates: fold scores summarised per candidate, and the one-standard-error
+// rule (the smallest network whose mean validation log loss is within one SE of the best).
+import * as ss from "simple-statistics";
+import { architectureName } from "../model/model";
+import { Candidate, DEFAULT_SELECTION_CONFIG } from "./config";
+import { ArchitectureSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner } from "./record";
+
+// Summaries and the one-SE rule (pure)
+
+/**
+ * Per-candidate means and sample standard deviations of the fold results, in the order given:
+ * candidates, or (for a grid of layer sizes alone) hidden sizes.
+ */
+export function summarise(results: readonly FoldResult[], order: readonly (Candidate | readonly number[])[]): ArchitectureSummary[] {
+  return order.map((entry) => {
+    const candidate = "name" in entry ? entry : null;
+    const hidden = candidate ? candidate.hidden : (entry as readonly number[]);
+    const architecture = candidate ? candidate.name : architectureName(hidden);
+    const rows = results.filter((r) => r.architecture === architecture);
+    if (rows.length === 0) throw new RangeError(`no fold results for architecture ${architecture}`);
+    const col = (key: "accuracy" | "precision" | "recall" | "f1" | "logLoss" | "auc" | "seconds") => rows.map((r) => r[key]);
+    const mean = (values: number[]) => (values.some((v) => v === null || Number.isNaN(v)) ? NaN : ss.mean(values));
+    // Sample sd (n - 1), as the spread of fold scores estimates that of new folds; 0 for one fold.
+    const sd = (values: number[]) => (values.some((v) => v === null || Number.isNaN(v)) ? NaN : values.length < 2 ? 0 : ss.sampleStandardDeviation(values));
+    const sdLogLoss = sd(col("logLoss"));
+    return {
+      architecture,
+      hidden: [...hidden],
+      activation: candidate?.activation ?? rows[0].activation ?? DEFAULT_SELECTION_CONFIG.activation,
+      learningRate: candidate?.learningRate ?? rows[0].learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
+      parameters: rows[0].parameters,
+      folds: rows.length,
+      divergedFolds: rows.filter((r) => r.diverged).length,
+      meanAccuracy: mean(col("accuracy")),
+      sdAccuracy: sd(col("accuracy")),
+      meanPrecision: mean(col("precision")),
+      sdPrecision: sd(col("precision")),
+      meanRecall: mean(col("recall")),
+      sdRecall: sd(col("recall")),
+      meanF1: mean(col("f1")),
+      sdF1: sd(col("f1")),
+      meanLogLoss: mean(col("logLoss")),
+      sdLogLoss,
+      seLogLoss: sdLogLoss / Math.sqrt(rows.length),
+      meanAuc: mean(col("auc")),
+      sdAuc: sd(col("auc")),
+      meanSeconds: mean(col("seconds")),
+      sdSeconds: sd(col("seconds")),
+    };
+  });
+}
+
+const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
+
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/**
+ * The one-standard-error rule (Breiman et al., 1984; Hastie, Tibshirani & Friedman, ESL §7.10):
+ * find the architecture with the lowest mean validation log loss; every architecture whose mean is
+ * at most that best mean plus the best's standard error is as good as the best within the noise
+ * of the folds; of those, choose the one with the fewest parameters (ties: lower mean log loss,
+ * then table order). Rows with a non-finite mean, or with folds that diverged, are ignored (a run
+ * that blew up must not win, even if its other folds scored well); a NaN standard error counts as 0.
+ */
+export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeChoice {
+  const rows = table
+    .map((row, order) => ({ ...row, order }))
+    .filter((r) => Number.isFinite(r.meanLogLoss) && !((r.divergedFolds ?? 0) > 0));
+  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss and no diverged fold");
+  const best = rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
+  const se = Number.isFinite(best.seLogLoss) ? best.seLogLoss : 0;
+  const threshold = best.meanLogLoss + se;
+  const within = rows
+    .filter((r) => r.meanLogLoss <= threshold)
+    .sort((a, b) => a.parameters - b.parameters || a.meanLogLoss - b.meanLogLoss || a.order - b.order);
+  const winner = within[0];
+  const smaller = rows.filter((r) => r.parameters < best.parameters);
+  let reason: string;
+  if (winner.architecture !== best.architecture) {
+    reason =
+      `${winner.architecture} (${count(winner.parameters)} parameters) is the smallest network whose mean validation log loss, ` +
+      `${fmt(winner.meanLogLoss)}, is within one standard error of the best, ${best.architecture} ` +
+      `(${fmt(best.meanLogLoss)} + SE ${fmt(se)} = ${fmt(threshold)}, ${count(best.parameters)} parameters): ` +
+      `the difference is within the noise across folds, so the smaller network is preferred.`;
+  } else if (smaller.length === 0) {
+    reason =
+      `${winner.architecture} has the lowest mean validation log loss (${fmt(winner.meanLogLoss)}, SE ${fmt(se)}) ` +
+      `and is also the smallest network in the grid (${count(winner.parameters)} parameters).`;
+  } else {
+    const nearest = smaller.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
+    reason =
+      `${winner.architecture} has the lowest mean validation log loss (${fmt(winner.meanLogLoss)}, SE ${fmt(se)}) and no smaller ` +
+      `network comes within one standard error of it (≤ ${fmt(threshold)}; the best smaller one, ${nearest.architecture}, ` +
+      `has ${fmt(nearest.meanLogLoss)}), so its ${count(winner.parameters)} parameters pay for themselves.`;
+  }
+  return { winner: winner.architecture, best: best.architecture, threshold, withinOneSe: within.map((r) => r.architecture), reason };
+}
+
+/** The winner of a summary table, with its sizes and scores. */
+export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
+  const rule = oneStandardErrorRule(summary);
+  const diverged = summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
+  const choice = diverged.length === 0 ? rule : { ...rule, reason: `${rule.reason} Not considered, as training diverged: ${diverged.join(", ")}.` };
+  const row = summary.find((s) => s.architecture === choice.winner)!;
+  return {
+    ...choice,
+    architecture: row.architecture,
+    hidden: [...row.hidden],
+    activation: row.activation,
+    learningRate: row.learningRate,
+    parameters: row.parameters,
+    meanLogLoss: row.meanLogLoss,
+    seLogLoss: row.seLogLoss,
+  };
+}

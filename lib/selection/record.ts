@@ -1,0 +1,175 @@
+// What a selection leaves behind: each fold's scores, each candidate's summary, the winner, and
+// the record that holds them with where, when and on what they were computed.
+import { randomBytes } from "node:crypto";
+import { packageVersion, dependencyVersion } from "../core/project";
+import { type ClassificationMetrics } from "../evaluation/metrics";
+import { type Activation } from "../model/model";
+import type { QueueInfo } from "./queue/coordinator";
+import { SelectionConfig } from "./config";
+
+/**
+ * One training run: an architecture trained on k-1 folds and scored on the held-out fold. The
+ * metrics are classificationReport's on the validation fold (its row count is validationRows);
+ * logLoss, the mean binary cross-entropy, is what the winner is chosen by.
+ */
+export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
+  /** The candidate's name: architectureName(hidden) ("25-15", "logistic"), plus its activation and learning rate where the grid varies them. */
+  architecture: string;
+  hidden: number[];
+  activation: Activation;
+  learningRate: number;
+  /** 0-based index of the validation fold. */
+  fold: number;
+  /** Training seed, derived from (config seed, hidden sizes, fold): independent of scheduling. */
+  seed: number;
+  parameters: number;
+  trainRows: number;
+  validationRows: number;
+  /** Wall time of the training (data preparation and epochs), excluding validation; for a reused fold, that of the run that trained it. */
+  seconds: number;
+  /** Its fold-cache key (lib/fold-cache), in records: what `digits experiments prune` keeps. */
+  key?: string;
+  /** Training loss and accuracy after each epoch (up to the one that diverged, if one did). */
+  history: { loss: number[]; acc: number[] };
+  /**
+   * Present when training diverged (see hasDiverged in lib/train): the 1-based epoch it stopped at
+   * and that epoch's mean training loss. Such a fold is not scored: its metrics are NaN (null in
+   * JSON) and its confusion matrix all zeros.
+   */
+  diverged?: { epoch: number; loss: number };
+}
+
+/** What the one-SE rule needs to know about an architecture. */
+export interface OneSeCandidate {
+  architecture: string;
+  parameters: number;
+  meanLogLoss: number;
+  /** Standard error of the mean log loss over folds: sd / sqrt(folds). */
+  seLogLoss: number;
+  /** Folds whose training diverged; a candidate with any is never chosen. Absent counts as 0. */
+  divergedFolds?: number;
+}
+
+/** Per-candidate means and sample standard deviations over the folds. */
+export interface ArchitectureSummary extends OneSeCandidate {
+  hidden: number[];
+  activation: Activation;
+  learningRate: number;
+  folds: number;
+  /** Folds whose training diverged (0 when all trained): such an architecture cannot win. */
+  divergedFolds: number;
+  meanAccuracy: number;
+  sdAccuracy: number;
+  meanPrecision: number;
+  sdPrecision: number;
+  meanRecall: number;
+  sdRecall: number;
+  meanF1: number;
+  sdF1: number;
+  sdLogLoss: number;
+  meanAuc: number;
+  sdAuc: number;
+  meanSeconds: number;
+  sdSeconds: number;
+}
+
+/** Outcome of the one-SE rule on a summary table. */
+export interface OneSeChoice {
+  /** The chosen architecture: the smallest within one standard error of the best. */
+  winner: string;
+  /** The architecture with the lowest mean log loss. */
+  best: string;
+  /** best.meanLogLoss + best.seLogLoss: candidates at or below it are "as good as the best". */
+  threshold: number;
+  /** Architectures within the threshold, smallest first. */
+  withinOneSe: string[];
+  /** A sentence saying why the winner was chosen. */
+  reason: string;
+}
+
+export interface Winner extends OneSeChoice {
+  /** Same as `winner`. */
+  architecture: string;
+  hidden: number[];
+  activation: Activation;
+  learningRate: number;
+  parameters: number;
+  meanLogLoss: number;
+  seLogLoss: number;
+}
+
+/** One selection run as stored in reports/experiments/<id>.json. */
+export interface ExperimentRecord {
+  schema: "binary-digits/experiment";
+  /** 2 added the activations and learning rates to the grid; version 1 records are read as version 2 (listExperiments). */
+  schemaVersion: 2;
+  kind: "model-selection";
+  /** Also the file name (without .json); sorts by start time. */
+  id: string;
+  /** ISO 8601 times and the wall time between them. */
+  startedAt: string;
+  finishedAt: string;
+  seconds: number;
+  config: SelectionConfig;
+  /** Worker threads used (1 = in process, 0 = every fold came from the cache); does not change any number below except seconds. */
+  workers: number;
+  /** How many fold runs the cache gave and how many this run trained (reused + trained = folds). */
+  cache: CacheCounts;
+  data: {
+    /** Path of the CSV (relative to the project root when inside it), null for in-memory data. */
+    source: string | null;
+    /** datasetFingerprint of the rows. */
+    fingerprint: string;
+    rows: number;
+    cols: number;
+    /** Rows per label: [A, B] ([zeros, ones] for the default pair). */
+    counts: [number, number];
+    /** The pair [A, B] the labels stand for (records written before pairs lack it: [0, 1]). */
+    digits: [number, number];
+  };
+  versions: { node: string; tfjs: string; binaryDigits: string; simpleStatistics: string; assemblyscript: string };
+  /** What trained the networks. */
+  backend: string;
+  machine: { platform: string; arch: string; cpus: number; cpuModel: string };
+  /** In grid order, then fold order. */
+  folds: FoldResult[];
+  /** In grid order. */
+  summary: ArchitectureSummary[];
+  winner: Winner;
+  /** Runs through a queue (--queue): where the folds went and who trained them. */
+  queue?: QueueInfo;
+}
+
+/** Where a selection's fold results came from: the cache, or trained in this run. */
+export interface CacheCounts {
+  reused: number;
+  trained: number;
+  /** Of the trained, how many ran on workers through a queue (--queue); absent in a local run. */
+  remote?: number;
+}
+
+/** What a fold-cache entry must hold to be used as a FoldResult (JSON turns NaN into null). */
+export function isFoldResult(value: unknown): value is FoldResult {
+  const r = value as Partial<FoldResult> | null;
+  const numberOrNull = (v: unknown) => typeof v === "number" || v === null;
+  return (
+    !!r &&
+    typeof r.architecture === "string" &&
+    Array.isArray(r.hidden) &&
+    typeof r.fold === "number" &&
+    typeof r.parameters === "number" &&
+    ["accuracy", "precision", "recall", "f1", "logLoss", "auc", "seconds"].every((k) => numberOrNull((r as Record<string, unknown>)[k])) &&
+    Array.isArray(r.confusionMatrix) &&
+    !!r.history &&
+    Array.isArray(r.history.loss)
+  );
+}
+
+export function versions(): ExperimentRecord["versions"] {
+  return { node: process.version, tfjs: dependencyVersion("@tensorflow/tfjs"), binaryDigits: packageVersion(), simpleStatistics: dependencyVersion("simple-statistics"), assemblyscript: dependencyVersion("assemblyscript") };
+}
+
+/** "20261125T123456789Z-1a2b": sorts by start time; the suffix keeps simultaneous runs apart. */
+export function experimentId(started: Date): string {
+  return `${started.toISOString().replace(/[-:.]/g, "")}-${randomBytes(2).toString("hex")}`;
+}

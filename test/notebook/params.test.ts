@@ -1,0 +1,154 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { projectRoot } from "../../lib/core/project";
+import { binaryOnly, chooseArchitecture, envActivations, envFlag, envGrid, envInt, envLayers, envNumber, envNumbers, envPair, envPath, envString, quickMode } from "../../lib/notebook/params";
+import { projectRelative } from "../../lib/core/project";
+import { saveExperiment } from "../../lib/selection/experiments";
+import type { ExperimentRecord } from "../../lib/selection/record";
+
+describe("environment parameters", () => {
+  it("fall back when unset or blank, and read the value when set", () => {
+    assert.equal(envInt("N", 5, {}), 5);
+    assert.equal(envInt("N", 5, { N: "  " }), 5);
+    assert.equal(envInt("N", 5, { N: "12" }), 12);
+    assert.equal(envNumber("LR", 0.001, { LR: "1e-2" }), 0.01);
+    assert.equal(envString("CSV", "data/train.csv", { CSV: "x.csv" }), "x.csv");
+  });
+
+  it("reject malformed values, naming the variable", () => {
+    assert.throws(() => envInt("DIGITS_EPOCHS", 20, { DIGITS_EPOCHS: "2.5" }), /DIGITS_EPOCHS=2\.5: expected an integer/);
+    assert.throws(() => envNumber("DIGITS_LEARNING_RATE", 1, { DIGITS_LEARNING_RATE: "fast" }), /DIGITS_LEARNING_RATE=fast: expected a number/);
+    assert.throws(() => envFlag("DIGITS_QUICK", false, { DIGITS_QUICK: "maybe" }), /DIGITS_QUICK=maybe: expected 1 or 0/);
+  });
+
+  it("quick mode is DIGITS_QUICK=1 (or true/yes/on)", () => {
+    assert.equal(quickMode({}), false);
+    assert.equal(quickMode({ DIGITS_QUICK: "1" }), true);
+    assert.equal(quickMode({ DIGITS_QUICK: "yes" }), true);
+    assert.equal(quickMode({ DIGITS_QUICK: "on" }), true);
+    assert.equal(quickMode({ DIGITS_QUICK: "0" }), false);
+  });
+
+  it("DIGITS_BINARY_ONLY=1 keeps only the 0s and 1s of a ten-class CSV; off by default", () => {
+    assert.equal(binaryOnly({}), false);
+    assert.equal(binaryOnly({ DIGITS_BINARY_ONLY: "1" }), true);
+    assert.equal(binaryOnly({ DIGITS_BINARY_ONLY: "off" }), false);
+    assert.throws(() => binaryOnly({ DIGITS_BINARY_ONLY: "digits" }), /DIGITS_BINARY_ONLY=digits: expected 1 or 0/);
+  });
+
+  it("parse layer sizes and grids of architectures", () => {
+    assert.deepEqual(envLayers("L", [25, 15], { L: "64,32" }), [64, 32]);
+    assert.deepEqual(envLayers("L", [25, 15], { L: "logistic" }), []);
+    assert.deepEqual(envGrid("G", [[1]], { G: "logistic;25,15 64-32" }), [[], [25, 15], [64, 32]]);
+    assert.throws(() => envLayers("DIGITS_LAYERS", [], { DIGITS_LAYERS: "25,,x" }), /^InputError: DIGITS_LAYERS: layer spec "25,,x"/);
+  });
+
+  it("resolve relative paths from the project root, since notebooks run in notebooks/", () => {
+    assert.equal(envPath("D", "models/m", {}), join(projectRoot(), "models", "m"));
+    assert.equal(envPath("D", "models/m", { D: "/tmp/x" }), "/tmp/x");
+    assert.equal(projectRelative(join(projectRoot(), "models", "m")), "models/m");
+    assert.equal(projectRelative("/elsewhere/m"), "/elsewhere/m");
+  });
+});
+
+describe("envPair", () => {
+  it("reads DIGITS_PAIR=A,B in order, 0,1 when unset", () => {
+    assert.deepEqual(envPair({}), [0, 1]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "4,9" }), [4, 9]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: " 9,4 " }), [9, 4]);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "0,1", DIGITS_BINARY_ONLY: "1" }), [0, 1]);
+  });
+
+  it("rejects a malformed pair, and DIGITS_BINARY_ONLY beside another pair, naming the variables", () => {
+    assert.throws(() => envPair({ DIGITS_PAIR: "4" }), /^InputError: DIGITS_PAIR "4": expected two digits/);
+    assert.throws(() => envPair({ DIGITS_PAIR: "4,4" }), /DIGITS_PAIR "4,4": the two digits must differ/);
+    assert.throws(() => envPair({ DIGITS_PAIR: "4,9", DIGITS_BINARY_ONLY: "1" }), /DIGITS_BINARY_ONLY=1 means DIGITS_PAIR=0,1 but DIGITS_PAIR=4,9/);
+  });
+});
+
+describe("comma lists for the selection grid", () => {
+  it("reads learning rates and activations, or the fallback when unset", () => {
+    assert.deepEqual(envNumbers("R", [0.001], { R: "0.001, 3e-3" }), [0.001, 0.003]);
+    assert.deepEqual(envNumbers("R", [0.001], {}), [0.001]);
+    assert.deepEqual(envActivations("A", ["sigmoid"], { A: "relu,tanh" }), ["relu", "tanh"]);
+    assert.deepEqual(envActivations("A", ["sigmoid"], { A: " " }), ["sigmoid"]);
+  });
+
+  it("names the variable and the bad item", () => {
+    assert.throws(() => envNumbers("R", [], { R: "0.001,,0.1" }), /R=0.001,,0.1: "" is not a number/);
+    assert.throws(() => envNumbers("R", [], { R: "fast" }), /R=fast: "fast" is not a number/);
+    assert.throws(() => envActivations("A", [], { A: "relu,softmax" }), /A=relu,softmax: "softmax" is not an activation/);
+  });
+});
+
+describe("chooseArchitecture", () => {
+  const target = { fingerprint: "f0f0f0f0f0f0f0f0", digits: [0, 1] as const };
+  function record(id: string, startedAt: string, hidden: number[], name: string, data: Record<string, unknown> = { fingerprint: target.fingerprint, rows: 10, source: "data/train.csv" }): ExperimentRecord {
+    return {
+      schema: "binary-digits/experiment",
+      id,
+      startedAt,
+      config: { folds: 5, epochs: 20 },
+      data,
+      summary: [],
+      winner: { architecture: name, hidden },
+    } as unknown as ExperimentRecord;
+  }
+
+  it("falls back to the reference network without records, saying so", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      assert.deepEqual(choice.hidden, [25, 15]);
+      assert.equal(choice.source, `25-15, the reference network: no model-selection record in ${dir} matches this data and pair (run notebook 02 on this data first to choose by evidence)`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the winner of the latest record of the same data, naming it and the newer record it skipped", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      saveExperiment(record("b", "2026-01-02T10:20:30.000Z", [8], "8"), dir);
+      saveExperiment(record("a", "2026-01-01T00:00:00.000Z", [64, 32], "64-32"), dir);
+      saveExperiment(record("c", "2026-01-03T00:00:00.000Z", [16, 8], "16-8", { fingerprint: "0123456789abcdef", rows: 7, source: "other.csv" }), dir);
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      assert.deepEqual(choice.hidden, [8]);
+      assert.equal(
+        choice.source,
+        `8, the winner of selection record b of 2026-01-02 10:20 UTC in ${dir} ` +
+          `(skipped 1 other file: c.json: other data: 7 rows of other.csv, fingerprint 0123456789abcdef (the training data has f0f0f0f0f0f0f0f0))`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the winner's activation and learning rate too; DIGITS_LEARNING_RATE overrides the rate", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      const r = record("a", "2026-01-01T00:00:00.000Z", [8], "8 relu lr 0.01");
+      r.schemaVersion = 2;
+      Object.assign(r.winner, { activation: "relu", learningRate: 0.01 });
+      saveExperiment(r, dir);
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      assert.deepEqual([choice.hidden, choice.activation, choice.learningRate], [[8], "relu", 0.01]);
+      assert.match(choice.source, /^8 relu lr 0\.01, the winner of selection record a /);
+      assert.equal(chooseArchitecture(dir, target, [25, 15], { DIGITS_LEARNING_RATE: "0.002" }).learningRate, 0.002);
+      // Without a record: the reference's sigmoid and 0.001.
+      const fallback = chooseArchitecture("/nonexistent", target, [25, 15], {});
+      assert.deepEqual([fallback.activation, fallback.learningRate], ["sigmoid", 0.001]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("lets DIGITS_LAYERS override the records", () => {
+    const choice = chooseArchitecture("/nonexistent", target, [25, 15], { DIGITS_LAYERS: "16,8" });
+    assert.deepEqual(choice.hidden, [16, 8]);
+    assert.equal(choice.source, "16-8, set by DIGITS_LAYERS=16,8");
+  });
+});

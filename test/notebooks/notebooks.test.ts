@@ -1,0 +1,115 @@
+// The committed notebooks: clean (no outputs), on the tslab kernel, parameters first, importing the
+// compiled lib/, thin cells. And the notebook-JSON helpers behind `npm run clean-notebooks` and
+// the report's error messages.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cellErrors, cellSource, describeCell, formatNotebook, outputsOfType, stripOutputs, uncleanCells, type Notebook } from "../../lib/report/ipynb";
+import { NOTEBOOKS } from "../../lib/report/report";
+
+const root = join(__dirname, "..", "..");
+const load = (name: string) => JSON.parse(readFileSync(join(root, "notebooks", `${name}.ipynb`), "utf8")) as Notebook;
+
+describe("the committed notebooks", () => {
+  for (const name of NOTEBOOKS) {
+    describe(name, () => {
+      const nb = load(name);
+      const code = nb.cells.filter((c) => c.cell_type === "code");
+
+      it("has no outputs or execution counts (npm run clean-notebooks)", () => {
+        assert.deepEqual(uncleanCells(nb), []);
+      });
+
+      it("runs on the tslab kernel", () => {
+        assert.equal((nb.metadata.kernelspec as { name: string }).name, "tslab");
+      });
+
+      it("opens with a title, then a parameters cell that environment variables override", () => {
+        assert.equal(nb.cells[0].cell_type, "markdown");
+        assert.match(cellSource(nb.cells[0]), /^# 0\d · /);
+        const params = cellSource(code[0]);
+        assert.match(params, /^\/\/ Parameters\./);
+        assert.match(params, /from "\.\.\/dist\/lib\/params"/);
+        assert.match(params, /env(Int|String|Path|Grid)\("DIGITS_/);
+      });
+
+      it("imports lib/ through its compiled output only (tslab compiles cells with rootDir = notebooks/)", () => {
+        for (const cell of code) {
+          for (const match of cellSource(cell).matchAll(/from "([^"]+)"/g)) {
+            assert.match(match[1], /^(\.\.\/dist\/lib\/[a-z-]+|danfojs-node)$/, `${name}: import from "${match[1]}"`);
+          }
+        }
+      });
+
+      it("sends plotly.js from its imports cell (setupCharts), so re-running a chart cell cannot lose it", () => {
+        const callers = code.filter((c) => /^setupCharts\(\);/m.test(cellSource(c)));
+        assert.equal(callers.length, 1, `${name}: setupCharts() should be called once`);
+        assert.match(cellSource(callers[0]), /from "\.\.\/dist\/lib\/display"/, `${name}: setupCharts() belongs in the imports cell`);
+        assert.ok(code.indexOf(callers[0]) < code.findIndex((c) => /\bshow\(/.test(cellSource(c))), `${name}: setupCharts() after a chart`);
+      });
+
+      it("loads every CSV with the pair parameter (DIGITS_PAIR; ten-class files keep the pair's rows)", () => {
+        assert.match(cellSource(code[0]), /const PAIR = envPair\(\); \/\/ DIGITS_PAIR=4,9/);
+        assert.match(cellSource(code[0]), /envString\("DIGITS_TRAIN_CSV", pairDataFiles\(PAIR\)\.train\)/);
+        const loads = code.flatMap((c) => [...cellSource(c).matchAll(/loadCsv\(([^)]*)\)/g)].map((m) => m[1]));
+        assert.ok(loads.length > 0);
+        for (const args of loads) assert.match(args, /, \{ digits: PAIR \}$/, `${name}: loadCsv(${args})`);
+      });
+
+      it("states no finding of the default pair in its prose (findings are computed by lib/findings)", () => {
+        const prose = nb.cells.filter((c) => c.cell_type === "markdown").map(cellSource).join("\n");
+        assert.doesNotMatch(prose, /\bzeros\b|\bones (use|are|have|get)\b|use less ink|logistic regression (wins|has the lowest)|99\.\d+%/i);
+      });
+
+      it("keeps code cells thin (the work is in lib/) and explains them in markdown", () => {
+        for (const cell of code.slice(1)) {
+          const lines = cellSource(cell).split("\n").filter((l) => l.trim() !== "");
+          assert.ok(lines.length <= 12, `${name}: a cell of ${lines.length} lines:\n${cellSource(cell)}`);
+        }
+        const markdown = nb.cells.filter((c) => c.cell_type === "markdown").length;
+        assert.ok(markdown >= code.length - 2, `${name}: ${markdown} markdown cells for ${code.length} code cells`);
+      });
+    });
+  }
+});
+
+describe("notebook JSON helpers", () => {
+  const nb: Notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: {},
+    cells: [
+      { cell_type: "markdown", source: ["# Title\n", "text"], metadata: {} },
+      {
+        cell_type: "code",
+        source: "// comment\n\nshow(chart);",
+        metadata: { execution: { "iopub.status.busy": "x" }, tags: ["keep"] },
+        execution_count: 3,
+        outputs: [
+          { output_type: "display_data", data: { "text/html": ["<table>", "</table>"] }, metadata: {} },
+          { output_type: "error", ename: "TypeError", evalue: "x is undefined", traceback: [] },
+        ],
+      },
+    ],
+  };
+
+  it("names a cell by position, kind and first line of code", () => {
+    assert.equal(describeCell(nb, 1), "cell 2 (code cell 1: `show(chart);`)");
+    assert.equal(describeCell(nb, 0), "cell 1 (markdown cell 1: `# Title`)");
+  });
+
+  it("finds error outputs and outputs of a MIME type", () => {
+    assert.deepEqual(cellErrors(nb), [{ index: 1, ename: "TypeError", evalue: "x is undefined" }]);
+    assert.deepEqual(outputsOfType(nb, "text/html"), ["<table></table>"]);
+  });
+
+  it("strips outputs, counts and execution metadata, keeping everything else", () => {
+    assert.deepEqual(uncleanCells(nb), ["cell 2 (code cell 1: `show(chart);`) has outputs", "cell 2 (code cell 1: `show(chart);`) has an execution count"]);
+    const clean = stripOutputs(nb);
+    assert.deepEqual(uncleanCells(clean), []);
+    assert.deepEqual(clean.cells[1].metadata, { tags: ["keep"] });
+    assert.equal(clean.cells[1].source, nb.cells[1].source);
+    assert.ok(formatNotebook(clean).endsWith("}\n"));
+  });
+});

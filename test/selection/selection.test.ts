@@ -1,0 +1,407 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after, describe, test } from "node:test";
+import { InputError } from "../../lib/core/errors";
+import { parameterCount, modelConfig } from "../../lib/model/model";
+import { candidates, DEFAULT_GRID, parseLayers, resolveSelectionConfig } from "../../lib/selection/config";
+import { chooseWinner, oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
+import { selectArchitecture, type SelectionOptions } from "../../lib/selection/select";
+import { SelectionCancelled } from "../../lib/selection/scheduler";
+import { type ExperimentRecord, type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
+import { FoldCache } from "../../lib/selection/fold-cache";
+import { experimentRows, listExperiments } from "../../lib/selection/experiments";
+import { TrainingDiverged } from "../../lib/model/train";
+
+import { smallData, SMALL } from "../support/selection-data";
+
+/** The record without what legitimately differs between runs: ids, clocks and worker count. */
+function numbers(record: ExperimentRecord): unknown {
+  return {
+    config: record.config,
+    data: record.data,
+    folds: record.folds.map(({ seconds, ...rest }) => rest),
+    summary: record.summary.map(({ meanSeconds, sdSeconds, ...rest }) => rest),
+    winner: record.winner,
+  };
+}
+
+const temps: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-selection-"));
+  temps.push(dir);
+  return dir;
+}
+after(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe("cross-validated selection", () => {
+  test("the same seed gives the same numbers twice, in process and with 2 worker threads", async () => {
+    const data = smallData();
+    const serial = await selectArchitecture(data, { ...SMALL, workers: 1 });
+    const again = await selectArchitecture(data, { ...SMALL, workers: 1 });
+    const parallel = await selectArchitecture(data, { ...SMALL, workers: 2 });
+    assert.equal(parallel.workers, 2);
+    assert.deepEqual(numbers(again), numbers(serial));
+    assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("records one result per architecture and fold, in grid then fold order, with every metric", async () => {
+    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
+    assert.deepEqual(
+      record.folds.map((f) => `${f.architecture}/${f.fold}`),
+      ["logistic/0", "logistic/1", "logistic/2", "8/0", "8/1", "8/2"],
+    );
+    for (const f of record.folds) {
+      for (const key of ["accuracy", "precision", "recall", "f1", "logLoss", "auc", "seconds"] as const) {
+        assert.ok(Number.isFinite(f[key]), `${f.architecture}/${f.fold} ${key} = ${f[key]}`);
+      }
+      assert.equal(f.parameters, parameterCount(modelConfig(f.hidden)));
+      assert.equal(f.trainRows + f.validationRows, 300);
+      assert.equal(f.history.loss.length, 2);
+    }
+    assert.deepEqual(record.summary.map((s) => s.architecture), ["logistic", "8"]);
+    assert.equal(record.data.rows, 300);
+    // The record's winner is the one-SE rule applied to its own summary.
+    assert.deepEqual(record.winner, chooseWinner(record.summary));
+    // After 2 epochs on 200 rows the 8-unit network is far from trained (log loss ≈ 0.52 vs 0.43):
+    // logistic regression is the best and the smallest, and the reason says exactly that.
+    assert.equal(record.winner.best, "logistic");
+    assert.equal(record.winner.architecture, "logistic");
+    assert.match(record.winner.reason, /^logistic has the lowest mean validation log loss \(.*\) and is also the smallest network in the grid \(785 parameters\)\.$/);
+  });
+
+  test("an architecture's numbers do not depend on the rest of the grid (seeds come from its sizes and the fold)", async () => {
+    const both = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
+    const alone = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    const strip = (f: FoldResult) => ({ ...f, seconds: 0 });
+    assert.deepEqual(alone.folds.map(strip), both.folds.filter((f) => f.architecture === "8").map(strip));
+  });
+
+  test("a different seed gives different numbers", async () => {
+    const a = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
+    const b = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], seed: 14, workers: 1 });
+    assert.notDeepEqual(a.folds.map((f) => f.logLoss), b.folds.map((f) => f.logLoss));
+  });
+
+  for (const workers of [1, 2]) {
+    test(`aborting stops the run with SelectionCancelled (workers: ${workers})`, async () => {
+      const controller = new AbortController();
+      await assert.rejects(
+        selectArchitecture(smallData(), {
+          ...SMALL,
+          epochs: 50,
+          workers,
+          signal: controller.signal,
+          onProgress: () => controller.abort(),
+        }),
+        SelectionCancelled,
+      );
+    });
+  }
+
+  test("reports progress with the architecture, fold, epoch and a remaining-time estimate", async () => {
+    const seen: { kind: string; architecture: string; fold: number; epoch: number; remaining: number | null; fraction: number }[] = [];
+    await selectArchitecture(smallData(), {
+      ...SMALL,
+      workers: 1,
+      onProgress: (p) => seen.push({ kind: p.kind, architecture: p.architecture, fold: p.fold, epoch: p.epoch, remaining: p.remainingSeconds, fraction: p.fraction }),
+    });
+    // 2 architectures × 3 folds × (2 epochs + 1 scored fold)
+    assert.equal(seen.length, 18);
+    // The costliest architecture runs first, so the time estimate rests on it early.
+    assert.deepEqual(seen.slice(0, 3).map((s) => [s.kind, s.architecture, s.fold, s.epoch]), [
+      ["epoch", "8", 0, 1],
+      ["epoch", "8", 0, 2],
+      ["fold", "8", 0, 2],
+    ]);
+    assert.deepEqual(
+      seen.filter((s) => s.kind === "fold").map((s) => `${s.architecture}/${s.fold}`).sort(),
+      ["8/0", "8/1", "8/2", "logistic/0", "logistic/1", "logistic/2"],
+    );
+    assert.ok(seen.every((s) => s.remaining !== null && s.remaining >= 0));
+    assert.equal(seen[seen.length - 1].fraction, 1);
+  });
+
+  test("bad settings are InputErrors before any training", async () => {
+    await assert.rejects(selectArchitecture(smallData(), { grid: [] }), InputError);
+    await assert.rejects(selectArchitecture(smallData(), { grid: [[8], [8]] }), /twice/);
+    await assert.rejects(selectArchitecture(smallData(), { folds: 1 }), InputError);
+    await assert.rejects(selectArchitecture(smallData(), { workers: 0 }), InputError);
+    await assert.rejects(selectArchitecture(smallData(), { epochs: 0 }), InputError);
+  });
+
+  test("a candidate whose training diverges is marked, not scored, and cannot win; the run goes on, in process and in workers", async () => {
+    // At a learning rate of 10 with sigmoid units, logistic regression blows up in 2 of 3 folds
+    // and 25-15 in all 3; 8 trains (badly, but with a finite loss).
+    const options: SelectionOptions = { grid: [[], [8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 10, activation: "sigmoid" };
+    const serial = await selectArchitecture(smallData(), { ...options, workers: 1 });
+    assert.deepEqual(serial.summary.map((s) => [s.architecture, s.divergedFolds]), [["logistic", 2], ["8", 0], ["25-15", 3]]);
+    assert.equal(serial.winner.architecture, "8");
+    assert.match(serial.winner.reason, /Not considered, as training diverged: logistic, 25-15\.$/);
+    const diverged = serial.folds.filter((f) => f.diverged);
+    assert.equal(diverged.length, 5);
+    for (const f of diverged) {
+      assert.ok(Number.isNaN(f.logLoss) && Number.isNaN(f.accuracy), "a diverged fold is not scored");
+      assert.equal(f.history.loss.length, f.diverged!.epoch, "training stopped at the diverged epoch");
+      assert.ok(!(f.diverged!.loss <= 10 * Math.LN2), `loss ${f.diverged!.loss}`);
+    }
+    assert.ok(serial.folds.filter((f) => !f.diverged).every((f) => Number.isFinite(f.logLoss)));
+    // the record says so in JSON too: a field on every summary row
+    const json = JSON.parse(JSON.stringify(serial)) as ExperimentRecord;
+    assert.deepEqual(json.summary.map((s) => s.divergedFolds), [2, 0, 3]);
+    assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
+    const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
+    assert.deepEqual(numbers(parallel), numbers(serial));
+  });
+
+  test("diverged folds go through the fold cache and come back still marked", async () => {
+    const cache = new FoldCache(tempDir());
+    const options: SelectionOptions = { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1, cache };
+    const first = await selectArchitecture(smallData(), options);
+    const again = await selectArchitecture(smallData(), options);
+    assert.deepEqual(again.cache, { reused: 6, trained: 0 });
+    assert.deepEqual(again.summary.map((s) => s.divergedFolds), [0, 3]);
+    assert.deepEqual(again.folds.map((f) => f.diverged), first.folds.map((f) => f.diverged));
+    assert.equal(again.winner.architecture, "8 lr 0.001");
+  });
+
+  test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
+    const record = await selectArchitecture(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1 });
+    assert.deepEqual(record.summary.map((s) => [s.architecture, s.divergedFolds]), [["8 lr 0.001", 0], ["8 lr 1000000000", 3]]);
+    assert.equal(record.winner.architecture, "8 lr 0.001");
+  });
+
+  test("when every candidate diverges, the selection fails with TrainingDiverged (an InputError) saying so", async () => {
+    await assert.rejects(
+      selectArchitecture(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, workers: 1 }),
+      (e: Error) =>
+        e instanceof TrainingDiverged &&
+        e instanceof InputError &&
+        /^training diverged in every candidate of the grid \(8: 3 of 3 folds, 25-15: 3 of 3 folds; e\.g\. 8 fold 1 at epoch 1, mean training loss .*\), so none can be chosen; lower the learning rate/.test(e.message),
+    );
+  });
+
+  test("without a grid, selection cross-validates networks both smaller and larger than the reference 25-15", async () => {
+    const record = await selectArchitecture(smallData(), { folds: 2, epochs: 1, workers: 1 });
+    assert.deepEqual(record.config.grid, DEFAULT_GRID);
+    const names = record.summary.map((s) => s.architecture);
+    assert.equal(names[0], "logistic");
+    const reference = record.summary.find((s) => s.architecture === "25-15");
+    assert.ok(reference, `25-15 in ${names.join(", ")}`);
+    assert.ok(record.summary.some((s) => s.parameters < reference.parameters && s.architecture !== "logistic"));
+    assert.ok(record.summary.some((s) => s.parameters > reference.parameters));
+    assert.equal(record.folds.length, names.length * 2);
+  });
+
+  test("an onProgress that throws rejects the run with its error and stops the workers (workers: 2)", async () => {
+    const failure = new Error("progress display broke");
+    let calls = 0;
+    await assert.rejects(
+      selectArchitecture(smallData(), {
+        ...SMALL,
+        epochs: 20,
+        workers: 2,
+        onProgress: () => {
+          if (++calls === 3) throw failure;
+        },
+      }),
+      (error: unknown) => error === failure,
+    );
+    // Settled only after the workers were terminated: no more progress arrives.
+    const after = calls;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(calls, after);
+    assert.equal(after, 3);
+  });
+});
+
+describe("one-standard-error rule", () => {
+  const row = (architecture: string, parameters: number, meanLogLoss: number, seLogLoss: number): OneSeCandidate => ({
+    architecture,
+    parameters,
+    meanLogLoss,
+    seLogLoss,
+  });
+
+  test("picks the smallest network within one SE of the best, not the best", () => {
+    const choice = oneStandardErrorRule([
+      row("logistic", 785, 0.2, 0.01), // outside: 0.2 > 0.125
+      row("8", 6289, 0.12, 0.02), // inside
+      row("25-15", 20031, 0.11, 0.02), // inside
+      row("64-32", 52353, 0.1, 0.025), // best: threshold 0.125
+    ]);
+    assert.equal(choice.best, "64-32");
+    assert.equal(choice.threshold, 0.125);
+    assert.equal(choice.winner, "8");
+    assert.deepEqual(choice.withinOneSe, ["8", "25-15", "64-32"]);
+    assert.match(choice.reason, /^8 .*smallest network.*within one standard error of the best, 64-32/);
+  });
+
+  test("a mean exactly at the threshold counts as within one SE", () => {
+    const choice = oneStandardErrorRule([row("big", 1000, 0.5, 0.25), row("small", 10, 0.75, 0.5)]);
+    assert.equal(choice.threshold, 0.75);
+    assert.equal(choice.winner, "small");
+  });
+
+  test("keeps the best when no smaller network is close enough, and says so", () => {
+    const choice = oneStandardErrorRule([row("small", 10, 0.3, 0.01), row("big", 1000, 0.1, 0.01)]);
+    assert.equal(choice.winner, "big");
+    assert.match(choice.reason, /no smaller network comes within one standard error/);
+  });
+
+  test("when the best is also the smallest, says that", () => {
+    const choice = oneStandardErrorRule([row("small", 10, 0.1, 0.01), row("big", 1000, 0.105, 0.01)]);
+    assert.equal(choice.winner, "small");
+    assert.match(choice.reason, /also the smallest network/);
+  });
+
+  test("equal parameter counts go to the lower mean log loss; non-finite means are ignored", () => {
+    const choice = oneStandardErrorRule([
+      row("broken", 1, NaN, 0),
+      row("a", 100, 0.12, 0.01),
+      row("b", 100, 0.11, 0.01),
+      row("best", 500, 0.1, 0.05),
+    ]);
+    assert.equal(choice.winner, "b");
+  });
+
+  test("a candidate with a diverged fold is ignored, even with the lowest mean log loss", () => {
+    const choice = oneStandardErrorRule([
+      { ...row("logistic", 785, 0.01, 0.001), divergedFolds: 1 },
+      row("8", 6289, 0.12, 0.02),
+      row("25-15", 20031, 0.11, 0.02),
+    ]);
+    assert.equal(choice.best, "25-15");
+    assert.equal(choice.winner, "8");
+    assert.deepEqual(choice.withinOneSe, ["8", "25-15"]);
+    assert.throws(() => oneStandardErrorRule([{ ...row("x", 1, 0.1, 0), divergedFolds: 2 }]), RangeError);
+  });
+
+  test("throws on a table with no usable row", () => {
+    assert.throws(() => oneStandardErrorRule([]), RangeError);
+    assert.throws(() => oneStandardErrorRule([row("x", 1, NaN, 0)]), RangeError);
+  });
+});
+
+describe("summaries", () => {
+  const fold = (architecture: string, hidden: number[], index: number, logLoss: number, accuracy: number): FoldResult => ({
+    architecture,
+    hidden,
+    activation: "sigmoid",
+    learningRate: 0.001,
+    fold: index,
+    seed: 0,
+    parameters: 785,
+    trainRows: 2,
+    validationRows: 1,
+    accuracy,
+    precision: 1,
+    recall: 1,
+    f1: 1,
+    logLoss,
+    auc: 1,
+    confusionMatrix: [[1, 0], [0, 1]],
+    seconds: 1,
+    history: { loss: [], acc: [] },
+  });
+
+  test("mean, sample sd and standard error per architecture, by hand", () => {
+    const [s] = summarise([fold("logistic", [], 0, 0.1, 1), fold("logistic", [], 1, 0.2, 0.5), fold("logistic", [], 2, 0.3, 0.75)], [[]]);
+    assert.ok(Math.abs(s.meanLogLoss - 0.2) < 1e-12);
+    assert.ok(Math.abs(s.sdLogLoss - 0.1) < 1e-12); // sqrt(((-0.1)² + 0 + 0.1²) / (3 - 1))
+    assert.ok(Math.abs(s.seLogLoss - 0.1 / Math.sqrt(3)) < 1e-12);
+    assert.equal(s.meanAccuracy, 0.75);
+    assert.equal(s.sdAccuracy, 0.25);
+    assert.equal(s.sdF1, 0);
+    assert.equal(s.folds, 3);
+  });
+});
+
+describe("layer specs", () => {
+  test("parses sizes, and none/logistic/empty as logistic regression", () => {
+    assert.deepEqual(parseLayers("25,15"), [25, 15]);
+    assert.deepEqual(parseLayers(" 64 , 32 "), [64, 32]);
+    assert.deepEqual(parseLayers("25-15"), [25, 15]);
+    assert.deepEqual(parseLayers("8"), [8]);
+    assert.deepEqual(parseLayers(""), []);
+    assert.deepEqual(parseLayers("none"), []);
+    assert.deepEqual(parseLayers("logistic"), []);
+  });
+
+  test("rejects anything else with an InputError naming the spec", () => {
+    for (const spec of ["25,,x", "0", "2.5", "-1", "abc", "25,", "1e3"]) {
+      assert.throws(() => parseLayers(spec), (e: unknown) => e instanceof InputError && e.message.includes(`"${spec}"`), spec);
+    }
+  });
+});
+
+describe("a grid over activations and learning rates", () => {
+  test("candidates are layers × activations × learning rates, named by what varies; logistic once per rate", () => {
+    const product = candidates({ grid: [[], [8]], activations: ["sigmoid", "relu"], learningRates: [0.001, 0.003] });
+    assert.deepEqual(
+      product.map((c) => c.name),
+      ["logistic lr 0.001", "logistic lr 0.003", "8 sigmoid lr 0.001", "8 sigmoid lr 0.003", "8 relu lr 0.001", "8 relu lr 0.003"],
+    );
+    assert.deepEqual(product[5], { name: "8 relu lr 0.003", hidden: [8], activation: "relu", learningRate: 0.003 });
+    assert.deepEqual(candidates({ grid: [[25, 15]], activations: ["sigmoid"], learningRates: [0.001] }).map((c) => c.name), ["25-15"]);
+    assert.deepEqual(candidates({ grid: [[8]], activations: ["tanh", "relu"], learningRates: [0.01] }).map((c) => c.name), ["8 tanh", "8 relu"]);
+  });
+
+  test("a setting listed twice, or none at all, is refused", () => {
+    assert.throws(() => resolveSelectionConfig({ activations: ["relu", "relu"] }), (e: Error) => e instanceof InputError && /activation relu is in the grid twice/.test(e.message));
+    assert.throws(() => resolveSelectionConfig({ learningRates: [0.001, 0.001] }), /learning rate 0.001 is in the grid twice/);
+    assert.throws(() => resolveSelectionConfig({ activations: [] }), /no activation to try/);
+    assert.throws(() => resolveSelectionConfig({ learningRates: [0.01, -1] }), InputError);
+  });
+
+  test("each candidate trains with its own settings, as it would alone", async () => {
+    const options = { grid: [[8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
+    const product = await selectArchitecture(smallData(), { ...options, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] });
+    assert.deepEqual(product.summary.map((s) => [s.architecture, s.activation, s.learningRate]), [
+      ["8 sigmoid lr 0.001", "sigmoid", 0.001],
+      ["8 sigmoid lr 0.01", "sigmoid", 0.01],
+      ["8 relu lr 0.001", "relu", 0.001],
+      ["8 relu lr 0.01", "relu", 0.01],
+    ]);
+    assert.equal(new Set(product.summary.map((s) => s.meanLogLoss)).size, 4, "four different candidates, four different scores");
+    const alone = await selectArchitecture(smallData(), { ...options, activation: "relu", learningRate: 0.01 });
+    assert.equal(alone.summary[0].architecture, "8");
+    assert.equal(product.summary[3].meanLogLoss, alone.summary[0].meanLogLoss);
+    assert.deepEqual(product.folds.filter((f) => f.architecture === "8 relu lr 0.01").map((f) => f.history.loss), alone.folds.map((f) => f.history.loss));
+    const winner = product.summary.find((s) => s.architecture === product.winner.architecture)!;
+    assert.deepEqual([product.winner.activation, product.winner.learningRate], [winner.activation, winner.learningRate]);
+  });
+
+  test("the one-SE rule breaks a tie in size by the lower mean log loss", () => {
+    const row = (architecture: string, parameters: number, meanLogLoss: number): OneSeCandidate => ({ architecture, parameters, meanLogLoss, seLogLoss: 0.02 });
+    const choice = oneStandardErrorRule([row("8 sigmoid", 6289, 0.05), row("8 relu", 6289, 0.04), row("16-8 relu", 12705, 0.035)]);
+    assert.deepEqual(choice.withinOneSe, ["8 relu", "8 sigmoid", "16-8 relu"]);
+    assert.equal(choice.winner, "8 relu");
+  });
+
+  test("a version 1 record (one activation and learning rate for the grid) reads as version 2", () => {
+    const dir = tempDir();
+    const v1 = {
+      schema: "binary-digits/experiment",
+      schemaVersion: 1,
+      id: "old",
+      startedAt: "2026-11-01T00:00:00.000Z",
+      data: { source: "data/train.csv", fingerprint: "f".repeat(16), rows: 10, cols: 784, counts: [5, 5] },
+      config: { grid: [[8]], folds: 2, epochs: 1, batchSize: 32, learningRate: 0.003, activation: "tanh", seed: 1, threshold: 0.5 },
+      folds: [{ architecture: "8", hidden: [8], fold: 0 }],
+      summary: [{ architecture: "8", hidden: [8], parameters: 6289, meanLogLoss: 0.1, seLogLoss: 0.01 }],
+      winner: { architecture: "8", hidden: [8], winner: "8" },
+    };
+    fs.writeFileSync(path.join(dir, "old.json"), JSON.stringify(v1));
+    const [record] = listExperiments(dir);
+    assert.equal(record.schemaVersion, 2);
+    assert.deepEqual([record.config.activations, record.config.learningRates], [["tanh"], [0.003]]);
+    assert.equal("activation" in record.config, false);
+    assert.deepEqual([record.summary[0].activation, record.summary[0].learningRate], ["tanh", 0.003]);
+    assert.deepEqual([record.winner.activation, record.winner.learningRate, record.folds[0].activation], ["tanh", 0.003, "tanh"]);
+    assert.deepEqual(record.cache, { reused: 0, trained: 1 });
+  });
+});
