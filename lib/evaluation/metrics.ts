@@ -213,6 +213,11 @@ export function classificationReport(
   };
 }
 
+/** Accuracy, precision, recall and F1 as classificationReport computes them from a confusion matrix. */
+export function matrixMetrics(matrix: ConfusionMatrix): { accuracy: number; precision: number; recall: number; f1: number } {
+  return { accuracy: accuracyOf(matrix), precision: precisionOf(matrix), recall: recallOf(matrix), f1: f1Of(matrix) };
+}
+
 function accuracyOf([[tn, fp], [fn, tp]]: ConfusionMatrix): number {
   return (tn + tp) / (tn + fp + fn + tp);
 }
