@@ -7,6 +7,7 @@ import { subset, type Fold } from "../data/split";
 import { predictProbabilities, Trainer, TrainingDiverged } from "../model/train";
 import { Candidate, SelectionConfig, foldSeed } from "./config";
 import { FoldResult } from "./record";
+import { type FoldInputs } from "./fold-cache";
 
 // One fold run (shared by the in-process runner and lib/selection-worker)
 
@@ -127,4 +128,22 @@ export function epochCost(hidden: readonly number[]): number {
   let cost = 640 + 26 * sizes[0];
   for (let l = 0; l + 1 < sizes.length; l++) cost += sizes[l] * sizes[l + 1];
   return cost;
+}
+
+/** The FoldInputs of one fold job of a selection (the key that names its job and cache entry). */
+export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, kernels: string, digits: readonly [number, number] | null = null): FoldInputs {
+  return {
+    data,
+    digits,
+    hidden: [...job.candidate.hidden],
+    activation: job.candidate.activation,
+    learningRate: job.candidate.learningRate,
+    batchSize: settings.batchSize,
+    epochs: settings.epochs,
+    folds: settings.folds,
+    fold: job.fold,
+    seed: settings.seed,
+    threshold: settings.threshold,
+    kernels,
+  };
 }

@@ -5,6 +5,7 @@ import { type Dataset } from "../data/data";
 import { InputError } from "../core/errors";
 import { type Fold } from "../data/split";
 import { threadEntry } from "../core/thread-entry";
+import { type FoldInputs } from "./fold-cache";
 import { FoldJob, FoldRun, FoldSettings, WorkerInit, WorkerMessage, epochCost } from "./fold-run";
 import { FoldResult } from "./record";
 
@@ -25,6 +26,8 @@ export interface Scheduler {
   workers: number;
   onEpoch(job: FoldJob, epoch: number, loss: number, seconds: number): void;
   onResult(job: FoldJob, result: FoldResult): void;
+  /** What determines a job's result: its fold-cache key and queue job id are the hash of these. */
+  inputsOf(job: FoldJob): FoldInputs;
   signal?: AbortSignal;
 }
 

@@ -13,7 +13,7 @@ import { engineInfo } from "../model/engine";
 import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
 import type { QueueInfo, QueueRunOptions } from "./queue/coordinator";
 import { SelectionSettings, candidates, defaultWorkers, resolveSelectionConfig } from "./config";
-import { FoldJob, epochCost } from "./fold-run";
+import { FoldJob, epochCost, foldInputs } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
 import { CacheCounts, ExperimentRecord, FoldResult, experimentId, isFoldResult, versions } from "./record";
 import { Scheduler, runParallel, runSerial } from "./scheduler";
@@ -175,20 +175,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
   const fingerprint = datasetFingerprint(dataset);
   const kernels = engineInfo().kernelsSha256;
-  const inputsOf = (job: FoldJob): FoldInputs => ({
-    data: fingerprint,
-    digits: datasetDigits(dataset),
-    hidden: job.candidate.hidden,
-    activation: job.candidate.activation,
-    learningRate: job.candidate.learningRate,
-    batchSize: settings.batchSize,
-    epochs: settings.epochs,
-    folds: config.folds,
-    fold: job.fold,
-    seed: settings.seed,
-    threshold: settings.threshold,
-    kernels,
-  });
+  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, datasetDigits(dataset));
   const results: FoldResult[] = [];
   const toTrain: FoldJob[] = [];
   for (const job of jobs) {
@@ -235,6 +222,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
     dataset,
     workers,
     signal: options.signal,
+    inputsOf,
     onEpoch(job, epoch, loss, seconds) {
       clock.epochDone(job.candidate.name, seconds);
       lastLoss.set(job.id, loss);

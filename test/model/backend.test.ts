@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
-const probe = `require("../lib/backend").initBackend().then((i) => console.log(JSON.stringify(i)))`;
+const probe = `require(${JSON.stringify(join(root, "lib", "model", "backend"))}).initBackend().then((i) => console.log(JSON.stringify(i)))`;
 const run = (env: Record<string, string>) => {
   const out = execFileSync(process.execPath, ["--import", "tsx", "-e", probe], {
     cwd: root,

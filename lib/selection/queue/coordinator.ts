@@ -9,7 +9,7 @@
 // zlib-compressed, checked by the worker against the fingerprint), the fold jobs (their inputs),
 // epoch progress, and the results (JSON, a few kB each).
 //
-//   pure      parseRedisUrl, displayUrl, foldInputs, encodeDataset / decodeDataset,
+//   pure      parseRedisUrl, displayUrl, encodeDataset / decodeDataset,
 //             encodeResult / decodeResult
 //   I/O       checkRedis (exit-2 errors for an unreachable Redis), uploadDataset, runQueued
 import * as os from "node:os";
@@ -150,23 +150,6 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // What travels: fold inputs, data, results
 
-/** The FoldInputs of one fold job of a selection (the key that names its job and cache entry). */
-export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, kernels: string, digits: readonly [number, number] | null = null): FoldInputs {
-  return {
-    data,
-    digits,
-    hidden: [...job.candidate.hidden],
-    activation: job.candidate.activation,
-    learningRate: job.candidate.learningRate,
-    batchSize: settings.batchSize,
-    epochs: settings.epochs,
-    folds: settings.folds,
-    fold: job.fold,
-    seed: settings.seed,
-    threshold: settings.threshold,
-    kernels,
-  };
-}
 
 const DATA_MAGIC = "binary-digits dataset v1\n";
 
@@ -273,7 +256,7 @@ export async function runQueued(s: Scheduler, options: QueueRunOptions): Promise
   const byKey = new Map<string, FoldJob>();
   const dataOf = new Map<string, FoldJobData>();
   for (const job of costliestFirst(s.jobs)) {
-    const inputs = foldInputs(job, s.settings, fingerprint, kernels, digits);
+    const inputs = s.inputsOf(job);
     const key = foldKey(inputs);
     byKey.set(key, job);
     dataOf.set(key, { key, inputs, candidate: job.candidate });
