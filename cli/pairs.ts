@@ -72,8 +72,10 @@ export const pairsCommand: Command = {
 Cross-validates one small fixed model, logistic regression (stratified k-fold; Adam, learning
 rate ${DEFAULT_PAIRS_CONFIG.learningRate}, batch ${DEFAULT_PAIRS_CONFIG.batchSize}), on the images of each of the 45 pairs of MNIST's
 training digits, and prints the pairs from the hardest to the easiest. The result is saved to
-reports/pairs/<key>.json and reused while the images and the settings are unchanged. Under a
-minute on two busy cores; the same seed gives the same numbers with any number of workers.
+reports/pairs/<key>.json and reused while the images and the settings are unchanged; a record
+that was edited, is damaged or predates checksums is not used: a warning names it and the map
+is computed again. Under a minute on two busy cores; the same seed gives the same numbers with
+any number of workers.
 
 Options:
   --folds K        folds per pair (default ${DEFAULT_PAIRS_CONFIG.folds})
@@ -135,6 +137,8 @@ Options:
         dir: typeof flags.records === "string" ? path.resolve(flags.records) : pairsDir(),
         force: flags.force === true,
         onProgress: progress.onProgress,
+        // Said before the map is computed; shown even with --quiet, like select's cache warnings.
+        onWarning: (message) => err(`warning: ${message}`),
       });
     } finally {
       progress.done();

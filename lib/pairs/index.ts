@@ -6,7 +6,7 @@
 //   score-pair    cross-validating one pair (pure)
 //   score-pairs   every pair, in this thread or on the pool of threads (pair-thread)
 //   ranking       easiest to hardest, where a pair stands, the sentences
-//   record        the record's key; finding and saving it
+//   record        the record's key, checksum and rule; finding and saving it
 //   run           `digits pairs` and notebook 01: reuse a record that passes, else compute and save
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.

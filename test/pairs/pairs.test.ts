@@ -1,7 +1,6 @@
-// The pairs map (lib/pairs/) and `digits pairs`, on synthetic IDX files small enough to score
-// all 45 pairs in a second: 4 × 4 images where each digit 0–8 inks a pixel of its own, and 9 is
-// drawn exactly like 8. Every pair but 8 vs 9 is separable by one pixel; 8 vs 9 cannot be told
-// apart at all, so its accuracy is a coin toss whatever the model learns.
+// The pairs map (lib/pairs/) and `digits pairs`, on the synthetic IDX files of ./synthetic: every
+// pair but 8 vs 9 is separable by one pixel; 8 vs 9 cannot be told apart at all, so its accuracy
+// is a coin toss whatever the model learns.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -11,48 +10,17 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { pairsFigure, CHOSEN_PAIR_COLOR } from "../../lib/charts/charts";
 import { allPairs, resolvePairsConfig } from "../../lib/pairs/config";
-import { digitRows, pairRows, type DigitImages } from "../../lib/pairs/images";
+import { digitRows, pairRows } from "../../lib/pairs/images";
 import { pairRank, pairRankSentence, rankPairs } from "../../lib/pairs/ranking";
 import { runPairs } from "../../lib/pairs/run";
 import type { PairResult } from "../../lib/pairs/score-pair";
 import { scorePairs } from "../../lib/pairs/score-pairs";
 import { envPair } from "../../lib/notebook/params";
+import { LEARN, PER_DIGIT, syntheticImages, writeIdx } from "./synthetic";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "cli", "digits.ts");
 const TSX = pathToFileURL(require.resolve("tsx")).href;
-
-/** Images of each digit in the synthetic files. */
-const PER_DIGIT = 60;
-/** Settings under which a one-pixel difference is learnt: 80 rows per training fold, batch 8. */
-const LEARN = { epochs: 20, batchSize: 8, learningRate: 0.05 } as const;
-
-/** 10 × PER_DIGIT images of 4 × 4, digits interleaved: digit d inks pixel min(d, 8), all ink pixel 15 at half. */
-function syntheticImages(): DigitImages {
-  const count = 10 * PER_DIGIT;
-  const cols = 16;
-  const pixels = new Uint8Array(count * cols);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const digit = i % 10;
-    labels[i] = digit;
-    pixels[i * cols + Math.min(digit, 8)] = 255;
-    pixels[i * cols + 15] = 128;
-  }
-  return { pixels, labels, count, cols };
-}
-
-function writeIdx(dir: string, images: DigitImages, name = "synthetic"): { images: string; labels: string } {
-  const header = (values: number[]) => {
-    const b = Buffer.alloc(4 * values.length);
-    values.forEach((v, i) => b.writeUInt32BE(v, 4 * i));
-    return b;
-  };
-  const files = { images: path.join(dir, `${name}-images-idx3-ubyte`), labels: path.join(dir, `${name}-labels-idx1-ubyte`) };
-  fs.writeFileSync(files.images, Buffer.concat([header([2051, images.count, 4, 4]), images.pixels]));
-  fs.writeFileSync(files.labels, Buffer.concat([header([2049, images.count]), images.labels]));
-  return files;
-}
 
 let work = "";
 let idx = { images: "", labels: "" };
