@@ -19,7 +19,9 @@ import { accuracy, predictLabels } from "../lib/evaluation/metrics";
 import { initBackend, tf } from "../lib/model/backend";
 import { selectArchitecture } from "../lib/selection/select";
 import { DEFAULT_GRID } from "../lib/selection/config";
-import { DEFAULT_PAIRS_CONFIG, describePairsConfig, readDigitImages, scorePairs } from "../lib/pairs/pairs";
+import { DEFAULT_PAIRS_CONFIG, describePairsConfig } from "../lib/pairs/config";
+import { readDigitImages } from "../lib/pairs/images";
+import { scorePairs } from "../lib/pairs/score-pairs";
 import { findPython, pythonCandidates } from "../lib/report/jupyter";
 
 /** A Python peer: its script in bench/, what it imports, and how to get that on Debian/Ubuntu. */
@@ -157,7 +159,7 @@ const fmt = (x: number, digits = 4) => x.toFixed(digits);
 async function timePairs(workers: number): Promise<{ seconds: number; workers: number; settings: string }> {
   const started = performance.now();
   const source = readDigitImages();
-  await scorePairs(source.images, { ...DEFAULT_PAIRS_CONFIG }, { workers });
+  await scorePairs(source.images, { ...DEFAULT_PAIRS_CONFIG }, { threads: workers });
   return { seconds: (performance.now() - started) / 1000, workers, settings: describePairsConfig(DEFAULT_PAIRS_CONFIG) };
 }
 

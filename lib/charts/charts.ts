@@ -6,7 +6,7 @@ import { DEFAULT_PAIR, digitPlural, isDefaultPair, type Pair } from "../core/pai
 import type { ClassPixelStats, ImageFeatures, PixelHistogram } from "../data/explore";
 import { FEATURES, imageSide } from "../data/explore";
 import type { ConfusionMatrix, RocCurve } from "../evaluation/metrics";
-import type { PairResult } from "../pairs/pairs";
+import type { PairResult } from "../pairs/score-pair";
 import type { ArchitectureSummary, ExperimentRecord } from "../selection/record";
 import { architectureName } from "../model/model";
 import type { History } from "../model/train";

@@ -1,7 +1,6 @@
-// The pairs map (lib/pairs.ts) and `digits pairs`, on synthetic IDX files small enough to score
-// all 45 pairs in a second: 4 × 4 images where each digit 0–8 inks a pixel of its own, and 9 is
-// drawn exactly like 8. Every pair but 8 vs 9 is separable by one pixel; 8 vs 9 cannot be told
-// apart at all, so its accuracy is a coin toss whatever the model learns.
+// The pairs map (lib/pairs/) and `digits pairs`, on the synthetic IDX files of ./synthetic: every
+// pair but 8 vs 9 is separable by one pixel; 8 vs 9 cannot be told apart at all, so its accuracy
+// is a coin toss whatever the model learns.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -10,56 +9,18 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { pairsFigure, CHOSEN_PAIR_COLOR } from "../../lib/charts/charts";
-import {
-  allPairs,
-  digitRows,
-  pairRank,
-  pairRankSentence,
-  pairRows,
-  rankPairs,
-  resolvePairsConfig,
-  runPairs,
-  scorePairs,
-  type DigitImages,
-  type PairResult,
-} from "../../lib/pairs/pairs";
+import { allPairs, resolvePairsConfig } from "../../lib/pairs/config";
+import { digitRows, pairRows } from "../../lib/pairs/images";
+import { pairRank, pairRankSentence, rankPairs } from "../../lib/pairs/ranking";
+import { runPairs } from "../../lib/pairs/run";
+import type { PairResult } from "../../lib/pairs/score-pair";
+import { scorePairs } from "../../lib/pairs/score-pairs";
 import { envPair } from "../../lib/notebook/params";
+import { LEARN, PER_DIGIT, syntheticImages, writeIdx } from "./synthetic";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const CLI = path.join(ROOT, "cli", "digits.ts");
 const TSX = pathToFileURL(require.resolve("tsx")).href;
-
-/** Images of each digit in the synthetic files. */
-const PER_DIGIT = 60;
-/** Settings under which a one-pixel difference is learnt: 80 rows per training fold, batch 8. */
-const LEARN = { epochs: 20, batchSize: 8, learningRate: 0.05 } as const;
-
-/** 10 × PER_DIGIT images of 4 × 4, digits interleaved: digit d inks pixel min(d, 8), all ink pixel 15 at half. */
-function syntheticImages(): DigitImages {
-  const count = 10 * PER_DIGIT;
-  const cols = 16;
-  const pixels = new Uint8Array(count * cols);
-  const labels = new Uint8Array(count);
-  for (let i = 0; i < count; i++) {
-    const digit = i % 10;
-    labels[i] = digit;
-    pixels[i * cols + Math.min(digit, 8)] = 255;
-    pixels[i * cols + 15] = 128;
-  }
-  return { pixels, labels, count, cols };
-}
-
-function writeIdx(dir: string, images: DigitImages, name = "synthetic"): { images: string; labels: string } {
-  const header = (values: number[]) => {
-    const b = Buffer.alloc(4 * values.length);
-    values.forEach((v, i) => b.writeUInt32BE(v, 4 * i));
-    return b;
-  };
-  const files = { images: path.join(dir, `${name}-images-idx3-ubyte`), labels: path.join(dir, `${name}-labels-idx1-ubyte`) };
-  fs.writeFileSync(files.images, Buffer.concat([header([2051, images.count, 4, 4]), images.pixels]));
-  fs.writeFileSync(files.labels, Buffer.concat([header([2049, images.count]), images.labels]));
-  return files;
-}
 
 let work = "";
 let idx = { images: "", labels: "" };
@@ -96,7 +57,7 @@ describe("scoring every pair", () => {
   let results: PairResult[] = [];
 
   before(async () => {
-    results = await scorePairs(syntheticImages(), resolvePairsConfig({ ...LEARN, folds: 3 }), { workers: 1 });
+    results = await scorePairs(syntheticImages(), resolvePairsConfig({ ...LEARN, folds: 3 }), { threads: 1 });
   });
 
   test("gives the 45 pairs in order 0-1, 0-2, …, 8-9, each on both digits' images", () => {
@@ -119,16 +80,28 @@ describe("scoring every pair", () => {
     assert.deepEqual(rankPairs(results).at(-1)!.digits, [8, 9]);
   });
 
-  test("worker threads give the same numbers as one thread", async () => {
-    const parallel = await scorePairs(syntheticImages(), resolvePairsConfig({ ...LEARN, folds: 3 }), { workers: 2, pairs: [[0, 1], [8, 9], [2, 7]] });
+  test("threads give the same numbers as one thread", async () => {
+    const parallel = await scorePairs(syntheticImages(), resolvePairsConfig({ ...LEARN, folds: 3 }), { threads: 2, pairs: [[0, 1], [8, 9], [2, 7]] });
     const serial = [[0, 1], [8, 9], [2, 7]].map((p) => results.find((r) => r.digits.join() === p.join())!);
     assert.deepEqual(parallel.map(({ seconds, ...r }) => r), serial.map(({ seconds, ...r }) => r));
+  });
+
+  test("a throw in a progress handler ends a threaded run with that error", async () => {
+    const stop = new Error("the progress display broke");
+    let calls = 0;
+    const onProgress = () => {
+      calls++;
+      throw stop;
+    };
+    await assert.rejects(scorePairs(syntheticImages(), resolvePairsConfig({ ...LEARN, folds: 3 }), { threads: 2, onProgress }), (error) => error === stop);
+    // The first throw ended the run: no later report reached the handler.
+    assert.equal(calls, 1);
   });
 
   test("a digit without enough images for the folds is a user error naming it", async () => {
     const images = syntheticImages();
     const few = { ...images, labels: images.labels.map((d, i) => (d === 7 && i > 30 ? 6 : d)) };
-    await assert.rejects(scorePairs(few, resolvePairsConfig({ folds: 5 }), { workers: 1 }), /digit 7 has 3 images; 5-fold cross-validation needs at least 5/);
+    await assert.rejects(scorePairs(few, resolvePairsConfig({ folds: 5 }), { threads: 1 }), /digit 7 has 3 images; 5-fold cross-validation needs at least 5/);
   });
 });
 
@@ -211,7 +184,7 @@ describe("pairsFigure", () => {
 });
 
 describe("the record", () => {
-  const options = (dir: string) => ({ ...idx, ...LEARN, dir, workers: 1 });
+  const options = (dir: string) => ({ ...idx, ...LEARN, dir, threads: 1 });
 
   test("is written once, reused while data and settings are unchanged, and recomputed on --force", async () => {
     const dir = path.join(work, "records-reuse");
@@ -250,8 +223,8 @@ describe("the record", () => {
     assert.equal(changed.reused, false);
     assert.notEqual(changed.record.data.sha256, base.record.data.sha256);
     assert.equal(fs.readdirSync(dir).length, 4);
-    // Workers do not change the numbers, so they do not change the key either.
-    assert.equal((await runPairs({ ...options(dir), workers: 3 })).reused, true);
+    // Threads do not change the numbers, so they do not change the key either.
+    assert.equal((await runPairs({ ...options(dir), threads: 3 })).reused, true);
   });
 
   test("image and label files that do not belong together are a user error", async () => {
