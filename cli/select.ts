@@ -5,7 +5,7 @@ import { recordDigits } from "../lib/selection/latest-winner";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";
 import { runExperiment } from "../lib/selection/experiments";
-import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultWorkers, parseLayers } from "../lib/selection/config";
+import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultThreads, parseLayers } from "../lib/selection/config";
 import { type ExperimentRecord } from "../lib/selection/record";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
@@ -115,7 +115,7 @@ Options:
   --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
-  --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --workers N           worker threads (default: one per core, here ${defaultThreads()}; 1 = no threads)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
                         (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
   --no-cache            train every fold again (the fresh results replace the cached ones)
@@ -145,7 +145,7 @@ Options:
       DEFAULT_SELECTION_CONFIG,
     );
     const folds = num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int");
-    const workers = num(flags, "workers", defaultWorkers(), "positive-int");
+    const workers = num(flags, "workers", defaultThreads(), "positive-int");
     const copy = outputFile(flags, "out");
 
     // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
