@@ -148,23 +148,6 @@ export interface CacheCounts {
   remote?: number;
 }
 
-/** What a fold-cache entry must hold to be used as a FoldResult (JSON turns NaN into null). */
-export function isFoldResult(value: unknown): value is FoldResult {
-  const r = value as Partial<FoldResult> | null;
-  const numberOrNull = (v: unknown) => typeof v === "number" || v === null;
-  return (
-    !!r &&
-    typeof r.architecture === "string" &&
-    Array.isArray(r.hidden) &&
-    typeof r.fold === "number" &&
-    typeof r.parameters === "number" &&
-    ["accuracy", "precision", "recall", "f1", "logLoss", "auc", "seconds"].every((k) => numberOrNull((r as Record<string, unknown>)[k])) &&
-    Array.isArray(r.confusionMatrix) &&
-    !!r.history &&
-    Array.isArray(r.history.loss)
-  );
-}
-
 export function versions(): ExperimentRecord["versions"] {
   return { node: process.version, tfjs: dependencyVersion("@tensorflow/tfjs"), binaryDigits: packageVersion(), simpleStatistics: dependencyVersion("simple-statistics"), assemblyscript: dependencyVersion("assemblyscript") };
 }

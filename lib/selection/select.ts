@@ -1,6 +1,6 @@
 // Model selection: stratified k-fold cross-validation over a grid of candidates, run by a
 // scheduler with identical results however it runs, summarised per candidate, and a winner by the
-// one-standard-error rule. Folds already in a fold cache are reused, not trained.
+// one-standard-error rule. Folds already in a fold cache are reused, after a check, not trained.
 import * as os from "node:os";
 import { classCounts, datasetDigits, datasetFingerprint, resolveDataPath, type Dataset } from "../data/data";
 import { projectRelative } from "../core/project";
@@ -11,20 +11,22 @@ import { TrainingDiverged, formatLoss } from "../model/train";
 import { checkSelectionMemory } from "../model/memory";
 import { engineInfo } from "../model/engine";
 import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
+import { foldResultProblem } from "./fold-check";
 import type { QueueInfo, QueueRunOptions } from "./queue/coordinator";
 import { SelectionConfig, SelectionSettings, candidates, defaultThreads, resolveSelectionConfig, type Candidate } from "./config";
 import { FoldJob, FoldSettings, foldInputs } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
 import { ProgressReporter, type SelectionProgress } from "./progress";
-import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, isFoldResult, versions } from "./record";
+import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions } from "./record";
 import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
 export type { SelectionProgress } from "./progress";
 
 export interface SelectionOptions extends SelectionSettings {
   /**
-   * Finished folds, stored by what determines them (fold-cache.ts): folds found there are reused,
-   * and every fold trained is stored as soon as it finishes, so a killed run resumes.
+   * Finished folds, stored by what determines them (fold-cache.ts): folds found there, and
+   * passing their checks (fold-check.ts), are reused; every fold trained is stored as soon as it
+   * finishes, so a killed run resumes.
    */
   cache?: FoldCache;
   /** false: train every fold even when the cache has it (the fresh results replace the stored ones). */
@@ -110,16 +112,27 @@ function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPl
   return { config, settings, candidates: list, folds, jobs, threads, fingerprint, inputsOf, keys: jobs.map((job) => foldKey(inputsOf(job))) };
 }
 
-/** The folds the cache gives, under the name their candidate has in this grid; the rest are to train. */
+/**
+ * The folds the cache gives, each checked as a result of its own fold (fold-check.ts), under the
+ * name its candidate has in this grid; the rest are to train.
+ */
 function reuseCached(plan: SelectionPlan, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
+  if (!cache) return { results: [], toTrain: [...plan.jobs] };
+  const found = cache.getAll<FoldResult>(
+    plan.jobs.map((job) => {
+      const inputs = plan.inputsOf(job);
+      const fold = plan.folds[job.fold];
+      return { inputs, check: (result: unknown) => foldResultProblem(result, { inputs, trainRows: fold.train.length, validationRows: fold.validation.length }) };
+    }),
+  );
   const results: FoldResult[] = [];
   const toTrain: FoldJob[] = [];
-  for (const job of plan.jobs) {
-    const cached = cache ? cache.get(plan.inputsOf(job), isFoldResult) : null;
+  plan.jobs.forEach((job, i) => {
+    const cached = found[i];
     // The candidate's name depends on the grid it is in ("8" alone, "8 relu" beside "8 tanh").
     if (cached) results.push({ ...cached, architecture: job.candidate.name, key: plan.keys[job.id] });
     else toTrain.push(job);
-  }
+  });
   return { results, toTrain };
 }
 

@@ -22,6 +22,7 @@ import {
   saveExperiment,
 } from "../../lib/selection/experiments";
 import { FoldCache } from "../../lib/selection/fold-cache";
+import { foldResultChecksum } from "../../lib/selection/fold-check";
 import { selectArchitecture } from "../../lib/selection/select";
 import { type ExperimentRecord } from "../../lib/selection/record";
 
@@ -149,7 +150,7 @@ describe("the fold cache in a rerun", () => {
     const stored = readExperiments(dir).records[0].record.folds[0];
     const entry = JSON.parse(fs.readFileSync(cache.file(stored.key!), "utf8"));
     assert.equal(entry.inputs.kernels.length, 64);
-    assert.equal(cache.get({ ...entry.inputs, kernels: "0".repeat(64) }, (v): v is unknown => true), null);
+    assert.equal(cache.get({ inputs: { ...entry.inputs, kernels: "0".repeat(64) }, check: () => null }), null);
   });
 
   test("a corrupt cache entry is retrained, and a warning names it", async () => {
@@ -166,6 +167,84 @@ describe("the fold cache in a rerun", () => {
     assert.ok(warnings[0].includes(broken), warnings[0]);
     assert.deepEqual(scores(again.record), scores(first.record));
     assert.doesNotThrow(() => JSON.parse(fs.readFileSync(broken, "utf8")), "the entry was rewritten");
+  });
+});
+
+/** Rewrites a stored fold result through `change`; with `sign`, its checksum is recomputed (as a buggy writer would). */
+function editCached(dir: string, key: string, change: (result: Record<string, unknown>) => void, sign = false): string {
+  const file = new FoldCache(foldCacheDir(dir)).file(key);
+  const entry = JSON.parse(fs.readFileSync(file, "utf8"));
+  change(entry.result);
+  if (sign) entry.checksum = foldResultChecksum(key, entry.result);
+  fs.writeFileSync(file, JSON.stringify(entry));
+  return file;
+}
+
+describe("a cached fold result is checked before it is reused", () => {
+  test("numbers changed after they were written (log loss 0.01 for a network that scores 0.5) are not believed: one warning each, trained again, the winner unchanged", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    assert.equal(first.record.winner.architecture, "logistic");
+    const eight = first.record.folds.filter((f) => f.architecture === "8");
+    const files = eight.map((f) => editCached(dir, f.key!, (r) => (r.logLoss = 0.01)));
+    const warnings: string[] = [];
+    const again = await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(again.record.cache, { reused: 3, trained: 3 });
+    assert.deepEqual(warnings, files.map((file) => `fold cache entry ${file} does not match its checksum (it was changed after it was written); training that fold again`));
+    assert.deepEqual(scores(again.record), scores(first.record));
+    // Rewritten: a third run reuses every fold without a word.
+    const third: string[] = [];
+    assert.deepEqual((await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => third.push(m) })).record.cache, { reused: 6, trained: 0 });
+    assert.deepEqual(third, []);
+  });
+
+  test("a result that cannot be its fold's is refused even with a valid checksum: another fold, no confusion matrix, no log loss", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    const [a, b, c] = first.record.folds.map((f) => f.key!);
+    editCached(dir, a, (r) => (r.fold = 7), true);
+    editCached(dir, b, (r) => (r.confusionMatrix = []), true);
+    editCached(dir, c, (r) => (r.logLoss = null), true);
+    const warnings: string[] = [];
+    const again = await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(again.record.cache, { reused: 3, trained: 3 });
+    assert.equal(warnings.length, 3);
+    assert.match(warnings[0], /cannot be this fold's result: it is for fold 7, not fold 0 of 3; training that fold again$/);
+    assert.match(warnings[1], /cannot be this fold's result: its confusion matrix is not 2×2 counts/);
+    assert.match(warnings[2], /cannot be this fold's result: its log loss is null, not a finite number ≥ 0/);
+    assert.deepEqual(scores(again.record), scores(first.record));
+    assert.ok(again.record.summary.every((s) => Number.isFinite(s.meanLogLoss)));
+  });
+
+  test("entries written before checksums are all trained again, with one line saying how many", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    const cache = new FoldCache(foldCacheDir(dir));
+    for (const key of cache.keys()) {
+      const entry = JSON.parse(fs.readFileSync(cache.file(key), "utf8"));
+      delete entry.checksum;
+      fs.writeFileSync(cache.file(key), JSON.stringify(entry));
+    }
+    const warnings: string[] = [];
+    const again = await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(again.record.cache, { reused: 0, trained: 6 });
+    assert.deepEqual(warnings, [`6 fold cache entries in ${foldCacheDir(dir)} have no checksum (written by an older digits), so they cannot be verified; training those folds again`]);
+    assert.deepEqual(scores(again.record), scores(first.record));
+  });
+
+  test("reuseCache: false reads no entry (no warning for a bad one) and rewrites every fold", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    const file = editCached(dir, first.record.folds[0].key!, (r) => (r.logLoss = 0.01));
+    const warnings: string[] = [];
+    const fresh = await runExperiment({ ...RUN, data, dir, reuseCache: false, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(fresh.record.cache, { reused: 0, trained: 6 });
+    assert.deepEqual(warnings, []);
+    assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).result.logLoss, first.record.folds[0].logLoss);
   });
 });
 
