@@ -20,6 +20,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/files";
 import { foldResultChecksum } from "./fold-check";
+import { processAlive } from "./lease";
 
 /** Everything a fold result depends on. Two runs with equal inputs compute equal results. */
 export interface FoldInputs {
@@ -83,16 +84,6 @@ function canonical(inputs: FoldInputs): FoldInputs {
 /** The cache key of a fold: hex SHA-256 of its canonical inputs. */
 export function foldKey(inputs: FoldInputs): string {
   return createHash("sha256").update(JSON.stringify(canonical(inputs))).digest("hex");
-}
-
-/** Whether process `pid` is alive on this machine (a temp file's writer). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 // writeFileAtomic's temporary names: .<name>.<pid>.<random>.tmp
@@ -215,7 +206,7 @@ export class FoldCache {
       const folder = path.join(this.dir, shard);
       for (const name of safeReaddir(folder)) {
         const match = TEMP.exec(name);
-        if (match && !alive(Number(match[2]))) fs.rmSync(path.join(folder, name), { force: true });
+        if (match && !processAlive(Number(match[2]))) fs.rmSync(path.join(folder, name), { force: true });
       }
     }
   }

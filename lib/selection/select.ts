@@ -31,6 +31,8 @@ export interface SelectionOptions extends SelectionSettings {
   cache?: FoldCache;
   /** false: train every fold even when the cache has it (the fresh results replace the stored ones). */
   reuseCache?: boolean;
+  /** Told the fold-cache key of every fold of the run, before the cache is read (what the run will use). */
+  onKeys?: (keys: readonly string[]) => void;
   /** Told once, before any training, how many folds the cache gives and how many are trained. */
   onStart?: (plan: { folds: number } & CacheCounts) => void;
   /**
@@ -246,6 +248,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const started = new Date();
   const startedMs = performance.now();
   const plan = planSelection(dataset, options);
+  options.onKeys?.(plan.keys);
   const { results, toTrain } = reuseCached(plan, options.reuseCache === false ? undefined : options.cache);
   const cache = { reused: results.length, trained: toTrain.length };
   options.onStart?.({ folds: plan.jobs.length, ...cache });

@@ -3,40 +3,20 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv } from "../../lib/data/data";
+import { describe, test } from "node:test";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/data";
 import { InputError } from "../../lib/core/errors";
-import {
-  compareExperiments,
-  experimentRows,
-  experimentsDataFrame,
-  findExperiment,
-  foldCacheDir,
-  listExperiments,
-  pruneCache,
-  readExperiments,
-  removeExperiments,
-  runExperiment,
-  saveExperiment,
-} from "../../lib/selection/experiments";
+import { findExperiment, foldCacheDir, listExperiments, readExperiments, removeExperiments, saveExperiment } from "../../lib/selection/experiments";
+import { compareExperiments, experimentRows, experimentsDataFrame } from "../../lib/selection/compare";
+import { pruneCache } from "../../lib/selection/prune";
+import { runExperiment } from "../../lib/selection/run-experiment";
 import { FoldCache } from "../../lib/selection/fold-cache";
 import { foldResultChecksum } from "../../lib/selection/fold-check";
 import { selectArchitecture } from "../../lib/selection/select";
 import { type ExperimentRecord } from "../../lib/selection/record";
 
-import { smallData, SMALL } from "../support/selection-data";
-
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-experiments-"));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
+import { RUN, smallCsv, smallData, SMALL, tempDir } from "../support/selection-data";
 
 describe("experiment records", () => {
   test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
@@ -91,24 +71,10 @@ describe("experiment records", () => {
 });
 
 
-/** A CSV of the first `rows` rows of data/train.csv (both classes; MNIST's order is mixed). */
-function smallCsv(rows = 300): string {
-  const file = path.join(tempDir(), "small.csv");
-  const lines = fs.readFileSync(loadDefault(), "utf8").split("\n").slice(0, rows + 1);
-  fs.writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
-function loadDefault(): string {
-  loadCsv(DEFAULT_TRAIN_CSV); // built on first use
-  return path.join(__dirname, "..", "..", DEFAULT_TRAIN_CSV);
-}
-
 /** The scores of a record, without ids and clocks. */
 function scores(record: ExperimentRecord): unknown {
   return { summary: record.summary.map(({ meanSeconds, sdSeconds, ...rest }) => rest), winner: record.winner, folds: record.folds.map(({ seconds, ...rest }) => rest) };
 }
-
-const RUN = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
 
 describe("the fold cache in a rerun", () => {
   test("an identical rerun trains nothing and gives the same numbers", async () => {
@@ -250,7 +216,7 @@ describe("a cached fold result is checked before it is reused", () => {
 
 /** Runs runExperiment in a child process (as a user's `digits select` would), returning the child. */
 function childRun(data: string, dir: string, options: object) {
-  const script = `require(${JSON.stringify(path.join(__dirname, "..", "..", "lib", "selection", "experiments.ts"))}).runExperiment(${JSON.stringify({ data, dir, ...options })})` +
+  const script = `require(${JSON.stringify(path.join(__dirname, "..", "..", "lib", "selection", "run-experiment.ts"))}).runExperiment(${JSON.stringify({ data, dir, ...options })})` +
     `.then((r) => console.log(JSON.stringify(r.record.cache)), (e) => { console.error(e); process.exit(1); });`;
   return spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
 }
