@@ -4,12 +4,13 @@ import { DEFAULT_TRAIN_CSV, describeDropped } from "../lib/data/data";
 import { recordDigits } from "../lib/selection/latest-winner";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";
-import { runExperiment } from "../lib/selection/experiments";
-import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultWorkers, parseLayers } from "../lib/selection/config";
+import { runExperiment } from "../lib/selection/run-experiment";
+import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, defaultThreads, parseLayers } from "../lib/selection/config";
 import { type ExperimentRecord } from "../lib/selection/record";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
-import { type Command, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
+import { InputError } from "../lib/core/errors";
+import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
@@ -49,6 +50,17 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
   };
 }
 
+/** --folds: a whole number ≥ 2, the same rule (and words) for 0, 1 or "abc". */
+function foldsFlag(flags: Flags): number {
+  const v = flags.folds;
+  if (v === undefined) return DEFAULT_SELECTION_CONFIG.folds;
+  const folds = Number(String(v).trim());
+  if (String(v).trim() === "" || !Number.isInteger(folds) || folds < 2) {
+    throw new InputError(`--folds "${v}": expected a whole number ≥ 2 (each fold is held out once, and trained on the others)`);
+  }
+  return folds;
+}
+
 export function printSelection(record: ExperimentRecord): void {
   // The column appears only when a candidate diverged, so the usual table stays as it was.
   const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
@@ -71,7 +83,7 @@ export function printSelection(record: ExperimentRecord): void {
   const variesRate = config.learningRates.length > 1;
   out(
     `${config.folds}-fold cross-validation of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
-      `${config.epochs} epochs, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
+      `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
   );
@@ -108,14 +120,15 @@ Options:
   --binary-only         the same as --digits 0,1
   --layers SIZES        hidden layer sizes, e.g. 25,15; "none" (or "") is logistic regression;
                         repeat for each architecture (default grid: ${DEFAULT_GRID.map((h) => architectureName(h)).join(", ")})
-  --folds K             folds (default ${DEFAULT_SELECTION_CONFIG.folds})
+  --folds K             folds, at least 2 (default ${DEFAULT_SELECTION_CONFIG.folds})
   --epochs N            epochs per fold (default ${DEFAULT_SELECTION_CONFIG.epochs})
   --batch-size N        default ${DEFAULT_SELECTION_CONFIG.batchSize}
   --learning-rate X,…    Adam's learning rate; a comma list tries each (default ${DEFAULT_SELECTION_CONFIG.learningRate})
   --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
-  --workers N           worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --workers N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
+                        thread only)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
                         (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
   --no-cache            train every fold again (the fresh results replace the cached ones)
@@ -144,8 +157,8 @@ Options:
       { ...flags, activation: undefined, "learning-rate": undefined },
       DEFAULT_SELECTION_CONFIG,
     );
-    const folds = num(flags, "folds", DEFAULT_SELECTION_CONFIG.folds, "positive-int");
-    const workers = num(flags, "workers", defaultWorkers(), "positive-int");
+    const folds = foldsFlag(flags);
+    const workers = num(flags, "workers", defaultThreads(), "positive-int");
     const copy = outputFile(flags, "out");
 
     // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.

@@ -152,10 +152,13 @@ export function candidates(config: Pick<SelectionConfig, "grid" | "activations" 
   return list;
 }
 
-/** One per core (os.availableParallelism), the default number of workers. */
-export function defaultWorkers(): number {
+/** One per core (os.availableParallelism): the default number of threads a selection trains on. */
+export function defaultThreads(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
 }
+
+/** @deprecated The old name of defaultThreads, kept for the notebooks and `digits worker` until they move. */
+export const defaultWorkers = defaultThreads;
 
 /**
  * The training seed of one fold run. Derived from the hidden sizes themselves (not their

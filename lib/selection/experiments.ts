@@ -1,25 +1,80 @@
-// Experiments: the model-selection records in reports/experiments/ — stored whole (one JSON file
-// per run, atomically), read back (older schema versions upgraded, unreadable files reported, not
-// fatal), found by a unique prefix of their id as in git, compared side by side, removed — and the
-// run that ties a CSV, the selection, the fold cache and the record together (runExperiment).
-// Selection computes a record; this module is where records live. The fold cache sits in the
-// records folder (<dir>/cache), so the records and the folds they reuse move and prune together.
+// The experiments store: where selection records live (reports/experiments/ by default, one JSON
+// file per run, written atomically) and how they are read back — checked, older schema versions
+// upgraded, a newer or unreadable file reported with its reason, never fatal — found by a unique
+// prefix of their id as in git, and removed. The fold cache sits in the records folder
+// (<dir>/cache), so the records and the folds they reuse move and prune together (prune.ts).
+// What a record holds is record.ts; which record to train from is latest-winner.ts.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { DataFrame } from "danfojs-node";
-import { DEFAULT_TRAIN_CSV, loadCsv, type LoadCsvOptions, type LoadedDataset } from "../data/data";
 import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import { writeFileAtomic } from "../core/files";
-import { FoldCache } from "./fold-cache";
 import type { Activation } from "../model/model";
-import { DEFAULT_SELECTION_CONFIG, resolveSelectionConfig, type SelectionConfig } from "./config";
-import { selectArchitecture, type SelectionOptions } from "./select";
+import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { type ExperimentRecord } from "./record";
+
+/** The newest record schema this code reads and writes. */
+export const RECORD_SCHEMA_VERSION = 2;
 
 /** reports/experiments under the project root. */
 export function experimentsDir(): string {
   return path.join(projectRoot(), "reports", "experiments");
+}
+
+/** The fold cache of a records folder: <dir>/cache. */
+export const CACHE_FOLDER = "cache";
+
+export function foldCacheDir(dir: string = experimentsDir()): string {
+  return path.join(dir, CACHE_FOLDER);
+}
+
+/** Why `dir` cannot be read as a records folder (missing, not a folder), or null when it can. */
+export function recordsFolderProblem(dir: string): string | null {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(dir);
+  } catch {
+    return `${dir}: no such records folder (check the path; \`digits select --records ${dir}\` creates it)`;
+  }
+  return stat.isDirectory() ? null : `${dir}: is a file, not a records folder`;
+}
+
+/**
+ * Throws InputError unless `dir` is a folder this process can write into, or can be created
+ * (its nearest existing ancestor is a folder it can write into). Checked with access(2), which
+ * also refuses root on a read-only file system or an immutable (chattr +i) folder.
+ */
+export function checkWritableFolder(dir: string, what: string): void {
+  let existing = dir;
+  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  const fix = `choose another folder with --records, or make it writable`;
+  if (!fs.statSync(existing).isDirectory()) {
+    throw new InputError(existing === dir ? `${dir}: the ${what} is a file, not a folder; ${fix}` : `${dir}: the ${what} cannot be created, as ${existing} is a file; ${fix}`);
+  }
+  try {
+    fs.accessSync(existing, fs.constants.W_OK | fs.constants.X_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(existing === dir ? `${dir}: the ${what} cannot be written (${code}); ${fix}` : `${dir}: the ${what} cannot be created in ${existing} (${code}); ${fix}`);
+  }
+}
+
+/**
+ * Before any training: the records folder can take the record, and (withCache) its fold cache and
+ * every shard of it can take entries. Throws InputError naming the path otherwise.
+ */
+export function checkRecordsWritable(dir: string, withCache: boolean): void {
+  checkWritableFolder(dir, "records folder");
+  if (!withCache) return;
+  const cache = foldCacheDir(dir);
+  checkWritableFolder(cache, "fold cache");
+  let shards: string[] = [];
+  try {
+    shards = fs.readdirSync(cache).filter((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    // Not created yet: checked above through its parent.
+  }
+  for (const shard of shards) checkWritableFolder(path.join(cache, shard), "fold cache");
 }
 
 /**
@@ -33,13 +88,26 @@ export function saveExperiment(record: ExperimentRecord, dir: string = experimen
     throw new InputError(`${dir}: cannot create the experiments directory (${(error as Error).message})`);
   }
   const file = path.join(dir, `${record.id}.json`);
-  writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2) + "\n", "utf8"));
+  try {
+    writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2) + "\n", "utf8"));
+  } catch (error) {
+    throw new InputError(`${file}: cannot write the record (${(error as Error).message})`);
+  }
   return file;
 }
 
-function isRecord(value: unknown): value is ExperimentRecord {
+/** Why a parsed file is not a record this code can read, or null when it is one. */
+function recordProblem(value: unknown): string | null {
   const r = value as Partial<ExperimentRecord> | null;
-  return !!r && r.schema === "binary-digits/experiment" && Array.isArray(r.summary) && !!r.winner && !!r.data && typeof r.startedAt === "string";
+  if (!r || typeof r !== "object" || r.schema !== "binary-digits/experiment") return "corrupt: not a model-selection record";
+  const version = r.schemaVersion as unknown;
+  if (Number.isInteger(version) && (version as number) > RECORD_SCHEMA_VERSION) {
+    return `schema version ${version}, newer than this digits reads (up to ${RECORD_SCHEMA_VERSION}); update digits to read it`;
+  }
+  if (version !== undefined && version !== 1 && version !== 2) return `corrupt: schema version ${JSON.stringify(version)} is not one digits writes`;
+  if (!Array.isArray(r.summary) || !r.winner || !r.data || typeof r.startedAt !== "string") return "corrupt: not a model-selection record";
+  if (r.folds !== undefined && !Array.isArray(r.folds)) return "corrupt: its folds are not a list";
+  return null;
 }
 
 /**
@@ -47,7 +115,7 @@ function isRecord(value: unknown): value is ExperimentRecord {
  * (config.activation, config.learningRate), which become the lists and each row's own settings.
  */
 export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
-  if (record.schemaVersion === 2) return record;
+  if (record.schemaVersion === 2) return { ...record, folds: record.folds ?? [] };
   const old = (record.config ?? {}) as SelectionConfig & { activation?: Activation; learningRate?: number };
   const activation = old.activation ?? DEFAULT_SELECTION_CONFIG.activation;
   const learningRate = old.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate;
@@ -70,22 +138,28 @@ export interface SkippedFile {
   reason: string;
 }
 
-/** The fold cache of a records folder: <dir>/cache. */
-export const CACHE_FOLDER = "cache";
-
-export function foldCacheDir(dir: string = experimentsDir()): string {
-  return path.join(dir, CACHE_FOLDER);
-}
-
 /** oldest first, by start time then id */
 function byStart(a: ExperimentRecord, b: ExperimentRecord): number {
   return a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** One file of a records folder: a record, or why it is not one. */
+function readRecordFile(dir: string, file: string): { record: ExperimentRecord } | { reason: string } {
+  if (!file.endsWith(".json")) return { reason: "not a record (records are .json files)" };
+  let value: unknown;
+  try {
+    value = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
+  } catch (error) {
+    return { reason: `corrupt: ${(error as Error).message.split("\n")[0]}` };
+  }
+  const problem = recordProblem(value);
+  return problem === null ? { record: upgradeRecord(value as ExperimentRecord) } : { reason: problem };
+}
+
 /**
  * Every record in `dir`, oldest first, with its file name, and every other file with the reason
- * it was skipped (not JSON, JSON of something else, not a .json file). Temp files of writes in
- * progress and the fold cache are ours and not reported.
+ * it was skipped (not JSON, JSON of something else, a newer schema, not a .json file). Temp files,
+ * leases of running selections (both start with a dot) and the fold cache are ours and not reported.
  */
 export function readExperiments(dir: string = experimentsDir()): { records: { file: string; record: ExperimentRecord }[]; skipped: SkippedFile[] } {
   let names: string[];
@@ -98,19 +172,9 @@ export function readExperiments(dir: string = experimentsDir()): { records: { fi
   const skipped: SkippedFile[] = [];
   for (const file of names) {
     if (file.startsWith(".") || file === CACHE_FOLDER) continue;
-    if (!file.endsWith(".json")) {
-      skipped.push({ file, reason: "not a record (records are .json files)" });
-      continue;
-    }
-    let value: unknown;
-    try {
-      value = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8"));
-    } catch (error) {
-      skipped.push({ file, reason: `corrupt: ${(error as Error).message.split("\n")[0]}` });
-      continue;
-    }
-    if (isRecord(value)) records.push({ file, record: upgradeRecord(value) });
-    else skipped.push({ file, reason: "corrupt: not a model-selection record" });
+    const read = readRecordFile(dir, file);
+    if ("record" in read) records.push({ file, record: read.record });
+    else skipped.push({ file, reason: read.reason });
   }
   records.sort((a, b) => byStart(a.record, b.record));
   return { records, skipped };
@@ -121,184 +185,49 @@ export function listExperiments(dir: string = experimentsDir()): ExperimentRecor
   return readExperiments(dir).records.map((r) => r.record);
 }
 
+/** The .json files of `dir` that are not readable records: what a record that cannot be read may be. */
+export function unreadableRecords(skipped: readonly SkippedFile[]): SkippedFile[] {
+  return skipped.filter((s) => s.file.endsWith(".json"));
+}
+
+const listHint = (dir: string) => `\`digits experiments list${dir === experimentsDir() ? "" : ` --records ${dir}`}\` shows the ids`;
+
 /**
  * The record whose id starts with `prefix` (a whole id works too), as git finds commits: an
  * InputError when none or several match, listing the candidates.
  */
 export function findExperiment(prefix: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord } {
   const wanted = prefix.trim().replace(/\.json$/, "");
-  if (wanted === "") throw new InputError("an experiment id is empty; `digits experiments list` shows the ids");
-  const { records } = readExperiments(dir);
+  if (wanted === "") throw new InputError(`an experiment id is empty; ${listHint(dir)}`);
+  const { records, skipped } = readExperiments(dir);
   const matches = records.filter((r) => r.record.id.startsWith(wanted));
   if (matches.length === 1) return matches[0];
-  if (matches.length === 0) {
-    throw new InputError(`no experiment in ${dir} has an id starting with "${wanted}"; \`digits experiments list${dir === experimentsDir() ? "" : ` --records ${dir}`}\` shows the ids`);
+  if (matches.length > 1) throw new InputError(`"${wanted}" is the start of ${matches.length} experiment ids (${matches.map((m) => m.record.id).join(", ")}); give more of the id`);
+  const unreadable = unreadableRecords(skipped).filter((s) => s.file.startsWith(wanted));
+  if (unreadable.length > 0) {
+    throw new InputError(`"${wanted}" matches no readable record: ${unreadable.map((s) => `${s.file} cannot be read (${s.reason})`).join("; ")}`);
   }
-  throw new InputError(`"${wanted}" is the start of ${matches.length} experiment ids (${matches.map((m) => m.record.id).join(", ")}); give more of the id`);
-}
-
-/** Deletes records (by file); the fold cache keeps its entries until pruneCache. */
-export function removeExperiments(files: readonly string[], dir: string = experimentsDir()): string[] {
-  const removed: string[] = [];
-  for (const file of files) {
-    fs.rmSync(path.join(dir, file), { force: true });
-    removed.push(file);
-  }
-  return removed;
-}
-
-/** Drops the fold-cache entries that no record in `dir` uses; returns how many were kept and removed. */
-export function pruneCache(dir: string = experimentsDir()): { kept: number; removed: number } {
-  const used = new Set<string>();
-  for (const record of listExperiments(dir)) for (const fold of record.folds) if (fold.key) used.add(fold.key);
-  const cache = new FoldCache(foldCacheDir(dir));
-  const unused = cache.keys().filter((key) => !used.has(key));
-  const removed = cache.remove(unused);
-  return { kept: cache.keys().length, removed };
-}
-
-/** Mean validation log loss of each candidate in each record, side by side (null where a record lacks it). */
-export interface Comparison {
-  /** The records, in the order given. */
-  runs: { id: string; startedAt: string; digits: [number, number]; fingerprint: string; rows: number; folds: number; epochs: number; winner: string }[];
-  /** One row per candidate, in order of first appearance; logLoss[i] belongs to runs[i]. */
-  rows: { candidate: string; parameters: number; logLoss: (number | null)[] }[];
-  /** Sentences for records made on other data or another pair than the first one: their numbers do not compare. */
-  notes: string[];
-}
-
-export function compareExperiments(records: readonly ExperimentRecord[]): Comparison {
-  const runs = records.map((r) => ({
-    id: r.id,
-    startedAt: r.startedAt,
-    digits: (r.data.digits ?? [0, 1]) as [number, number],
-    fingerprint: r.data.fingerprint,
-    rows: r.data.rows,
-    folds: r.config.folds,
-    epochs: r.config.epochs,
-    winner: r.winner.architecture,
-  }));
-  const rows: Comparison["rows"] = [];
-  records.forEach((r, i) => {
-    for (const s of r.summary) {
-      let row = rows.find((x) => x.candidate === s.architecture);
-      if (!row) rows.push((row = { candidate: s.architecture, parameters: s.parameters, logLoss: records.map(() => null) }));
-      row.logLoss[i] = Number.isFinite(s.meanLogLoss) ? s.meanLogLoss : null;
-    }
-  });
-  const notes: string[] = [];
-  const [first] = runs;
-  for (const run of runs.slice(1)) {
-    if (run.digits[0] !== first.digits[0] || run.digits[1] !== first.digits[1]) {
-      notes.push(`${run.id} is on another pair (${run.digits[0]} against ${run.digits[1]}, not ${first.digits[0]} against ${first.digits[1]}): its scores do not compare with ${first.id}'s`);
-    } else if (run.fingerprint !== first.fingerprint) {
-      notes.push(`${run.id} is on other data (${run.rows.toLocaleString("en-US")} rows, fingerprint ${run.fingerprint.slice(0, 12)}…, not ${first.fingerprint.slice(0, 12)}…): its scores do not compare with ${first.id}'s`);
-    }
-  }
-  return { runs, rows, notes };
-}
-
-/** One row of experimentsDataFrame. */
-export interface ExperimentRow {
-  run: string;
-  startedAt: string;
-  data: string;
-  rows: number;
-  folds: number;
-  epochs: number;
-  batchSize: number;
-  learningRate: number;
-  activation: string;
-  seed: number;
-  workers: number;
-  runSeconds: number;
-  architecture: string;
-  parameters: number;
-  meanAccuracy: number;
-  sdAccuracy: number;
-  meanPrecision: number;
-  meanRecall: number;
-  meanF1: number;
-  meanLogLoss: number;
-  sdLogLoss: number;
-  seLogLoss: number;
-  meanAuc: number;
-  meanSeconds: number;
-  /** Folds whose training diverged (0 for records made before this was recorded). */
-  divergedFolds: number;
-  winner: boolean;
-}
-
-/** Flat rows, one per run × architecture, oldest run first: the data behind experimentsDataFrame. */
-export function experimentRows(records: readonly ExperimentRecord[]): ExperimentRow[] {
-  return records.flatMap((r) =>
-    r.summary.map((s) => ({
-      run: r.id,
-      startedAt: r.startedAt,
-      data: r.data.fingerprint,
-      rows: r.data.rows,
-      folds: r.config.folds,
-      epochs: r.config.epochs,
-      batchSize: r.config.batchSize,
-      learningRate: s.learningRate,
-      activation: s.activation,
-      seed: r.config.seed,
-      workers: r.workers,
-      runSeconds: r.seconds,
-      architecture: s.architecture,
-      parameters: s.parameters,
-      meanAccuracy: s.meanAccuracy,
-      sdAccuracy: s.sdAccuracy,
-      meanPrecision: s.meanPrecision,
-      meanRecall: s.meanRecall,
-      meanF1: s.meanF1,
-      // JSON stores NaN as null; keep numbers numeric for danfo
-      meanLogLoss: s.meanLogLoss ?? NaN,
-      sdLogLoss: s.sdLogLoss ?? NaN,
-      seLogLoss: s.seLogLoss ?? NaN,
-      meanAuc: s.meanAuc ?? NaN,
-      meanSeconds: s.meanSeconds,
-      divergedFolds: s.divergedFolds ?? 0,
-      winner: s.architecture === r.winner.architecture,
-    })),
-  );
-}
-
-const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
-  "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
-  "runSeconds", "architecture", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
-  "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "divergedFolds", "winner",
-];
-
-/** Runs side by side as a danfo DataFrame: one row per run × architecture (see ExperimentRow). */
-export function experimentsDataFrame(records: readonly ExperimentRecord[] = listExperiments()): DataFrame {
-  // Required lazily: danfo loads TensorFlow.js, which selection itself does not need.
-  const danfo = require("danfojs-node") as typeof import("danfojs-node");
-  const rows = experimentRows(records);
-  if (rows.length === 0) return new danfo.DataFrame([], { columns: EXPERIMENT_COLUMNS });
-  return new danfo.DataFrame(rows.map((row) => EXPERIMENT_COLUMNS.map((c) => row[c])), { columns: EXPERIMENT_COLUMNS });
-}
-
-export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
-  /** CSV to select on; default data/train.csv (built on first use). */
-  data?: string;
-  /** Where the record goes; default reports/experiments under the project root. Its fold cache is <dir>/cache. */
-  dir?: string;
-  /** false: no fold cache at all (nothing reused, nothing stored). */
-  useCache?: boolean;
-  /** Told of each unusable cache entry (it is trained again). */
-  onCacheWarning?: (message: string) => void;
+  throw new InputError(`no experiment in ${dir} has an id starting with "${wanted}"; ${listHint(dir)}`);
 }
 
 /**
- * Loads the CSV, runs selectArchitecture with the records folder's fold cache, saves the record;
- * returns it, its path and the rows of other digits the load dropped (see LoadedDataset).
+ * What `remove` takes: a record by unique id prefix, or else a .json file that cannot be read as
+ * one, named by the start of its file name (so a truncated record can be removed like any other).
  */
-export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
-  const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, digits, useCache = true, onCacheWarning, ...selection } = options;
-  resolveSelectionConfig(selection); // bad settings fail before the (slow) load
-  const dataset = loadCsv(data, { binaryOnly, digits });
-  const cache = useCache ? new FoldCache(foldCacheDir(dir), onCacheWarning) : undefined;
-  const record = await selectArchitecture(dataset, { cache, ...selection, source: data });
-  return { record, path: saveExperiment(record, dir), dropped: dataset.dropped };
+export function findRemovable(prefix: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord | null; reason?: string } {
+  try {
+    return findExperiment(prefix, dir);
+  } catch (error) {
+    const wanted = prefix.trim().replace(/\.json$/, "");
+    const unreadable = wanted === "" ? [] : unreadableRecords(readExperiments(dir).skipped).filter((s) => s.file.startsWith(wanted));
+    if (unreadable.length !== 1) throw error;
+    return { file: unreadable[0].file, record: null, reason: unreadable[0].reason };
+  }
+}
+
+/** Deletes records (by file, each once); the fold cache keeps its entries until pruneCache. */
+export function removeExperiments(files: readonly string[], dir: string = experimentsDir()): string[] {
+  const removed = [...new Set(files)];
+  for (const file of removed) fs.rmSync(path.join(dir, file), { force: true });
+  return removed;
 }

@@ -1,18 +1,26 @@
 // Fold cache: finished fold runs stored by what determines them, so a rerun of a selection
 // (the same grid, a grid with one more candidate, a run killed half-way) trains only what it
 // has not trained before. One fold of one candidate is a pure function of its FoldInputs; its
-// key is the SHA-256 of those inputs, and its file, reports/cache/folds/<2 hex>/<key>.json,
+// key is the SHA-256 of those inputs, and its file, <records folder>/cache/<2 hex>/<key>.json,
 // holds the inputs beside the result so an entry can be checked and explained.
 //
 // Safe under concurrency without locks: each entry is written whole under a temporary name and
-// renamed into place (lib/files), and two runs that write the same key write the same result.
+// renamed into place (lib/core/files), and two runs that write the same key write the same result.
 // A run killed with SIGKILL leaves finished entries complete; its temporary files are removed
-// by the next cache opened on the folder. An entry that does not parse, or whose inputs do not
-// match its key, is reported and treated as missing (the fold is trained again, and rewritten).
+// by the next cache opened on the folder.
+//
+// Nothing read back is believed unchecked: an entry carries a checksum over its key and result
+// (lib/selection/fold-check), and the caller says what a result of that fold must look like. An
+// entry that does not parse, does not match its key or checksum, or fails the caller's check is
+// reported (one warning naming the file and why) and treated as missing: the fold is trained
+// again, and rewritten. Entries written before checksums existed cannot be verified: they are
+// trained again too, with one line for all of them.
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/files";
+import { foldResultChecksum } from "./fold-check";
+import { processAlive } from "./lease";
 
 /** Everything a fold result depends on. Two runs with equal inputs compute equal results. */
 export interface FoldInputs {
@@ -42,7 +50,18 @@ interface FoldEntry<T> {
   key: string;
   inputs: FoldInputs;
   result: T;
+  /** foldResultChecksum(key, result); absent in entries written before it existed. */
+  checksum?: string;
 }
+
+/** A fold wanted from the cache, and why a stored result cannot be it (null when it can). */
+export interface WantedFold {
+  inputs: FoldInputs;
+  check(result: unknown): string | null;
+}
+
+/** What reading one entry found. */
+type EntryRead = { kind: "hit"; result: unknown } | { kind: "missing" } | { kind: "unverifiable" } | { kind: "bad"; reason: string };
 
 /** The inputs in one canonical order, so equal inputs hash equally however they were built. */
 function canonical(inputs: FoldInputs): FoldInputs {
@@ -67,26 +86,16 @@ export function foldKey(inputs: FoldInputs): string {
   return createHash("sha256").update(JSON.stringify(canonical(inputs))).digest("hex");
 }
 
-/** Whether process `pid` is alive on this machine (a temp file's writer). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 // writeFileAtomic's temporary names: .<name>.<pid>.<random>.tmp
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/;
 
 export class FoldCache {
-  /** What was wrong with entries read so far (corrupt, mismatched), one line each. */
+  /** What was wrong with entries read so far (corrupt, mismatched, unverifiable), one line each. */
   readonly warnings: string[] = [];
 
   /**
-   * `dir` is the cache folder (reports/cache/folds by default, see experiments.ts). `warn` is told
-   * of every entry that could not be used; nothing is thrown for a bad entry.
+   * `dir` is the cache folder (reports/experiments/cache by default, see experiments.ts). `warn`
+   * is told of every entry that could not be used; nothing is thrown for a bad entry.
    */
   constructor(
     readonly dir: string,
@@ -100,43 +109,67 @@ export class FoldCache {
     return path.join(this.dir, key.slice(0, 2), `${key}.json`);
   }
 
+  /** The stored result of one fold, or null (see getAll). */
+  get<T>(wanted: WantedFold): T | null {
+    return this.getAll<T>([wanted])[0];
+  }
+
   /**
-   * The stored result for these inputs, or null when there is none or it cannot be used.
-   * `isResult` checks the result's shape (the caller knows what a result is).
+   * The stored result of each fold, or null where there is none or it cannot be used: one warning
+   * per entry that fails (file and reason), one for all the entries that have no checksum.
    */
-  get<T>(inputs: FoldInputs, isResult: (value: unknown) => value is T): T | null {
-    const key = foldKey(inputs);
-    const file = this.file(key);
+  getAll<T>(wanted: readonly WantedFold[]): (T | null)[] {
+    let unverifiable = 0;
+    const results = wanted.map(({ inputs, check }) => {
+      const key = foldKey(inputs);
+      const read = this.read(key, check);
+      if (read.kind === "unverifiable") unverifiable++;
+      if (read.kind === "bad") this.report(`fold cache entry ${this.file(key)} ${read.reason}; training that fold again`);
+      return read.kind === "hit" ? (read.result as T) : null;
+    });
+    if (unverifiable > 0) {
+      const one = unverifiable === 1;
+      this.report(
+        `${unverifiable} fold cache entr${one ? "y" : "ies"} in ${this.dir} ha${one ? "s" : "ve"} no checksum (written by an older digits), ` +
+          `so ${one ? "it cannot" : "they cannot"} be verified; training ${one ? "that fold" : "those folds"} again`,
+      );
+    }
+    return results;
+  }
+
+  private report(message: string): void {
+    this.warnings.push(message);
+    this.warn(message);
+  }
+
+  /** One entry, checked: its key, inputs and checksum, then the caller's `check` of the result. */
+  private read(key: string, check: WantedFold["check"]): EntryRead {
     let text: string;
     try {
-      text = fs.readFileSync(file, "utf8");
+      text = fs.readFileSync(this.file(key), "utf8");
     } catch {
-      return null;
+      return { kind: "missing" };
     }
-    const problem = (why: string) => {
-      const message = `fold cache entry ${file} ${why}; training that fold again`;
-      this.warnings.push(message);
-      this.warn(message);
-      return null;
-    };
     let entry: FoldEntry<unknown>;
     try {
       entry = JSON.parse(text) as FoldEntry<unknown>;
     } catch (error) {
-      return problem(`is not valid JSON (${(error as Error).message})`);
+      return { kind: "bad", reason: `is not valid JSON (${(error as Error).message})` };
     }
-    if (!entry || entry.schema !== FOLD_ENTRY_SCHEMA || entry.key !== key) return problem("is not an entry for this key");
-    if (!entry.inputs || foldKey(entry.inputs) !== key) return problem("holds inputs that do not match its key");
-    if (!isResult(entry.result)) return problem("holds no usable result");
-    return entry.result;
+    if (!entry || typeof entry !== "object" || entry.schema !== FOLD_ENTRY_SCHEMA || entry.key !== key) return { kind: "bad", reason: "is not an entry for this key" };
+    if (!entry.inputs || foldKey(entry.inputs) !== key) return { kind: "bad", reason: "holds inputs that do not match its key" };
+    if (entry.checksum === undefined) return { kind: "unverifiable" };
+    if (entry.checksum !== foldResultChecksum(key, entry.result)) return { kind: "bad", reason: "does not match its checksum (it was changed after it was written)" };
+    const problem = check(entry.result);
+    return problem === null ? { kind: "hit", result: entry.result } : { kind: "bad", reason: `cannot be this fold's result: ${problem}` };
   }
 
-  /** Stores a result (atomically; a concurrent writer of the same key writes the same bytes). */
+  /** Stores a result with its checksum (atomically; a concurrent writer of the same key writes the same scores). */
   put<T>(inputs: FoldInputs, result: T): string {
     const key = foldKey(inputs);
     const file = this.file(key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const entry: FoldEntry<T> = { schema: FOLD_ENTRY_SCHEMA, key, inputs: canonical(inputs), result };
+    const entry: FoldEntry<T> = { schema: FOLD_ENTRY_SCHEMA, key, inputs: canonical(inputs), result, checksum: foldResultChecksum(key, result) };
     writeFileAtomic(file, JSON.stringify(entry) + "\n");
     return key;
   }
@@ -173,7 +206,7 @@ export class FoldCache {
       const folder = path.join(this.dir, shard);
       for (const name of safeReaddir(folder)) {
         const match = TEMP.exec(name);
-        if (match && !alive(Number(match[2]))) fs.rmSync(path.join(folder, name), { force: true });
+        if (match && !processAlive(Number(match[2]))) fs.rmSync(path.join(folder, name), { force: true });
       }
     }
   }

@@ -9,7 +9,7 @@ import { Candidate, SelectionConfig, foldSeed } from "./config";
 import { FoldResult } from "./record";
 import { type FoldInputs } from "./fold-cache";
 
-// One fold run (shared by the in-process runner and lib/selection-worker)
+// One fold run (shared by the in-process runner, the pool's fold-thread and queue workers)
 
 /** @internal A unit of work: one candidate on one fold. */
 export interface FoldJob {
@@ -99,9 +99,9 @@ export class FoldRun {
   }
 }
 
-/** @internal What the main thread hands each worker once, at start. */
-export interface WorkerInit {
-  /** Backed by a SharedArrayBuffer: every worker reads the same memory, nothing is copied. */
+/** @internal What every thread of a selection is given once, at start (the pool's `shared`). */
+export interface FoldThreadData {
+  /** Backed by a SharedArrayBuffer: every thread reads the same memory, nothing is copied. */
   features: Float32Array;
   labels: Uint8Array;
   rows: number;
@@ -110,11 +110,12 @@ export interface WorkerInit {
   settings: FoldSettings;
 }
 
-/** @internal Messages from a worker. */
-export type WorkerMessage =
-  | { type: "epoch"; id: number; epoch: number; loss: number; seconds: number }
-  | { type: "result"; id: number; result: FoldResult }
-  | { type: "error"; id: number; message: string; stack: string; input: boolean };
+/** @internal What a thread reports after each epoch of a fold job. */
+export interface EpochProgress {
+  epoch: number;
+  loss: number;
+  seconds: number;
+}
 
 // Running the grid
 

@@ -111,7 +111,7 @@ export interface ExperimentRecord {
   finishedAt: string;
   seconds: number;
   config: SelectionConfig;
-  /** Worker threads used (1 = in process, 0 = every fold came from the cache); does not change any number below except seconds. */
+  /** Threads the folds trained on (the CLI's --workers; 1 = in process, 0 = every fold came from the cache); changes no number below but seconds. */
   workers: number;
   /** How many fold runs the cache gave and how many this run trained (reused + trained = folds). */
   cache: CacheCounts;
@@ -146,23 +146,6 @@ export interface CacheCounts {
   trained: number;
   /** Of the trained, how many ran on workers through a queue (--queue); absent in a local run. */
   remote?: number;
-}
-
-/** What a fold-cache entry must hold to be used as a FoldResult (JSON turns NaN into null). */
-export function isFoldResult(value: unknown): value is FoldResult {
-  const r = value as Partial<FoldResult> | null;
-  const numberOrNull = (v: unknown) => typeof v === "number" || v === null;
-  return (
-    !!r &&
-    typeof r.architecture === "string" &&
-    Array.isArray(r.hidden) &&
-    typeof r.fold === "number" &&
-    typeof r.parameters === "number" &&
-    ["accuracy", "precision", "recall", "f1", "logLoss", "auc", "seconds"].every((k) => numberOrNull((r as Record<string, unknown>)[k])) &&
-    Array.isArray(r.confusionMatrix) &&
-    !!r.history &&
-    Array.isArray(r.history.loss)
-  );
 }
 
 export function versions(): ExperimentRecord["versions"] {

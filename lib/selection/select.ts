@@ -1,6 +1,6 @@
 // Model selection: stratified k-fold cross-validation over a grid of candidates, run by a
 // scheduler with identical results however it runs, summarised per candidate, and a winner by the
-// one-standard-error rule. Folds already in a fold cache are reused, not trained.
+// one-standard-error rule. Folds already in a fold cache are reused, after a check, not trained.
 import * as os from "node:os";
 import { classCounts, datasetDigits, datasetFingerprint, resolveDataPath, type Dataset } from "../data/data";
 import { projectRelative } from "../core/project";
@@ -11,122 +11,64 @@ import { TrainingDiverged, formatLoss } from "../model/train";
 import { checkSelectionMemory } from "../model/memory";
 import { engineInfo } from "../model/engine";
 import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
+import { foldResultProblem } from "./fold-check";
 import type { QueueInfo, QueueRunOptions } from "./queue/coordinator";
-import { SelectionSettings, candidates, defaultWorkers, resolveSelectionConfig } from "./config";
-import { FoldJob, epochCost, foldInputs } from "./fold-run";
+import { SelectionConfig, SelectionSettings, candidates, defaultThreads, resolveSelectionConfig, type Candidate } from "./config";
+import { FoldJob, FoldSettings, foldInputs } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
-import { CacheCounts, ExperimentRecord, FoldResult, experimentId, isFoldResult, versions } from "./record";
-import { Scheduler, runParallel, runSerial } from "./scheduler";
+import { ProgressReporter, type SelectionProgress } from "./progress";
+import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions } from "./record";
+import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
-/** Reported after every epoch of every fold, and once more when a fold is scored. */
-export interface SelectionProgress {
-  kind: "epoch" | "fold";
-  architecture: string;
-  hidden: number[];
-  /** 0-based fold index, and the number of folds. */
-  fold: number;
-  folds: number;
-  /** Epochs finished in this fold (1…epochs). */
-  epoch: number;
-  epochs: number;
-  /** Training loss of the epoch just finished. */
-  loss: number;
-  /** Fold runs finished, of all architectures. */
-  foldsDone: number;
-  foldsTotal: number;
-  /** Share of the estimated work done, 0…1 (epochs weighted by an estimate of their cost). */
-  fraction: number;
-  elapsedSeconds: number;
-  /** Extrapolated from the work done so far; null before the first epoch. */
-  remainingSeconds: number | null;
-  /** The scored fold, on kind "fold". */
-  result?: FoldResult;
-  /** Fold runs taken from the cache (counted in foldsDone from the start). */
-  reused: number;
-}
+export type { SelectionProgress } from "./progress";
 
 export interface SelectionOptions extends SelectionSettings {
   /**
-   * Finished folds, stored by what determines them (lib/fold-cache): folds found there are reused,
-   * and every fold trained is stored as soon as it finishes, so a killed run resumes.
+   * Finished folds, stored by what determines them (fold-cache.ts): folds found there, and
+   * passing their checks (fold-check.ts), are reused; every fold trained is stored as soon as it
+   * finishes, so a killed run resumes.
    */
   cache?: FoldCache;
   /** false: train every fold even when the cache has it (the fresh results replace the stored ones). */
   reuseCache?: boolean;
+  /** Told the fold-cache key of every fold of the run, before the cache is read (what the run will use). */
+  onKeys?: (keys: readonly string[]) => void;
   /** Told once, before any training, how many folds the cache gives and how many are trained. */
   onStart?: (plan: { folds: number } & CacheCounts) => void;
-  /** Worker threads; default one per core (os.availableParallelism()); 1 runs in this thread. */
+  /**
+   * Threads to train on (the CLI's --workers, the record's `workers`); default one per core
+   * (os.availableParallelism()); 1 runs in this thread.
+   */
   workers?: number;
   onProgress?: (progress: SelectionProgress) => void;
-  /** Aborting stops the run (workers are terminated) and rejects with SelectionCancelled. */
+  /** Aborting stops the run (threads are terminated) and rejects with SelectionCancelled. */
   signal?: AbortSignal;
   /** Where the data came from, for the record. */
   source?: string;
-  /** Run the folds on workers through this BullMQ queue instead of here (lib/queue). */
+  /** Run the folds on `digits worker` processes through this BullMQ queue instead of here (queue/). */
   queue?: QueueRunOptions;
 }
 
-/**
- * Time left, from what has been measured: each architecture's seconds per epoch once it has run
- * an epoch, else its prior cost scaled like the measured ones; the total of epoch seconds still
- * to run is turned into wall time by the ratio of wall time to epoch seconds so far, which
- * accounts for parallel workers and for the time spent outside epochs (data, scoring).
- */
-class RemainingTime {
-  private readonly rows = new Map<string, { cost: number; total: number; done: number; seconds: number }>();
-
-  constructor(jobs: readonly FoldJob[], epochs: number) {
-    for (const job of jobs) {
-      const name = job.candidate.name;
-      const row = this.rows.get(name) ?? { cost: epochCost(job.candidate.hidden), total: 0, done: 0, seconds: 0 };
-      row.total += epochs;
-      this.rows.set(name, row);
-    }
-  }
-
-  /** A fold run that stopped early (training diverged) will not run its remaining epochs. */
-  epochsSkipped(architecture: string, epochs: number): void {
-    this.rows.get(architecture)!.total -= epochs;
-  }
-
-  epochDone(architecture: string, seconds: number): void {
-    const row = this.rows.get(architecture)!;
-    row.done++;
-    row.seconds += seconds;
-  }
-
-  /** Epoch seconds done and (estimated) still to do. */
-  private totals(): { done: number; left: number } {
-    let measured = 0;
-    let measuredCost = 0;
-    for (const r of this.rows.values()) {
-      if (r.done > 0) {
-        measured += r.seconds;
-        measuredCost += r.cost * r.done;
-      }
-    }
-    const scale = measuredCost > 0 ? measured / measuredCost : 0;
-    let left = 0;
-    for (const r of this.rows.values()) left += (r.total - r.done) * (r.done > 0 ? r.seconds / r.done : r.cost * scale);
-    return { done: measured, left };
-  }
-
-  /** Share of the work done, 0…1. */
-  fraction(): number {
-    const { done, left } = this.totals();
-    return done + left > 0 ? done / (done + left) : 0;
-  }
-
-  remaining(elapsedSeconds: number): number | null {
-    const { done, left } = this.totals();
-    return done > 0 ? (left * elapsedSeconds) / done : null;
-  }
+/** What a selection will do, worked out and checked before anything is read or trained. */
+interface SelectionPlan {
+  config: SelectionConfig;
+  settings: FoldSettings;
+  candidates: Candidate[];
+  folds: Fold[];
+  /** In grid order, then fold order; job.id is the index. */
+  jobs: FoldJob[];
+  /** Threads asked for. */
+  threads: number;
+  fingerprint: string;
+  inputsOf(job: FoldJob): FoldInputs;
+  /** The fold-cache key of each job, by job.id. */
+  keys: string[];
 }
 
 /**
- * Refuses, before any worker starts, a grid that cannot fit: the largest fold's rows (and their
+ * Refuses, before any thread starts, a grid that cannot fit: the largest fold's rows (and their
  * non-zero pixels) with each architecture, `concurrent` fold runs at once, plus the copy of the
- * dataset that worker threads share.
+ * dataset that threads share.
  */
 function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: ModelConfig[], concurrent: number): void {
   const perRow = new Uint32Array(dataset.rows);
@@ -151,140 +93,169 @@ function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: Model
   checkSelectionMemory(models, largest((f) => f.train), largest((f) => f.validation), concurrent, shared);
 }
 
-/**
- * Cross-validates every architecture of the grid on `dataset` (stratified k-fold, the same folds
- * for all, so architectures are compared on the same rows) and names a winner by the one-SE rule.
- * Results depend only on the data and the SelectionConfig: the same with 1 or N workers, in any
- * order. Returns the record; nothing is written (see saveExperiment / runExperiment).
- */
-export async function selectArchitecture(dataset: Dataset, options: SelectionOptions = {}): Promise<ExperimentRecord> {
-  const started = new Date();
-  const startedMs = performance.now();
+/** The settings checked, the folds cut, the jobs and their cache keys; throws InputError on a bad setting. */
+function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPlan {
   const config = resolveSelectionConfig(options);
-  const requested = options.workers ?? defaultWorkers();
-  if (!Number.isInteger(requested) || requested < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${requested}`);
+  const threads = options.workers ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${threads}`);
   if (dataset.rows === 0) throw new InputError("the data has no rows");
   const folds = stratifiedKFold(dataset.labels, config.folds, config.seed);
-  const { grid, activations, learningRates, ...settings } = config;
+  const { grid: _grid, activations: _activations, learningRates: _learningRates, ...settings } = config;
   const list = candidates(config);
   const jobs: FoldJob[] = [];
   for (const candidate of list) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f });
   // Refused before anything trains: the whole grid must fit, this many fold runs at once.
-  checkFoldMemory(dataset, folds, list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(requested, jobs.length));
-
+  checkFoldMemory(dataset, folds, list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(threads, jobs.length));
   // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
   const fingerprint = datasetFingerprint(dataset);
   const kernels = engineInfo().kernelsSha256;
-  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, datasetDigits(dataset));
+  const digits = datasetDigits(dataset);
+  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, digits);
+  return { config, settings, candidates: list, folds, jobs, threads, fingerprint, inputsOf, keys: jobs.map((job) => foldKey(inputsOf(job))) };
+}
+
+/**
+ * The folds the cache gives, each checked as a result of its own fold (fold-check.ts), under the
+ * name its candidate has in this grid; the rest are to train.
+ */
+function reuseCached(plan: SelectionPlan, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
+  if (!cache) return { results: [], toTrain: [...plan.jobs] };
+  const found = cache.getAll<FoldResult>(
+    plan.jobs.map((job) => {
+      const inputs = plan.inputsOf(job);
+      const fold = plan.folds[job.fold];
+      return { inputs, check: (result: unknown) => foldResultProblem(result, { inputs, trainRows: fold.train.length, validationRows: fold.validation.length }) };
+    }),
+  );
   const results: FoldResult[] = [];
   const toTrain: FoldJob[] = [];
-  for (const job of jobs) {
-    const inputs = inputsOf(job);
-    const cached = options.cache && options.reuseCache !== false ? options.cache.get(inputs, isFoldResult) : null;
+  plan.jobs.forEach((job, i) => {
+    const cached = found[i];
     // The candidate's name depends on the grid it is in ("8" alone, "8 relu" beside "8 tanh").
-    if (cached) results.push({ ...cached, architecture: job.candidate.name, key: foldKey(inputs) });
+    if (cached) results.push({ ...cached, architecture: job.candidate.name, key: plan.keys[job.id] });
     else toTrain.push(job);
-  }
-  const reused = results.length;
-  options.onStart?.({ folds: jobs.length, reused, trained: toTrain.length });
-  // No more threads than fold jobs to train: the record and the CLI say how many really ran.
-  const workers = Math.min(requested, toTrain.length);
+  });
+  return { results, toTrain };
+}
 
-  const clock = new RemainingTime(toTrain, config.epochs);
-  const elapsed = () => (performance.now() - startedMs) / 1000;
-  const report = (job: FoldJob, kind: "epoch" | "fold", epoch: number, loss: number, result?: FoldResult) => {
-    if (!options.onProgress) return;
-    const seconds = elapsed();
-    const fraction = results.length === jobs.length ? 1 : clock.fraction();
-    options.onProgress({
-      kind,
-      architecture: job.candidate.name,
-      hidden: [...job.candidate.hidden],
-      fold: job.fold,
-      folds: config.folds,
-      epoch,
-      epochs: config.epochs,
-      loss,
-      foldsDone: results.length,
-      foldsTotal: jobs.length,
-      fraction,
-      elapsedSeconds: seconds,
-      remainingSeconds: results.length === jobs.length ? 0 : clock.remaining(seconds),
-      result,
-      reused,
-    });
-  };
-  const lastLoss = new Map<number, number>();
+/**
+ * Trains `toTrain` on `threads` threads (or through the queue), storing each result in the cache
+ * the moment it is scored and adding it to `results`; returns what the queue reports, if one ran.
+ */
+async function trainFolds(
+  dataset: Dataset,
+  plan: SelectionPlan,
+  toTrain: FoldJob[],
+  results: FoldResult[],
+  threads: number,
+  progress: ProgressReporter,
+  options: SelectionOptions,
+): Promise<QueueInfo | undefined> {
   const scheduler: Scheduler = {
     jobs: toTrain,
-    folds,
-    settings,
+    folds: plan.folds,
+    settings: plan.settings,
     dataset,
-    workers,
+    threads,
     signal: options.signal,
-    inputsOf,
-    onEpoch(job, epoch, loss, seconds) {
-      clock.epochDone(job.candidate.name, seconds);
-      lastLoss.set(job.id, loss);
-      report(job, "epoch", epoch, loss);
-    },
+    inputsOf: plan.inputsOf,
+    onEpoch: (job, epoch, loss, seconds) => progress.epoch(job, epoch, loss, seconds),
     onResult(job, result) {
-      const inputs = inputsOf(job);
       // Stored the moment it is scored, so a run killed later keeps it.
-      options.cache?.put(inputs, result);
-      results.push({ ...result, key: foldKey(inputs) });
-      const epochs = result.diverged?.epoch ?? config.epochs;
-      if (epochs < config.epochs) clock.epochsSkipped(result.architecture, config.epochs - epochs);
-      report(job, "fold", epochs, lastLoss.get(job.id) ?? NaN, result);
+      options.cache?.put(plan.inputsOf(job), result);
+      results.push({ ...result, key: plan.keys[job.id] });
+      progress.fold(job, result);
     },
   };
-  let queue: QueueInfo | undefined;
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
-  if (options.queue) queue = await (await import("./queue/coordinator")).runQueued(scheduler, options.queue);
-  else if (workers === 1) await runSerial(scheduler);
-  else if (workers > 1) await runParallel(scheduler);
+  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, options.queue);
+  if (threads === 1) await runSerial(scheduler);
+  else if (threads > 1) await runOnThreads(scheduler);
+  return undefined;
+}
 
-  // Completion order depends on scheduling; the record does not.
+/** The results in grid then fold order (completion order depends on scheduling; the record does not). */
+function inJobOrder(results: FoldResult[], jobs: readonly FoldJob[]): FoldResult[] {
   const order = new Map(jobs.map((job) => [`${job.candidate.name}/${job.fold}`, job.id]));
-  results.sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
-  const summary = summarise(results, list);
-  if (summary.every((s) => s.divergedFolds > 0)) {
-    const first = results.find((r) => r.diverged)!;
-    throw new TrainingDiverged(
-      `training diverged in every candidate of the grid (${summary.map((s) => `${s.architecture}: ${s.divergedFolds} of ${s.folds} folds`).join(", ")}; ` +
-        `e.g. ${first.architecture} fold ${first.fold + 1} at epoch ${first.diverged!.epoch}, mean training loss ${formatLoss(first.diverged!.loss)}), so none can be chosen`,
-      first.diverged!.epoch,
-      first.diverged!.loss,
-      learningRates,
-    );
-  }
-  const finished = new Date();
-  const cpus = os.cpus();
+  return [...results].sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
+}
+
+/** Throws TrainingDiverged when no candidate trained on every fold: there is nothing to choose. */
+function checkSomeCandidateTrained(results: readonly FoldResult[], summary: readonly ArchitectureSummary[], learningRates: readonly number[]): void {
+  if (!summary.every((s) => s.divergedFolds > 0)) return;
+  const first = results.find((r) => r.diverged)!;
+  throw new TrainingDiverged(
+    `training diverged in every candidate of the grid (${summary.map((s) => `${s.architecture}: ${s.divergedFolds} of ${s.folds} folds`).join(", ")}; ` +
+      `e.g. ${first.architecture} fold ${first.fold + 1} at epoch ${first.diverged!.epoch}, mean training loss ${formatLoss(first.diverged!.loss)}), so none can be chosen`,
+    first.diverged!.epoch,
+    first.diverged!.loss,
+    [...learningRates],
+  );
+}
+
+/** What a finished run is recorded with besides its results. */
+interface RunFacts {
+  started: Date;
+  seconds: number;
+  threads: number;
+  cache: CacheCounts;
+  queue?: QueueInfo;
+  source?: string;
+}
+
+/** The record of a finished selection: its results summarised, the winner, and where and how they were computed. */
+function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[], run: RunFacts): ExperimentRecord {
+  const folds = inJobOrder(results, plan.jobs);
+  const summary = summarise(folds, plan.candidates);
+  checkSomeCandidateTrained(folds, summary, plan.config.learningRates);
+  const engine = engineInfo();
   return {
     schema: "binary-digits/experiment",
     schemaVersion: 2,
     kind: "model-selection",
-    id: experimentId(started),
-    startedAt: started.toISOString(),
-    finishedAt: finished.toISOString(),
-    seconds: elapsed(),
-    config,
-    workers,
-    cache: { reused, trained: toTrain.length, ...(queue ? { remote: queue.remote } : {}) },
+    id: experimentId(run.started),
+    startedAt: run.started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    seconds: run.seconds,
+    config: plan.config,
+    workers: run.threads,
+    cache: { ...run.cache, ...(run.queue ? { remote: run.queue.remote } : {}) },
     data: {
-      source: options.source === undefined ? null : projectRelative(resolveDataPath(options.source)),
-      fingerprint,
+      source: run.source === undefined ? null : projectRelative(resolveDataPath(run.source)),
+      fingerprint: plan.fingerprint,
       rows: dataset.rows,
       cols: dataset.cols,
       counts: classCounts(dataset.labels),
       digits: [...datasetDigits(dataset)],
     },
     versions: versions(),
-    backend: `${engineInfo().engine}, sha256 ${engineInfo().kernelsSha256}; TensorFlow.js only saves and loads models`,
-    machine: { platform: process.platform, arch: process.arch, cpus: defaultWorkers(), cpuModel: cpus[0]?.model ?? "unknown" },
-    folds: results,
+    backend: `${engine.engine}, sha256 ${engine.kernelsSha256}; TensorFlow.js only saves and loads models`,
+    machine: { platform: process.platform, arch: process.arch, cpus: defaultThreads(), cpuModel: os.cpus()[0]?.model ?? "unknown" },
+    folds,
     summary,
     winner: chooseWinner(summary),
-    ...(queue ? { queue } : {}),
+    ...(run.queue ? { queue: run.queue } : {}),
   };
+}
+
+/**
+ * Cross-validates every architecture of the grid on `dataset` (stratified k-fold, the same folds
+ * for all, so architectures are compared on the same rows) and names a winner by the one-SE rule.
+ * Results depend only on the data and the SelectionConfig: the same with 1 or N threads, in any
+ * order. Returns the record; nothing is written but fold-cache entries (see runExperiment).
+ */
+export async function selectArchitecture(dataset: Dataset, options: SelectionOptions = {}): Promise<ExperimentRecord> {
+  const started = new Date();
+  const startedMs = performance.now();
+  const plan = planSelection(dataset, options);
+  options.onKeys?.(plan.keys);
+  const { results, toTrain } = reuseCached(plan, options.reuseCache === false ? undefined : options.cache);
+  const cache = { reused: results.length, trained: toTrain.length };
+  options.onStart?.({ folds: plan.jobs.length, ...cache });
+  // No more threads than fold jobs to train: the record and the CLI say how many really ran.
+  const threads = Math.min(plan.threads, toTrain.length);
+  const totals = { jobs: plan.jobs.length, reused: cache.reused, folds: plan.config.folds, epochs: plan.config.epochs };
+  const progress = new ProgressReporter(toTrain, totals, startedMs, () => results.length, options.onProgress);
+  const queue = await trainFolds(dataset, plan, toTrain, results, threads, progress, options);
+  return buildRecord(dataset, plan, results, { started, seconds: progress.elapsed(), threads, cache, queue, source: options.source });
 }

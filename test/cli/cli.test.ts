@@ -681,6 +681,9 @@ describe("digits experiments", () => {
     const removed = digits("experiments", "remove", ids[1], "--records", records);
     assert.equal(removed.code, 0, removed.stderr);
     assert.deepEqual(recordFiles(records).filter((f) => f !== "broken.json"), [`${ids[0]}.json`]);
+    // broken.json may be a record whose folds are unknown: prune deletes nothing until it is removed (or --force).
+    assertUserError(digits("experiments", "prune", "--records", records, "--json"), /nothing deleted, .*broken\.json cannot be read/);
+    assert.equal(digits("experiments", "remove", "broken", "--records", records).code, 0);
     const prune = JSON.parse(digits("experiments", "prune", "--records", records, "--json").stdout);
     assert.deepEqual(prune, { kept: 2, removed: 2 });
   });

@@ -3,39 +3,20 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { after, describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv } from "../../lib/data/data";
+import { describe, test } from "node:test";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/data";
 import { InputError } from "../../lib/core/errors";
-import {
-  compareExperiments,
-  experimentRows,
-  experimentsDataFrame,
-  findExperiment,
-  foldCacheDir,
-  listExperiments,
-  pruneCache,
-  readExperiments,
-  removeExperiments,
-  runExperiment,
-  saveExperiment,
-} from "../../lib/selection/experiments";
+import { findExperiment, foldCacheDir, listExperiments, readExperiments, removeExperiments, saveExperiment } from "../../lib/selection/experiments";
+import { compareExperiments, experimentRows, experimentsDataFrame } from "../../lib/selection/compare";
+import { pruneCache } from "../../lib/selection/prune";
+import { runExperiment } from "../../lib/selection/run-experiment";
 import { FoldCache } from "../../lib/selection/fold-cache";
+import { foldResultChecksum } from "../../lib/selection/fold-check";
 import { selectArchitecture } from "../../lib/selection/select";
 import { type ExperimentRecord } from "../../lib/selection/record";
 
-import { smallData, SMALL } from "../support/selection-data";
-
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-experiments-"));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
+import { RUN, smallCsv, smallData, SMALL, tempDir } from "../support/selection-data";
 
 describe("experiment records", () => {
   test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
@@ -90,24 +71,10 @@ describe("experiment records", () => {
 });
 
 
-/** A CSV of the first `rows` rows of data/train.csv (both classes; MNIST's order is mixed). */
-function smallCsv(rows = 300): string {
-  const file = path.join(tempDir(), "small.csv");
-  const lines = fs.readFileSync(loadDefault(), "utf8").split("\n").slice(0, rows + 1);
-  fs.writeFileSync(file, lines.join("\n") + "\n");
-  return file;
-}
-function loadDefault(): string {
-  loadCsv(DEFAULT_TRAIN_CSV); // built on first use
-  return path.join(__dirname, "..", "..", DEFAULT_TRAIN_CSV);
-}
-
 /** The scores of a record, without ids and clocks. */
 function scores(record: ExperimentRecord): unknown {
   return { summary: record.summary.map(({ meanSeconds, sdSeconds, ...rest }) => rest), winner: record.winner, folds: record.folds.map(({ seconds, ...rest }) => rest) };
 }
-
-const RUN = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
 
 describe("the fold cache in a rerun", () => {
   test("an identical rerun trains nothing and gives the same numbers", async () => {
@@ -149,7 +116,7 @@ describe("the fold cache in a rerun", () => {
     const stored = readExperiments(dir).records[0].record.folds[0];
     const entry = JSON.parse(fs.readFileSync(cache.file(stored.key!), "utf8"));
     assert.equal(entry.inputs.kernels.length, 64);
-    assert.equal(cache.get({ ...entry.inputs, kernels: "0".repeat(64) }, (v): v is unknown => true), null);
+    assert.equal(cache.get({ inputs: { ...entry.inputs, kernels: "0".repeat(64) }, check: () => null }), null);
   });
 
   test("a corrupt cache entry is retrained, and a warning names it", async () => {
@@ -169,9 +136,87 @@ describe("the fold cache in a rerun", () => {
   });
 });
 
+/** Rewrites a stored fold result through `change`; with `sign`, its checksum is recomputed (as a buggy writer would). */
+function editCached(dir: string, key: string, change: (result: Record<string, unknown>) => void, sign = false): string {
+  const file = new FoldCache(foldCacheDir(dir)).file(key);
+  const entry = JSON.parse(fs.readFileSync(file, "utf8"));
+  change(entry.result);
+  if (sign) entry.checksum = foldResultChecksum(key, entry.result);
+  fs.writeFileSync(file, JSON.stringify(entry));
+  return file;
+}
+
+describe("a cached fold result is checked before it is reused", () => {
+  test("numbers changed after they were written (log loss 0.01 for a network that scores 0.5) are not believed: one warning each, trained again, the winner unchanged", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    assert.equal(first.record.winner.architecture, "logistic");
+    const eight = first.record.folds.filter((f) => f.architecture === "8");
+    const files = eight.map((f) => editCached(dir, f.key!, (r) => (r.logLoss = 0.01)));
+    const warnings: string[] = [];
+    const again = await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(again.record.cache, { reused: 3, trained: 3 });
+    assert.deepEqual(warnings, files.map((file) => `fold cache entry ${file} does not match its checksum (it was changed after it was written); training that fold again`));
+    assert.deepEqual(scores(again.record), scores(first.record));
+    // Rewritten: a third run reuses every fold without a word.
+    const third: string[] = [];
+    assert.deepEqual((await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => third.push(m) })).record.cache, { reused: 6, trained: 0 });
+    assert.deepEqual(third, []);
+  });
+
+  test("a result that cannot be its fold's is refused even with a valid checksum: another fold, no confusion matrix, no log loss", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    const [a, b, c] = first.record.folds.map((f) => f.key!);
+    editCached(dir, a, (r) => (r.fold = 7), true);
+    editCached(dir, b, (r) => (r.confusionMatrix = []), true);
+    editCached(dir, c, (r) => (r.logLoss = null), true);
+    const warnings: string[] = [];
+    const again = await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(again.record.cache, { reused: 3, trained: 3 });
+    assert.equal(warnings.length, 3);
+    assert.match(warnings[0], /cannot be this fold's result: it is for fold 7, not fold 0 of 3; training that fold again$/);
+    assert.match(warnings[1], /cannot be this fold's result: its confusion matrix is not 2×2 counts/);
+    assert.match(warnings[2], /cannot be this fold's result: its log loss is null, not a finite number ≥ 0/);
+    assert.deepEqual(scores(again.record), scores(first.record));
+    assert.ok(again.record.summary.every((s) => Number.isFinite(s.meanLogLoss)));
+  });
+
+  test("entries written before checksums are all trained again, with one line saying how many", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    const cache = new FoldCache(foldCacheDir(dir));
+    for (const key of cache.keys()) {
+      const entry = JSON.parse(fs.readFileSync(cache.file(key), "utf8"));
+      delete entry.checksum;
+      fs.writeFileSync(cache.file(key), JSON.stringify(entry));
+    }
+    const warnings: string[] = [];
+    const again = await runExperiment({ ...RUN, data, dir, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(again.record.cache, { reused: 0, trained: 6 });
+    assert.deepEqual(warnings, [`6 fold cache entries in ${foldCacheDir(dir)} have no checksum (written by an older digits), so they cannot be verified; training those folds again`]);
+    assert.deepEqual(scores(again.record), scores(first.record));
+  });
+
+  test("reuseCache: false reads no entry (no warning for a bad one) and rewrites every fold", async () => {
+    const dir = tempDir();
+    const data = smallCsv();
+    const first = await runExperiment({ ...RUN, data, dir });
+    const file = editCached(dir, first.record.folds[0].key!, (r) => (r.logLoss = 0.01));
+    const warnings: string[] = [];
+    const fresh = await runExperiment({ ...RUN, data, dir, reuseCache: false, onCacheWarning: (m) => warnings.push(m) });
+    assert.deepEqual(fresh.record.cache, { reused: 0, trained: 6 });
+    assert.deepEqual(warnings, []);
+    assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).result.logLoss, first.record.folds[0].logLoss);
+  });
+});
+
 /** Runs runExperiment in a child process (as a user's `digits select` would), returning the child. */
 function childRun(data: string, dir: string, options: object) {
-  const script = `require(${JSON.stringify(path.join(__dirname, "..", "..", "lib", "selection", "experiments.ts"))}).runExperiment(${JSON.stringify({ data, dir, ...options })})` +
+  const script = `require(${JSON.stringify(path.join(__dirname, "..", "..", "lib", "selection", "run-experiment.ts"))}).runExperiment(${JSON.stringify({ data, dir, ...options })})` +
     `.then((r) => console.log(JSON.stringify(r.record.cache)), (e) => { console.error(e); process.exit(1); });`;
   return spawn(process.execPath, ["--import", "tsx", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -11,7 +11,8 @@ import { selectArchitecture, type SelectionOptions } from "../../lib/selection/s
 import { SelectionCancelled } from "../../lib/selection/scheduler";
 import { type ExperimentRecord, type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
 import { FoldCache } from "../../lib/selection/fold-cache";
-import { experimentRows, listExperiments } from "../../lib/selection/experiments";
+import { listExperiments } from "../../lib/selection/experiments";
+import { experimentRows } from "../../lib/selection/compare";
 import { TrainingDiverged } from "../../lib/model/train";
 
 import { smallData, SMALL } from "../support/selection-data";

@@ -1,4 +1,9 @@
-// Shared by the selection and experiments tests: a small dataset and grid that cross-validate in seconds.
+// Shared by the selection and experiments tests: a small dataset and grid that cross-validate in
+// seconds, a CSV of the first rows of the training file, and temporary folders removed after the tests.
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { after } from "node:test";
 import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data/data";
 import type { SelectionOptions } from "../../lib/selection/select";
 import { subset } from "../../lib/data/split";
@@ -16,3 +21,28 @@ export function smallData(): Dataset {
 }
 
 export const SMALL: SelectionOptions = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13 };
+
+/** A runExperiment grid over smallCsv(): two candidates, three folds, two epochs, in this thread. */
+export const RUN = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
+
+const temps: string[] = [];
+// Registered when the test file imports this module (at its top level, so it runs last).
+after(() => {
+  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new temporary folder, removed when the test file ends. */
+export function tempDir(prefix = "digits-selection-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temps.push(dir);
+  return dir;
+}
+
+/** A CSV of the first `rows` rows of data/train.csv (both classes; MNIST's order is mixed). */
+export function smallCsv(rows = 300): string {
+  loadCsv(DEFAULT_TRAIN_CSV); // built on first use
+  const file = path.join(tempDir(), "small.csv");
+  const lines = fs.readFileSync(path.join(__dirname, "..", "..", DEFAULT_TRAIN_CSV), "utf8").split("\n").slice(0, rows + 1);
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+  return file;
+}

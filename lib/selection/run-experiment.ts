@@ -1,0 +1,50 @@
+// One selection run as `digits select` makes it: the CSV loaded, the records folder's fold cache
+// opened, the run's lease taken (lease.ts, so prune leaves its folds alone), selectArchitecture
+// run, the record saved. Everything a user can get wrong is refused before the data is loaded.
+import { DEFAULT_TRAIN_CSV, loadCsv, type LoadCsvOptions, type LoadedDataset } from "../data/data";
+import { resolveSelectionConfig } from "./config";
+import { checkRecordsWritable, experimentsDir, foldCacheDir, saveExperiment } from "./experiments";
+import { FoldCache } from "./fold-cache";
+import { takeLease } from "./lease";
+import { type ExperimentRecord } from "./record";
+import { selectArchitecture, type SelectionOptions } from "./select";
+
+export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
+  /** CSV to select on; default data/train.csv (built on first use). */
+  data?: string;
+  /** Where the record goes; default reports/experiments under the project root. Its fold cache is <dir>/cache. */
+  dir?: string;
+  /** false: no fold cache at all (nothing reused, nothing stored). */
+  useCache?: boolean;
+  /** Told of each unusable cache entry (it is trained again). */
+  onCacheWarning?: (message: string) => void;
+}
+
+/**
+ * Loads the CSV, runs selectArchitecture with the records folder's fold cache, saves the record;
+ * returns it, its path and the rows of other digits the load dropped (see LoadedDataset). Bad
+ * settings and a records folder or cache that cannot be written are InputErrors before the load.
+ */
+export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
+  const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, digits, useCache = true, onCacheWarning, ...selection } = options;
+  resolveSelectionConfig(selection); // bad settings fail before the (slow) load
+  checkRecordsWritable(dir, useCache); // and so does a folder the record or the folds cannot go to
+  const dataset = loadCsv(data, { binaryOnly, digits });
+  const cache = useCache ? new FoldCache(foldCacheDir(dir), onCacheWarning) : undefined;
+  let lease: ReturnType<typeof takeLease> | undefined;
+  try {
+    const record = await selectArchitecture(dataset, {
+      cache,
+      ...selection,
+      source: data,
+      onKeys: (keys) => {
+        // Taken before the cache is read: prune must not delete what this run reuses or writes.
+        if (cache) lease = takeLease(dir, keys);
+        selection.onKeys?.(keys);
+      },
+    });
+    return { record, path: saveExperiment(record, dir), dropped: dataset.dropped };
+  } finally {
+    lease?.release();
+  }
+}

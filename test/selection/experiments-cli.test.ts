@@ -1,0 +1,143 @@
+// `digits select` and `digits experiments` on records folders that are wrong or in use, run as a
+// user runs them (a child process through tsx): a folder that cannot be written is refused before
+// any training, prune never deletes what may be in use, and the small things a user reads.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { before, describe, test } from "node:test";
+import { foldCacheDir } from "../../lib/selection/experiments";
+import { FoldCache } from "../../lib/selection/fold-cache";
+import { smallCsv, tempDir } from "../support/selection-data";
+
+const CLI = path.join(__dirname, "..", "..", "cli", "digits.ts");
+const TSX = pathToFileURL(require.resolve("tsx")).href;
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function digits(...args: string[]): Run {
+  const result = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { encoding: "utf8", timeout: 120_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** Exit code 2, one line on stderr, "digits: " then `expected`, nothing on stdout. */
+function assertUserError(run: Run, expected: RegExp): void {
+  assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
+  assert.match(run.stderr.trimEnd().replace(/^digits: /, ""), expected);
+  assert.ok(run.stderr.startsWith("digits: "), run.stderr);
+  assert.equal(run.stderr.trim().split("\n").length, 1, `one line on stderr, got:\n${run.stderr}`);
+  assert.equal(run.stdout, "");
+}
+
+let csv = "";
+before(() => {
+  csv = smallCsv(200);
+});
+
+/** A quick selection into `records`: logistic regression, 2 folds, 1 epoch. */
+const select = (records: string, ...more: string[]) => digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records, "--quiet", ...more);
+
+/** chattr +i on `dir` for the duration of `body`, or the reason it cannot be set here. */
+function immutable(dir: string, body: () => void): string | null {
+  const set = spawnSync("chattr", ["+i", dir], { encoding: "utf8" });
+  if (set.error || set.status !== 0) return `chattr +i is not available here (${set.error?.message ?? set.stderr.trim()})`;
+  try {
+    body();
+  } finally {
+    spawnSync("chattr", ["-i", dir]);
+  }
+  return null;
+}
+
+describe("digits select refuses a records folder it cannot write, before any training", () => {
+  test("--records naming a file, or a path under a file: exit 2 naming it, nothing written", () => {
+    const file = path.join(tempDir(), "records.txt");
+    fs.writeFileSync(file, "not a folder");
+    assertUserError(select(file), new RegExp(`^${file}: the records folder is a file, not a folder; choose another folder with --records, or make it writable$`));
+    const under = path.join(file, "records");
+    assertUserError(select(under), new RegExp(`^${under}: the records folder cannot be created, as ${file} is a file`));
+    assert.equal(fs.readFileSync(file, "utf8"), "not a folder");
+  });
+
+  test("a fold cache that is a file: exit 2 naming it", () => {
+    const records = tempDir();
+    fs.writeFileSync(foldCacheDir(records), "");
+    assertUserError(select(records), new RegExp(`^${foldCacheDir(records)}: the fold cache is a file, not a folder`));
+    assert.deepEqual(fs.readdirSync(records), ["cache"]);
+  });
+
+  test("an immutable (chattr +i) records folder or fold cache: exit 2 naming it, nothing trained", (t) => {
+    const records = tempDir();
+    const skip = immutable(records, () => assertUserError(select(records), new RegExp(`^${records}: the records folder cannot be written \\(EPERM\\)`)));
+    if (skip) return t.skip(skip);
+    assert.deepEqual(fs.readdirSync(records), []);
+    fs.mkdirSync(foldCacheDir(records));
+    immutable(foldCacheDir(records), () => assertUserError(select(records), new RegExp(`^${foldCacheDir(records)}: the fold cache cannot be written \\(EPERM\\)`)));
+    assert.deepEqual(fs.readdirSync(records), ["cache"], "no record");
+  });
+});
+
+describe("digits experiments on folders that are wrong or hold records it cannot read", () => {
+  test("list and prune on a folder that does not exist: exit 2 naming it", () => {
+    const typo = path.join(tempDir(), "recrods");
+    assertUserError(digits("experiments", "list", "--records", typo), new RegExp(`^${typo}: no such records folder`));
+    assertUserError(digits("experiments", "prune", "--records", typo), new RegExp(`^${typo}: no such records folder`));
+    assert.equal(fs.existsSync(typo), false);
+  });
+
+  test("prune with a truncated record deletes nothing and says how to go on; --force prunes and names what it ignored", () => {
+    const records = tempDir();
+    assert.equal(select(records).code, 0);
+    assert.equal(select(records, "--layers", "4").code, 0);
+    const [first, second] = fs.readdirSync(records).filter((f) => f.endsWith(".json")).sort();
+    fs.writeFileSync(path.join(records, second), fs.readFileSync(path.join(records, second), "utf8").slice(0, 100));
+    const cache = new FoldCache(foldCacheDir(records));
+    assert.equal(cache.keys().length, 4);
+    assertUserError(digits("experiments", "prune", "--records", records), new RegExp(`^experiments prune: nothing deleted, .*${second} cannot be read \\(corrupt: .*--force`));
+    assert.equal(cache.keys().length, 4);
+    const forced = digits("experiments", "prune", "--records", records, "--force");
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stdout, /removed 2 entries no record uses, kept 2/);
+    assert.match(forced.stderr, new RegExp(`^--force: ignored ${second}, which cannot be read`));
+    assert.ok(fs.existsSync(path.join(records, first)));
+  });
+
+  test("a record of a newer schema is listed as skipped for that reason", () => {
+    const records = tempDir();
+    assert.equal(select(records).code, 0);
+    const [file] = fs.readdirSync(records).filter((f) => f.endsWith(".json"));
+    const record = JSON.parse(fs.readFileSync(path.join(records, file), "utf8"));
+    fs.writeFileSync(path.join(records, file), JSON.stringify({ ...record, schemaVersion: 3 }));
+    const list = digits("experiments", "list", "--records", records);
+    assert.equal(list.code, 0, list.stderr);
+    assert.equal(list.stderr, `skipped ${file}: schema version 3, newer than this digits reads (up to 2); update digits to read it\n`);
+  });
+
+  test("remove X X removes and reports the record once", () => {
+    const records = tempDir();
+    assert.equal(select(records).code, 0);
+    const [file] = fs.readdirSync(records).filter((f) => f.endsWith(".json"));
+    const id = file.replace(/\.json$/, "");
+    const run = digits("experiments", "remove", id, id.slice(0, 10), "--records", records);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split("\n"), [`removed ${id} (${path.join(records, file)})`, "Its folds stay in the cache: `digits experiments prune` drops the ones no record uses."]);
+  });
+});
+
+describe("what digits select says", () => {
+  test("--folds 0 and --folds 1 are refused by the same rule", () => {
+    const records = tempDir();
+    for (const folds of ["0", "1", "2.5"]) assertUserError(select(records, "--folds", folds), new RegExp(`^--folds "${folds.replace(".", "\\.")}": expected a whole number ≥ 2 `));
+  });
+
+  test("one epoch is \"1 epoch\"", () => {
+    const run = digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", tempDir(), "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^2-fold cross-validation of 0 against 1 on 200 rows .*, 1 epoch, batch 32,/);
+  });
+});
