@@ -22,7 +22,7 @@
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Figure } from "../charts/charts";
+import type { Figure } from "../charts/figure";
 import type { Dataset } from "../data/data";
 import { confusionCellsHtml, drawPadHtml, type ConfusionCellsOptions, type DrawPadOptions } from "./draw/draw";
 import type { ClassificationMetrics } from "../evaluation/metrics";

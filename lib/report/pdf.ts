@@ -25,6 +25,9 @@ export function printWidthPx(page: { marginMm: number; scale: number } = PAGE): 
   return Math.floor((((a4WidthMm - 2 * page.marginMm) / 25.4) * 96) / page.scale);
 }
 
+// Evaluated in the page, so written as source: lib/ compiles without the DOM lib.
+const EVERY_CHART_DRAWN = `Array.from(document.querySelectorAll(".binary-digits-plot")).every((p) => p.querySelector("svg.main-svg"))`;
+
 /** Print rules added to each report: nothing that shows a result is split across two pages. */
 export const PRINT_CSS = `@media print {
   .jp-OutputArea-child, .jp-RenderedHTMLCommon table, .binary-digits-plot, .binary-digits-table, .js-plotly-plot, svg, img { break-inside: avoid; }
@@ -59,7 +62,7 @@ export async function writePdfs(files: readonly { html: string; pdf: string }[],
         await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
         await page.addStyleTag({ content: PRINT_CSS });
         const waited = await page
-          .waitForFunction(() => Array.from(document.querySelectorAll(".binary-digits-plot")).every((p) => p.querySelector("svg.main-svg")), null, { timeout: options.timeoutMs ?? 120_000, polling: 200 })
+          .waitForFunction(EVERY_CHART_DRAWN, null, { timeout: options.timeoutMs ?? 120_000, polling: 200 })
           .then(() => true, () => false);
         if (!waited) throw new Error(`${html}: a chart did not draw within ${(options.timeoutMs ?? 120_000) / 1000} s, so no PDF was written`);
         const margin = `${PAGE.marginMm}mm`;

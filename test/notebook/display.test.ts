@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runInNewContext } from "node:vm";
-import type { Figure } from "../../lib/charts/charts";
+import type { Figure } from "../../lib/charts/figure";
 import {
   epochProgress,
   figureBundle,

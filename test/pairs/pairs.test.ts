@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { pairsFigure, CHOSEN_PAIR_COLOR } from "../../lib/charts/charts";
+import { pairsFigure, CHOSEN_PAIR_COLOR } from "../../lib/charts/pairs";
 import { allPairs, resolvePairsConfig } from "../../lib/pairs/config";
 import { digitRows, pairRows } from "../../lib/pairs/images";
 import { pairRank, pairRankSentence, rankPairs } from "../../lib/pairs/ranking";

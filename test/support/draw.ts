@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
-import { rowPixels } from "../../lib/notebook/draw/draw";
+import { rowPixels } from "../../lib/notebook/draw/embed";
 import type { Dataset } from "../../lib/data/data";
 import { ROOT } from "./integration";
 

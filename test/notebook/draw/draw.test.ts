@@ -1,21 +1,17 @@
-// lib/draw.ts: MNIST-style preprocessing, the page's forward pass checked against the trainer's,
-// the page library run outside Node's module system, the confusion-matrix cells and the HTML.
+// lib/notebook/draw: MNIST-style preprocessing, the page's forward pass checked against the
+// trainer's, the bundled page script (dist/draw-page.js: run `npm run build` first) run outside
+// Node's module system, the confusion-matrix cells and the HTML.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runInNewContext } from "node:vm";
 import { ensureDefaultDataset, loadCsv, type Dataset } from "../../../lib/data/data";
-import {
-  base64Bytes,
-  confusionCells,
-  confusionCellsHtml,
-  decodeNetwork,
-  drawPadHtml,
-  encodeNetwork,
-  forwardProbability,
-  mnistImage,
-  pageLibrary,
-  rowPixels,
-} from "../../../lib/notebook/draw/draw";
+import { confusionCells } from "../../../lib/notebook/draw/cells";
+import { confusionCellsHtml, drawPadHtml } from "../../../lib/notebook/draw/draw";
+import { encodeNetwork, rowPixels } from "../../../lib/notebook/draw/embed";
+import { mnistImage } from "../../../lib/notebook/draw/image";
+import { base64Bytes, decodeNetwork, forwardProbability } from "../../../lib/notebook/draw/network";
+import { PAGE_GLOBAL } from "../../../lib/notebook/draw/page-config";
+import { pageScript } from "../../../lib/notebook/draw/widget";
 import { initNetwork, modelConfig, type Network } from "../../../lib/model/model";
 import { predictProbabilities, trainSync } from "../../../lib/model/train";
 
@@ -147,10 +143,11 @@ describe("the embedded network and digits", () => {
     assert.deepEqual([...base64Bytes(Buffer.from([0, 7, 255]).toString("base64"))], [0, 7, 255]);
   });
 
-  it("runs in a bare script context, as in the page: nothing but its own text, Math and atob", () => {
+  it("runs as bundled for the page in a bare script context: nothing but its own text, Math and atob", () => {
     const context: Record<string, unknown> = { atob, Math };
-    runInNewContext(`${pageLibrary()}\nthis.api = { mnistImage, forwardProbability, decodeNetwork };`, context);
-    const api = context.api as { mnistImage: typeof mnistImage; forwardProbability: typeof forwardProbability; decodeNetwork: typeof decodeNetwork };
+    runInNewContext(`${pageScript()}\nthis.api = ${PAGE_GLOBAL};`, context);
+    const api = context.api as { mnistImage: typeof mnistImage; forwardProbability: typeof forwardProbability; decodeNetwork: typeof decodeNetwork; start: unknown };
+    assert.equal(typeof api.start, "function");
     const ink = canvas(5, 3, 1, 3, 1, 1);
     assert.deepEqual([...api.mnistImage(ink, 5, 3)], [...mnistImage(ink, 5, 3)]);
     const network = initNetwork(modelConfig([4]), 3);

@@ -1,0 +1,198 @@
+// The drawing pad in the page: what is drawn (mouse, pen, touch) or a loaded test digit goes
+// through mnistImage and the network's forward pass, once per animation frame while drawing, and
+// the pad shows the 28×28 image the network receives, P(second digit) and the prediction.
+import { mnistImage, MNIST_SIDE } from "../image";
+import { base64Bytes, decodeNetwork, forwardProbability, type PageLayer } from "../network";
+import type { DrawPadConfig } from "../page-config";
+import { hideFallback, hook } from "./attach";
+import { paintGrey, paintScaled } from "./grey";
+
+/** One pad on the page: its config, elements (found by their hooks), network and state. */
+interface Pad {
+  config: DrawPadConfig;
+  canvas: HTMLCanvasElement;
+  ctx: CanvasRenderingContext2D;
+  /** The 28×28 canvas showing what the network receives. */
+  view: CanvasRenderingContext2D;
+  probability: HTMLElement;
+  prediction: HTMLElement;
+  /** Says what is on the canvas: a prompt, "your drawing", or the loaded test row. */
+  source: HTMLElement;
+  stroke: HTMLInputElement;
+  network: { activation: string; layers: PageLayer[] };
+  /** The test rows' pixels, 784 bytes each, in config.rows order. */
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  state: { drawing: boolean; x: number; y: number; next: number; frame: number };
+}
+
+/** Starts the pad in `root` (the container drawPadHtml wrote). */
+export function drawPad(root: HTMLElement, config: DrawPadConfig): void {
+  const canvas = hook<HTMLCanvasElement>(root, "data-digits-draw");
+  const pad: Pad = {
+    config,
+    canvas,
+    ctx: canvas.getContext("2d", { willReadFrequently: true }) as CanvasRenderingContext2D,
+    view: hook<HTMLCanvasElement>(root, "data-digits-input").getContext("2d") as CanvasRenderingContext2D,
+    probability: hook(root, "data-digits-probability"),
+    prediction: hook(root, "data-digits-prediction"),
+    source: hook(root, "data-digits-source"),
+    stroke: hook<HTMLInputElement>(root, "data-digits-stroke"),
+    network: decodeNetwork(config.network),
+    pixels: base64Bytes(config.pixels),
+    width: canvas.width,
+    height: canvas.height,
+    state: { drawing: false, x: 0, y: 0, next: 0, frame: 0 },
+  };
+  hideFallback(root);
+  blank(pad);
+  update(pad);
+  listenToPointer(pad);
+  listenToControls(root, pad);
+}
+
+/** Reads the canvas, shows the image the network receives, and the network's answer. */
+function update(pad: Pad): void {
+  pad.state.frame = 0;
+  const rgba = pad.ctx.getImageData(0, 0, pad.width, pad.height).data;
+  const ink = new Uint8Array(pad.width * pad.height);
+  for (let i = 0; i < ink.length; i++) ink[i] = 255 - rgba[4 * i];
+  const image = mnistImage(ink, pad.width, pad.height);
+  const shown = pad.view.createImageData(MNIST_SIDE, MNIST_SIDE);
+  paintGrey(shown.data, image, 0, image.length);
+  pad.view.putImageData(shown, 0, 0);
+  showAnswer(pad, image.some((v) => v > 0) ? forwardProbability(pad.network.layers, pad.network.activation, image) : null);
+}
+
+/** P(second digit) as text (its exact value in data-digits-value) and the prediction; dashes for an empty canvas. */
+function showAnswer(pad: Pad, p: number | null): void {
+  if (p === null) {
+    pad.probability.textContent = "–";
+    pad.probability.removeAttribute("data-digits-value");
+    pad.prediction.textContent = "–";
+    return;
+  }
+  const [a, b] = pad.config.digits;
+  pad.probability.textContent = p.toFixed(4);
+  pad.probability.setAttribute("data-digits-value", String(p));
+  pad.prediction.textContent = String(p > pad.config.threshold ? b : a);
+}
+
+function schedule(pad: Pad): void {
+  if (!pad.state.frame) pad.state.frame = requestAnimationFrame(() => update(pad));
+}
+
+function blank(pad: Pad): void {
+  pad.ctx.fillStyle = "#fff";
+  pad.ctx.fillRect(0, 0, pad.width, pad.height);
+}
+
+/** Says that the canvas now holds a drawing (drawn over the test digit, if one was loaded). */
+function drawn(pad: Pad): void {
+  const source = pad.source;
+  if (source.hasAttribute("data-digits-row")) {
+    source.removeAttribute("data-digits-row");
+    source.textContent = "Your drawing (on top of the test digit).";
+  } else if (!source.getAttribute("data-digits-drawn")) source.textContent = "Your drawing.";
+  source.setAttribute("data-digits-drawn", "1");
+}
+
+/** Where the pointer is, in canvas pixels (the canvas may be shown at another size). */
+function point(pad: Pad, e: PointerEvent): { x: number; y: number } {
+  const rect = pad.canvas.getBoundingClientRect();
+  return { x: ((e.clientX - rect.left) * pad.width) / rect.width, y: ((e.clientY - rect.top) * pad.height) / rect.height };
+}
+
+function strokeWidth(pad: Pad, e: PointerEvent): number {
+  const base = Number(pad.stroke.value);
+  // A pen's pressure thins or thickens its stroke; a mouse or finger draws at the chosen width.
+  return e.pointerType === "pen" && e.pressure > 0 ? base * (0.4 + 1.2 * e.pressure) : base;
+}
+
+/** Draws from the last point to the event's. */
+function line(pad: Pad, e: PointerEvent): void {
+  const p = point(pad, e);
+  const ctx = pad.ctx;
+  ctx.strokeStyle = "#000";
+  ctx.lineCap = "round";
+  ctx.lineJoin = "round";
+  ctx.lineWidth = strokeWidth(pad, e);
+  ctx.beginPath();
+  ctx.moveTo(pad.state.x, pad.state.y);
+  ctx.lineTo(p.x, p.y);
+  ctx.stroke();
+  pad.state.x = p.x;
+  pad.state.y = p.y;
+}
+
+function listenToPointer(pad: Pad): void {
+  const { canvas, state } = pad;
+  const stop = (): void => {
+    if (!state.drawing) return;
+    state.drawing = false;
+    if (state.frame) cancelAnimationFrame(state.frame);
+    update(pad);
+  };
+  canvas.addEventListener("pointerdown", (e) => {
+    if (e.pointerType === "mouse" && e.button !== 0) return;
+    e.preventDefault();
+    try {
+      canvas.setPointerCapture(e.pointerId);
+    } catch {
+      // synthetic events have no capturable pointer
+    }
+    state.drawing = true;
+    const p = point(pad, e);
+    state.x = p.x;
+    state.y = p.y;
+    line(pad, e);
+    drawn(pad);
+    schedule(pad);
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    if (!state.drawing) return;
+    e.preventDefault();
+    const events = typeof e.getCoalescedEvents === "function" ? e.getCoalescedEvents() : [];
+    if (events.length === 0) line(pad, e);
+    for (let i = 0; i < events.length; i++) line(pad, events[i]);
+    schedule(pad);
+  });
+  canvas.addEventListener("pointerup", stop);
+  canvas.addEventListener("pointercancel", stop);
+  canvas.addEventListener("lostpointercapture", stop);
+}
+
+function listenToControls(root: HTMLElement, pad: Pad): void {
+  pad.stroke.addEventListener("input", () => {
+    hook(root, "data-digits-stroke-value").textContent = pad.stroke.value;
+  });
+  hook(root, "data-digits-clear").addEventListener("click", () => clear(pad));
+  hook(root, "data-digits-random").addEventListener("click", () => loadTestDigit(pad));
+}
+
+function clear(pad: Pad): void {
+  const [a, b] = pad.config.digits;
+  blank(pad);
+  pad.source.removeAttribute("data-digits-row");
+  pad.source.removeAttribute("data-digits-drawn");
+  pad.source.textContent = "Draw a " + a + " or a " + b + ".";
+  update(pad);
+}
+
+/** Puts the next of the config's test rows on the canvas, scaled up, and says which row it is. */
+function loadTestDigit(pad: Pad): void {
+  const { config, state } = pad;
+  const k = state.next % config.rows.length;
+  state.next += 1;
+  const big = pad.ctx.createImageData(pad.width, pad.height);
+  paintScaled(big.data, pad.width, pad.height, pad.pixels, k * 784);
+  pad.ctx.putImageData(big, 0, 0);
+  const row = config.rows[k];
+  pad.source.setAttribute("data-digits-row", String(row));
+  pad.source.removeAttribute("data-digits-drawn");
+  pad.source.textContent =
+    "Test row " + row + " (a " + config.labels[k] + ")" +
+    (config.probabilities ? "; the evaluation gave P(" + config.digits[1] + ") = " + config.probabilities[k].toFixed(4) + "." : ".");
+  update(pad);
+}

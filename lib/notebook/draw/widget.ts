@@ -1,0 +1,48 @@
+// A widget's <script>: the bundled page code (dist/draw-page.js, built from ./page by
+// `npm run build`) inlined, then started on the widget's container with its config. Inlined rather
+// than linked so that a notebook output or an HTML report stays one file that works offline.
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { projectRoot } from "../../core/project";
+import { scriptJson } from "../escape";
+import { PAGE_GLOBAL, type WidgetConfigs } from "./page-config";
+
+/** Where the build writes the bundled page code. */
+export function pageScriptPath(): string {
+  return join(projectRoot(), "dist", "draw-page.js");
+}
+
+/**
+ * The bundled page code, read at each call (a rebuild reaches a running kernel). Bundled code that
+ * could end its <script> element early is a bug in the build, refused here rather than shipped.
+ */
+export function pageScript(): string {
+  const file = pageScriptPath();
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${file} is missing: run \`npm run build\` (it bundles the drawing pad's page code)`);
+    throw error;
+  }
+  if (/<\/script|<!--/i.test(text)) throw new Error(`${file} contains "</script" or "<!--", which would end its <script> element: rebuild it with \`npm run build\``);
+  return text;
+}
+
+const session = randomBytes(4).toString("hex");
+let counter = 0;
+
+/** A fresh element id, unique on the page across kernel sessions. */
+export function nextId(kind: string): string {
+  counter += 1;
+  return `binary-digits-${kind}-${session}-${counter}`;
+}
+
+/** The script that starts the widget `kind` in the container `id` with `config`. */
+export function widgetScript<K extends keyof WidgetConfigs>(kind: K, id: string, config: WidgetConfigs[K]): string {
+  return (
+    `<script type="text/javascript">\n(function () {\n${pageScript()}\n` +
+    `${PAGE_GLOBAL}.start(${JSON.stringify(kind)}, ${scriptJson(id)}, ${scriptJson(config)});\n})();\n</script>`
+  );
+}

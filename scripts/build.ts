@@ -1,0 +1,211 @@
+// npm run build: builds dist/ from its three sources, each only when its inputs changed, so that a
+// build with nothing changed takes about a second; a deleted dist/ is built whole again.
+//   kernels  dist/kernels.wasm from assembly/ (asc), when a file there, this script or the
+//            assemblyscript version differs from the last build's (recorded in dist/kernels.wasm.inputs);
+//   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo);
+//   page     dist/draw-page.js, the drawing pad's page code type-checked under its own tsconfig
+//            (DOM, no Node) and bundled by esbuild into one script that lib/notebook/draw/widget.ts
+//            inlines, when a file it was bundled from differs (recorded in dist/draw-page.js.inputs).
+// The three run side by side. `--watch` builds, then rebuilds each part as its files change.
+import { spawn, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { writeFileAtomic } from "../lib/core/files";
+import { projectRoot } from "../lib/core/project";
+import { PAGE_GLOBAL } from "../lib/notebook/draw/page-config";
+
+const ROOT = projectRoot();
+const THIS_SCRIPT = "scripts/build.ts";
+const KERNELS = { out: "dist/kernels.wasm", source: "assembly", entry: "assembly/kernels.ts", config: "assembly/asconfig.json" };
+// config: PAGE_GLOBAL is read from it here, so a change there changes the bundle too.
+const PAGE = { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", tsconfig: "lib/notebook/draw/page/tsconfig.json", config: "lib/notebook/draw/page-config.ts" };
+
+// esbuild comes with tsx (its one dependency), asked for through tsx so that it is found wherever npm put it.
+const esbuild = createRequire(require.resolve("tsx/package.json"))("esbuild") as typeof import("esbuild");
+// The TypeScript of package.json, named by path: node_modules/.bin/tsc may be tslab's older copy.
+const tscBin = require.resolve("typescript/bin/tsc");
+const tscVersion = (require("typescript/package.json") as { version: string }).version;
+const ascPackage = require.resolve("assemblyscript/package.json");
+
+/** What a product was last built from: a tool version and each input file's sha256 (paths from the root). */
+interface Inputs {
+  tool: string;
+  files: Record<string, string>;
+}
+
+function sha256(file: string): string | null {
+  try {
+    return createHash("sha256").update(readFileSync(join(ROOT, file))).digest("hex");
+  } catch {
+    return null;
+  }
+}
+
+function inputsOf(tool: string, files: readonly string[]): Inputs {
+  const sorted = [...new Set([...files, THIS_SCRIPT])].sort();
+  return { tool, files: Object.fromEntries(sorted.map((f) => [f, sha256(f) ?? "missing"])) };
+}
+
+/** Whether `out` exists and was built from exactly `now` (a stamp missing or unreadable means no). */
+function upToDate(out: string, now: Inputs): boolean {
+  if (!existsSync(join(ROOT, out))) return false;
+  try {
+    const last = JSON.parse(readFileSync(join(ROOT, `${out}.inputs`), "utf8")) as Inputs;
+    return JSON.stringify(last) === JSON.stringify(now);
+  } catch {
+    return false;
+  }
+}
+
+function stamp(out: string, inputs: Inputs): void {
+  writeFileAtomic(join(ROOT, `${out}.inputs`), JSON.stringify(inputs, null, 1) + "\n");
+}
+
+/** Runs `node script args` from the root, its output on ours; resolves to its exit code. */
+function run(script: string, args: readonly string[], children?: Set<ChildProcess>): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: ROOT, stdio: "inherit" });
+    children?.add(child);
+    child.on("error", () => resolve(1));
+    child.on("exit", (code, signal) => {
+      children?.delete(child);
+      resolve(code ?? (signal ? 1 : 0));
+    });
+  });
+}
+
+function kernelInputs(): Inputs {
+  const version = (JSON.parse(readFileSync(ascPackage, "utf8")) as { version: string }).version;
+  const files = (readdirSync(join(ROOT, KERNELS.source), { recursive: true }) as string[]).map((f) => `${KERNELS.source}/${f.split("\\").join("/")}`);
+  return inputsOf(`assemblyscript ${version}`, files.filter((f) => sha256(f) !== null));
+}
+
+/** dist/kernels.wasm, unless it is up to date. Returns what happened, or throws when asc fails. */
+async function buildKernels(): Promise<string> {
+  const inputs = kernelInputs();
+  if (upToDate(KERNELS.out, inputs)) return "kernels up to date";
+  const started = Date.now();
+  const code = await run(join(dirname(ascPackage), "bin", "asc.js"), [KERNELS.entry, "--config", KERNELS.config]);
+  if (code !== 0) throw new Error(`asc failed (exit code ${code}) building ${KERNELS.out}`);
+  stamp(KERNELS.out, inputs);
+  return `kernels built (${seconds(started)})`;
+}
+
+/** dist/lib and dist/cli, by tsc --build (which skips what is up to date). */
+async function buildTypeScript(): Promise<string> {
+  const started = Date.now();
+  const code = await run(tscBin, ["--build", "tsconfig.build.json"]);
+  if (code !== 0) throw new Error(`tsc failed (exit code ${code})`);
+  return `tsc ${seconds(started)}`;
+}
+
+const PAGE_OPTIONS = {
+  absWorkingDir: ROOT,
+  entryPoints: [PAGE.entry],
+  tsconfig: PAGE.tsconfig,
+  bundle: true,
+  // An IIFE assigning its exports to PAGE_GLOBAL: no module loader, and inside each widget's
+  // function wrapper the variable stays local to that widget.
+  format: "iife",
+  globalName: PAGE_GLOBAL,
+  target: "es2020",
+  platform: "browser",
+  charset: "utf8",
+  legalComments: "none",
+  write: false,
+  metafile: true,
+  logLevel: "warning",
+} satisfies import("esbuild").BuildOptions;
+
+/** The page script's inputs as of its last bundle (its files, from that bundle's metafile). */
+function pageInputs(files: readonly string[]): Inputs {
+  return inputsOf(`esbuild ${esbuild.version}, typescript ${tscVersion}`, [...files, PAGE.config, PAGE.tsconfig]);
+}
+
+function lastPageFiles(): string[] {
+  try {
+    return Object.keys((JSON.parse(readFileSync(join(ROOT, `${PAGE.out}.inputs`), "utf8")) as Inputs).files);
+  } catch {
+    return [PAGE.entry];
+  }
+}
+
+/** Writes a bundle's script and the inputs it came from. */
+function writePage(result: { metafile?: import("esbuild").Metafile; outputFiles?: import("esbuild").OutputFile[] }): void {
+  if (!result.metafile || !result.outputFiles) throw new Error("esbuild returned no bundle");
+  const files = Object.keys(result.metafile.inputs);
+  mkdirSync(join(ROOT, "dist"), { recursive: true });
+  writeFileAtomic(join(ROOT, PAGE.out), result.outputFiles[0].text);
+  stamp(PAGE.out, pageInputs(files));
+}
+
+/** dist/draw-page.js, type-checked then bundled, unless it is up to date. */
+async function buildPage(): Promise<string> {
+  if (upToDate(PAGE.out, pageInputs(lastPageFiles()))) return "page script up to date";
+  const started = Date.now();
+  const code = await run(tscBin, ["-p", PAGE.tsconfig]);
+  if (code !== 0) throw new Error(`tsc failed (exit code ${code}) type-checking the page code (${PAGE.tsconfig})`);
+  writePage(await esbuild.build(PAGE_OPTIONS));
+  return `page script bundled (${seconds(started)})`;
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)} s`;
+}
+
+async function buildAll(): Promise<void> {
+  const started = Date.now();
+  const results = await Promise.allSettled([buildKernels(), buildTypeScript(), buildPage()]);
+  const failed = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
+  if (failed.length > 0) {
+    console.error(`build failed: ${failed.join("; ")}`);
+    process.exit(1);
+  }
+  const done = results.map((r) => (r as PromiseFulfilledResult<string>).value);
+  console.log(`build: ${done.join(", ")}; ${seconds(started)} in all`);
+}
+
+/**
+ * Builds, then keeps each part built: tsc in its own watch mode (lib/ and cli/, and the page code
+ * type-checked), the page bundle through esbuild's, the kernels on a change in assembly/.
+ */
+async function watchAll(): Promise<void> {
+  await Promise.all([buildKernels(), buildPage()]).then(
+    (done) => console.log(`build: ${done.join(", ")}`),
+    (error: Error) => console.error(error.message),
+  );
+  const children = new Set<ChildProcess>();
+  void run(tscBin, ["--build", "--watch", "--preserveWatchOutput", "tsconfig.build.json"], children);
+  void run(tscBin, ["-p", PAGE.tsconfig, "--watch", "--preserveWatchOutput"], children);
+  const context = await esbuild.context({
+    ...PAGE_OPTIONS,
+    plugins: [
+      {
+        name: "write",
+        setup: (build) =>
+          build.onEnd((result) => {
+            if (result.errors.length > 0) return;
+            writePage(result);
+            console.log("page script bundled");
+          }),
+      },
+    ],
+  });
+  await context.watch();
+  let pending: NodeJS.Timeout | undefined;
+  watch(join(ROOT, KERNELS.source), { recursive: true }, () => {
+    clearTimeout(pending);
+    pending = setTimeout(() => buildKernels().then(console.log, (error: Error) => console.error(error.message)), 200);
+  });
+  for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+    process.on(signal, () => {
+      for (const child of children) child.kill();
+      void context.dispose().then(() => process.exit(code));
+    });
+  }
+}
+
+if (process.argv.includes("--watch")) void watchAll();
+else void buildAll();
