@@ -1,6 +1,8 @@
 // `digits evaluate`: scores a saved model on a CSV of its pair; metrics, confusion matrix, predictions.
 import * as path from "node:path";
-import { classCounts, DEFAULT_TEST_CSV, describeDropped, loadCsv } from "../lib/data/data";
+import { loadCsv } from "../lib/data/csv";
+import { classCounts, describeDropped } from "../lib/data/dataset";
+import { DEFAULT_TEST_CSV } from "../lib/data/default-files";
 import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair } from "../lib/core/pair";
 import { textTable } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";

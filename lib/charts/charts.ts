@@ -1,7 +1,7 @@
 // Charts: functions that turn results into plain Plotly figures ({ data, layout }). They never
 // train, read files or touch the screen; display.ts shows a figure in a notebook. Every figure is
 // small enough to embed: data is aggregated here (histograms, means), never millions of raw values.
-import { datasetDigits, type Dataset } from "../data/data";
+import { datasetDigits, type Dataset } from "../data/dataset";
 import { DEFAULT_PAIR, digitPlural, isDefaultPair, type Pair } from "../core/pair";
 import type { ClassPixelStats, ImageFeatures, PixelHistogram } from "../data/explore";
 import { FEATURES, imageSide } from "../data/explore";

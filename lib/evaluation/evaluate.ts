@@ -1,6 +1,6 @@
 // Evaluation: a trained network's probabilities and metrics on several named datasets at once
 // (train, validation, test), the numbers notebook 03 tabulates and charts.
-import type { Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { classificationReport, type ClassificationMetrics } from "./metrics";
 import type { Network } from "../model/model";
 import { predictProbabilities } from "../model/train";

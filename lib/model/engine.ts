@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import { formatBytes } from "../core/format";

@@ -4,7 +4,7 @@
 // allocated. A network too big is then refused at once with what to change, instead of growing
 // for minutes and dying with a RangeError from deep inside V8.
 import * as os from "node:os";
-import type { Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { engineMemory, MAX_MEMORY_BYTES, partShape, type MemoryParts, type PartShape } from "./engine";
 import { InputError } from "../core/errors";
 import { formatBytes } from "../core/format";

@@ -8,7 +8,7 @@ import { initBackend, tf } from "./backend";
 import { InputError } from "../core/errors";
 import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
 import type { History, TrainConfig, TrainResult } from "./train";
-import { datasetDigits, datasetFingerprint, type Dataset } from "../data/data";
+import { datasetDigits, datasetFingerprint, type Dataset } from "../data/dataset";
 import { packageVersion } from "../core/project";
 import { DEFAULT_PAIR, isDigit, type Pair } from "../core/pair";
 import { writeFolderAtomic } from "../core/files";

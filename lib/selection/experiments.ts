@@ -7,7 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { DataFrame } from "danfojs-node";
-import { DEFAULT_TRAIN_CSV, loadCsv, type LoadCsvOptions, type LoadedDataset } from "../data/data";
+import { loadCsv, type LoadCsvOptions } from "../data/csv";
+import type { LoadedDataset } from "../data/dataset";
+import { DEFAULT_TRAIN_CSV } from "../data/default-files";
 import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import { writeFileAtomic } from "../core/files";

@@ -1,7 +1,7 @@
 // Schedulers: how a selection's fold jobs are run (in this thread, on threads, or on a queue).
 // The contract they share lives here, so that select and the queue depend on it, not on each other.
 import { Worker } from "node:worker_threads";
-import { type Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { InputError } from "../core/errors";
 import { type Fold } from "../data/split";
 import { threadEntry } from "../core/thread-entry";

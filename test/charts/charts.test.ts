@@ -18,7 +18,7 @@ import {
   WRONG_COLOR,
   type Figure,
 } from "../../lib/charts/charts";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 import { classPixelStats, imageFeatures, pixelHistogram } from "../../lib/data/explore";
 import { auc, rocCurve } from "../../lib/evaluation/metrics";
 import { chooseWinner, summarise } from "../../lib/selection/one-se";

@@ -1,7 +1,9 @@
 // lib/memory.ts: the estimate of what a run allocates, and the refusals before anything is.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data/data";
+import { loadCsv } from "../../lib/data/csv";
+import type { Dataset } from "../../lib/data/dataset";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
 import { Engine, engineMemory, partShape } from "../../lib/model/engine";
 import { InputError } from "../../lib/core/errors";
 import { formatBytes } from "../../lib/core/format";

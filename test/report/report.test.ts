@@ -10,7 +10,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { ensureDefaultDataset, loadCsv } from "../../lib/data/data";
+import { loadCsv } from "../../lib/data/csv";
+import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "../../lib/report/ipynb";
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../../lib/report/jupyter";
 import { plotlyBundle } from "../../lib/notebook/display";

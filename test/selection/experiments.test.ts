@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv } from "../../lib/data/data";
+import { loadCsv } from "../../lib/data/csv";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
 import { InputError } from "../../lib/core/errors";
 import {
   compareExperiments,

@@ -1,5 +1,7 @@
 // Shared by the selection and experiments tests: a small dataset and grid that cross-validate in seconds.
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data/data";
+import { loadCsv } from "../../lib/data/csv";
+import type { Dataset } from "../../lib/data/dataset";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
 import type { SelectionOptions } from "../../lib/selection/select";
 import { subset } from "../../lib/data/split";
 

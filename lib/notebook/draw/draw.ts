@@ -16,7 +16,7 @@
 // output's scripts first), uses no module loader (works with or without require.js on the page),
 // and leaves a text fallback where scripts do not run (an untrusted notebook).
 import { randomBytes } from "node:crypto";
-import type { Dataset } from "../../data/data";
+import type { Dataset } from "../../data/dataset";
 import { sampleIndices } from "../../data/explore";
 import type { Activation, Network } from "../../model/model";
 

@@ -3,7 +3,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runInNewContext } from "node:vm";
-import { ensureDefaultDataset, loadCsv, type Dataset } from "../../../lib/data/data";
+import { loadCsv } from "../../../lib/data/csv";
+import type { Dataset } from "../../../lib/data/dataset";
+import { ensureDefaultDataset } from "../../../lib/data/default-files";
 import {
   base64Bytes,
   confusionCells,
