@@ -16,7 +16,9 @@ import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../../lib/report/jupyter";
 import { plotlyBundle } from "../../lib/notebook/display";
 import { InputError } from "../../lib/core/errors";
-import { buildReports, checkOutputs, failureMessage, NotebookError, NOTEBOOKS, removeStaleTemps, replaceFiles, reportPaths, selectNotebooks } from "../../lib/report/report";
+import { checkOutputs, removeStaleTemps, replaceFiles, reportPaths } from "../../lib/report/outputs";
+import { buildReports, NotebookError, NOTEBOOKS, selectNotebooks } from "../../lib/report/report";
+import { failureMessage } from "../../lib/report/runner";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
 import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
 import { chartOutputs, colouredShare, htmlFigure, pdfPages, pdfProblems, popplerAvailable, squash } from "../support/pdf";
@@ -255,7 +257,7 @@ describe("temporary files of runs that were killed", () => {
         kept: [`.02-model-selection.html.${process.pid}.tmp`, `.notes.${dead}.tmp`, "02-model-selection.html", `executed/02-model-selection.ipynb`],
       };
       for (const f of [...files.stale, ...files.kept]) writeFileSync(join(out, f), "x");
-      const removed = removeStaleTemps(out);
+      const removed = removeStaleTemps(out, NOTEBOOKS);
       assert.deepEqual(removed.map((p) => p.slice(out.length + 1)).sort(), [...files.stale].sort());
       assert.deepEqual(listTree(out), [...files.kept, "executed/"].sort());
     } finally {
