@@ -8,10 +8,10 @@
 // and starts it (checkChromium) before any notebook runs, so a missing or broken Chromium is one
 // message at once, not a failure after every notebook has run.
 import { accessSync, constants, statSync } from "node:fs";
-import { delimiter, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { InputError } from "../core/errors";
+import { which } from "../core/executables";
 import { writeFileAtomic } from "../core/files";
 
 /** Names a Chromium goes by on $PATH, best first. */
@@ -56,9 +56,9 @@ function lookupChromium(env: NodeJS.ProcessEnv, places: readonly string[]): Chro
     const problem = notRunnable(wanted);
     return problem ? { path: null, problem: `CHROMIUM_PATH=${wanted}: ${problem}` } : { path: wanted };
   }
-  const dirs = (env.PATH ?? "").split(delimiter).filter((d) => d !== "");
   for (const name of CHROMIUM_NAMES) {
-    for (const dir of dirs) if (notRunnable(join(dir, name)) === null) return { path: join(dir, name) };
+    const found = which(name, env);
+    if (found) return { path: found };
   }
   const found = places.find((p) => notRunnable(p) === null);
   if (found) return { path: found };
