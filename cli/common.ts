@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULT_TRAIN_CSV } from "../lib/data/data";
+import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/core/pair";
 import { writeFileAtomic } from "../lib/core/files";
 import { InputError } from "../lib/core/errors";

@@ -1,6 +1,6 @@
 // `digits data`: writes the default CSVs (the 0s and 1s of MNIST), or a pair's with --digits.
 import * as path from "node:path";
-import { writeDefaultDataset } from "../lib/data/data";
+import { writeDefaultDataset } from "../lib/data/default-files";
 import { projectRoot } from "../lib/core/project";
 import { DEFAULT_PAIR, pairDataDir } from "../lib/core/pair";
 import { type Command, out, pairFlag } from "./common";

@@ -1,13 +1,15 @@
 // `digits evaluate`: scores a saved model on a CSV of its pair; metrics, confusion matrix, predictions.
 import * as path from "node:path";
-import { classCounts, DEFAULT_TEST_CSV, describeDropped, loadCsv } from "../lib/data/data";
-import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair } from "../lib/core/pair";
+import { loadCsv } from "../lib/data/csv";
+import { classCounts, describeDropped, type LoadedDataset } from "../lib/data/dataset";
+import { DEFAULT_TEST_CSV } from "../lib/data/default-files";
+import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair, type Pair } from "../lib/core/pair";
 import { textTable } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
-import { classificationReport, predictLabels } from "../lib/evaluation/metrics";
+import { evaluateSet } from "../lib/evaluation/evaluate";
+import { predictLabels, type ClassificationMetrics } from "../lib/evaluation/metrics";
 import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
-import { loadModel, modelDigits } from "../lib/model/persist";
-import { predictProbabilities } from "../lib/model/train";
+import { loadModel, modelDigits, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
 import { type Command, out, str, pairFlag, outputFile, writeOutput, f4 } from "./common";
 
 export const evaluateCommand: Command = {
@@ -18,7 +20,7 @@ export const evaluateCommand: Command = {
 Prints accuracy, precision, recall, F1, log loss, ROC AUC and the confusion matrix (rows = true
 class, columns = predicted; threshold 0.5, positive when probability > 0.5). The model knows its
 pair of digits A,B (training.json): the second digit is the positive class, rows of other
-digits in the CSV are dropped.
+digits in the CSV are dropped. A model folder without training.json needs --digits A,B.
 
 Options:
   --model DIR               a folder written by digits train (default: models/${REFERENCE_HIDDEN.join("-")}, or
@@ -26,6 +28,7 @@ Options:
   --data FILE               CSV to score (default: ${DEFAULT_TEST_CSV}, or data/A-B/test.csv for a model
                             of the pair A,B; built on first use)
   --digits A,B              the model's pair, as a check: a different pair is an error
+                            (required for a model without training.json)
   --binary-only             the same as --digits 0,1
   --predictions FILE.csv    also write index,label,probability,prediction for every row kept:
                             index is the row's 0-based position among the CSV's data rows,
@@ -47,54 +50,74 @@ Options:
     const asked = pairFlag(flags);
     const dir = str(flags, "model", path.join(pairFolder("models", asked ?? DEFAULT_PAIR), REFERENCE_HIDDEN.join("-")));
     const { network, record } = await loadModel(dir);
-    const pair = modelDigits(record);
-    if (asked && !samePair(asked, pair)) {
-      throw new InputError(
-        `--digits ${asked.join(",")}: the model in ${dir} tells ${pair[0]} from ${pair[1]} (its training.json); ` +
-          `evaluate it with --digits ${pair.join(",")} (or without --digits), or train a model on ${asked.join(",")} with \`digits train --digits ${asked.join(",")}\``,
-      );
-    }
+    const pair = evaluatedPair(dir, record, asked);
     const data = str(flags, "data", pairDataFiles(pair).test);
     const dataset = loadCsv(data, { digits: pair });
     if (network.config.inputSize !== dataset.cols) {
       throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
     }
-    const probabilities = predictProbabilities(network, dataset);
-    const report = classificationReport(dataset.labels, probabilities);
-    const [a, b] = pair;
-    if (predictionsFile) {
-      const predictions = predictLabels(probabilities);
-      const lines = ["index,label,probability,prediction"];
-      for (let i = 0; i < dataset.rows; i++) {
-        lines.push(`${dataset.rowIndex[i]},${digitOf(pair, dataset.labels[i])},${probabilities[i]},${digitOf(pair, predictions[i])}`);
-      }
-      writeOutput(predictionsFile, lines.join("\n") + "\n");
-    }
-    const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = report;
+    const { probabilities, metrics } = evaluateSet(network, dataset);
+    if (predictionsFile) writeOutput(predictionsFile, predictionsCsv(dataset, probabilities));
+    const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
     if (flags.json) {
-      out(JSON.stringify({ digits: [a, b], accuracy, precision, recall, f1, logLoss, auc, confusionMatrix }));
+      out(JSON.stringify({ digits: [...pair], accuracy, precision, recall, f1, logLoss, auc, confusionMatrix }));
       return;
     }
-    const [countA, countB] = classCounts(dataset.labels);
-    const [[tn, fp], [fn, tp]] = confusionMatrix;
-    out(
-      `${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir}, ${a} against ${b} (positive class ${b}), ` +
-        `on ${dataset.rows.toLocaleString("en-US")} rows of ${data} (${countOf(countA, a)}, ${countOf(countB, b)})`,
-    );
-    if (dataset.dropped.length > 0) out(`${data}: ${describeDropped(dataset.dropped)}`);
-    out();
-    out(textTable(["metric", "value"], [
-      ["accuracy", f4(accuracy)],
-      ["precision", f4(precision)],
-      ["recall", f4(recall)],
-      ["F1", f4(f1)],
-      ["log loss", f4(logLoss)],
-      ["ROC AUC", f4(auc)],
-    ]));
-    out();
-    out("confusion matrix (rows = true class, columns = predicted)");
-    out(textTable(["", `predicted ${a}`, `predicted ${b}`], [[`true ${a}`, String(tn), String(fp)], [`true ${b}`, String(fn), String(tp)]]));
+    printReport(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir}`, data, dataset, metrics);
     if (predictionsFile) out(`\npredictions: ${predictionsFile}`);
   },
 };
 
+/**
+ * The pair to score on: the model's own (its training.json), which --digits may only confirm; a
+ * model without training.json does not say, so --digits must.
+ */
+function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
+  const recorded = modelDigits(record, path.join(dir, TRAINING_FILE));
+  if (!recorded) {
+    if (asked) return asked;
+    throw new InputError(
+      `${dir}: no ${TRAINING_FILE}, so the digits this model tells apart are unknown; give them with --digits A,B ` +
+        `(A the negative class, B the positive one, whose probability the model outputs; e.g. --digits 0,1)`,
+    );
+  }
+  if (asked && !samePair(asked, recorded)) {
+    throw new InputError(
+      `--digits ${asked.join(",")}: the model in ${dir} tells ${recorded[0]} from ${recorded[1]} (its ${TRAINING_FILE}); ` +
+        `evaluate it with --digits ${recorded.join(",")} (or without --digits), or train a model on ${asked.join(",")} with \`digits train --digits ${asked.join(",")}\``,
+    );
+  }
+  return recorded;
+}
+
+/** index,label,probability,prediction for every row kept: index is the row's place among the file's data rows; labels are digits. */
+function predictionsCsv(dataset: LoadedDataset, probabilities: Float64Array): string {
+  const predictions = predictLabels(probabilities);
+  const lines = ["index,label,probability,prediction"];
+  for (let i = 0; i < dataset.rows; i++) {
+    lines.push(`${dataset.rowIndex[i]},${digitOf(dataset.digits, dataset.labels[i])},${probabilities[i]},${digitOf(dataset.digits, predictions[i])}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The metrics and the confusion matrix as text tables, under a line saying what was scored on what. */
+function printReport(model: string, data: string, dataset: LoadedDataset, metrics: ClassificationMetrics): void {
+  const [a, b] = dataset.digits;
+  const [countA, countB] = classCounts(dataset.labels);
+  const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
+  const [[tn, fp], [fn, tp]] = confusionMatrix;
+  out(`${model}, ${a} against ${b} (positive class ${b}), on ${dataset.rows.toLocaleString("en-US")} rows of ${data} (${countOf(countA, a)}, ${countOf(countB, b)})`);
+  if (dataset.dropped.length > 0) out(`${data}: ${describeDropped(dataset.dropped)}`);
+  out();
+  out(textTable(["metric", "value"], [
+    ["accuracy", f4(accuracy)],
+    ["precision", f4(precision)],
+    ["recall", f4(recall)],
+    ["F1", f4(f1)],
+    ["log loss", f4(logLoss)],
+    ["ROC AUC", f4(auc)],
+  ]));
+  out();
+  out("confusion matrix (rows = true class, columns = predicted)");
+  out(textTable(["", `predicted ${a}`, `predicted ${b}`], [[`true ${a}`, String(tn), String(fp)], [`true ${b}`, String(fn), String(tp)]]));
+}

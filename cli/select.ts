@@ -1,6 +1,7 @@
 // `digits select`: cross-validates a grid of candidates (lib/selection, lib/experiments), with
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
-import { DEFAULT_TRAIN_CSV, describeDropped } from "../lib/data/data";
+import { describeDropped } from "../lib/data/dataset";
+import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { recordDigits } from "../lib/selection/latest-winner";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";

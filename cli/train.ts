@@ -1,7 +1,9 @@
 // `digits train`: trains one network (or the winner of a matching selection record) and saves it.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { classCounts, datasetFingerprint, DEFAULT_TRAIN_CSV, describeDropped, loadCsv } from "../lib/data/data";
+import { loadCsv } from "../lib/data/csv";
+import { classCounts, datasetFingerprint, describeDropped } from "../lib/data/dataset";
+import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { countOf, DEFAULT_PAIR, pairFolder, samePair } from "../lib/core/pair";
 import { describeRecord, describeSkipped, findWinner } from "../lib/selection/latest-winner";
 import { InputError } from "../lib/core/errors";

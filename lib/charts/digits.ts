@@ -1,6 +1,6 @@
 // Grids of digits (notebooks 01 and 03): digits as one mosaic image with a title above each,
 // labelled, titled "true, predicted", or every misclassified one.
-import { datasetDigits, type Dataset } from "../data/data";
+import { datasetDigits, type Dataset } from "../data/dataset";
 import { imageSide } from "../data/explore";
 import { INK_SCALE, thousands, title, WRONG_COLOR, type Figure } from "./figure";
 

@@ -90,3 +90,8 @@ export function formatBytes(bytes: number): string {
   // 4.00 GiB reads as 4 GiB; 13.80 as 13.8
   return `${text.includes(".") ? text.replace(/\.?0+$/, "") : text} ${units[unit]}`;
 }
+
+/** A value found in user input, quoted and cut to `max` characters, for error messages: "abc", "pixel1…". */
+export function quoteExcerpt(s: string, max = 40): string {
+  return JSON.stringify(s.length > max ? s.slice(0, max) + "…" : s);
+}

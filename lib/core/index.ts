@@ -4,6 +4,7 @@
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./errors";
+export * from "./executables";
 export * from "./files";
 export * from "./format";
 export * from "./pair";

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import { datasetDigits, type Dataset } from "./data";
+import { datasetDigits, type Dataset } from "./dataset";
 import type { Pair } from "../core/pair";
 import { createRng } from "../core/random";
 

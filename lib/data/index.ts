@@ -3,6 +3,10 @@
 // analysis. Imports core/ only.
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
-export * from "./data";
+export * from "./csv";
+export * from "./dataset";
+export * from "./default-files";
 export * from "./explore";
+export * from "./frame";
+export * from "./idx";
 export * from "./split";

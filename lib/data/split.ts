@@ -5,7 +5,7 @@
 // consumer that batches rows without reshuffling still sees both classes mixed. Sort a copy if you
 // need the original row order.
 
-import type { Dataset } from "./data";
+import type { Dataset } from "./dataset";
 import { InputError } from "../core/errors";
 import { createRng, permutation, shuffleInPlace } from "../core/random";
 

@@ -5,6 +5,7 @@
 export * from "./backend";
 export * from "./engine";
 export * from "./memory";
+export * from "./memory-layout";
 export * from "./model";
 export * from "./persist";
 export * from "./train";

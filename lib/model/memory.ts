@@ -1,11 +1,11 @@
 // Memory budget: what a training run or a model selection will allocate — each engine's
-// WebAssembly memory, laid out by lib/engine.ts (so that part of the estimate is exact), plus the
+// WebAssembly memory, laid out by memory-layout.ts (so that part of the estimate is exact), plus the
 // copies of weights and data kept in JavaScript — checked against the limits before anything is
 // allocated. A network too big is then refused at once with what to change, instead of growing
 // for minutes and dying with a RangeError from deep inside V8.
 import * as os from "node:os";
-import type { Dataset } from "../data/data";
-import { engineMemory, MAX_MEMORY_BYTES, partShape, type MemoryParts, type PartShape } from "./engine";
+import type { Dataset } from "../data/dataset";
+import { engineMemory, MAX_MEMORY_BYTES, partShape, type MemoryParts, type PartShape } from "./memory-layout";
 import { InputError } from "../core/errors";
 import { formatBytes } from "../core/format";
 import { describeArchitecture, layerSizes, parameterCount, type ModelConfig } from "./model";

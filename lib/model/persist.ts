@@ -8,7 +8,7 @@ import { initBackend, tf } from "./backend";
 import { InputError } from "../core/errors";
 import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
 import type { History, TrainConfig, TrainResult } from "./train";
-import { datasetDigits, datasetFingerprint, type Dataset } from "../data/data";
+import { datasetDigits, datasetFingerprint, type Dataset } from "../data/dataset";
 import { packageVersion } from "../core/project";
 import { DEFAULT_PAIR, isDigit, type Pair } from "../core/pair";
 import { writeFolderAtomic } from "../core/files";
@@ -99,10 +99,18 @@ export function saveTrained(dir: string, result: TrainResult, data: Dataset, sou
   });
 }
 
-/** The pair a saved model tells apart: from its training.json, else 0 and 1. */
-export function modelDigits(record: TrainingRecord | null): Pair {
-  const d = record?.digits;
-  return Array.isArray(d) && d.length === 2 && d.every(isDigit) && d[0] !== d[1] ? [d[0], d[1]] : DEFAULT_PAIR;
+/**
+ * The pair a saved model tells apart, from its training.json (`trainingFile`, for messages): its
+ * `digits`, or 0 and 1 for a record written before pairs existed (no `digits`). null without a
+ * training.json: the weights alone do not say which digits they tell apart, so the caller must be
+ * told. Digits that are not a pair are an InputError naming the file.
+ */
+export function modelDigits(record: TrainingRecord | null, trainingFile: string = TRAINING_FILE): Pair | null {
+  if (record === null) return null;
+  const d: unknown = record.digits;
+  if (d === undefined) return DEFAULT_PAIR;
+  if (Array.isArray(d) && d.length === 2 && d.every(isDigit) && d[0] !== d[1]) return [d[0], d[1]];
+  throw new InputError(`${trainingFile}: "digits" is ${JSON.stringify(d)}, not two different digits 0–9; correct it (e.g. "digits": [4, 9], the model's output being P(9)) or train the model again`);
 }
 
 export interface LoadedModel {

@@ -7,7 +7,7 @@
 // (≈80% of MNIST), which is where 95% of the arithmetic is. The maths is the same as
 // Keras/TF.js: Glorot-uniform init, sigmoid output, binary cross-entropy averaged over the
 // batch, Adam with TF.js's defaults, float32 throughout.
-import type { Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { describeArchitecture, initNetwork, layerSizes, validateModelConfig, type ModelConfig, type Network } from "./model";
 import { Engine } from "./engine";
 import { createRng, shuffleInPlace, type Rng } from "../core/random";

@@ -23,7 +23,7 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { Figure } from "../charts/figure";
-import type { Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { confusionCellsHtml, drawPadHtml, type ConfusionCellsOptions, type DrawPadOptions } from "./draw/draw";
 import type { ClassificationMetrics } from "../evaluation/metrics";
 import type { Network } from "../model/model";

@@ -2,7 +2,7 @@
 // results and the pair of digits, so a report on 4 against 9 says what its numbers show and never
 // repeats what 0 against 1 showed ("ones use less ink", "logistic regression wins"). Pure: each
 // function takes results and returns Markdown.
-import { describeDropped, type Dataset, type LoadedDataset } from "../data/data";
+import { describeDropped, type Dataset, type LoadedDataset } from "../data/dataset";
 import type { ClassPixelStats, DataQuality, ImageFeatures, PixelHistogram } from "../data/explore";
 import type { ClassificationMetrics } from "../evaluation/metrics";
 import { countOf, DEFAULT_PAIR, digitPlural, digitWord, isDefaultPair, type Pair } from "../core/pair";

@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { InputError } from "../core/errors";
 import type { Pair } from "../core/pair";
 import { createRng, deriveSeed, shuffleInPlace } from "../core/random";
-import { mnistIdxPaths, readIdxImages, readIdxLabels } from "../data/data";
+import { mnistIdxPaths, readIdxImages, readIdxLabels } from "../data/idx";
 
 /** Images of all ten digits: the source every pair is cut from. */
 export interface DigitImages {

@@ -2,7 +2,7 @@
 // same numbers for the same images and settings, in any thread and whatever else runs.
 import type { Pair } from "../core/pair";
 import { deriveSeed } from "../core/random";
-import type { Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { stratifiedKFold, type Fold } from "../data/split";
 import { accuracy, logLoss, predictLabels } from "../evaluation/metrics";
 import { modelConfig } from "../model/model";

@@ -3,5 +3,7 @@
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./ipynb";
 export * from "./jupyter";
+export * from "./outputs";
 export * from "./pdf";
 export * from "./report";
+export * from "./runner";

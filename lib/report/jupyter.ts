@@ -5,9 +5,10 @@
 // kernel.json names this Node binary and this project's tslab by absolute path: Jupyter starts
 // kernels without npm's PATH, and a global tslab could be another version.
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, mkdirSync, readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
 import { projectRoot } from "../core/project";
+import { which } from "../core/executables";
 import { writeFileAtomic } from "../core/files";
 
 /** The kernel name notebooks ask for (metadata.kernelspec.name), the same as a global tslab's. */
@@ -91,20 +92,6 @@ export function pythonCandidates(env: NodeJS.ProcessEnv = process.env): string[]
   }
   out.push("python3", "/usr/bin/python3", "python");
   return [...new Set(out)];
-}
-
-function which(command: string, env: NodeJS.ProcessEnv): string | null {
-  for (const dir of (env.PATH ?? "").split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, command);
-    try {
-      accessSync(candidate, constants.X_OK);
-      if (statSync(candidate).isFile()) return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return null;
 }
 
 /** What a Python can import, by module name. */

@@ -1,6 +1,6 @@
 // One fold of one candidate: train on the fold's training rows, score its validation rows. A pure
 // function of its inputs, so the main thread, a thread or a queue worker computes the same result.
-import { type Dataset } from "../data/data";
+import type { Dataset } from "../data/dataset";
 import { classificationReport, type ClassificationMetrics } from "../evaluation/metrics";
 import { modelConfig, parameterCount } from "../model/model";
 import { subset, type Fold } from "../data/split";

@@ -1,7 +1,9 @@
 // One selection run as `digits select` makes it: the CSV loaded, the records folder's fold cache
 // opened, the run's lease taken (lease.ts, so prune leaves its folds alone), selectArchitecture
 // run, the record saved. Everything a user can get wrong is refused before the data is loaded.
-import { DEFAULT_TRAIN_CSV, loadCsv, type LoadCsvOptions, type LoadedDataset } from "../data/data";
+import { DEFAULT_TRAIN_CSV } from "../data/default-files";
+import { loadCsv, type LoadCsvOptions } from "../data/csv";
+import { type LoadedDataset } from "../data/dataset";
 import { resolveSelectionConfig } from "./config";
 import { checkRecordsWritable, experimentsDir, foldCacheDir, saveExperiment } from "./experiments";
 import { FoldCache } from "./fold-cache";

@@ -1,6 +1,6 @@
 // Schedulers: how a selection's fold jobs are run (in this thread, on threads, or on a queue).
 // The contract they share lives here, so that select and the queue depend on it, not on each other.
-import { type Dataset } from "../data/data";
+import { type Dataset } from "../data/dataset";
 import { type Fold } from "../data/split";
 import { runPool, shareArray } from "../core/pool";
 import { type FoldInputs } from "./fold-cache";

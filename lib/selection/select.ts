@@ -2,7 +2,8 @@
 // scheduler with identical results however it runs, summarised per candidate, and a winner by the
 // one-standard-error rule. Folds already in a fold cache are reused, after a check, not trained.
 import * as os from "node:os";
-import { classCounts, datasetDigits, datasetFingerprint, resolveDataPath, type Dataset } from "../data/data";
+import { classCounts, datasetDigits, datasetFingerprint, type Dataset } from "../data/dataset";
+import { resolveDataPath } from "../data/default-files";
 import { projectRelative } from "../core/project";
 import { InputError } from "../core/errors";
 import { modelConfig, type ModelConfig } from "../model/model";

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { digitGridFigure, labelledDigitsFigure, misclassifiedFigure, predictionGridFigure } from "../../lib/charts/digits";
 import { WRONG_COLOR } from "../../lib/charts/figure";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 import { annotations, tinyDataset, titleOf } from "./fixtures";
 
 describe("digitGridFigure", () => {

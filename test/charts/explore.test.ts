@@ -2,7 +2,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { classBalanceFigure, classHistogram, classImagesFigure, featureDistributionFigure, pixelHistogramFigure } from "../../lib/charts/explore";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 import { classPixelStats, imageFeatures, pixelHistogram } from "../../lib/data/explore";
 import { annotations, tinyDataset, titleOf } from "./fixtures";
 

@@ -1,6 +1,6 @@
 // What the chart tests share: a tiny dataset and readers of a figure's titles.
 import type { Figure } from "../../lib/charts/figure";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 
 // Three 2 × 2 images (pixel values / 255): a blank 0, a full 0 and a 1 with its left column inked.
 export function tinyDataset(): Dataset {

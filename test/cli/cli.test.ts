@@ -9,7 +9,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
-import { ensureDefaultDataset, loadCsv } from "../../lib/data/data";
+import { loadCsv } from "../../lib/data/csv";
+import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { classificationReport } from "../../lib/evaluation/metrics";
 import { loadModel } from "../../lib/model/persist";
 import { oneStandardErrorRule } from "../../lib/selection/one-se";
@@ -552,6 +553,37 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.equal(run.code, 0, run.stderr);
     const [[a, b], [c, d]] = JSON.parse(run.stdout).confusionMatrix;
     assert.deepEqual([a + b, c + d], [982, 1009]);
+  });
+
+  test("a model folder without training.json is refused without --digits, naming the file; with --digits A,B it is scored on that pair", () => {
+    // Before: the pair defaulted to 0 and 1, and a 4-vs-9 model was scored on data/test.csv as 0 against 1 without a word.
+    const bare = path.join(work, "models", "p49-bare");
+    fs.mkdirSync(bare, { recursive: true });
+    for (const file of ["model.json", "weights.bin"]) fs.copyFileSync(path.join(model(), file), path.join(bare, file));
+    for (const args of [[], ["--data", mixedCsv], ["--json"]]) {
+      assertUserError(digits("evaluate", "--model", bare, ...args), /p49-bare: no training\.json, so the digits this model tells apart are unknown; give them with --digits A,B/);
+    }
+    const withRecord = JSON.parse(digits("evaluate", "--model", model(), "--data", mixedCsv, "--json").stdout);
+    const run = digits("evaluate", "--model", bare, "--digits", "4,9", "--data", mixedCsv, "--json");
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout), withRecord);
+    const byDefault = digits("evaluate", "--model", bare, "--digits", "4,9", "--json");
+    assert.equal(byDefault.code, 0, byDefault.stderr);
+    const [[a, b], [c, d]] = JSON.parse(byDefault.stdout).confusionMatrix;
+    assert.deepEqual([a + b, c + d], [982, 1009], "the pair's own test file");
+  });
+
+  test("a training.json whose digits are not a pair is a user error naming it; one without digits (before pairs) is 0 and 1", () => {
+    const broken = path.join(work, "models", "p49-broken");
+    fs.cpSync(model(), broken, { recursive: true });
+    const record = JSON.parse(fs.readFileSync(path.join(model(), "training.json"), "utf8"));
+    fs.writeFileSync(path.join(broken, "training.json"), JSON.stringify({ ...record, digits: [4, 4] }));
+    assertUserError(digits("evaluate", "--model", broken, "--data", mixedCsv), /p49-broken\/training\.json: "digits" is \[4,4\], not two different digits 0–9/);
+    const { digits: _, ...legacy } = record;
+    fs.writeFileSync(path.join(broken, "training.json"), JSON.stringify(legacy));
+    const run = digits("evaluate", "--model", broken, "--data", testCsv, "--json");
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(JSON.parse(run.stdout).digits, [0, 1]);
   });
 
   test("a --digits (or --binary-only) that disagrees with the model is a user error", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 import { classPixelStats, dataQuality, describe as describeValues, describeFeatures, featureFrame, imageFeatures, imagePixels, imageSide, pixelHistogram, sampleIndices } from "../../lib/data/explore";
 
 // 3 × 3 images, intensities 0–255 row by row.

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 import { InputError } from "../../lib/core/errors";
 import { stratifiedKFold, subset, trainTestSplit } from "../../lib/data/split";
 

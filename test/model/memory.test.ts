@@ -1,8 +1,11 @@
 // lib/memory.ts: the estimate of what a run allocates, and the refusals before anything is.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data/data";
-import { Engine, engineMemory, partShape } from "../../lib/model/engine";
+import { loadCsv } from "../../lib/data/csv";
+import type { Dataset } from "../../lib/data/dataset";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
+import { Engine } from "../../lib/model/engine";
+import { engineMemory, partShape } from "../../lib/model/memory-layout";
 import { InputError } from "../../lib/core/errors";
 import { formatBytes } from "../../lib/core/format";
 import { checkSelectionMemory, checkTrainingMemory, foldRunMemory, trainingMemory } from "../../lib/model/memory";

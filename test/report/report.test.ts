@@ -10,12 +10,15 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
-import { ensureDefaultDataset, loadCsv } from "../../lib/data/data";
+import { loadCsv } from "../../lib/data/csv";
+import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "../../lib/report/ipynb";
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../../lib/report/jupyter";
 import { plotlyBundle } from "../../lib/notebook/display";
 import { InputError } from "../../lib/core/errors";
-import { buildReports, checkOutputs, failureMessage, NotebookError, NOTEBOOKS, removeStaleTemps, replaceFiles, reportPaths, selectNotebooks } from "../../lib/report/report";
+import { checkOutputs, removeStaleTemps, replaceFiles, reportPaths } from "../../lib/report/outputs";
+import { buildReports, NotebookError, NOTEBOOKS, selectNotebooks } from "../../lib/report/report";
+import { failureMessage } from "../../lib/report/runner";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
 import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
 import { chartOutputs, colouredShare, htmlFigure, pdfPages, pdfProblems, popplerAvailable, squash } from "../support/pdf";
@@ -254,7 +257,7 @@ describe("temporary files of runs that were killed", () => {
         kept: [`.02-model-selection.html.${process.pid}.tmp`, `.notes.${dead}.tmp`, "02-model-selection.html", `executed/02-model-selection.ipynb`],
       };
       for (const f of [...files.stale, ...files.kept]) writeFileSync(join(out, f), "x");
-      const removed = removeStaleTemps(out);
+      const removed = removeStaleTemps(out, NOTEBOOKS);
       assert.deepEqual(removed.map((p) => p.slice(out.length + 1)).sort(), [...files.stale].sort());
       assert.deepEqual(listTree(out), [...files.kept, "executed/"].sort());
     } finally {
@@ -371,6 +374,39 @@ describe("npm run report with outputs it cannot write", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe("npm run report -- --pdf without a Chromium that starts", () => {
+  // Before: Chromium was looked for only after every notebook ran, and one that failed to start
+  // ended the run with an unhandled rejection and Playwright's launch log. DIGITS_PYTHON points at
+  // no Python, so a check of Jupyter coming first would say that instead: the message shows the order.
+  for (const [what, body, expected] of [
+    ["not executable", null, /^report: --pdf prints through Chromium: CHROMIUM_PATH=\S*chromium: is not executable/],
+    ["failing to start", 'echo "chromium: cannot open display" >&2\nexit 1', /^report: --pdf: Chromium at \S*chromium did not start \(chromium: cannot open display; exit code 1\)/],
+  ] as const) {
+    it(`exits 2 with one message, before Jupyter or any notebook, for a CHROMIUM_PATH ${what}`, () => {
+      const dir = mkdtempSync(join(tmpdir(), "digits-report-chromium-"));
+      try {
+        const chromium = join(dir, "chromium");
+        writeFileSync(chromium, body === null ? "not a program\n" : `#!/bin/sh\n${body}\n`);
+        chmodSync(chromium, body === null ? 0o644 : 0o755);
+        const out = join(dir, "reports");
+        const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--pdf", "--out", out], {
+          cwd: ROOT,
+          encoding: "utf8",
+          timeout: 120_000,
+          env: { ...process.env, CHROMIUM_PATH: chromium, DIGITS_PYTHON: join(dir, "no-python") },
+        });
+        assert.equal(run.status, 2, `${run.stdout}\n${run.stderr}`);
+        assert.equal(run.stderr.trim().split("\n").length, 1, `one line:\n${run.stderr}`);
+        assert.match(run.stderr, expected);
+        assert.doesNotMatch(run.stdout, /running on the tslab kernel/);
+        assert.equal(existsSync(out), false, "nothing written");
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });
 
 describe("an interrupted npm run report", { timeout: 180_000 }, () => {

@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
-import { DEFAULT_TRAIN_CSV } from "../../lib/data/data";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
 import { InputError } from "../../lib/core/errors";
 import { findExperiment, foldCacheDir, listExperiments, readExperiments, removeExperiments, saveExperiment } from "../../lib/selection/experiments";
 import { compareExperiments, experimentRows, experimentsDataFrame } from "../../lib/selection/compare";

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { rowPixels } from "../../lib/notebook/draw/embed";
-import type { Dataset } from "../../lib/data/data";
+import type { Dataset } from "../../lib/data/dataset";
 import { ROOT } from "./integration";
 
 /** `digits evaluate --predictions`: P(second digit) of every row, by row index. */

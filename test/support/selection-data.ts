@@ -4,7 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after } from "node:test";
-import { DEFAULT_TRAIN_CSV, loadCsv, type Dataset } from "../../lib/data/data";
+import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
+import { loadCsv } from "../../lib/data/csv";
+import { type Dataset } from "../../lib/data/dataset";
 import type { SelectionOptions } from "../../lib/selection/select";
 import { subset } from "../../lib/data/split";
 

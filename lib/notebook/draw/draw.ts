@@ -11,7 +11,7 @@
 // side, so what the tests call is what the page runs. Each widget's script finds its container
 // by id and waits until it is attached (JupyterLab may run an output's scripts first), uses no
 // module loader, and leaves a text fallback where scripts do not run (an untrusted notebook).
-import type { Dataset } from "../../data/data";
+import type { Dataset } from "../../data/dataset";
 import { sampleIndices } from "../../data/explore";
 import type { Network } from "../../model/model";
 import { escapeHtml } from "../escape";

@@ -1,5 +1,5 @@
 // What a page embeds from Node: the network's float32 weights and test rows' pixels, in base64.
-import type { Dataset } from "../../data/data";
+import type { Dataset } from "../../data/dataset";
 import type { Activation, Network } from "../../model/model";
 import type { PageNetwork } from "./network";
 

@@ -16,7 +16,7 @@ import * as os from "node:os";
 import { deflateSync, inflateSync } from "node:zlib";
 import { Job, Queue, QueueEvents } from "bullmq";
 import IORedis, { type RedisOptions } from "ioredis";
-import { datasetDigits, datasetFingerprint, type Dataset } from "../../data/data";
+import { datasetDigits, datasetFingerprint, type Dataset } from "../../data/dataset";
 import { engineInfo } from "../../model/engine";
 import { InputError } from "../../core/errors";
 import { foldKey, type FoldInputs } from "../fold-cache";

@@ -10,7 +10,7 @@ import { Worker as Thread } from "node:worker_threads";
 import { threadEntry } from "../../core/thread-entry";
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import IORedis from "ioredis";
-import { type Dataset } from "../../data/data";
+import type { Dataset } from "../../data/dataset";
 import { engineInfo } from "../../model/engine";
 import { foldKey } from "../fold-cache";
 import {

@@ -4,7 +4,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { runInNewContext } from "node:vm";
-import { ensureDefaultDataset, loadCsv, type Dataset } from "../../../lib/data/data";
+import { ensureDefaultDataset } from "../../../lib/data/default-files";
+import { loadCsv } from "../../../lib/data/csv";
+import { type Dataset } from "../../../lib/data/dataset";
 import { confusionCells } from "../../../lib/notebook/draw/cells";
 import { confusionCellsHtml, drawPadHtml } from "../../../lib/notebook/draw/draw";
 import { encodeNetwork, rowPixels } from "../../../lib/notebook/draw/embed";

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { after, afterEach, before, beforeEach, describe, test } from "node:test";
 import IORedis from "ioredis";
-import { datasetFingerprint, type Dataset } from "../../../lib/data/data";
+import { datasetFingerprint, type Dataset } from "../../../lib/data/dataset";
 import { InputError } from "../../../lib/core/errors";
 import { FoldCache } from "../../../lib/selection/fold-cache";
 import { createRng } from "../../../lib/core/random";
