@@ -13,7 +13,7 @@ import type { Browser } from "playwright-core";
 import { ensureDefaultDataset, loadCsv } from "../../lib/data/data";
 import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "../../lib/report/ipynb";
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../../lib/report/jupyter";
-import { plotlyBundle } from "../../lib/notebook/display";
+import { plotlyBundle } from "../../lib/notebook/plotly";
 import { InputError } from "../../lib/core/errors";
 import { buildReports, checkOutputs, failureMessage, NotebookError, NOTEBOOKS, removeStaleTemps, replaceFiles, reportPaths, selectNotebooks } from "../../lib/report/report";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
