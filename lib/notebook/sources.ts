@@ -38,16 +38,22 @@ export interface PairsRunSummary {
   path: string;
   reused: boolean;
   record: Pick<PairsRecord, "config" | "createdAt" | "seconds"> & { data: Pick<PairsRecord["data"], "count"> };
+  /** Why a record found was not used (plain text naming its file), if any. */
+  warnings?: readonly string[];
 }
 
-/** Where notebook 01's map of pairs comes from: reused from its record, or computed and saved now. */
+/**
+ * Where notebook 01's map of pairs comes from: reused from its record, or computed and saved now;
+ * first, why a record found was not used.
+ */
 export function pairsSentence(run: PairsRunSummary, quick: boolean): string {
   const { record } = run;
   const file = markdownCode(projectRelative(run.path));
   const how = `${describePairsConfig(record.config)}, of ${record.data.count.toLocaleString("en-US")} training images`;
   const quickSample =
     record.config.perDigit !== null && quick ? " Quick mode: a small sample; `npx digits pairs` computes the full map (under a minute), which quick mode then reuses." : "";
-  return run.reused
+  const source = run.reused
     ? `From ${file}, computed ${record.createdAt.slice(0, 10)} in ${record.seconds.toFixed(1)} s and reused because the data and settings are unchanged (${how}).${quickSample}`
     : `Computed in ${record.seconds.toFixed(1)} s and saved to ${file} (${how}).${quickSample}`;
+  return [...(run.warnings ?? []).map((w) => `Warning: ${markdownText(w)}.`), source].join(" ");
 }

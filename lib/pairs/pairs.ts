@@ -684,13 +684,17 @@ export async function runPairs(options: RunPairsOptions = {}): Promise<PairsRun>
   return computeAndSave(source, config, key, kernelsSha256, options);
 }
 
+export interface NotebookPairs extends PairsRun {
+  /** A sentence saying where the numbers come from. */
+  note: string;
+}
+
 /**
  * What notebook 01 shows. In full mode, runPairs with the defaults (a record is reused, so this
  * is quick after the first run). In quick mode, the full map if one was ever computed; else a
  * small one (QUICK_PAIRS_CONFIG), saved under its own key so it never stands in for the full map.
- * The sentence saying where it came from is lib/notebook's pairsSentence (it escapes the path).
  */
-export async function notebookPairs(options: { quick: boolean; dir?: string; onProgress?: (progress: PairsProgress) => void }): Promise<PairsRun> {
+export async function notebookPairs(options: { quick: boolean; dir?: string; onProgress?: (progress: PairsProgress) => void }): Promise<NotebookPairs> {
   const source = readDigitImages();
   const { kernelsSha256 } = engineInfo();
   const keyOf = (config: PairsConfig) => pairsKey(config, source.sha256, kernelsSha256);
@@ -707,5 +711,12 @@ export async function notebookPairs(options: { quick: boolean; dir?: string; onP
     const config = candidates[candidates.length - 1];
     run = await computeAndSave(source, config, keyOf(config), kernelsSha256, { dir: options.dir, onProgress: options.onProgress });
   }
-  return run;
+  const { record } = run;
+  const file = projectRelative(run.path);
+  const how = `${describePairsConfig(record.config)}, of ${record.data.count.toLocaleString("en-US")} training images`;
+  const quickSample = record.config.perDigit !== null && options.quick ? " Quick mode: a small sample; `npx digits pairs` computes the full map (under a minute), which quick mode then reuses." : "";
+  const note = run.reused
+    ? `From ${file}, computed ${record.createdAt.slice(0, 10)} in ${record.seconds.toFixed(1)} s and reused because the data and settings are unchanged (${how}).${quickSample}`
+    : `Computed in ${record.seconds.toFixed(1)} s and saved to ${file} (${how}).${quickSample}`;
+  return { ...run, note };
 }

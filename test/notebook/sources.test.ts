@@ -73,6 +73,12 @@ describe("pairsSentence", () => {
     assert.match(text, /^Computed in 42\.3 s and saved to <code>reports\/pairs\/abc\.json<\/code> \(.*100 images per digit, of 60,000 training images\)\. Quick mode: a small sample; `npx digits pairs` computes the full map/);
   });
 
+  it("first says why a record found was not used, naming its file as text", () => {
+    const text = pairsSentence({ ...run(false, null), warnings: [`${HOSTILE}/old.json: edited, computing the map again`] }, false);
+    inert(text);
+    assert.ok(decode(text).startsWith(`Warning: ${HOSTILE}/old.json: edited, computing the map again. Computed in 42.3 s`));
+  });
+
   it("shows a hostile folder as text", () => {
     const text = pairsSentence(run(false, null, `/tmp/${HOSTILE}/abc.json`), false);
     inert(text);
