@@ -8,6 +8,7 @@ import type { ClassificationMetrics } from "../evaluation/metrics";
 import { countOf, DEFAULT_PAIR, digitPlural, digitWord, isDefaultPair, type Pair } from "../core/pair";
 import type { ExperimentRecord } from "../selection/record";
 import type { History } from "../model/train";
+import { markdownCode } from "./escape";
 
 const pct = (x: number, digits = 1) => `${(x * 100).toFixed(digits)}%`;
 const thousands = (n: number) => n.toLocaleString("en-US");
@@ -24,14 +25,14 @@ function ofClass(values: ArrayLike<number>, labels: ArrayLike<number>, cls: numb
 // ---------------------------------------------------------------------------------------------
 // Notebook 01: the data
 
-/** "**12,665 rows × 785 columns** (…): 5,923 zeros and 6,742 ones from `data/train.csv`", and what the load dropped. */
+/** "**12,665 rows × 785 columns** (…): 5,923 zeros and 6,742 ones from `data/train.csv`", and what the load dropped; `source` is shown as text, whatever it holds. */
 export function datasetSentence(dataset: LoadedDataset, shape: readonly number[], source: string): string {
   const counts: [number, number] = [0, 0];
   for (let i = 0; i < dataset.rows; i++) counts[dataset.labels[i]]++;
   const dropped = describeDropped(dataset.dropped);
   return (
     `**${thousands(shape[0])} rows × ${shape[1]} columns** (a label and ${dataset.cols} pixels per image): ` +
-    `${countOf(counts[0], dataset.digits[0])} and ${countOf(counts[1], dataset.digits[1])} from \`${source}\`` +
+    `${countOf(counts[0], dataset.digits[0])} and ${countOf(counts[1], dataset.digits[1])} from ${markdownCode(source)}` +
     (dropped ? `; ${dropped}.` : ".")
   );
 }

@@ -1,8 +1,14 @@
-// Notebook: what the notebooks call: display (the only kernel-aware module), tables, findings
-// computed from results, parameters from the environment, escaping, and the drawing pad.
+// Notebook: what the notebooks call: display (the only kernel-aware module), the Plotly and table
+// HTML it sends, progress lines, tables and findings computed from results, the sentences naming
+// where results came from (sources), parameters from the environment, escaping, and the drawing pad.
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./display";
+export * from "./escape";
 export * from "./findings";
 export * from "./params";
+export * from "./plotly";
+export * from "./progress";
+export * from "./sources";
+export * from "./table-html";
 export * from "./tables";

@@ -1,10 +1,12 @@
 // Tables: results turned into rows (plain objects) and sentences for the notebooks, pure so the
-// tests can check them; display.ts shows them. Column names are what a reader sees.
+// tests can check them; display.ts shows them (table-html.ts escapes every cell). Column names
+// are what a reader sees.
 import type { DataQuality } from "../data/explore";
 import { architectureName, describeArchitecture, type Activation } from "../model/model";
 import type { ClassificationMetrics } from "../evaluation/metrics";
 import type { ExperimentRecord } from "../selection/record";
 import type { SelectionConfig } from "../selection/config";
+import { markdownCode } from "./escape";
 
 /** The data-quality counts as a two-column table a reader can scan. */
 export function qualityRows(q: DataQuality): { check: string; count: number }[] {
@@ -77,14 +79,14 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
   }));
 }
 
-/** The winner and the one-SE rule's reason, as Markdown. */
+/** The winner and the one-SE rule's reason, as Markdown; `recordPath` is shown as text, whatever it holds. */
 export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/experiments/${record.id}.json`): string {
   const w = record.winner;
   const within = w.withinOneSe.length > 1 ? ` Within one standard error of the best: ${w.withinOneSe.join(", ")}.` : "";
   return (
     `**Winner: ${w.architecture}** (${layers(record, w)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
     `chosen by the one-standard-error rule over ${record.config.folds} folds × ${record.config.epochs} epochs.\n\n` +
-    `${w.reason}${within}\n\nRecord: \`${recordPath}\` (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
+    `${w.reason}${within}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
   );
 }
 

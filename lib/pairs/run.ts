@@ -102,30 +102,13 @@ export async function runPairs(options: RunPairsOptions = {}): Promise<PairsRun>
   return { ...(await computeAndSave(source, config, key, kernelsSha256, options)), warnings };
 }
 
-export interface NotebookPairs extends PairsRun {
-  /** Sentences saying where the numbers come from (and why a record found was not used). */
-  note: string;
-}
-
-/** Where a notebook's numbers come from, in a sentence or two. */
-function notebookNote(run: PairsRun, quick: boolean): string {
-  const { record } = run;
-  const file = projectRelative(run.path);
-  const how = `${describePairsConfig(record.config)}, of ${record.data.count.toLocaleString("en-US")} training images`;
-  const quickSample = record.config.perDigit !== null && quick ? " Quick mode: a small sample; `npx digits pairs` computes the full map (under a minute), which quick mode then reuses." : "";
-  const source = run.reused
-    ? `From ${file}, computed ${record.createdAt.slice(0, 10)} in ${record.seconds.toFixed(1)} s and reused because the data and settings are unchanged (${how}).${quickSample}`
-    : `Computed in ${record.seconds.toFixed(1)} s and saved to ${file} (${how}).${quickSample}`;
-  return [...run.warnings.map((w) => `Warning: ${w}.`), source].join(" ");
-}
-
 /**
  * What notebook 01 shows. In full mode, runPairs with the defaults (a record is reused, so this
  * is quick after the first run). In quick mode, the full map if one was ever computed; else a
  * small one (QUICK_PAIRS_CONFIG), saved under its own key so it never stands in for the full map.
- * A record found and not used is named in the note (and in onWarning).
+ * A record found and not used is named in its warnings (and told to onWarning).
  */
-export async function notebookPairs(options: { quick: boolean; dir?: string; onProgress?: (progress: PairsProgress) => void; onWarning?: (message: string) => void }): Promise<NotebookPairs> {
+export async function notebookPairs(options: { quick: boolean; dir?: string; onProgress?: (progress: PairsProgress) => void; onWarning?: (message: string) => void }): Promise<PairsRun> {
   const source = readDigitImages();
   const { kernelsSha256 } = engineInfo();
   const keyOf = (config: PairsConfig) => pairsKey(config, source.sha256, kernelsSha256);
@@ -148,5 +131,5 @@ export async function notebookPairs(options: { quick: boolean; dir?: string; onP
     const config = candidates[candidates.length - 1];
     run = { ...(await computeAndSave(source, config, keyOf(config), kernelsSha256, { dir: options.dir, onProgress: options.onProgress })), warnings };
   }
-  return { ...run, note: notebookNote(run, options.quick) };
+  return run;
 }

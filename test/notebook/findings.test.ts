@@ -6,6 +6,7 @@ import {
   aucSentence,
   balanceSentence,
   confidenceSentence,
+  datasetSentence,
   inkSentence,
   metricsSentence,
   mistakesSentence,
@@ -18,6 +19,17 @@ import type { ClassificationMetrics } from "../../lib/evaluation/metrics";
 import type { ExperimentRecord } from "../../lib/selection/record";
 
 describe("findings on the data", () => {
+  test("the dataset sentence counts rows and classes, and shows the CSV path as text whatever it holds", () => {
+    const dataset = { features: new Float32Array(0), labels: Uint8Array.from([0, 1, 1]), rows: 3, cols: 784, digits: [4, 9] as [number, number], dropped: [{ digit: 7, rows: 2 }], rowIndex: Uint32Array.from([0, 1, 3]) };
+    assert.equal(
+      datasetSentence(dataset, [3, 785], "data/4-9/train.csv"),
+      "**3 rows × 785 columns** (a label and 784 pixels per image): 1 four and 2 nines from <code>data&#47;4&#45;9&#47;train&#46;csv</code>; dropped 2 rows of other digits (7: 2).",
+    );
+    // A backtick used to end the code span, and the tag after it became an element.
+    const hostile = datasetSentence(dataset, [3, 785], "x`<img src=x onerror=alert(1)>`.csv");
+    assert.match(hostile, / from <code>x&#96;&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;&#96;&#46;csv<\/code>;/);
+  });
+
   test("balance names the pair's digits and the majority baseline", () => {
     assert.equal(
       balanceSentence([40, 60], [4, 9]),

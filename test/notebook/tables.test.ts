@@ -77,7 +77,12 @@ describe("selection tables", () => {
   it("states the winner, the rule and the record", () => {
     const text = winnerMarkdown(r, "reports/experiments/run-1.json");
     assert.match(text, /^\*\*Winner: 25-15\*\* \(784→25→15→1, 20,031 parameters\), chosen by the one-standard-error rule over 2 folds × 20 epochs\./);
-    assert.match(text, /Record: `reports\/experiments\/run-1\.json` \(12\.5 s on 2 workers\)\.$/);
+    assert.match(text, /Record: <code>reports&#47;experiments&#47;run&#45;1&#46;json<\/code> \(12\.5 s on 2 workers\)\.$/);
+  });
+
+  it("shows a hostile record path as text: no tag but its code element, no backtick", () => {
+    const text = winnerMarkdown(r, "x`<img src=x onerror=alert(1)>`.json");
+    assert.match(text, /Record: <code>x&#96;&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;&#96;&#46;json<\/code> /);
   });
 
   it("compares runs: one row each, and log loss per architecture across runs", () => {

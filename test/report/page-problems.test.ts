@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
-import { figureHtml } from "../../lib/notebook/display";
+import { figureHtml } from "../../lib/notebook/plotly";
 import { collectErrors, isJupyterAssetNoise, launchChromium, problemsBesidesJupyterAssets, skipUnlessAvailable, type PageProblem } from "../support/integration";
 
 const SERVER = "http://127.0.0.1:8888";

@@ -14,7 +14,7 @@ import { loadCsv } from "../../lib/data/csv";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { cellErrors, cellSource, joinText, outputsOfType, type Notebook } from "../../lib/report/ipynb";
 import { findPython, installKernel, jupyterEnv, REPORT_MODULES } from "../../lib/report/jupyter";
-import { plotlyBundle } from "../../lib/notebook/display";
+import { plotlyBundle } from "../../lib/notebook/plotly";
 import { InputError } from "../../lib/core/errors";
 import { checkOutputs, removeStaleTemps, replaceFiles, reportPaths } from "../../lib/report/outputs";
 import { buildReports, NotebookError, NOTEBOOKS, selectNotebooks } from "../../lib/report/report";
