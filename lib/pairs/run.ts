@@ -5,7 +5,7 @@ import * as os from "node:os";
 import { InputError } from "../core/errors";
 import { packageVersion, projectRelative } from "../core/project";
 import { engineInfo } from "../model/engine";
-import { defaultWorkers } from "../selection/config";
+import { defaultThreads } from "../core/pool";
 import { DEFAULT_PAIRS_CONFIG, describePairsConfig, PAIRS_MODEL, QUICK_PAIRS_CONFIG, resolvePairsConfig, type PairsConfig } from "./config";
 import { digitCounts, readDigitImages, type DigitImagesSource } from "./images";
 import { findPairsRecord, pairsKey, PAIRS_RECORD_SCHEMA, savePairsRecord, sealPairsRecord, type FoundPairsRecord, type PairsRecord } from "./record";
@@ -50,7 +50,7 @@ interface ComputeOptions {
 async function computeAndSave(source: DigitImagesSource, config: PairsConfig, key: string, kernelsSha256: string, options: ComputeOptions): Promise<Omit<PairsRun, "warnings">> {
   const started = new Date();
   const startedMs = performance.now();
-  const threads = options.threads ?? defaultWorkers();
+  const threads = options.threads ?? defaultThreads();
   const where = `${source.imagesFile} and ${source.labelsFile}`;
   const pairs = await scorePairs(source.images, config, { threads, onProgress: options.onProgress }, where);
   const record = sealPairsRecord({
@@ -72,7 +72,7 @@ async function computeAndSave(source: DigitImagesSource, config: PairsConfig, ke
     seconds: (performance.now() - startedMs) / 1000,
     workers: threads,
     versions: { node: process.version, binaryDigits: packageVersion() },
-    machine: { platform: process.platform, arch: process.arch, cpus: defaultWorkers(), cpuModel: os.cpus()[0]?.model ?? "unknown" },
+    machine: { platform: process.platform, arch: process.arch, cpus: defaultThreads(), cpuModel: os.cpus()[0]?.model ?? "unknown" },
     pairs,
   });
   return { record, path: savePairsRecord(record, options.dir), reused: false };

@@ -3,7 +3,7 @@
 import { InputError } from "../core/errors";
 import type { Pair } from "../core/pair";
 import { runPool, shareArray } from "../core/pool";
-import { defaultWorkers } from "../selection/config";
+import { defaultThreads } from "../core/pool";
 import { allPairs, ascending, type PairsConfig } from "./config";
 import { digitCounts, type DigitImages } from "./images";
 import { scorePair, type PairFold, type PairResult } from "./score-pair";
@@ -112,7 +112,7 @@ function progressTracker(images: DigitImages, pairs: readonly Pair[], config: Pa
  */
 export async function scorePairs(images: DigitImages, config: PairsConfig, options: ScorePairsOptions = {}, where = "the images"): Promise<PairResult[]> {
   const pairs = (options.pairs ?? allPairs()).map(ascending);
-  const threads = options.threads ?? defaultWorkers();
+  const threads = options.threads ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new InputError(`threads must be a whole number ≥ 1, got ${threads}`);
   if (images.labels.length !== images.count || images.pixels.length !== images.count * images.cols) {
     throw new InputError(`${where}: ${images.count} images of ${images.cols} pixels do not match ${images.pixels.length} pixel bytes and ${images.labels.length} labels`);

@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { InputError } from "../core/errors";
+import { processAlive } from "../core/processes";
 
 /** Final and temporary paths of one notebook's outputs. */
 export function reportPaths(outDir: string, notebook: string, tag: string): { html: string; executed: string; tempHtml: string; tempExecuted: string } {
@@ -47,16 +48,6 @@ export function removeStaleTemps(outDir: string, notebooks: readonly string[]): 
     }
   }
   return removed;
-}
-
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM"; // alive, but another user's
-  }
 }
 
 /**

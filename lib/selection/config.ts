@@ -1,6 +1,5 @@
 // What a model selection is asked to do: the grid of candidates (layer sizes × activations ×
 // learning rates), the folds, epochs, seed and batch size, checked and completed with defaults.
-import * as os from "node:os";
 import { InputError } from "../core/errors";
 import { ACTIVATIONS, architectureName, modelConfig, type Activation } from "../model/model";
 import { deriveSeed } from "../core/random";
@@ -151,14 +150,6 @@ export function candidates(config: Pick<SelectionConfig, "grid" | "activations" 
   }
   return list;
 }
-
-/** One per core (os.availableParallelism): the default number of threads a selection trains on. */
-export function defaultThreads(): number {
-  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
-}
-
-/** @deprecated The old name of defaultThreads, kept for the notebooks and `digits worker` until they move. */
-export const defaultWorkers = defaultThreads;
 
 /**
  * The training seed of one fold run. Derived from the hidden sizes themselves (not their

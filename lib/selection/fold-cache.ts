@@ -20,7 +20,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/files";
 import { foldResultChecksum } from "./fold-check";
-import { processAlive } from "./lease";
+import { processAlive } from "../core/processes";
 
 /** Everything a fold result depends on. Two runs with equal inputs compute equal results. */
 export interface FoldInputs {

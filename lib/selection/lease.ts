@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/files";
+import { processAlive } from "../core/processes";
 
 export const LEASE_SCHEMA = "binary-digits/selection-lease";
 
@@ -23,17 +24,6 @@ export interface Lease {
 }
 
 const LEASE_FILE = /^\.running-(\d+)-[0-9a-f]+\.json$/;
-
-/** Whether process `pid` is alive on this machine. */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, under another user.
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
 
 /** Writes this process's lease on `keys` into `dir` (created if needed); release() removes it. */
 export function takeLease(dir: string, keys: readonly string[]): { file: string; release(): void } {
