@@ -1,17 +1,18 @@
-// The README's command table against the CLI's own option definitions: a flag a user can pass
-// must be in the table, and a flag in the table must exist, so the two cannot drift apart again.
+// The command table of docs/cli.md (the CLI reference the README links to) against the CLI's own
+// option definitions: a flag a user can pass must be in the table, and a flag in the table must
+// exist, so the two cannot drift apart again.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { commands } from "../cli/digits";
 
-const README = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+const CLI_DOC = readFileSync(join(__dirname, "..", "docs", "cli.md"), "utf8");
 
-/** The first cell of each row of the table under "## The `digits` command", by command name. */
+/** The first cell of each row of the table under "## Commands", by command name. */
 function commandRows(markdown: string): Map<string, string> {
-  const section = markdown.split(/^## /m).find((s) => s.startsWith("The `digits` command"));
-  assert.ok(section, 'README has no "## The `digits` command" section');
+  const section = markdown.split(/^## /m).find((s) => s.startsWith("Commands\n"));
+  assert.ok(section, 'docs/cli.md has no "## Commands" section');
   const rows = new Map<string, string>();
   for (const line of section.split("\n")) {
     const match = /^\| `digits ([a-z-]+)/.exec(line);
@@ -25,8 +26,8 @@ function flagsIn(cell: string): string[] {
   return [...new Set([...cell.matchAll(/--([a-z][a-z-]*)/g)].map((m) => m[1]))].sort();
 }
 
-describe("README's command table", () => {
-  const rows = commandRows(README);
+describe("docs/cli.md's command table", () => {
+  const rows = commandRows(CLI_DOC);
 
   test("has a row for every command and no row for a command that does not exist", () => {
     assert.deepEqual([...rows.keys()].sort(), Object.keys(commands).sort());
@@ -37,13 +38,64 @@ describe("README's command table", () => {
       const defined = Object.keys(command.options ?? {}).sort();
       const listed = flagsIn(rows.get(name) ?? "");
       assert.deepEqual(
-        { missingFromReadme: defined.filter((f) => !listed.includes(f)), notInCli: listed.filter((f) => !defined.includes(f)) },
-        { missingFromReadme: [], notInCli: [] },
+        { missingFromDocs: defined.filter((f) => !listed.includes(f)), notInCli: listed.filter((f) => !defined.includes(f)) },
+        { missingFromDocs: [], notInCli: [] },
       );
     });
   }
 
   test("the flag reader finds flags in a cell, once each", () => {
     assert.deepEqual(flagsIn("`digits x [--a-b N] [--c] [--a-b M]`"), ["a-b", "c"]);
+  });
+});
+
+const ROOT = join(__dirname, "..");
+const PAGES = ["README.md", ...readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`)];
+const read = (page: string) => readFileSync(join(ROOT, page), "utf8");
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens. */
+function slug(heading: string): string {
+  return heading.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "").replace(/ /g, "-");
+}
+
+/** The anchors of a Markdown page's headings (outside code blocks). */
+function anchors(markdown: string): Set<string> {
+  const text = markdown.replace(/```[\s\S]*?```/g, "");
+  return new Set([...text.matchAll(/^#+ (.*)$/gm)].map((m) => slug(m[1].trim())));
+}
+
+describe("the README and docs/", () => {
+  test("the README stays under 8,000 characters (the rest belongs in docs/)", () => {
+    assert.ok([...read("README.md")].length <= 8000, `README.md has ${[...read("README.md")].length} characters`);
+  });
+
+  test("the README links to every page of docs/", () => {
+    const linked = new Set([...read("README.md").matchAll(/\]\((docs\/[^)#]+)/g)].map((m) => m[1]));
+    assert.deepEqual(PAGES.filter((p) => p !== "README.md" && !linked.has(p)), []);
+  });
+
+  test("every link to a file of the project finds it, and every #anchor a heading there", () => {
+    const broken: string[] = [];
+    for (const page of PAGES) {
+      for (const [, target] of read(page).matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue;
+        const [file, anchor] = target.split("#");
+        const linked = file === "" ? page : join(dirname(page), file);
+        if (!existsSync(join(ROOT, linked))) broken.push(`${page}: ${target} (no ${linked})`);
+        else if (anchor && linked.endsWith(".md") && !anchors(read(linked)).has(anchor)) broken.push(`${page}: ${target} (no heading #${anchor})`);
+      }
+    }
+    assert.deepEqual(broken, []);
+  });
+
+  test("every `npm run SCRIPT` they mention is a script of package.json", () => {
+    const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
+    const unknown = PAGES.flatMap((page) => [...read(page).matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]).filter((s) => !scripts.includes(s)).map((s) => `${page}: npm run ${s}`));
+    assert.deepEqual(unknown, []);
+  });
+
+  test("the anchor of a heading is GitHub's", () => {
+    assert.equal(slug("Selection on many machines: `--queue`"), "selection-on-many-machines---queue");
+    assert.equal(slug("Editing lib/ while a notebook runs"), "editing-lib-while-a-notebook-runs");
   });
 });
