@@ -240,7 +240,8 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   };
   let queue: QueueInfo | undefined;
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
-  if (options.queue) queue = await (await import("./queue/coordinator")).runQueued(scheduler, options.queue);
+  // Without reuse, results finished in Redis are not taken either: every fold is trained anew.
+  if (options.queue) queue = await (await import("./queue/coordinator")).runQueued(scheduler, { reuse: options.reuseCache !== false, ...options.queue });
   else if (workers === 1) await runSerial(scheduler);
   else if (workers > 1) await runParallel(scheduler);
 

@@ -1,0 +1,161 @@
+// Shared by the queue tests: a small synthetic dataset, what of a record must not depend on where
+// its folds ran, and `digits worker` processes whose stderr a test can wait on.
+import { spawn, type ChildProcess } from "node:child_process";
+import { after, afterEach, before, beforeEach } from "node:test";
+import IORedis from "ioredis";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { type Dataset } from "../../../lib/data/data";
+import { createRng } from "../../../lib/core/random";
+import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
+import { startRedis, type TestRedis } from "../../support/redis";
+
+export const ROOT = path.resolve(__dirname, "..", "..", "..");
+export const CLI = path.join(ROOT, "cli", "digits.ts");
+export const TSX = pathToFileURL(require.resolve("tsx")).href;
+
+/** Two classes of 28×28 "images": a few bright pixels, mostly in the top or the bottom part. */
+export function syntheticDataset(rows: number, seed: number): Dataset {
+  const cols = 784;
+  const rng = createRng(seed);
+  const features = new Float32Array(rows * cols);
+  const labels = new Uint8Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const label = r % 2;
+    labels[r] = label;
+    for (let k = 0; k < 40; k++) {
+      const pixel = Math.floor(rng.next() * 470) + (label === 1 ? 314 : 0);
+      features[r * cols + pixel] = Math.floor(rng.next() * 256) / 255;
+    }
+  }
+  return { features, labels, rows, cols };
+}
+
+/** The dataset as a training CSV (label,pixel0,…,pixel783), for the CLI. */
+export function writeCsv(dataset: Dataset, file: string): void {
+  const lines = [["label", ...Array.from({ length: dataset.cols }, (_, i) => `pixel${i}`)].join(",")];
+  for (let r = 0; r < dataset.rows; r++) {
+    const pixels = Array.from(dataset.features.subarray(r * dataset.cols, (r + 1) * dataset.cols), (v) => Math.round(v * 255));
+    lines.push([dataset.labels[r], ...pixels].join(","));
+  }
+  fs.writeFileSync(file, lines.join("\n") + "\n");
+}
+
+/** What must not depend on where the folds ran: everything but timings and ids. */
+export function numbers(record: ExperimentRecord) {
+  return {
+    config: record.config,
+    data: record.data,
+    folds: record.folds.map(({ seconds: _s, ...fold }: FoldResult) => fold),
+    summary: record.summary.map(({ meanSeconds: _m, sdSeconds: _s, ...row }) => row),
+    winner: record.winner,
+  };
+}
+
+/** How to start a `digits worker`: extra flags and environment, or through npx as the README shows. */
+export interface WorkerStart {
+  env?: Record<string, string>;
+  args?: string[];
+  npx?: boolean;
+}
+
+/** A `digits worker` process and the lines it wrote to stderr. */
+export class TestWorker {
+  readonly child: ChildProcess;
+  private text = "";
+  private readonly waiting: { pattern: RegExp; resolve: () => void }[] = [];
+
+  constructor(url: string, start: WorkerStart = {}) {
+    const args = ["worker", "--queue", url, ...(start.args ?? [])];
+    // A short lock: a killed worker's fold goes to another within seconds, not 30.
+    const env = { ...process.env, DIGITS_WORKER_LOCK_MS: "4000", ...start.env };
+    this.child = start.npx
+      ? // npx runs the built bin (dist/) through npm's shell; no prompt, and no `prepare` build of its own.
+        spawn("npx", ["digits", ...args], { cwd: ROOT, env: { ...env, npm_config_yes: "true", npm_config_ignore_scripts: "true" }, stdio: ["ignore", "ignore", "pipe"] })
+      : spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    this.child.stderr!.on("data", (chunk: Buffer) => {
+      this.text += chunk.toString();
+      for (const w of [...this.waiting]) if (w.pattern.test(this.text)) w.resolve();
+    });
+  }
+
+  get output(): string {
+    return this.text;
+  }
+
+  /** How many times the output matches (pattern must be /g). */
+  count(pattern: RegExp): number {
+    return this.text.match(pattern)?.length ?? 0;
+  }
+
+  /** Resolves when the output matches (the test's own timeout bounds the wait). */
+  waitFor(pattern: RegExp): Promise<void> {
+    if (pattern.test(this.text)) return Promise.resolve();
+    return new Promise((resolve) => this.waiting.push({ pattern, resolve }));
+  }
+
+  /** Resolves once the output matches `pattern` (/g) `n` times. */
+  waitForCount(pattern: RegExp, n: number): Promise<void> {
+    const counted = new RegExp(`(?:[\\s\\S]*?${pattern.source}){${n}}`);
+    return this.waitFor(counted);
+  }
+
+  /** SIGTERM, then the exit: the worker finishes its fold and prints its counts. */
+  async stop(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGTERM");
+    await exited;
+  }
+
+  get exited(): boolean {
+    return this.child.exitCode !== null || this.child.signalCode !== null;
+  }
+
+  /** SIGKILL, for clean-up after a test. */
+  async kill(): Promise<void> {
+    if (this.exited) return;
+    const exited = new Promise((resolve) => this.child.once("exit", resolve));
+    this.child.kill("SIGKILL");
+    await exited;
+  }
+}
+
+export interface QueueFixture {
+  redis: TestRedis;
+  /** A client of the test's own, to look into Redis and change it. */
+  client: IORedis;
+  /** Starts a `digits worker` on this Redis, killed after the test. */
+  worker(start?: WorkerStart): TestWorker;
+}
+
+/**
+ * Inside a describe: a private Redis for its tests, emptied before each (no finished job of an
+ * earlier test is reused), and the workers a test started killed after it.
+ */
+export function queueFixture(): QueueFixture {
+  const workers: TestWorker[] = [];
+  const fixture = {
+    worker(start?: WorkerStart) {
+      const w = new TestWorker(fixture.redis.url, start);
+      workers.push(w);
+      return w;
+    },
+  } as QueueFixture;
+  before(async () => {
+    fixture.redis = await startRedis();
+    fixture.client = new IORedis(fixture.redis.url);
+  });
+  beforeEach(async () => {
+    await fixture.client.flushall();
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.kill()));
+  });
+  after(async () => {
+    fixture.client?.disconnect();
+    await fixture.redis?.stop();
+  });
+  return fixture;
+}
