@@ -9,7 +9,7 @@ import { pathToFileURL } from "node:url";
 import { type Dataset } from "../../../lib/data/data";
 import { createRng } from "../../../lib/core/random";
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
-import { startRedis, type TestRedis } from "../../support/redis";
+import { killWithTests, startRedis, type TestRedis } from "../../support/redis";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const CLI = path.join(ROOT, "cli", "digits.ts");
@@ -74,6 +74,7 @@ export class TestWorker {
       ? // npx runs the built bin (dist/) through npm's shell; no prompt, and no `prepare` build of its own.
         spawn("npx", ["digits", ...args], { cwd: ROOT, env: { ...env, npm_config_yes: "true", npm_config_ignore_scripts: "true" }, stdio: ["ignore", "ignore", "pipe"] })
       : spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+    killWithTests(this.child);
     this.child.stderr!.on("data", (chunk: Buffer) => {
       this.text += chunk.toString();
       for (const w of [...this.waiting]) if (w.pattern.test(this.text)) w.resolve();
