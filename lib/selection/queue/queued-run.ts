@@ -113,7 +113,9 @@ export class QueuedRun {
     };
   }
 
+  /** Runs `action` every `ms` (never two at once) until the run ends; nothing once it has. */
   private every(ms: number, action: () => Promise<void>): void {
+    if (this.outcome.settled) return;
     let busy = false;
     const timer = setInterval(async () => {
       if (busy) return;

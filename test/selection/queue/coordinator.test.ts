@@ -53,6 +53,17 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
   });
 
+  test("a rerun within the result TTL takes the results finished in Redis, checked, without training", async () => {
+    const w = fx.worker();
+    await w.waitFor(/waiting for fold jobs/);
+    await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    await w.stop();
+    // No worker now: every fold must come from Redis.
+    const again = await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    assert.deepEqual(numbers(again), numbers(local));
+    assert.deepEqual({ remote: again.queue?.remote, reused: again.queue?.reused, dropped: again.queue?.dropped }, { remote: 4, reused: 4, dropped: 0 });
+  });
+
   test("a result edited in Redis is dropped with one warning naming it, trained again, and never reaches the local cache", async () => {
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
