@@ -11,48 +11,11 @@
 // scheduler (nor, through it, the local fold cache). One run's machinery is ./queued-run.
 import { cancelled, type Scheduler } from "../scheduler";
 import { coordinatorEnvironment } from "./jobs";
-import { QueuedRun } from "./queued-run";
+import { QueuedRun, type QueueInfo, type QueueRunOptions } from "./queued-run";
 import { checkRedis, displayUrl } from "./redis";
 
-/** Where the coordinator's queue is, how it reports what happens on it, and how long it waits. */
-export interface QueueRunOptions {
-  /** redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS). */
-  url: string;
-  /** Lines worth telling the user (jobs queued, a worker refusing jobs, no worker yet); not progress. */
-  log?: (line: string) => void;
-  /** Told of each result from Redis that failed its check (it is trained again); default: log. */
-  warn?: (message: string) => void;
-  /** Seconds without a Redis connection before the run gives up (default 10). */
-  lostAfterSeconds?: number;
-  /**
-   * false: nothing finished in Redis is taken. The jobs of these folds that finished (or failed)
-   * before this run are removed and queued anew, so every fold is trained by this run (--no-cache).
-   * Default true: a finished result is taken once it passes its check.
-   */
-  reuse?: boolean;
-  /** Ends the run with an InputError when no worker has taken any of its folds for this long (--wait-timeout); default: waits. */
-  waitTimeoutSeconds?: number;
-  /** How often (ms) to say that folds are waiting and no worker is training any (default 30000). */
-  noticeMs?: number;
-  /** How long finished jobs stay in Redis (default RESULT_TTL_SECONDS, a day). */
-  resultTtlSeconds?: number;
-}
-
-/** What a queued run adds to its record: where the folds went and who trained them. */
-export interface QueueInfo {
-  /** The Redis URL without its password. */
-  url: string;
-  /** Fold results that came through the queue (trained by workers, or already finished there). */
-  remote: number;
-  /** Of those, results already finished in Redis before this run (checked, taken without training). */
-  reused: number;
-  /** Results in Redis that failed their check: dropped and trained again. */
-  dropped: number;
-  /** Workers that trained them ("host:pid", "host:pid/thread"), sorted. */
-  workers: string[];
-  /** Jobs taken back from a worker that stopped mid-fold and run again (BullMQ's stalled jobs). */
-  retried: number;
-}
+// The options and the record's part live with the run that reads them; callers take them from here.
+export type { QueueInfo, QueueRunOptions } from "./queued-run";
 
 /**
  * The queue options of `digits select --queue URL`, checked before any data is loaded: Redis
