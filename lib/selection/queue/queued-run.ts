@@ -209,9 +209,12 @@ export class QueuedRun {
     if (this.outcome.settled) return;
     const keys = this.outstanding();
     await this.queue.addBulk(keys.map((key) => ({ name: "fold", data: this.entries.get(key)!.data, opts: jobOptions(key, this.ttl) })));
+    if (keys.length === 0) {
+      this.log(`all ${this.entries.size} folds were finished on ${this.url} already (checked; none queued)`);
+      return this.outcome.resolve();
+    }
     const reused = this.reused > 0 ? ` (${this.reused} more finished there already)` : "";
     this.log(`queued ${keys.length} fold jobs on ${this.url}${reused}; waiting for workers (\`digits worker --queue ${this.url}\` on each machine)`);
-    if (keys.length === 0) this.outcome.resolve();
   }
 
   /**
@@ -323,7 +326,7 @@ export class QueuedRun {
         if (this.outcome.settled || this.done.has(key)) return;
         if (states[i] === "completed") await this.collect(key, false);
         else if (states[i] === "active") this.idle.active(Date.now());
-        else if (states[i] === "failed") this.failed(key, (await Job.fromId(this.queue, key))?.failedReason ?? "unknown reason");
+        else if (states[i] === "failed") this.failed(key, (await Job.fromId(this.queue, key).catch(() => undefined))?.failedReason ?? "unknown reason");
         // Removed by another run that ended early: queued again.
         else if (states[i] === "unknown") await this.queue.add("fold", this.entries.get(key)!.data, jobOptions(key, this.ttl));
       }),

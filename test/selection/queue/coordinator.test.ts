@@ -16,7 +16,7 @@ import { jobKey, QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/r
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
 import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
-import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TSX, writeCsv } from "./helpers";
+import { alive, CLI, numbers, pause, nodeProcessesWith, queueFixture, ROOT, syntheticDataset, TestCli, TSX, writeCsv } from "./helpers";
 
 /** Changes a finished job's result in Redis the way someone editing it by hand would: its checksum stays. */
 async function editResult(client: IORedis, key: string, edit: (result: FoldResult) => void): Promise<void> {
@@ -152,5 +152,32 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     assert.equal(run.status, 2, run.stderr);
     assert.match(run.stderr, /still waiting: 2 of 2 folds are queued on redis:\/\/127\.0\.0\.1:\d+ and no worker has taken one/);
     assert.match(run.stderr, /no worker took any of the 2 of 2 folds waiting on redis:\/\/127\.0\.0\.1:\d+ for 1 s \(--wait-timeout\)/);
+  });
+
+  test("SIGTERM to `npx digits select --queue` stops the coordinator itself, which takes its jobs back", async () => {
+    const dir = tempDir();
+    const csv = path.join(dir, "train.csv");
+    writeCsv(syntheticDataset(100, 5), csv);
+    const args = ["select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--queue", fx.redis.url, "--records", path.join(dir, "records")];
+    const npx = new TestCli(args, { npx: true });
+    await npx.waitFor(/queued 2 fold jobs/);
+    // The coordinator is node under npm's shell.
+    const [pid] = nodeProcessesWith(`select --data ${csv}`).filter((p) => p !== npx.child.pid);
+    assert.ok(pid, "the coordinator's node process");
+    try {
+      npx.child.kill("SIGTERM");
+      // The test's timeout bounds the wait: before the fix the coordinator waited on as an orphan.
+      while (alive(pid)) await pause(200);
+      assert.match(npx.output, /npm, which started this run, is gone: model selection cancelled/);
+      const queue = new Queue(QUEUE_NAME, { connection: { host: "127.0.0.1", port: fx.redis.port }, prefix: QUEUE_PREFIX });
+      try {
+        const counts = await queue.getJobCounts("waiting", "delayed", "prioritized", "active");
+        assert.ok(Object.values(counts).every((n) => n === 0), JSON.stringify(counts));
+      } finally {
+        await queue.close();
+      }
+    } finally {
+      if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
   });
 });

@@ -1,6 +1,6 @@
 // Shared by the queue tests: a small synthetic dataset, what of a record must not depend on where
 // its folds ran, and `digits worker` processes whose stderr a test can wait on.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { after, afterEach, before, beforeEach } from "node:test";
 import IORedis from "ioredis";
 import * as fs from "node:fs";
@@ -42,6 +42,29 @@ export function writeCsv(dataset: Dataset, file: string): void {
   fs.writeFileSync(file, lines.join("\n") + "\n");
 }
 
+/** The node processes whose command line holds `text` (ps on Linux and macOS). */
+export function nodeProcessesWith(text: string): number[] {
+  const ps = spawnSync("ps", ["-eo", "pid=,comm=,args="], { encoding: "utf8" });
+  return ps.stdout
+    .split("\n")
+    .map((line) => /^\s*(\d+)\s+(\S+)\s+(.*)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && m[2] === "node" && m[3].includes(text))
+    .map((m) => Number(m[1]));
+}
+
+/** Whether process `pid` still exists. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A wait between two looks at something that changes outside the test (no assertion on time). */
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /** What must not depend on where the folds ran: everything but timings and ids. */
 export function numbers(record: ExperimentRecord) {
   return {
@@ -53,23 +76,21 @@ export function numbers(record: ExperimentRecord) {
   };
 }
 
-/** How to start a `digits worker`: extra flags and environment, or through npx as the README shows. */
-export interface WorkerStart {
+/** How to start a `digits` command: extra flags and environment, or through npx as the README shows. */
+export interface CliStart {
   env?: Record<string, string>;
   args?: string[];
   npx?: boolean;
 }
 
-/** A `digits worker` process and the lines it wrote to stderr. */
-export class TestWorker {
+/** A `digits` process and the lines it wrote to stderr. */
+export class TestCli {
   readonly child: ChildProcess;
   private text = "";
   private readonly waiting: { pattern: RegExp; resolve: () => void }[] = [];
 
-  constructor(url: string, start: WorkerStart = {}) {
-    const args = ["worker", "--queue", url, ...(start.args ?? [])];
-    // A short lock: a killed worker's fold goes to another within seconds, not 30.
-    const env = { ...process.env, DIGITS_WORKER_LOCK_MS: "4000", ...start.env };
+  constructor(args: string[], start: CliStart = {}) {
+    const env = { ...process.env, ...start.env };
     this.child = start.npx
       ? // npx runs the built bin (dist/) through npm's shell; no prompt, and no `prepare` build of its own.
         spawn("npx", ["digits", ...args], { cwd: ROOT, env: { ...env, npm_config_yes: "true", npm_config_ignore_scripts: "true" }, stdio: ["ignore", "ignore", "pipe"] })
@@ -102,7 +123,7 @@ export class TestWorker {
     return this.waitFor(counted);
   }
 
-  /** SIGTERM, then the exit: the worker finishes its fold and prints its counts. */
+  /** SIGTERM, then the exit (a worker finishes its fold and prints its counts). */
   async stop(): Promise<void> {
     if (this.exited) return;
     const exited = new Promise((resolve) => this.child.once("exit", resolve));
@@ -123,12 +144,20 @@ export class TestWorker {
   }
 }
 
+/** A `digits worker` on the queue at `url`. */
+export class TestWorker extends TestCli {
+  constructor(url: string, start: CliStart = {}) {
+    // A short lock: a killed worker's fold goes to another within seconds, not 30.
+    super(["worker", "--queue", url, ...(start.args ?? [])], { ...start, env: { DIGITS_WORKER_LOCK_MS: "4000", ...start.env } });
+  }
+}
+
 export interface QueueFixture {
   redis: TestRedis;
   /** A client of the test's own, to look into Redis and change it. */
   client: IORedis;
   /** Starts a `digits worker` on this Redis, killed after the test. */
-  worker(start?: WorkerStart): TestWorker;
+  worker(start?: CliStart): TestWorker;
 }
 
 /**
@@ -138,7 +167,7 @@ export interface QueueFixture {
 export function queueFixture(): QueueFixture {
   const workers: TestWorker[] = [];
   const fixture = {
-    worker(start?: WorkerStart) {
+    worker(start?: CliStart) {
       const w = new TestWorker(fixture.redis.url, start);
       workers.push(w);
       return w;

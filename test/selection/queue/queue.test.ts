@@ -15,7 +15,7 @@ import { dataKey } from "../../../lib/selection/queue/redis";
 import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
 import { type ExperimentRecord } from "../../../lib/selection/record";
 import { freePort, skipUnlessRedis, startRedis } from "../../support/redis";
-import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TSX, type WorkerStart } from "./helpers";
+import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TSX, type CliStart } from "./helpers";
 
 describe("Redis missing at start", () => {
   test("digits select --queue and digits worker exit 2 naming the URL and how to start a Redis", async () => {
@@ -31,7 +31,7 @@ describe("Redis missing at start", () => {
 
 describe("selection through the queue", skipUnlessRedis(), () => {
   const fx = queueFixture();
-  const worker = (start?: WorkerStart) => fx.worker(start);
+  const worker = (start?: CliStart) => fx.worker(start);
   const data = syntheticDataset(300, 7);
   const small: SelectionOptions = { grid: [[8], []], folds: 2, epochs: 2, seed: 13 };
   let local: ExperimentRecord;

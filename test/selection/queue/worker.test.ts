@@ -2,7 +2,6 @@
 // and memory allow, its threads run on the one pool and train the numbers of a local run, and a
 // queue worker started through npx stops when npx is told to stop, instead of going on as an orphan.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { before, describe, test } from "node:test";
 import { Queue } from "bullmq";
 import { concurrencyLimit, THREAD_BYTES } from "../../../lib/selection/queue/worker";
@@ -10,7 +9,7 @@ import { QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/redis";
 import { type ExperimentRecord } from "../../../lib/selection/record";
 import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
-import { numbers, queueFixture, syntheticDataset } from "./helpers";
+import { alive, numbers, pause, nodeProcessesWith, queueFixture, syntheticDataset } from "./helpers";
 
 const GiB = 2 ** 30;
 
@@ -34,26 +33,6 @@ describe("how many threads a queue worker runs", () => {
     assert.deepEqual(concurrencyLimit(1, { cores: 1, memoryBytes: 0.25 * GiB }), { threads: 1, reason: null });
   });
 });
-
-/** The pids of processes whose command line holds `text` (Linux and macOS ps). */
-function processesWith(text: string): number[] {
-  const ps = spawnSync("ps", ["-eo", "pid=,args="], { encoding: "utf8" });
-  return ps.stdout
-    .split("\n")
-    .filter((line) => line.includes(text) && !line.includes("ps -eo"))
-    .map((line) => Number(line.trim().split(/\s+/)[0]));
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe("queue worker processes", skipUnlessRedis(), () => {
   const fx = queueFixture();
@@ -91,7 +70,7 @@ describe("queue worker processes", skipUnlessRedis(), () => {
       // The test's timeout bounds the wait: before the fix the worker went on as an orphan.
       while (alive(pid)) await pause(200);
       assert.match(w.output, /is gone: stopping after the fold in progress/);
-      assert.deepEqual(processesWith(`worker --queue ${fx.redis.url}`), []);
+      assert.deepEqual(nodeProcessesWith(`worker --queue ${fx.redis.url}`), []);
       const queue = new Queue(QUEUE_NAME, { connection: { host: "127.0.0.1", port: fx.redis.port }, prefix: QUEUE_PREFIX });
       try {
         // Its connections close with it; none is left to take a job.
