@@ -10,6 +10,7 @@ import { type ExperimentRecord } from "../lib/selection/record";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
 import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
+import { InputError } from "../lib/core/errors";
 import { type Command, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
@@ -155,6 +156,7 @@ Options:
 
     // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
     const waitTimeoutSeconds = flags["wait-timeout"] === undefined ? undefined : num(flags, "wait-timeout", 0, "positive");
+    if (waitTimeoutSeconds !== undefined && typeof flags.queue !== "string") throw new InputError("--wait-timeout needs --queue: it is how long to wait for queue workers");
     const queue =
       typeof flags.queue === "string"
         ? await (await import("../lib/selection/queue/coordinator")).checkedQueueOptions(flags.queue, { log: flags.quiet === true ? undefined : err, warn: (message) => err(`warning: ${message}`), waitTimeoutSeconds })

@@ -154,6 +154,17 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     assert.match(run.stderr, /no worker took any of the 2 of 2 folds waiting on redis:\/\/127\.0\.0\.1:\d+ for 1 s \(--wait-timeout\)/);
   });
 
+  test("--wait-timeout is checked before any work: a positive number, and only with --queue", () => {
+    for (const [args, message] of [
+      [["--wait-timeout", "0", "--queue", fx.redis.url], /--wait-timeout "0": expected a positive number/],
+      [["--wait-timeout", "5"], /--wait-timeout needs --queue/],
+    ] as const) {
+      const run = spawnSync(process.execPath, ["--import", TSX, CLI, "select", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
+      assert.equal(run.status, 2, run.stderr);
+      assert.match(run.stderr, message);
+    }
+  });
+
   test("SIGTERM to `npx digits select --queue` stops the coordinator itself, which takes its jobs back", async () => {
     const dir = tempDir();
     const csv = path.join(dir, "train.csv");
