@@ -9,9 +9,10 @@ import { runExperiment } from "../lib/selection/run-experiment";
 import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, parseLayers } from "../lib/selection/config";
 import { defaultThreads } from "../lib/core/pool";
 import { type ExperimentRecord } from "../lib/selection/record";
+import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
+import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
-import { InputError } from "../lib/core/errors";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
@@ -101,8 +102,8 @@ export const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
-                     [--seed N] [--workers N] [--queue URL] [--no-cache] [--out FILE]
-                     [--records DIR] [--json] [--quiet]
+                     [--seed N] [--workers N] [--queue URL [--wait-timeout S]] [--no-cache]
+                     [--out FILE] [--records DIR] [--json] [--quiet]
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
@@ -133,7 +134,10 @@ Options:
                         thread only)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
                         (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
-  --no-cache            train every fold again (the fresh results replace the cached ones)
+  --wait-timeout S      with --queue: stop (exit 2) when no worker has taken any fold for S
+                        seconds (default: wait; every 30 s a line says the folds are waiting)
+  --no-cache            train every fold again (the fresh results replace the cached ones; with
+                        --queue, results finished in Redis are not taken either)
   --out FILE            also write a copy of the record to FILE
   --records DIR         where the record goes (default: reports/experiments in the project root);
                         its fold cache is DIR/cache
@@ -146,6 +150,7 @@ Options:
     folds: { type: "string" },
     workers: { type: "string" },
     queue: { type: "string" },
+    "wait-timeout": { type: "string" },
     "no-cache": { type: "boolean" },
     out: { type: "string" },
     json: { type: "boolean" },
@@ -164,12 +169,19 @@ Options:
     const copy = outputFile(flags, "out");
 
     // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
-    if (typeof flags.queue === "string") await (await import("../lib/selection/queue/coordinator")).checkRedis(flags.queue);
+    const waitTimeoutSeconds = flags["wait-timeout"] === undefined ? undefined : num(flags, "wait-timeout", 0, "positive");
+    if (waitTimeoutSeconds !== undefined && typeof flags.queue !== "string") throw new InputError("--wait-timeout needs --queue: it is how long to wait for queue workers");
+    const queue =
+      typeof flags.queue === "string"
+        ? await (await import("../lib/selection/queue/coordinator")).checkedQueueOptions(flags.queue, { log: flags.quiet === true ? undefined : err, warn: (message) => err(`warning: ${message}`), waitTimeoutSeconds })
+        : undefined;
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();
     const onSignal = () => abort.abort();
     process.once("SIGINT", onSignal);
     process.once("SIGTERM", onSignal);
+    // npx's shell does not pass SIGTERM on: a coordinator started through npm stops when npm is gone.
+    const unwatch = queue && startedByNpm() ? watchParent(() => abort.abort(new Error("npm, which started this run, is gone: model selection cancelled"))) : () => undefined;
     let record: ExperimentRecord;
     let file: string;
     let dropped: { digit: number; rows: number }[];
@@ -191,10 +203,11 @@ Options:
           if (flags.quiet !== true) err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
         },
         onCacheWarning: (message) => err(`warning: ${message}`),
-        ...(typeof flags.queue === "string" ? { queue: { url: flags.queue, log: flags.quiet === true ? undefined : err } } : {}),
+        ...(queue ? { queue } : {}),
       }));
     } finally {
       progress.done();
+      unwatch();
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
     }

@@ -1,19 +1,14 @@
 // `digits worker`: trains the fold jobs a `digits select --queue` puts on Redis, until stopped.
-// Parse, call lib/queue-worker, print; the first SIGINT/SIGTERM stops after the fold in
-// progress, a second one stops at once (BullMQ gives that fold to another worker).
+// Parse, call lib/selection/queue/worker, print; the first SIGINT/SIGTERM stops after the fold in
+// progress, a second one stops at once (BullMQ gives that fold to another queue worker). Started
+// through npm (npx), it also stops when npm is gone (lib/selection/queue/parent).
 import { defaultThreads } from "../lib/core/pool";
 import { InputError } from "../lib/core/errors";
+import { memoryLimits } from "../lib/model/memory";
+import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import type { Command } from "./common";
 
 const err = (line = "") => process.stderr.write(line + "\n");
-
-/** A positive whole number from the environment (test settings), or undefined. */
-function envNumber(name: string): number | undefined {
-  const v = process.env[name];
-  if (v === undefined || v === "") return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InputError(`${name}="${v}": expected a whole number ≥ 1`);
-  return Number(v);
-}
 
 export const workerCommand: Command = {
   summary: "train fold jobs from a selection's queue (digits select --queue) until stopped",
@@ -24,16 +19,19 @@ this installation's kernels and returns the result; any number of workers on any
 the project installed and built. A job queued by a coordinator with other kernels (another
 version of the code) is refused and left for another worker. Ctrl-C (SIGINT) or SIGTERM stops
 after the fold in progress; a second one stops at once (that fold goes to another worker).
+Started through npx or npm, the worker also stops (after its fold) when npm is stopped.
 
 Options:
   --queue URL         redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS)
-  --concurrency N     folds trained at once, one worker thread each (default 1; this machine
-                      has ${defaultThreads()} cores)
+  --concurrency N     folds trained at once, one thread each (default 1); at most one per core
+                      (this machine has ${defaultThreads()}) and one per 512 MiB of memory: more is
+                      capped, with a line saying so
   --quiet             print only the final count, not a line per fold
   -h, --help          show this help
 
 Environment (for tests): DIGITS_WORKER_KERNELS=HEX pretends this worker's kernels have that
-sha256; DIGITS_WORKER_LOCK_MS=N how long (ms) a silent worker keeps its fold (default 30000).`,
+sha256; DIGITS_WORKER_LOCK_MS=N how long (ms) a silent worker keeps its fold (default 30000);
+DIGITS_QUEUE_RESULT_TTL_SECONDS=N how long a finished job stays in Redis (default 86400).`,
   options: { queue: { type: "string" }, concurrency: { type: "string" }, quiet: { type: "boolean" } },
   async run(flags) {
     const url = flags.queue;
@@ -41,6 +39,12 @@ sha256; DIGITS_WORKER_LOCK_MS=N how long (ms) a silent worker keeps its fold (de
     const text = typeof flags.concurrency === "string" ? flags.concurrency.trim() : "1";
     if (!/^\d+$/.test(text) || Number(text) < 1) throw new InputError(`--concurrency "${flags.concurrency}": expected a whole number ≥ 1`);
     const quiet = flags.quiet === true;
+    // Loaded here: BullMQ and ioredis are only needed by this command.
+    const { queueWorkerEnvironment } = await import("../lib/selection/queue/jobs");
+    const { concurrencyLimit, runQueueWorker } = await import("../lib/selection/queue/worker");
+    const environment = queueWorkerEnvironment();
+    const { threads, reason } = concurrencyLimit(Number(text), { cores: defaultThreads(), memoryBytes: memoryLimits().machineBytes });
+    if (reason) err(reason);
 
     const stop = new AbortController();
     const onSignal = () => {
@@ -49,19 +53,17 @@ sha256; DIGITS_WORKER_LOCK_MS=N how long (ms) a silent worker keeps its fold (de
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
+    const unwatch = startedByNpm()
+      ? watchParent((pid) => {
+          err(`worker: npm, which started it (its shell, pid ${pid}), is gone: stopping after the fold in progress`);
+          stop.abort();
+        })
+      : () => undefined;
     try {
-      // Loaded here: BullMQ is only needed by this command.
-      const { runWorkers } = await import("../lib/selection/queue/worker");
-      const summary = await runWorkers({
-        url,
-        concurrency: Number(text),
-        signal: stop.signal,
-        log: quiet ? undefined : err,
-        kernels: process.env.DIGITS_WORKER_KERNELS || undefined,
-        lockMs: envNumber("DIGITS_WORKER_LOCK_MS"),
-      });
+      const summary = await runQueueWorker({ url, concurrency: threads, signal: stop.signal, log: quiet ? undefined : err, ...environment });
       err(`worker stopped: trained ${summary.trained} fold${summary.trained === 1 ? "" : "s"}, refused ${summary.refused}, failed ${summary.failed}`);
     } finally {
+      unwatch();
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
     }

@@ -15,33 +15,12 @@
 // reported (one warning naming the file and why) and treated as missing: the fold is trained
 // again, and rewritten. Entries written before checksums existed cannot be verified: they are
 // trained again too, with one line for all of them.
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { writeFileAtomic } from "../core/files";
+import { canonicalInputs, foldKey, type FoldInputs } from "./fold-key";
 import { foldResultChecksum } from "./fold-check";
 import { processAlive } from "../core/processes";
-
-/** Everything a fold result depends on. Two runs with equal inputs compute equal results. */
-export interface FoldInputs {
-  /** datasetFingerprint of the rows the folds are cut from. */
-  data: string;
-  /** The pair of digits the labels 0 and 1 stand for, where known. */
-  digits: readonly [number, number] | null;
-  hidden: readonly number[];
-  activation: string;
-  learningRate: number;
-  batchSize: number;
-  epochs: number;
-  /** The number of folds, and which one is held out. */
-  folds: number;
-  fold: number;
-  seed: number;
-  /** The threshold behind accuracy, precision, recall and F1. */
-  threshold: number;
-  /** SHA-256 of the training kernels (engineInfo().kernelsSha256): other code, other numbers. */
-  kernels: string;
-}
 
 export const FOLD_ENTRY_SCHEMA = "binary-digits/fold";
 
@@ -62,29 +41,6 @@ export interface WantedFold {
 
 /** What reading one entry found. */
 type EntryRead = { kind: "hit"; result: unknown } | { kind: "missing" } | { kind: "unverifiable" } | { kind: "bad"; reason: string };
-
-/** The inputs in one canonical order, so equal inputs hash equally however they were built. */
-function canonical(inputs: FoldInputs): FoldInputs {
-  return {
-    data: inputs.data,
-    digits: inputs.digits ? [inputs.digits[0], inputs.digits[1]] : null,
-    hidden: [...inputs.hidden],
-    activation: inputs.activation,
-    learningRate: inputs.learningRate,
-    batchSize: inputs.batchSize,
-    epochs: inputs.epochs,
-    folds: inputs.folds,
-    fold: inputs.fold,
-    seed: inputs.seed,
-    threshold: inputs.threshold,
-    kernels: inputs.kernels,
-  };
-}
-
-/** The cache key of a fold: hex SHA-256 of its canonical inputs. */
-export function foldKey(inputs: FoldInputs): string {
-  return createHash("sha256").update(JSON.stringify(canonical(inputs))).digest("hex");
-}
 
 // writeFileAtomic's temporary names: .<name>.<pid>.<random>.tmp
 const TEMP = /^\.(.+)\.(\d+)\.[0-9a-f]+\.tmp$/;
@@ -169,7 +125,7 @@ export class FoldCache {
     const key = foldKey(inputs);
     const file = this.file(key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const entry: FoldEntry<T> = { schema: FOLD_ENTRY_SCHEMA, key, inputs: canonical(inputs), result, checksum: foldResultChecksum(key, result) };
+    const entry: FoldEntry<T> = { schema: FOLD_ENTRY_SCHEMA, key, inputs: canonicalInputs(inputs), result, checksum: foldResultChecksum(key, result) };
     writeFileAtomic(file, JSON.stringify(entry) + "\n");
     return key;
   }

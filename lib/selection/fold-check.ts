@@ -5,7 +5,7 @@
 // fold cache and the queue coordinator ask here, so the two boundaries apply one rule.
 import { createHash } from "node:crypto";
 import { matrixMetrics, type ConfusionMatrix } from "../evaluation/metrics";
-import type { FoldInputs } from "./fold-cache";
+import type { FoldInputs } from "./fold-key";
 
 /** What the selection knows of a fold before reading its result. */
 export interface ExpectedFold {

@@ -7,7 +7,7 @@ import { subset, type Fold } from "../data/split";
 import { predictProbabilities, Trainer, TrainingDiverged } from "../model/train";
 import { Candidate, SelectionConfig, foldSeed } from "./config";
 import { FoldResult } from "./record";
-import { type FoldInputs } from "./fold-cache";
+import { type FoldInputs } from "./fold-key";
 
 // One fold run (shared by the in-process runner, the pool's fold-thread and queue workers)
 

@@ -4,7 +4,6 @@ import { randomBytes } from "node:crypto";
 import { packageVersion, dependencyVersion } from "../core/project";
 import { type ClassificationMetrics } from "../evaluation/metrics";
 import { type Activation } from "../model/model";
-import type { QueueInfo } from "./queue/coordinator";
 import { SelectionConfig } from "./config";
 
 /**
@@ -155,4 +154,20 @@ export function versions(): ExperimentRecord["versions"] {
 /** "20261125T123456789Z-1a2b": sorts by start time; the suffix keeps simultaneous runs apart. */
 export function experimentId(started: Date): string {
   return `${started.toISOString().replace(/[-:.]/g, "")}-${randomBytes(2).toString("hex")}`;
+}
+
+/** What a selection run through the Redis queue adds to its record (see queue/). */
+export interface QueueInfo {
+  /** The Redis URL without its password. */
+  url: string;
+  /** Fold results that came through the queue (trained by workers, or already finished there). */
+  remote: number;
+  /** Of those, results already finished in Redis before this run (checked, taken without training). */
+  reused: number;
+  /** Results in Redis that failed their check: dropped and trained again. */
+  dropped: number;
+  /** Workers that trained them ("host:pid", "host:pid/thread"), sorted. */
+  workers: string[];
+  /** Jobs taken back from a worker that stopped mid-fold and run again (BullMQ's stalled jobs). */
+  retried: number;
 }

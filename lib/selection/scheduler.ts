@@ -3,7 +3,7 @@
 import { type Dataset } from "../data/dataset";
 import { type Fold } from "../data/split";
 import { runPool, shareArray } from "../core/pool";
-import { type FoldInputs } from "./fold-cache";
+import { type FoldInputs } from "./fold-key";
 import { FoldJob, FoldRun, FoldSettings, epochCost, type EpochProgress, type FoldThreadData } from "./fold-run";
 import { FoldResult } from "./record";
 

@@ -11,15 +11,16 @@ import { stratifiedKFold, type Fold } from "../data/split";
 import { TrainingDiverged, formatLoss } from "../model/train";
 import { checkSelectionMemory } from "../model/memory";
 import { engineInfo } from "../model/engine";
-import { foldKey, type FoldCache, type FoldInputs } from "./fold-cache";
+import { foldKey, type FoldInputs } from "./fold-key";
+import { type FoldCache } from "./fold-cache";
 import { foldResultProblem } from "./fold-check";
-import type { QueueInfo, QueueRunOptions } from "./queue/coordinator";
+import type { QueueRunOptions } from "./queue/coordinator";
 import { SelectionConfig, SelectionSettings, candidates, resolveSelectionConfig, type Candidate } from "./config";
 import { defaultThreads } from "../core/pool";
 import { FoldJob, FoldSettings, foldInputs } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
 import { ProgressReporter, type SelectionProgress } from "./progress";
-import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions } from "./record";
+import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, type QueueInfo } from "./record";
 import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
 export type { SelectionProgress } from "./progress";
@@ -170,7 +171,8 @@ async function trainFolds(
     },
   };
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
-  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, options.queue);
+  // Without reuse, results finished in Redis are not taken either: every fold is trained anew.
+  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, { reuse: options.reuseCache !== false, ...options.queue });
   if (threads === 1) await runSerial(scheduler);
   else if (threads > 1) await runOnThreads(scheduler);
   return undefined;

@@ -4,7 +4,8 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { FoldCache, foldKey, type FoldInputs, type WantedFold } from "../../lib/selection/fold-cache";
+import { FoldCache, type WantedFold } from "../../lib/selection/fold-cache";
+import { foldKey, type FoldInputs } from "../../lib/selection/fold-key";
 import { foldResultChecksum } from "../../lib/selection/fold-check";
 
 const INPUTS: FoldInputs = {

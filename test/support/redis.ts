@@ -1,6 +1,7 @@
 // A private Redis for the queue tests: Debian's redis-server on a free loopback port, in a
 // temporary folder, persisting nothing, stopped (and its folder removed) whatever happens,
-// including when the test process itself exits early.
+// including when the test process itself exits early or is stopped by a signal (killWithTests,
+// which the queue tests also use for the workers they start).
 //
 // Without redis-server a user's `npm test` skips these tests with the reason; under CI=true it
 // is a failure instead (.ci/run installs it).
@@ -43,17 +44,37 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-process.once("exit", () => {
-  for (const child of running) child.kill("SIGKILL");
-});
+/** Children to kill, with their clean-up, if the test process ends first. */
+const owned = new Map<ChildProcess, () => void>();
+const killAll = () => {
+  for (const [child, cleanup] of owned) {
+    child.kill("SIGKILL");
+    cleanup();
+  }
+  owned.clear();
+};
+process.once("exit", killAll);
+// A test process stopped by a signal (the runner cancelling a file, Ctrl-C) runs no exit handlers:
+// stop the children, then let the signal do what it would have done.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.kill(process.pid, signal);
+  });
+}
+
+/** Kills `child` (SIGKILL, then `cleanup`) if the test process ends, even by a signal, while it runs. */
+export function killWithTests(child: ChildProcess, cleanup: () => void = () => undefined): void {
+  owned.set(child, cleanup);
+  child.once("exit", () => owned.delete(child));
+}
 
 /** Starts redis-server and resolves once it accepts connections. */
 export async function startRedis(): Promise<TestRedis> {
   const port = await freePort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-redis-"));
   const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  running.add(child);
+  killWithTests(child, () => fs.rmSync(dir, { recursive: true, force: true }));
   let output = "";
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -61,7 +82,6 @@ export async function startRedis(): Promise<TestRedis> {
       child.kill("SIGKILL");
       await exited;
     }
-    running.delete(child);
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {

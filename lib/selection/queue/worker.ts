@@ -1,56 +1,44 @@
 // Queue worker: what `digits worker` runs on each machine. Takes fold jobs from the BullMQ queue
-// (lib/queue), trains each with lib/selection's FoldRun (the code a local run uses, so the
-// numbers are the same), publishes every epoch's loss, and returns the result. A job made for
-// other kernels is put back for another worker, never trained here. The training data comes from
-// Redis once per fingerprint and is checked against it.
+// (./coordinator puts them there), trains each with ../fold-run's FoldRun (the code a local run
+// uses, so the numbers are the same), publishes every epoch's loss, and returns the result with
+// its checksum (./jobs storeResult). A job made for other kernels is put back for another queue
+// worker, never trained here. The training data comes from Redis once per fingerprint and is
+// checked against it. Finished jobs are given the result TTL, so they expire as documented.
 //
-// Concurrency N runs N worker threads, each with its own BullMQ worker and connections: a fold is
-// CPU-bound, so one thread trains one fold at a time.
-import { Worker as Thread } from "node:worker_threads";
-import { threadEntry } from "../../core/thread-entry";
+// --concurrency N runs N threads on the one pool (../../core/pool), each with its own BullMQ
+// worker and connections: a fold is CPU-bound, so one thread trains one fold at a time.
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import IORedis from "ioredis";
-import type { Dataset } from "../../data/dataset";
-import { engineInfo } from "../../model/engine";
-import { foldKey } from "../fold-cache";
-import {
-  checkRedis,
-  dataKey,
-  decodeDataset,
-  describeJob,
-  displayUrl,
-  encodeResult,
-  parseRedisUrl,
-  QUEUE_NAME,
-  QUEUE_PREFIX,
-  workerName,
-  type FoldJobData,
-  type FoldJobProgress,
-} from "./coordinator";
-import { FoldRun, type FoldSettings } from "../fold-run";
+import { type Dataset } from "../../data/dataset";
 import { stratifiedKFold, type Fold } from "../../data/split";
+import { engineInfo } from "../../model/engine";
+import { runPool } from "../../core/pool";
+import { foldKey } from "../fold-key";
+import { FoldRun, type FoldSettings } from "../fold-run";
+import { describeJob, RESULT_TTL_SECONDS, storeResult, workerName, decodeDataset, type FoldJobData, type FoldJobProgress } from "./jobs";
+import { checkRedis, dataKey, displayUrl, jobKey, parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX } from "./redis";
 
 export interface QueueWorkerOptions {
   /** redis://[:PASSWORD@]HOST:PORT[/DB]. */
   url: string;
-  /** Folds trained at once (worker threads); default 1. */
+  /** Folds trained at once (threads); default 1. See concurrencyLimit for what a machine allows. */
   concurrency?: number;
   /** One line per fold started, finished, refused; and connection trouble. */
   log?: (line: string) => void;
   /** Aborting stops taking jobs; the promise resolves once the folds in progress are finished. */
   signal?: AbortSignal;
   /**
-   * The kernels hash this worker claims (default: engineInfo().kernelsSha256). Only for tests,
-   * which simulate a worker built from other code (`DIGITS_WORKER_KERNELS`).
+   * The kernels hash this queue worker claims (default: engineInfo().kernelsSha256). Only for
+   * tests, which simulate a queue worker built from other code (`DIGITS_WORKER_KERNELS`).
    */
   kernels?: string;
   /**
-   * How long a job's lock lasts without renewal (ms, default 30000): a worker gone for this long
-   * has its fold given to another. Tests shorten it (`DIGITS_WORKER_LOCK_MS`).
+   * How long a job's lock lasts without renewal (ms, default 30000): a queue worker gone for this
+   * long has its fold given to another. Tests shorten it (`DIGITS_WORKER_LOCK_MS`).
    */
   lockMs?: number;
-  /** Set inside a worker thread: its number, for the worker's name. */
-  thread?: number;
+  /** How long a finished job stays in Redis (default RESULT_TTL_SECONDS, a day). */
+  resultTtlSeconds?: number;
 }
 
 export interface QueueWorkerSummary {
@@ -59,8 +47,58 @@ export interface QueueWorkerSummary {
   failed: number;
 }
 
-/** How long a refused job waits before a worker may take it again. */
+/** What one thread takes: the options that can cross to a thread, and its number (for its name). */
+export type ThreadOptions = Omit<QueueWorkerOptions, "log" | "signal" | "concurrency"> & { thread?: number };
+
+/** How long a refused job waits before a queue worker may take it again. */
 const REFUSED_DELAY_MS = 1000;
+
+/**
+ * Memory one training thread may need: its copy of the data (decoded from Redis), the fold's rows
+ * copied out, two engines and the runtime; about what a fold of a full MNIST pair takes.
+ */
+export const THREAD_BYTES = 512 * 2 ** 20;
+
+/**
+ * How many threads a queue worker may run here: no more than the cores (a fold is CPU-bound, a
+ * second thread per core only adds memory) nor than the memory holds at THREAD_BYTES each. The
+ * reason is the line to print when `requested` was more than that, else null.
+ */
+export function concurrencyLimit(requested: number, machine: { cores: number; memoryBytes: number }): { threads: number; reason: string | null } {
+  const byMemory = Math.max(1, Math.floor(machine.memoryBytes / THREAD_BYTES));
+  const threads = Math.max(1, Math.min(requested, machine.cores, byMemory));
+  if (threads === requested) return { threads, reason: null };
+  const gib = (machine.memoryBytes / 2 ** 30).toFixed(1);
+  const why = machine.cores <= byMemory ? `this machine has ${machine.cores} core${machine.cores === 1 ? "" : "s"}` : `this machine's ${gib} GiB of memory holds ${byMemory} training thread${byMemory === 1 ? "" : "s"} (${THREAD_BYTES / 2 ** 20} MiB each)`;
+  return { threads, reason: `--concurrency ${requested}: capped at ${threads}, because ${why}` };
+}
+
+/**
+ * What `digits worker` runs: the queue worker here (concurrency 1) or `concurrency` threads on the
+ * pool, until the signal, then waits for the folds in progress. Redis is checked first:
+ * unreachable is an InputError naming the URL.
+ */
+export async function runQueueWorker(options: QueueWorkerOptions): Promise<QueueWorkerSummary> {
+  await checkRedis(options.url);
+  const { signal, log, concurrency = 1, ...shared } = options;
+  if (concurrency === 1) return takeFoldJobs({ ...shared, log, signal });
+  const totals: QueueWorkerSummary = { trained: 0, refused: 0, failed: 0 };
+  await runPool<number, string, QueueWorkerSummary>({
+    module: "selection/queue/worker-thread",
+    shared: shared satisfies ThreadOptions,
+    // One task per thread: its number. It ends, with the thread's counts, when the signal stops it.
+    tasks: Array.from({ length: concurrency }, (_, i) => i + 1),
+    threads: concurrency,
+    name: "a queue worker thread",
+    onProgress: (_thread, line) => log?.(line),
+    onResult: (_thread, summary) => {
+      for (const k of ["trained", "refused", "failed"] as const) totals[k] += summary[k];
+    },
+    signal,
+    onAbort: "finish",
+  });
+  return totals;
+}
 
 /** Datasets by fingerprint, with their folds: the last two used (a run rarely uses more). */
 class DataCache {
@@ -84,74 +122,100 @@ class DataCache {
     if (this.entries.size > 2) this.entries.delete(this.entries.keys().next().value!);
     return entry;
   }
+
+  /** The folds a job's settings cut from its dataset, cut once per (folds, seed). */
+  async folds(fingerprint: string, folds: number, seed: number): Promise<{ dataset: Dataset; folds: Fold[] }> {
+    const entry = await this.get(fingerprint);
+    const key = `${folds}/${seed}`;
+    let cut = entry.folds.get(key);
+    if (!cut) {
+      cut = stratifiedKFold(entry.dataset.labels, folds, seed);
+      entry.folds.set(key, cut);
+    }
+    return { dataset: entry.dataset, folds: cut };
+  }
+}
+
+/** What a fold job processor needs from the queue worker around it. */
+interface ProcessorContext {
+  name: string;
+  kernels: string;
+  data: DataCache;
+  log: (line: string) => void;
+  summary: QueueWorkerSummary;
+  /** Jobs refused already (logged once each). */
+  refused: Set<string>;
+}
+
+/** Back to the queue for a queue worker with the same kernels; not a failure, not an attempt. */
+async function refuse(job: Job<FoldJobData, string>, token: string | undefined, ctx: ProcessorContext): Promise<never> {
+  const { inputs, candidate } = job.data;
+  ctx.summary.refused++;
+  if (!ctx.refused.has(job.id!)) {
+    ctx.refused.add(job.id!);
+    ctx.log(
+      `${ctx.name}: refused ${describeJob(candidate.name, inputs.fold, inputs.folds)}: it was queued for kernels sha256 ${inputs.kernels.slice(0, 12)}…, ` +
+        `this worker has ${ctx.kernels.slice(0, 12)}… (rebuild it at the coordinator's version)`,
+    );
+  }
+  const progress: FoldJobProgress = { refused: { worker: ctx.name, kernels: ctx.kernels } };
+  await job.updateProgress(progress);
+  await job.moveToDelayed(Date.now() + REFUSED_DELAY_MS, token);
+  throw new DelayedError();
+}
+
+/** Trains one fold job and returns its stored result (with the checksum the coordinator checks). */
+async function processJob(job: Job<FoldJobData, string>, token: string | undefined, ctx: ProcessorContext): Promise<string> {
+  const { inputs, candidate } = job.data;
+  const what = describeJob(candidate.name, inputs.fold, inputs.folds);
+  if (foldKey(inputs) !== job.id) throw new UnrecoverableError(`job ${job.id} does not match its inputs (key ${foldKey(inputs)}): not made by this version of digits`);
+  if (inputs.kernels !== ctx.kernels) return refuse(job, token, ctx);
+  const { dataset, folds } = await ctx.data.folds(inputs.data, inputs.folds, inputs.seed);
+  const settings: FoldSettings = { folds: inputs.folds, epochs: inputs.epochs, batchSize: inputs.batchSize, seed: inputs.seed, threshold: inputs.threshold };
+  ctx.log(`${ctx.name}: training ${what}`);
+  const run = new FoldRun(dataset, folds, { id: 0, candidate, fold: inputs.fold }, settings);
+  let epoch = 0;
+  while (!run.done) {
+    const { loss, seconds } = run.step();
+    const progress: FoldJobProgress = { epoch: ++epoch, loss, seconds };
+    // Also lets the lock renewal and a stop request through between epochs.
+    await job.updateProgress(progress);
+  }
+  const result = run.result();
+  ctx.summary.trained++;
+  ctx.log(`${ctx.name}: finished ${what}: validation log loss ${result.logLoss.toFixed(4)} (${result.seconds.toFixed(1)} s)`);
+  return storeResult(job.id!, result, ctx.name);
+}
+
+/** Logs the first error of each Redis outage and the recovery; ioredis keeps reconnecting, BullMQ resumes. */
+function reportOutages(client: IORedis, name: string, url: string, log: (line: string) => void): (error: Error) => void {
+  let down = false;
+  client.on("ready", () => {
+    if (down) log(`${name}: Redis at ${url} is back`);
+    down = false;
+  });
+  const onError = (error: Error) => {
+    if (!down) log(`${name}: Redis at ${url} is unreachable (${error.message}); retrying`);
+    down = true;
+  };
+  client.on("error", onError);
+  return onError;
 }
 
 /** One BullMQ worker in this thread, training one fold at a time until the signal. */
-export async function runWorker(options: QueueWorkerOptions): Promise<QueueWorkerSummary> {
+export async function takeFoldJobs(options: ThreadOptions & { log?: (line: string) => void; signal?: AbortSignal }): Promise<QueueWorkerSummary> {
   const log = options.log ?? (() => undefined);
   const url = displayUrl(options.url);
-  const kernels = options.kernels ?? engineInfo().kernelsSha256;
-  const name = workerName(options.thread ?? 0);
   const lockMs = options.lockMs ?? 30000;
+  const ttl = options.resultTtlSeconds ?? RESULT_TTL_SECONDS;
   const connection = parseRedisUrl(options.url);
   const summary: QueueWorkerSummary = { trained: 0, refused: 0, failed: 0 };
   if (options.signal?.aborted) return summary;
 
   const client = new IORedis({ ...connection, maxRetriesPerRequest: null });
-  const data = new DataCache(client);
-  const refused = new Set<string>();
-  let down = false;
-  const onError = (error: Error) => {
-    // Logged once per outage; ioredis keeps reconnecting, and BullMQ resumes when it is back.
-    if (!down) log(`${name}: Redis at ${url} is unreachable (${error.message}); retrying`);
-    down = true;
-  };
-  client.on("error", onError);
-  client.on("ready", () => {
-    if (down) log(`${name}: Redis at ${url} is back`);
-    down = false;
-  });
-
-  const processJob = async (job: Job<FoldJobData, string>, token?: string): Promise<string> => {
-    const { inputs, candidate } = job.data;
-    const what = describeJob(candidate.name, inputs.fold, inputs.folds);
-    if (foldKey(inputs) !== job.id) throw new UnrecoverableError(`job ${job.id} does not match its inputs (key ${foldKey(inputs)}): not made by this version of digits`);
-    if (inputs.kernels !== kernels) {
-      summary.refused++;
-      if (!refused.has(job.id!)) {
-        refused.add(job.id!);
-        log(`${name}: refused ${what}: it was queued for kernels sha256 ${inputs.kernels.slice(0, 12)}…, this worker has ${kernels.slice(0, 12)}… (rebuild it at the coordinator's version)`);
-      }
-      const progress: FoldJobProgress = { refused: { worker: name, kernels } };
-      await job.updateProgress(progress);
-      // Back to the queue for a worker with the same kernels; not a failure, not an attempt.
-      await job.moveToDelayed(Date.now() + REFUSED_DELAY_MS, token);
-      throw new DelayedError();
-    }
-    const entry = await data.get(inputs.data);
-    const settings: FoldSettings = { folds: inputs.folds, epochs: inputs.epochs, batchSize: inputs.batchSize, seed: inputs.seed, threshold: inputs.threshold };
-    const foldsKey = `${inputs.folds}/${inputs.seed}`;
-    let folds = entry.folds.get(foldsKey);
-    if (!folds) {
-      folds = stratifiedKFold(entry.dataset.labels, inputs.folds, inputs.seed);
-      entry.folds.set(foldsKey, folds);
-    }
-    log(`${name}: training ${what}`);
-    const run = new FoldRun(entry.dataset, folds, { id: 0, candidate, fold: inputs.fold }, settings);
-    let epoch = 0;
-    while (!run.done) {
-      const { loss, seconds } = run.step();
-      const progress: FoldJobProgress = { epoch: ++epoch, loss, seconds };
-      // Also lets the lock renewal and a stop request through between epochs.
-      await job.updateProgress(progress);
-    }
-    const result = run.result();
-    summary.trained++;
-    log(`${name}: finished ${what}: validation log loss ${result.logLoss.toFixed(4)} (${result.seconds.toFixed(1)} s)`);
-    return encodeResult({ result, worker: name });
-  };
-
-  const worker = new Worker<FoldJobData, string>(QUEUE_NAME, processJob, {
+  const ctx: ProcessorContext = { name: workerName(options.thread ?? 0), kernels: options.kernels ?? engineInfo().kernelsSha256, data: new DataCache(client), log, summary, refused: new Set() };
+  const onError = reportOutages(client, ctx.name, url, log);
+  const worker = new Worker<FoldJobData, string>(QUEUE_NAME, (job, token) => processJob(job, token, ctx), {
     connection,
     prefix: QUEUE_PREFIX,
     concurrency: 1,
@@ -161,57 +225,28 @@ export async function runWorker(options: QueueWorkerOptions): Promise<QueueWorke
     autorun: false,
   });
   worker.on("error", onError);
+  // A finished job expires after the TTL (BullMQ itself only trims finished jobs as later ones finish).
+  const expire = (job: Job | undefined) => void (job?.id && client.expire(jobKey(job.id), ttl).catch(() => undefined));
+  worker.on("completed", expire);
   worker.on("failed", (job, error) => {
     if (!job || error instanceof DelayedError || error.name === "DelayedError") return;
+    expire(job);
     summary.failed++;
-    log(`${name}: ${describeJob(job.data.candidate.name, job.data.inputs.fold, job.data.inputs.folds)} failed: ${error.message}`);
+    log(`${ctx.name}: ${describeJob(job.data.candidate.name, job.data.inputs.fold, job.data.inputs.folds)} failed: ${error.message}`);
   });
 
   const stopped = new Promise<void>((resolve) => {
     const stop = () => {
-      log(`${name}: stopping after the fold in progress`);
+      log(`${ctx.name}: stopping after the fold in progress`);
       // close() waits for the job in progress to finish and be returned.
       worker.close().then(resolve, resolve);
     };
     if (options.signal?.aborted) stop();
     else options.signal?.addEventListener("abort", stop, { once: true });
   });
-  log(`${name}: waiting for fold jobs on ${url} (kernels sha256 ${kernels.slice(0, 12)}…)`);
+  log(`${ctx.name}: waiting for fold jobs on ${url} (kernels sha256 ${ctx.kernels.slice(0, 12)}…)`);
   void worker.run().catch(onError);
   await stopped;
   client.disconnect();
   return summary;
-}
-
-/**
- * Runs `concurrency` workers (threads when more than one) until the signal, then waits for the
- * folds in progress. Redis is checked first: unreachable is an InputError naming the URL.
- */
-export async function runWorkers(options: QueueWorkerOptions): Promise<QueueWorkerSummary> {
-  await checkRedis(options.url);
-  const concurrency = options.concurrency ?? 1;
-  if (concurrency === 1) return runWorker(options);
-  const { entry, eval: isEval } = threadEntry("selection/queue/worker-thread");
-  const totals: QueueWorkerSummary = { trained: 0, refused: 0, failed: 0 };
-  const { signal, log, ...shared } = options;
-  await Promise.all(
-    Array.from({ length: concurrency }, (_, i) =>
-      new Promise<void>((resolve, reject) => {
-        const thread = new Thread(entry, { eval: isEval, workerData: { ...shared, thread: i + 1 } });
-        const stop = () => thread.postMessage("stop");
-        if (signal?.aborted) stop();
-        else signal?.addEventListener("abort", stop, { once: true });
-        thread.on("message", (message: { log?: string; summary?: QueueWorkerSummary }) => {
-          if (message.log !== undefined) log?.(message.log);
-          if (message.summary) for (const k of ["trained", "refused", "failed"] as const) totals[k] += message.summary[k];
-        });
-        thread.on("error", reject);
-        thread.on("exit", () => {
-          signal?.removeEventListener("abort", stop);
-          resolve();
-        });
-      }),
-    ),
-  );
-  return totals;
 }
