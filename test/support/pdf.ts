@@ -44,7 +44,14 @@ export function colouredShare(pdf: string, page: number): number {
   return coloured / (width * height);
 }
 
-export const squash = (s: string) => s.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+/** HTML text as a reader sees it: tags dropped, character references decoded, white space folded. */
+export const squash = (s: string) =>
+  s
+    .replace(/<[^>]+>/g, " ")
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+    .replace(/&(lt|gt|quot|amp);/g, (_, name: string) => ({ lt: "<", gt: ">", quot: '"', amp: "&" })[name as "lt"])
+    .replace(/\s+/g, " ")
+    .trim();
 
 /** The last page whose text has every word of `text` (a chart's or table's first words: its output follows its code). */
 function pageOf(pages: readonly string[], text: string): number {
