@@ -64,6 +64,8 @@ function rebuild(message: Extract<ThreadMessage<unknown, unknown>, { type: "erro
 
 /** Runs every task on up to `threads` threads; resolves when all have reported a result. */
 export function runPool<T, P, R>(run: PoolRun<T, P, R>): Promise<void> {
+  // No thread would take a task, and the run would never end.
+  if (!Number.isInteger(run.threads) || run.threads < 1) throw new Error(`runPool needs a whole number ≥ 1 of threads, got ${run.threads}`);
   const { entry, eval: isEval } = threadEntry(run.module);
   const waiting = run.tasks.map((task, id) => ({ id, task }));
   const running = new Map<Worker, number>();

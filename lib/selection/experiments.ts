@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import { writeFileAtomic } from "../core/files";
-import type { Activation } from "../model/model";
+import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { type ExperimentRecord } from "./record";
 
@@ -107,6 +107,17 @@ function recordProblem(value: unknown): string | null {
   if (version !== undefined && version !== 1 && version !== 2) return `corrupt: schema version ${JSON.stringify(version)} is not one digits writes`;
   if (!Array.isArray(r.summary) || !r.winner || !r.data || typeof r.startedAt !== "string") return "corrupt: not a model-selection record";
   if (r.folds !== undefined && !Array.isArray(r.folds)) return "corrupt: its folds are not a list";
+  return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>);
+}
+
+/** The winner is what notebook 03 and `train --layers winner` train and name: its settings must be ones we train. */
+function winnerProblem(w: Partial<ExperimentRecord["winner"]>): string | null {
+  if (w.hidden !== undefined && !(Array.isArray(w.hidden) && w.hidden.every((n) => Number.isInteger(n) && n > 0))) return "corrupt: its winner's layer sizes are not positive whole numbers";
+  // Version 1 records have neither: upgradeRecord gives them the grid's.
+  if (w.activation !== undefined && !ACTIVATIONS.includes(w.activation)) return `corrupt: its winner's activation is not one of ${ACTIVATIONS.join(", ")}`;
+  if (w.learningRate !== undefined && !(typeof w.learningRate === "number" && Number.isFinite(w.learningRate) && w.learningRate > 0)) {
+    return "corrupt: its winner's learning rate is not a number > 0";
+  }
   return null;
 }
 

@@ -35,6 +35,9 @@ function matrixProblem(matrix: unknown, rows: number): string | null {
   return total === rows ? null : `its confusion matrix counts ${total} rows, the fold has ${rows}`;
 }
 
+// A diverged fold is not scored: these are NaN (null in JSON).
+const SCORES = ["accuracy", "precision", "recall", "f1", "logLoss", "auc"] as const;
+
 function scoresProblem(r: Record<string, unknown>, matrix: ConfusionMatrix): string | null {
   for (const k of ["accuracy", "precision", "recall", "f1", "auc"]) if (!inUnit(r[k])) return `its ${k} is ${JSON.stringify(r[k])}, not a number from 0 to 1`;
   if (!isFiniteNumber(r.logLoss) || r.logLoss < 0) return `its log loss is ${JSON.stringify(r.logLoss)}, not a finite number ≥ 0`;
@@ -75,8 +78,11 @@ export function foldResultProblem(value: unknown, expected: ExpectedFold): strin
   const diverged = r.diverged as { epoch?: unknown; loss?: unknown } | undefined;
   if (diverged !== undefined) {
     if (!Number.isInteger(diverged?.epoch) || (diverged.epoch as number) < 1 || (diverged.epoch as number) > inputs.epochs) return "it says training diverged at an impossible epoch";
-    const zeros = Array.isArray(r.confusionMatrix) && (r.confusionMatrix as unknown[][]).flat().every((v) => v === 0);
-    if (!zeros) return "it says training diverged but has a confusion matrix";
+    const m = r.confusionMatrix as unknown[][];
+    const zeros = Array.isArray(m) && m.length === 2 && m.every((row) => Array.isArray(row) && row.length === 2 && row.every((v) => v === 0));
+    if (!zeros) return "it says training diverged but its confusion matrix is not all zeros";
+    const scored = SCORES.find((k) => r[k] !== null && !Number.isNaN(r[k]));
+    if (scored) return `it says training diverged but has a ${scored} (${JSON.stringify(r[scored])})`;
     return historyProblem(r.history, diverged.epoch as number, true);
   }
   return matrixProblem(r.confusionMatrix, expected.validationRows) ?? scoresProblem(r, r.confusionMatrix as ConfusionMatrix) ?? historyProblem(r.history, inputs.epochs, false);

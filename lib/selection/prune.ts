@@ -46,13 +46,17 @@ export function pruneCache(dir: string = experimentsDir(), options: PruneOptions
   // Listed first: an entry written after this (by a run that started meanwhile) is not touched.
   const cache = new FoldCache(foldCacheDir(dir));
   const stored = cache.keys();
-  const { records, skipped } = readExperiments(dir);
+  // Leases before records: a run saves its record before it drops its lease, so one that ends
+  // meanwhile is seen either way.
   const leases = readLeases(dir);
+  const { records, skipped } = readExperiments(dir);
   const unreadable = unreadableRecords(skipped);
   if (!options.force && unreadable.length + leases.unreadable.length > 0) throw new InputError(blockedMessage(dir, unreadable, leases.unreadable));
   const used = new Set<string>();
   for (const { record } of records) for (const fold of record.folds) if (typeof fold.key === "string") used.add(fold.key);
   for (const { lease } of leases.running) for (const key of lease.keys) used.add(key);
+  // Again just before deleting: a selection that started since holds its keys in a new lease.
+  for (const { lease } of readLeases(dir).running) for (const key of lease.keys) used.add(key);
   const removed = cache.remove(stored.filter((key) => !used.has(key)));
   for (const file of leases.stale) fs.rmSync(path.join(dir, file), { force: true });
   const ignored = [...unreadable, ...leases.unreadable];

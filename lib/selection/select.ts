@@ -172,7 +172,7 @@ async function trainFolds(
   };
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
   // Without reuse, results finished in Redis are not taken either: every fold is trained anew.
-  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, { reuse: options.reuseCache !== false, ...options.queue });
+  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, { ...options.queue, reuse: options.reuseCache !== false && options.queue.reuse !== false });
   if (threads === 1) await runSerial(scheduler);
   else if (threads > 1) await runOnThreads(scheduler);
   return undefined;

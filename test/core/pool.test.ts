@@ -93,6 +93,10 @@ describe("runPool", () => {
     controller.abort(new Error("too late"));
     await assert.rejects(pool([{ kind: "exit", code: 1 }], { signal: controller.signal }), /too late/);
   });
+
+  test("refuses to start with no thread, which would never finish", () => {
+    assert.throws(() => pool([{ kind: "square", n: 2 }], { threads: 0 }), /whole number ≥ 1 of threads, got 0/);
+  });
 });
 
 describe("shareArray", () => {

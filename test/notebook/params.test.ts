@@ -127,6 +127,21 @@ describe("chooseArchitecture", () => {
     }
   });
 
+  it("skips a record whose winner's settings are not ones we train (a learning rate holding markup), naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
+    try {
+      const r = record("a", "2026-01-01T00:00:00.000Z", [8], "8");
+      r.schemaVersion = 2;
+      Object.assign(r.winner, { activation: "sigmoid", learningRate: "0.001<img src=x onerror=alert(1)>" });
+      saveExperiment(r, dir);
+      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      assert.deepEqual([choice.hidden, choice.learningRate], [[25, 15], 0.001]);
+      assert.match(choice.source, /a\.json: corrupt: its winner's learning rate is not a number > 0/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("takes the winner's activation and learning rate too; DIGITS_LEARNING_RATE overrides the rate", () => {
     const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
     try {

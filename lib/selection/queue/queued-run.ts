@@ -269,12 +269,19 @@ export class QueuedRun {
     const entry = this.entries.get(key);
     const progress = data as FoldJobProgress;
     if (!entry || this.done.has(key) || typeof progress !== "object" || progress === null) return;
-    if ("refused" in progress) return this.refused(progress.refused);
+    // From Redis, so shape-checked: anything else is ignored, never allowed to throw here.
+    if ("refused" in progress) {
+      const { worker, kernels } = (progress.refused ?? {}) as { worker?: unknown; kernels?: unknown };
+      if (typeof worker === "string" && typeof kernels === "string") this.refused({ worker, kernels });
+      return;
+    }
+    if (!Number.isInteger(progress.epoch) || !Number.isFinite(progress.seconds)) return;
     // A job taken again after its worker stopped restarts at epoch 1: report only new epochs.
     if (progress.epoch <= (this.lastEpoch.get(key) ?? 0)) return;
     this.lastEpoch.set(key, progress.epoch);
     this.idle.active(Date.now());
-    this.s.onEpoch(entry.job, progress.epoch, progress.loss, progress.seconds);
+    // A diverging epoch's loss is not finite (null in JSON).
+    this.s.onEpoch(entry.job, progress.epoch, typeof progress.loss === "number" ? progress.loss : NaN, progress.seconds);
   }
 
   private refused({ worker, kernels }: { worker: string; kernels: string }): void {

@@ -235,7 +235,8 @@ export async function takeFoldJobs(options: ThreadOptions & { log?: (line: strin
     log(`${ctx.name}: ${describeJob(job.data.candidate.name, job.data.inputs.fold, job.data.inputs.folds)} failed: ${error.message}`);
   });
 
-  const stopped = new Promise<void>((resolve) => {
+  log(`${ctx.name}: waiting for fold jobs on ${url} (kernels sha256 ${ctx.kernels.slice(0, 12)}…)`);
+  const stopped = new Promise<void>((resolve, reject) => {
     const stop = () => {
       log(`${ctx.name}: stopping after the fold in progress`);
       // close() waits for the job in progress to finish and be returned.
@@ -243,10 +244,17 @@ export async function takeFoldJobs(options: ThreadOptions & { log?: (line: strin
     };
     if (options.signal?.aborted) stop();
     else options.signal?.addEventListener("abort", stop, { once: true });
+    // run() settles when the worker closes: after stop(), or by itself when it cannot go on,
+    // which must end this queue worker rather than leave it waiting for a signal.
+    worker.run().then(
+      () => resolve(),
+      (error: Error) => reject(new Error(`${ctx.name}: the queue worker stopped: ${error.message}`)),
+    );
   });
-  log(`${ctx.name}: waiting for fold jobs on ${url} (kernels sha256 ${ctx.kernels.slice(0, 12)}…)`);
-  void worker.run().catch(onError);
-  await stopped;
-  client.disconnect();
+  try {
+    await stopped;
+  } finally {
+    client.disconnect();
+  }
   return summary;
 }
