@@ -13,6 +13,7 @@ import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
+import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./comparisons";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
@@ -85,7 +86,7 @@ export function printSelection(record: ExperimentRecord): void {
   const variesActivation = config.activations.length > 1;
   const variesRate = config.learningRates.length > 1;
   out(
-    `${config.folds}-fold cross-validation of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
+    `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
@@ -94,14 +95,17 @@ export function printSelection(record: ExperimentRecord): void {
   const header = [variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"];
   out(textTable(anyDiverged ? [...header, "diverged"] : header, rows));
   out();
+  printComparisons(record);
+  out();
   const w = record.winner;
-  out(`Winner: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
+  out(`Winner${w.rule === "equivalent" ? " (rule: equivalent)" : ""}: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
 }
 
 export const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
+                     [--repeats R] [--rope X[,Y]] [--rule one-se|equivalent]
                      [--seed N] [--workers N] [--queue URL [--wait-timeout S]] [--no-cache]
                      [--out FILE] [--records DIR] [--json] [--quiet]
 
@@ -129,6 +133,7 @@ Options:
   --learning-rate X,…    Adam's learning rate; a comma list tries each (default ${DEFAULT_SELECTION_CONFIG.learningRate})
   --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
+${COMPARISON_USAGE}
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
                         thread only)
@@ -148,6 +153,9 @@ Options:
     ...TRAINING_OPTIONS,
     layers: { type: "string", multiple: true },
     folds: { type: "string" },
+    repeats: { type: "string" },
+    rope: { type: "string" },
+    rule: { type: "string" },
     workers: { type: "string" },
     queue: { type: "string" },
     "wait-timeout": { type: "string" },
@@ -165,6 +173,7 @@ Options:
       DEFAULT_SELECTION_CONFIG,
     );
     const folds = foldsFlag(flags);
+    const { repeats, rope, rule } = comparisonFlags(flags);
     const workers = num(flags, "workers", defaultThreads(), "positive-int");
     const copy = outputFile(flags, "out");
 
@@ -192,6 +201,9 @@ Options:
         activations,
         learningRates,
         folds,
+        repeats,
+        rope,
+        rule,
         workers,
         data,
         digits,
