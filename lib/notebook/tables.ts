@@ -85,7 +85,7 @@ export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/e
   const within = w.withinOneSe.length > 1 ? ` Within one standard error of the best: ${w.withinOneSe.join(", ")}.` : "";
   return (
     `**Winner: ${w.architecture}** (${layers(record, w)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
-    `chosen by the one-standard-error rule over ${record.config.folds} folds × ${record.config.epochs} epochs.\n\n` +
+    `chosen by ${w.rule === "equivalent" ? "the equivalence rule (smallest candidate not practically worse than the best)" : "the one-standard-error rule"} over ${record.config.folds} folds${(record.config.repeats ?? 1) > 1 ? ` × ${record.config.repeats} repeats` : ""} × ${record.config.epochs} epochs.\n\n` +
     `${w.reason}${within}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
   );
 }
