@@ -16,6 +16,9 @@ import { formatLoss } from "../lib/model/train";
 import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./comparisons";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
+/** "fold 2/5", and "of repeat 2/3" with --repeats. */
+const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
+
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
@@ -30,7 +33,7 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
         lastDraw = now;
         const line =
           `${percentBar(p.fraction, { ascii: true })} ` +
-          `${p.architecture} fold ${p.fold + 1}/${p.folds} epoch ${p.epoch}/${p.epochs}  ` +
+          `${p.architecture} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  ` +
           `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
         const columns = process.stderr.columns || 100;
         process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
@@ -38,12 +41,12 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
       } else if (p.kind === "fold" && p.result?.diverged) {
         const d = p.result.diverged;
         err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: diverged at epoch ${d.epoch} ` +
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} ${foldText(p)}: diverged at epoch ${d.epoch} ` +
             `(mean training loss ${formatLoss(d.loss)}), not scored; elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
         );
       } else if (p.kind === "fold" && p.result) {
         err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: validation log loss ${f4(p.result.logLoss)}, ` +
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} ${foldText(p)}: validation log loss ${f4(p.result.logLoss)}, ` +
             `accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
         );
       }

@@ -285,7 +285,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   options.onStart?.({ folds: plan.jobs.length, ...cache });
   // No more threads than fold jobs to train: the record and the CLI say how many really ran.
   const threads = Math.min(plan.threads, toTrain.length);
-  const totals = { jobs: plan.jobs.length, reused: cache.reused, folds: plan.config.folds, epochs: plan.config.epochs };
+  const totals = { jobs: plan.jobs.length, reused: cache.reused, folds: plan.config.folds, repeats: plan.config.repeats, epochs: plan.config.epochs };
   const progress = new ProgressReporter(toTrain, totals, startedMs, () => results.length, options.onProgress);
   const queue = await trainFolds(dataset, plan, toTrain, results, threads, progress, options);
   return buildRecord(dataset, plan, results, { started, seconds: progress.elapsed(), threads, cache, queue, source: options.source });
