@@ -107,7 +107,9 @@ export function equivalentRule(summary: readonly ArchitectureSummary[], comparis
   const rope = comparisons.find((c) => c.metric === "accuracy")?.rope ?? DEFAULT_ROPE.accuracy;
   const reason =
     winner.s.architecture === best
-      ? `${best} has the lowest mean validation log loss and no smaller candidate is below ${EQUIVALENT_RULE_LEVEL} probability of being practically worse on accuracy (by more than ${rope}).`
+      ? summary.some((s) => s.parameters < winner.s.parameters)
+        ? `${best} has the lowest mean validation log loss and every smaller candidate has a probability of ${EQUIVALENT_RULE_LEVEL} or more of being practically worse on accuracy (by more than ${rope}).`
+        : `${best} has the lowest mean validation log loss and is also the smallest candidate.`
       : `${winner.s.architecture} (${winner.s.parameters.toLocaleString("en-US")} parameters) is the smallest candidate whose probability of being practically worse than the best, ${best}, ` +
         `on accuracy (by more than ${rope}) is below ${EQUIVALENT_RULE_LEVEL} (it is ${winner.pWorse.toPrecision(2)}; Bayesian correlated t-test).`;
   return { winner: winner.s.architecture, equivalent: rows.map((r) => r.s.architecture), reason };
