@@ -22,14 +22,16 @@ const METRICS: readonly { metric: ComparisonMetric; label: string }[] = [
  */
 export function comparisonsFigure(record: Pick<ExperimentRecord, "comparisons">): Figure {
   const list: CandidateComparison[] = record.comparisons ?? [];
-  const names = [...new Set(list.map((c) => c.candidate))];
+  // Plotly draws the first category at the bottom: reversed, so the bars read top-down in grid order.
+  const names = [...new Set(list.map((c) => c.candidate))].reverse();
   const domains = gridDomains(1, 2, 0.12);
   const data: Trace[] = [];
   const layout: Record<string, unknown> = {
     title: title(list.length === 0 ? "No comparisons in this record" : `Which differences are real: each candidate against ${list[0].against}`),
     barmode: "stack",
-    height: Math.max(260, 80 + 34 * names.length),
-    legend: { orientation: "h", y: -0.2 },
+    height: 170 + 36 * names.length,
+    margin: { t: 70, b: 100 },
+    legend: { orientation: "h", x: 0, y: 0, yref: "container", yanchor: "bottom" },
     annotations: [] as unknown[],
   };
   METRICS.forEach(({ metric, label }, i) => {
@@ -52,7 +54,7 @@ export function comparisonsFigure(record: Pick<ExperimentRecord, "comparisons">)
       });
     }
     layout[`xaxis${axis}`] = { domain: domains[i].x, range: [0, 1], title: { text: `probability (${label})` } };
-    layout[`yaxis${axis}`] = { domain: domains[i].y, automargin: true, autorange: "reversed", ...(i > 0 ? { showticklabels: false, matches: "y" } : {}) };
+    layout[`yaxis${axis}`] = { domain: domains[i].y, automargin: true, type: "category", ...(i > 0 ? { showticklabels: false } : {}) };
     (layout.annotations as unknown[]).push(panelTitle(label, domains[i]));
   });
   return { data, layout };

@@ -15,11 +15,12 @@ test("three stacked traces per metric, one bar per candidate, summing to 1; unde
   assert.equal(figure.layout.barmode, "stack");
   assert.equal(figure.data.length, 6);
   assert.deepEqual(figure.data.map((t) => [t.name, t.xaxis]), [["worse", "x"], ["practically equivalent", "x"], ["better", "x"], ["worse", "x2"], ["practically equivalent", "x2"], ["better", "x2"]]);
-  assert.deepEqual(figure.data[0].y, ["logistic", "8"]);
+  // Bottom to top, so that the bars read top-down in grid order.
+  assert.deepEqual(figure.data[0].y, ["8", "logistic"]);
   const accuracy = figure.data.slice(0, 3).map((t) => t.x as number[]);
-  assert.deepEqual(accuracy.map((x) => x[0]), [0.7, 0.2, 0.1]);
-  assert.deepEqual(accuracy.map((x) => x[1]), [0, 0, 0]);
-  assert.equal((figure.data[0].text as string[])[1], "s² = 0: undefined");
+  assert.deepEqual(accuracy.map((x) => x[1]), [0.7, 0.2, 0.1]);
+  assert.deepEqual(accuracy.map((x) => x[0]), [0, 0, 0]);
+  assert.equal((figure.data[0].text as string[])[0], "s² = 0: undefined");
   assert.match(JSON.stringify(figure.layout.title), /against 25-15/);
 });
 
