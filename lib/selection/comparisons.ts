@@ -3,6 +3,7 @@
 // the corrected resampled t-test (Nadeau & Bengio, 2003) and the Bayesian correlated t-test
 // (Corani & Benavoli, 2015). Both correct for folds that share training rows: the variance of the
 // mean difference is (1/J + n_test/n_train)·s², not s²/J, which would be overconfident.
+import * as ss from "simple-statistics";
 import { studentTCdf, studentTTwoSided } from "../evaluation/student-t";
 import type { ArchitectureSummary, CandidateComparison, ComparisonMetric, FoldResult } from "./record";
 
@@ -16,13 +17,6 @@ export function correctionFactor(j: number, k: number): number {
   return 1 / j + 1 / (k - 1);
 }
 
-/** Mean and sample variance (J − 1 in the denominator). */
-function meanAndVariance(values: readonly number[]): { mean: number; variance: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
-  return { mean, variance };
-}
-
 /**
  * Both tests on paired differences d_j = candidate − best, from k-fold cross-validation repeated
  * until J = d.length. Where s² = 0 the tests are undefined: t, p and the probabilities are null
@@ -34,7 +28,9 @@ export function compareScores(d: readonly number[], k: number, metric: Compariso
   const none = { t: null, pValue: null, pBetter: null, pEquivalent: null, pWorse: null };
   if (j < 2) return { ...base, meanDifference: j === 1 ? d[0] : null, ...none, note: "fewer than two paired folds: the tests are undefined" };
   if (d.some((x) => !Number.isFinite(x))) return { ...base, meanDifference: null, ...none, note: "a fold has no score (training diverged): the tests are undefined" };
-  const { mean, variance } = meanAndVariance(d);
+  const mean = ss.mean([...d]);
+  // Sample variance, J − 1 in the denominator.
+  const variance = ss.sampleVariance([...d]);
   if (!(variance > 0)) return { ...base, meanDifference: mean, ...none, note: `every fold differs by the same amount (s² = 0): the tests are undefined` };
   const scale = Math.sqrt(correctionFactor(j, k) * variance);
   const df = j - 1;
