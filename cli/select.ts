@@ -115,7 +115,9 @@ export const selectCommand: Command = {
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
 AUC; the winner is the smallest network whose mean validation log loss is within one standard
-error of the best (ties in size: the lower log loss). Writes one JSON record to
+error of the best (ties in size: the lower log loss; or see --rule). Under the scores, "which
+differences are real": each candidate against the best on accuracy and log loss, by the
+corrected resampled t-test and the Bayesian correlated t-test. Writes one JSON record to
 reports/experiments/. The same seed gives the same numbers with any number of workers.
 Every fold run is kept in the records folder's cache/ under the hash of what determines it
 (data, pair, candidate, folds, seed, training kernels): a rerun, a grid with one more candidate or
