@@ -24,6 +24,8 @@ const scores = (record: ExperimentRecord) => record.folds.map(({ seconds: _s, ke
 describe("repeated stratified k-fold", () => {
   test("repeat 0 has the key of a run without repeats; another repeat has its own", () => {
     const inputs: FoldInputs = { data: "f", digits: [0, 1], hidden: [8], activation: "sigmoid", learningRate: 0.001, batchSize: 32, epochs: 2, folds: 3, fold: 1, seed: 13, threshold: 0.5, kernels: "k" };
+    // The key main computed for these inputs before --repeats existed: caches filled then stay valid.
+    assert.equal(foldKey(inputs), "a58301382ec98e8efe6a6603ea7d996fbb7e5f1ce403360e743bcf7ddc5ead50");
     assert.equal(foldKey({ ...inputs, repeat: 0 }), foldKey(inputs));
     assert.notEqual(foldKey({ ...inputs, repeat: 1 }), foldKey(inputs));
   });
