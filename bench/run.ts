@@ -1,5 +1,5 @@
 // `npm run bench`: seconds per epoch of our trainer beside PyTorch and scikit-learn on the same
-// job, the wall time of the default model selection with 1 and 2 workers, and that of the pairs
+// job, the wall time of the default model selection with 1 and 2 workers (and with --repeats 3), and that of the pairs
 // map (`digits pairs`, which must stay under a minute on two cores). `-- --only pairs` times the
 // pairs map alone.
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
@@ -149,10 +149,18 @@ function timePeer(peer: Peer, csv: string, job: Job): TrainerTiming | { name: st
   }
 }
 
-async function timeSelection(data: Dataset, workers: number, epochs: number, folds: number): Promise<number> {
+async function timeSelection(data: Dataset, workers: number, epochs: number, folds: number, repeats = 1): Promise<number> {
   const started = performance.now();
-  await selectArchitecture(data, { workers, epochs, folds });
+  await selectArchitecture(data, { workers, epochs, folds, repeats });
   return (performance.now() - started) / 1000;
+}
+
+/** The cost of repeated k-fold (--repeats 3) beside one repeat, both on 2 workers and nothing cached. */
+async function timeRepeats(data: Dataset, epochs: number, folds: number, oneRepeat: number): Promise<{ repeats: number; seconds2Workers: number; ratioToOneRepeat: number }> {
+  console.error(`\nThe same with --repeats 3 (${DEFAULT_GRID.length * folds * 3} fold runs), 2 workers …`);
+  const seconds = await timeSelection(data, 2, epochs, folds, 3);
+  console.log(`Model selection, default grid, --repeats 3: 2 workers ${fmt(seconds, 1)} s (${fmt(seconds / oneRepeat, 2)} × --repeats 1)`);
+  return { repeats: 3, seconds2Workers: seconds, ratioToOneRepeat: seconds / oneRepeat };
 }
 
 const fmt = (x: number, digits = 4) => x.toFixed(digits);
@@ -214,6 +222,7 @@ async function main(): Promise<void> {
   const serial = await timeSelection(full, 1, selectionEpochs, selectionFolds);
   const parallel = await timeSelection(full, 2, selectionEpochs, selectionFolds);
   console.log(`\nModel selection, default grid: 1 worker ${fmt(serial, 1)} s, 2 workers ${fmt(parallel, 1)} s (ratio ${fmt(parallel / serial, 2)})`);
+  const repeated = await timeRepeats(full, selectionEpochs, selectionFolds, parallel);
 
   console.error(`\nPairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 workers …`);
   const pairs = await timePairs(2);
@@ -224,7 +233,7 @@ async function main(): Promise<void> {
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     job,
     trainers: rows.map((r) => ("skipped" in r ? r : { ...r, ratioToPyTorch: reference ? r.secondsPerEpoch / reference : null })),
-    selection: { grid: DEFAULT_GRID, folds: selectionFolds, epochs: selectionEpochs, rows: full.rows, seconds1Worker: serial, seconds2Workers: parallel, ratio: parallel / serial },
+    selection: { grid: DEFAULT_GRID, folds: selectionFolds, epochs: selectionEpochs, rows: full.rows, seconds1Worker: serial, seconds2Workers: parallel, ratio: parallel / serial, repeated },
     pairs,
   };
   const out = join(projectRoot(), "reports", "bench.json");

@@ -13,7 +13,11 @@ import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
+import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./comparisons";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
+
+/** "fold 2/5", and "of repeat 2/3" with --repeats. */
+const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
@@ -29,7 +33,7 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
         lastDraw = now;
         const line =
           `${percentBar(p.fraction, { ascii: true })} ` +
-          `${p.architecture} fold ${p.fold + 1}/${p.folds} epoch ${p.epoch}/${p.epochs}  ` +
+          `${p.architecture} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  ` +
           `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
         const columns = process.stderr.columns || 100;
         process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
@@ -37,12 +41,12 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
       } else if (p.kind === "fold" && p.result?.diverged) {
         const d = p.result.diverged;
         err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: diverged at epoch ${d.epoch} ` +
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} ${foldText(p)}: diverged at epoch ${d.epoch} ` +
             `(mean training loss ${formatLoss(d.loss)}), not scored; elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
         );
       } else if (p.kind === "fold" && p.result) {
         err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} fold ${p.fold + 1}/${p.folds}: validation log loss ${f4(p.result.logLoss)}, ` +
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} ${foldText(p)}: validation log loss ${f4(p.result.logLoss)}, ` +
             `accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
         );
       }
@@ -85,7 +89,7 @@ export function printSelection(record: ExperimentRecord): void {
   const variesActivation = config.activations.length > 1;
   const variesRate = config.learningRates.length > 1;
   out(
-    `${config.folds}-fold cross-validation of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
+    `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
@@ -94,21 +98,26 @@ export function printSelection(record: ExperimentRecord): void {
   const header = [variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"];
   out(textTable(anyDiverged ? [...header, "diverged"] : header, rows));
   out();
+  printComparisons(record);
+  out();
   const w = record.winner;
-  out(`Winner: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
+  out(`Winner${w.rule === "equivalent" ? " (rule: equivalent)" : ""}: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
 }
 
 export const selectCommand: Command = {
   summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
+                     [--repeats R] [--rope X[,Y]] [--rule one-se|equivalent]
                      [--seed N] [--workers N] [--queue URL [--wait-timeout S]] [--no-cache]
                      [--out FILE] [--records DIR] [--json] [--quiet]
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
 AUC; the winner is the smallest network whose mean validation log loss is within one standard
-error of the best (ties in size: the lower log loss). Writes one JSON record to
+error of the best (ties in size: the lower log loss; or see --rule). Under the scores, "which
+differences are real": each candidate against the best on accuracy and log loss, by the
+corrected resampled t-test and the Bayesian correlated t-test. Writes one JSON record to
 reports/experiments/. The same seed gives the same numbers with any number of workers.
 Every fold run is kept in the records folder's cache/ under the hash of what determines it
 (data, pair, candidate, folds, seed, training kernels): a rerun, a grid with one more candidate or
@@ -129,6 +138,7 @@ Options:
   --learning-rate X,…    Adam's learning rate; a comma list tries each (default ${DEFAULT_SELECTION_CONFIG.learningRate})
   --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
+${COMPARISON_USAGE}
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --workers N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
                         thread only)
@@ -148,6 +158,9 @@ Options:
     ...TRAINING_OPTIONS,
     layers: { type: "string", multiple: true },
     folds: { type: "string" },
+    repeats: { type: "string" },
+    rope: { type: "string" },
+    rule: { type: "string" },
     workers: { type: "string" },
     queue: { type: "string" },
     "wait-timeout": { type: "string" },
@@ -165,6 +178,7 @@ Options:
       DEFAULT_SELECTION_CONFIG,
     );
     const folds = foldsFlag(flags);
+    const { repeats, rope, rule } = comparisonFlags(flags);
     const workers = num(flags, "workers", defaultThreads(), "positive-int");
     const copy = outputFile(flags, "out");
 
@@ -192,6 +206,9 @@ Options:
         activations,
         learningRates,
         folds,
+        repeats,
+        rope,
+        rule,
         workers,
         data,
         digits,

@@ -8,5 +8,6 @@ export { CLASS_COLORS, WRONG_COLOR, type Figure, type Trace } from "./figure";
 export * from "./explore";
 export * from "./pairs";
 export * from "./selection";
+export * from "./comparisons";
 export * from "./evaluation";
 export * from "./digits";

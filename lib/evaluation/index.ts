@@ -4,3 +4,4 @@
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./evaluate";
 export * from "./metrics";
+export * from "./student-t";

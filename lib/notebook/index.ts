@@ -3,6 +3,7 @@
 // where results came from (sources), parameters from the environment, escaping, and the drawing pad.
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
+export * from "./comparisons";
 export * from "./display";
 export * from "./escape";
 export * from "./findings";

@@ -83,10 +83,11 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
 export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/experiments/${record.id}.json`): string {
   const w = record.winner;
   const within = w.withinOneSe.length > 1 ? ` Within one standard error of the best: ${w.withinOneSe.join(", ")}.` : "";
+  const se = w.standardError === "corrected" ? ` The standard error is the corrected one for repeated folds, √((1/J + 1/(k − 1))·s²), over J = ${record.config.folds * (record.config.repeats ?? 1)} folds.` : "";
   return (
     `**Winner: ${w.architecture}** (${layers(record, w)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
-    `chosen by the one-standard-error rule over ${record.config.folds} folds × ${record.config.epochs} epochs.\n\n` +
-    `${w.reason}${within}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
+    `chosen by ${w.rule === "equivalent" ? "the equivalence rule (smallest candidate not practically worse than the best)" : "the one-standard-error rule"} over ${record.config.folds} folds${(record.config.repeats ?? 1) > 1 ? ` × ${record.config.repeats} repeats` : ""} × ${record.config.epochs} epochs.\n\n` +
+    `${w.reason}${within}${se}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
   );
 }
 

@@ -25,6 +25,11 @@ export interface SelectionConfig {
   /** Adam learning rates to try. */
   learningRates: number[];
   folds: number;
+  /**
+   * Times the k folds are cut (repeated stratified k-fold): repeat 0 is the plain k-fold run,
+   * repeat r > 0 shuffles with deriveSeed(seed, r). Default 1.
+   */
+  repeats: number;
   epochs: number;
   batchSize: number;
   seed: number;
@@ -34,6 +39,7 @@ export interface SelectionConfig {
 
 export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid" | "activations" | "learningRates"> & { activation: Activation; learningRate: number }> = {
   folds: 5,
+  repeats: 1,
   epochs: 20,
   batchSize: 32,
   learningRate: 0.001,
@@ -115,9 +121,11 @@ export function resolveSelectionConfig(options: SelectionSettings = {}): Selecti
   )[0];
   const folds = options.folds ?? DEFAULT_SELECTION_CONFIG.folds;
   if (!Number.isInteger(folds) || folds < 2) throw new InputError(`folds must be a whole number ≥ 2, got ${folds}`);
+  const repeats = options.repeats ?? DEFAULT_SELECTION_CONFIG.repeats;
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 100) throw new InputError(`repeats must be a whole number from 1 to 100, got ${repeats}`);
   const threshold = options.threshold ?? DEFAULT_SELECTION_CONFIG.threshold;
   if (!(threshold >= 0 && threshold < 1)) throw new InputError(`threshold must be in [0, 1), got ${threshold}`);
-  return { grid, activations, learningRates, folds, epochs: train.epochs, batchSize: train.batchSize, seed: train.seed, threshold };
+  return { grid, activations, learningRates, folds, repeats, epochs: train.epochs, batchSize: train.batchSize, seed: train.seed, threshold };
 }
 
 /**
@@ -159,4 +167,13 @@ export function candidates(config: Pick<SelectionConfig, "grid" | "activations" 
  */
 export function foldSeed(seed: number, hidden: readonly number[], fold: number): number {
   return deriveSeed(seed, hidden.length, ...hidden, fold);
+}
+
+/**
+ * The seed a repeat cuts its folds with and derives its training seeds from: repeat 0 is the
+ * selection's own seed (so a one-repeat run is exactly the plain k-fold run), repeat r > 0 an
+ * independent one derived from it.
+ */
+export function repeatSeed(seed: number, repeat: number): number {
+  return repeat === 0 ? seed : deriveSeed(seed, repeat);
 }

@@ -126,7 +126,8 @@ function winnerProblem(w: Partial<ExperimentRecord["winner"]>): string | null {
  * (config.activation, config.learningRate), which become the lists and each row's own settings.
  */
 export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
-  if (record.schemaVersion === 2) return { ...record, folds: record.folds ?? [] };
+  // Records before --repeats cut the folds once.
+  if (record.schemaVersion === 2) return { ...record, config: { ...record.config, repeats: record.config.repeats ?? 1 }, folds: record.folds ?? [] };
   const old = (record.config ?? {}) as SelectionConfig & { activation?: Activation; learningRate?: number };
   const activation = old.activation ?? DEFAULT_SELECTION_CONFIG.activation;
   const learningRate = old.learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate;
@@ -135,7 +136,7 @@ export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
   return {
     ...record,
     schemaVersion: 2,
-    config: { ...rest, activations: [activation], learningRates: [learningRate] },
+    config: { ...rest, repeats: 1, activations: [activation], learningRates: [learningRate] },
     cache: record.cache ?? { reused: 0, trained: (record.folds ?? []).length },
     folds: (record.folds ?? []).map((f) => ({ ...settings, ...f })),
     summary: record.summary.map((s) => ({ ...settings, ...s })),

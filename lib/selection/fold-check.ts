@@ -67,6 +67,7 @@ export function foldResultProblem(value: unknown, expected: ExpectedFold): strin
   if (!r || typeof r !== "object" || Array.isArray(r)) return "it is not a fold result";
   const { inputs } = expected;
   if (r.fold !== inputs.fold) return `it is for fold ${JSON.stringify(r.fold)}, not fold ${inputs.fold} of ${inputs.folds}`;
+  if ((r.repeat ?? 0) !== (inputs.repeat ?? 0)) return `it is for repeat ${JSON.stringify(r.repeat ?? 0)}, not repeat ${inputs.repeat ?? 0}`;
   if (!Array.isArray(r.hidden) || !sameNumbers(r.hidden, inputs.hidden) || r.activation !== inputs.activation || r.learningRate !== inputs.learningRate) {
     return "it is for another candidate";
   }

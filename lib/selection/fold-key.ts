@@ -17,6 +17,8 @@ export interface FoldInputs {
   /** The number of folds, and which one is held out. */
   folds: number;
   fold: number;
+  /** Which cut of the folds (repeated k-fold); absent for repeat 0, so one-repeat keys are unchanged. */
+  repeat?: number;
   seed: number;
   /** The threshold behind accuracy, precision, recall and F1. */
   threshold: number;
@@ -36,6 +38,8 @@ export function canonicalInputs(inputs: FoldInputs): FoldInputs {
     epochs: inputs.epochs,
     folds: inputs.folds,
     fold: inputs.fold,
+    // Only for repeat r > 0: a one-repeat run keeps the keys (and cache entries) it always had.
+    ...(inputs.repeat ? { repeat: inputs.repeat } : {}),
     seed: inputs.seed,
     threshold: inputs.threshold,
     kernels: inputs.kernels,

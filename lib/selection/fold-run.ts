@@ -5,7 +5,7 @@ import { classificationReport, type ClassificationMetrics } from "../evaluation/
 import { modelConfig, parameterCount } from "../model/model";
 import { subset, type Fold } from "../data/split";
 import { predictProbabilities, Trainer, TrainingDiverged } from "../model/train";
-import { Candidate, SelectionConfig, foldSeed } from "./config";
+import { Candidate, SelectionConfig, foldSeed, repeatSeed } from "./config";
 import { FoldResult } from "./record";
 import { type FoldInputs } from "./fold-key";
 
@@ -16,10 +16,17 @@ export interface FoldJob {
   id: number;
   candidate: Candidate;
   fold: number;
+  /** Which cut of the folds (repeated k-fold); absent for repeat 0. */
+  repeat?: number;
+}
+
+/** @internal The fold a job holds out: `folds` are the selection's folds by repeat, then fold. */
+export function foldOf(folds: readonly (readonly Fold[])[], job: Pick<FoldJob, "fold" | "repeat">): Fold {
+  return folds[job.repeat ?? 0][job.fold];
 }
 
 /** @internal The settings a fold run needs (a SelectionConfig without what varies per candidate). */
-export type FoldSettings = Omit<SelectionConfig, "grid" | "activations" | "learningRates">;
+export type FoldSettings = Omit<SelectionConfig, "grid" | "activations" | "learningRates" | "repeats">;
 
 /** @internal Trains one architecture on one fold, an epoch at a time, then scores it. */
 export class FoldRun {
@@ -32,15 +39,14 @@ export class FoldRun {
 
   constructor(
     dataset: Dataset,
-    folds: readonly Fold[],
+    fold: Fold,
     readonly job: FoldJob,
     private readonly settings: FoldSettings,
   ) {
     const started = performance.now();
-    const fold = folds[job.fold];
     const { candidate } = job;
     this.architecture = candidate.name;
-    this.seed = foldSeed(settings.seed, candidate.hidden, job.fold);
+    this.seed = foldSeed(repeatSeed(settings.seed, job.repeat ?? 0), candidate.hidden, job.fold);
     this.validation = subset(dataset, fold.validation);
     this.trainRows = fold.train.length;
     this.trainer = new Trainer(subset(dataset, fold.train), modelConfig(candidate.hidden, candidate.activation, dataset.cols), {
@@ -87,6 +93,7 @@ export class FoldRun {
       activation: this.job.candidate.activation,
       learningRate: this.job.candidate.learningRate,
       fold: this.job.fold,
+      ...(this.job.repeat ? { repeat: this.job.repeat } : {}),
       seed: this.seed,
       parameters: parameterCount(network.config),
       trainRows: this.trainRows,
@@ -106,7 +113,8 @@ export interface FoldThreadData {
   labels: Uint8Array;
   rows: number;
   cols: number;
-  folds: Fold[];
+  /** By repeat, then fold. */
+  folds: Fold[][];
   settings: FoldSettings;
 }
 
@@ -143,6 +151,7 @@ export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, k
     epochs: settings.epochs,
     folds: settings.folds,
     fold: job.fold,
+    ...(job.repeat ? { repeat: job.repeat } : {}),
     seed: settings.seed,
     threshold: settings.threshold,
     kernels,

@@ -6,6 +6,7 @@
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./compare";
+export * from "./comparisons";
 export * from "./config";
 export * from "./experiments";
 export * from "./fold-cache";

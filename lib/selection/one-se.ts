@@ -3,7 +3,8 @@
 import * as ss from "simple-statistics";
 import { architectureName } from "../model/model";
 import { Candidate, DEFAULT_SELECTION_CONFIG } from "./config";
-import { ArchitectureSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner } from "./record";
+import { ArchitectureSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner, type CandidateComparison, type SelectionRule } from "./record";
+import { correctionFactor, equivalentRule } from "./comparisons";
 
 // Summaries and the one-SE rule (pure)
 
@@ -11,7 +12,7 @@ import { ArchitectureSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner } 
  * Per-candidate means and sample standard deviations of the fold results, in the order given:
  * candidates, or (for a grid of layer sizes alone) hidden sizes.
  */
-export function summarise(results: readonly FoldResult[], order: readonly (Candidate | readonly number[])[]): ArchitectureSummary[] {
+export function summarise(results: readonly FoldResult[], order: readonly (Candidate | readonly number[])[], design: { folds: number; repeats: number } = { folds: 0, repeats: 1 }): ArchitectureSummary[] {
   return order.map((entry) => {
     const candidate = "name" in entry ? entry : null;
     const hidden = candidate ? candidate.hidden : (entry as readonly number[]);
@@ -41,13 +42,22 @@ export function summarise(results: readonly FoldResult[], order: readonly (Candi
       sdF1: sd(col("f1")),
       meanLogLoss: mean(col("logLoss")),
       sdLogLoss,
-      seLogLoss: sdLogLoss / Math.sqrt(rows.length),
+      seLogLoss: standardError(sdLogLoss, rows.length, design),
       meanAuc: mean(col("auc")),
       sdAuc: sd(col("auc")),
       meanSeconds: mean(col("seconds")),
       sdSeconds: sd(col("seconds")),
     };
   });
+}
+
+/**
+ * The standard error of a mean over J fold scores. Repeated folds are correlated (they share
+ * training rows), so with repeats the corrected one, √((1/J + 1/(k − 1))·s²) (Nadeau & Bengio),
+ * which does not shrink with every repeat as sd/√J would; one repeat keeps sd/√k.
+ */
+export function standardError(sd: number, j: number, design: { folds: number; repeats: number }): number {
+  return design.repeats > 1 ? sd * Math.sqrt(correctionFactor(j, design.folds)) : sd / Math.sqrt(j);
 }
 
 const fmt = (x: number): string => (Number.isFinite(x) ? x.toPrecision(3) : String(x));
@@ -96,11 +106,17 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
   return { winner: winner.architecture, best: best.architecture, threshold, withinOneSe: within.map((r) => r.architecture), reason };
 }
 
-/** The winner of a summary table, with its sizes and scores. */
-export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
-  const rule = oneStandardErrorRule(summary);
+/**
+ * The winner of a summary table, with its sizes and scores: by the one-SE rule, or (rule
+ * "equivalent", which needs the comparisons) the smallest candidate not practically worse than the best.
+ */
+export function chooseWinner(summary: readonly ArchitectureSummary[], options: { rule?: SelectionRule; comparisons?: readonly CandidateComparison[]; repeats?: number } = {}): Winner {
+  const rule = options.rule ?? "one-se";
+  const oneSe = oneStandardErrorRule(summary);
+  const picked = rule === "equivalent" ? equivalentRule(summary, options.comparisons ?? []) : null;
+  const chosen = picked ? { ...oneSe, winner: picked.winner, reason: picked.reason } : oneSe;
   const diverged = summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
-  const choice = diverged.length === 0 ? rule : { ...rule, reason: `${rule.reason} Not considered, as training diverged: ${diverged.join(", ")}.` };
+  const choice = diverged.length === 0 ? chosen : { ...chosen, reason: `${chosen.reason} Not considered, as training diverged: ${diverged.join(", ")}.` };
   const row = summary.find((s) => s.architecture === choice.winner)!;
   return {
     ...choice,
@@ -111,5 +127,7 @@ export function chooseWinner(summary: readonly ArchitectureSummary[]): Winner {
     parameters: row.parameters,
     meanLogLoss: row.meanLogLoss,
     seLogLoss: row.seLogLoss,
+    rule,
+    standardError: (options.repeats ?? 1) > 1 ? "corrected" : "sd/sqrt(k)",
   };
 }

@@ -11,6 +11,9 @@ export interface SelectionProgress {
   /** 0-based fold index, and the number of folds. */
   fold: number;
   folds: number;
+  /** 0-based repeat of the folds (--repeats), and the number of repeats (1: plain k-fold). */
+  repeat?: number;
+  repeats?: number;
   /** Epochs finished in this fold (1…epochs). */
   epoch: number;
   epochs: number;
@@ -93,6 +96,8 @@ export interface ProgressTotals {
   jobs: number;
   reused: number;
   folds: number;
+  /** Repeats of the k folds (default 1). */
+  repeats?: number;
   epochs: number;
 }
 
@@ -143,6 +148,8 @@ export class ProgressReporter {
       hidden: [...job.candidate.hidden],
       fold: job.fold,
       folds: this.totals.folds,
+      repeat: job.repeat ?? 0,
+      repeats: this.totals.repeats ?? 1,
       epoch,
       epochs: this.totals.epochs,
       loss,

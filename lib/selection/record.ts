@@ -19,6 +19,8 @@ export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
   learningRate: number;
   /** 0-based index of the validation fold. */
   fold: number;
+  /** Which cut of the folds (repeated k-fold, --repeats); absent for repeat 0. */
+  repeat?: number;
   /** Training seed, derived from (config seed, hidden sizes, fold): independent of scheduling. */
   seed: number;
   parameters: number;
@@ -43,7 +45,7 @@ export interface OneSeCandidate {
   architecture: string;
   parameters: number;
   meanLogLoss: number;
-  /** Standard error of the mean log loss over folds: sd / sqrt(folds). */
+  /** Standard error of the mean log loss over folds: sd / sqrt(folds), or the corrected one with repeats (Winner.standardError). */
   seLogLoss: number;
   /** Folds whose training diverged; a candidate with any is never chosen. Absent counts as 0. */
   divergedFolds?: number;
@@ -86,6 +88,10 @@ export interface OneSeChoice {
   reason: string;
 }
 
+/** How the winner was chosen (--rule): the one-SE rule, or the smallest candidate not practically worse on accuracy. */
+export type SelectionRule = "one-se" | "equivalent";
+export const SELECTION_RULES: readonly SelectionRule[] = ["one-se", "equivalent"];
+
 export interface Winner extends OneSeChoice {
   /** Same as `winner`. */
   architecture: string;
@@ -95,6 +101,13 @@ export interface Winner extends OneSeChoice {
   parameters: number;
   meanLogLoss: number;
   seLogLoss: number;
+  /** The rule that chose it (records before it: the one-SE rule). */
+  rule?: SelectionRule;
+  /**
+   * Which standard error seLogLoss is: sd/√k for one cut of the folds; "corrected",
+   * √((1/J + 1/(k − 1))·s²), with repeats (records before it: sd/√k).
+   */
+  standardError?: "sd/sqrt(k)" | "corrected";
 }
 
 /** One selection run as stored in reports/experiments/<id>.json. */
@@ -135,8 +148,37 @@ export interface ExperimentRecord {
   /** In grid order. */
   summary: ArchitectureSummary[];
   winner: Winner;
+  /**
+   * Every candidate against the best (lowest mean log loss) on accuracy and log loss: the corrected
+   * resampled t-test and the Bayesian correlated t-test (comparisons.ts). Absent in older records.
+   */
+  comparisons?: CandidateComparison[];
   /** Runs through a queue (--queue): where the folds went and who trained them. */
   queue?: QueueInfo;
+}
+
+export type ComparisonMetric = "accuracy" | "logLoss";
+
+/** One candidate against the best, on one metric. Differences are candidate − best, in the metric's units. */
+export interface CandidateComparison {
+  metric: ComparisonMetric;
+  candidate: string;
+  against: string;
+  /** J = k·R paired fold scores. */
+  folds: number;
+  meanDifference: number | null;
+  /** Corrected resampled t statistic, its degrees of freedom (J − 1) and two-sided p-value. */
+  t: number | null;
+  df: number;
+  pValue: number | null;
+  /** ε of the region of practical equivalence [−ε, ε]. */
+  rope: number;
+  /** Posterior probabilities that the candidate is better (higher accuracy, lower log loss), within ±ε, or worse. */
+  pBetter: number | null;
+  pEquivalent: number | null;
+  pWorse: number | null;
+  /** Why the numbers above are null, when they are. */
+  note?: string;
 }
 
 /** Where a selection's fold results came from: the cache, or trained in this run. */

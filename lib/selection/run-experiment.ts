@@ -9,7 +9,7 @@ import { checkRecordsWritable, experimentsDir, foldCacheDir, saveExperiment } fr
 import { FoldCache } from "./fold-cache";
 import { takeLease } from "./lease";
 import { type ExperimentRecord } from "./record";
-import { selectArchitecture, type SelectionOptions } from "./select";
+import { comparisonSettings, selectArchitecture, type SelectionOptions } from "./select";
 
 export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
   /** CSV to select on; default data/train.csv (built on first use). */
@@ -30,6 +30,7 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
 export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
   const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, digits, useCache = true, onCacheWarning, ...selection } = options;
   resolveSelectionConfig(selection); // bad settings fail before the (slow) load
+  comparisonSettings(selection);
   checkRecordsWritable(dir, useCache); // and so does a folder the record or the folds cannot go to
   const dataset = loadCsv(data, { binaryOnly, digits });
   const cache = useCache ? new FoldCache(foldCacheDir(dir), onCacheWarning) : undefined;

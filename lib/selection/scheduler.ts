@@ -4,7 +4,7 @@ import { type Dataset } from "../data/dataset";
 import { type Fold } from "../data/split";
 import { runPool, shareArray } from "../core/pool";
 import { type FoldInputs } from "./fold-key";
-import { FoldJob, FoldRun, FoldSettings, epochCost, type EpochProgress, type FoldThreadData } from "./fold-run";
+import { FoldJob, FoldRun, FoldSettings, foldOf, epochCost, type EpochProgress, type FoldThreadData } from "./fold-run";
 import { FoldResult } from "./record";
 
 /** The run was cancelled through its AbortSignal; nothing was recorded. */
@@ -18,7 +18,8 @@ export class SelectionCancelled extends Error {
 /** @internal What a way of running fold jobs (in process, threads, a queue) is given. */
 export interface Scheduler {
   jobs: FoldJob[];
-  folds: Fold[];
+  /** By repeat, then fold (foldOf). */
+  folds: Fold[][];
   settings: FoldSettings;
   dataset: Dataset;
   /** Threads to train on (1: this thread); a queue ignores it. */
@@ -44,7 +45,7 @@ export function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
 export async function runSerial(s: Scheduler): Promise<void> {
   for (const job of costliestFirst(s.jobs)) {
     if (s.signal?.aborted) throw cancelled(s.signal);
-    const run = new FoldRun(s.dataset, s.folds, job, s.settings);
+    const run = new FoldRun(s.dataset, foldOf(s.folds, job), job, s.settings);
     let epoch = 0;
     while (!run.done) {
       const { loss, seconds } = run.step();

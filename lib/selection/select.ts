@@ -15,12 +15,13 @@ import { foldKey, type FoldInputs } from "./fold-key";
 import { type FoldCache } from "./fold-cache";
 import { foldResultProblem } from "./fold-check";
 import type { QueueRunOptions } from "./queue/coordinator";
-import { SelectionConfig, SelectionSettings, candidates, resolveSelectionConfig, type Candidate } from "./config";
+import { SelectionConfig, SelectionSettings, candidates, repeatSeed, resolveSelectionConfig, type Candidate } from "./config";
 import { defaultThreads } from "../core/pool";
-import { FoldJob, FoldSettings, foldInputs } from "./fold-run";
+import { FoldJob, FoldSettings, foldInputs, foldOf } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
 import { ProgressReporter, type SelectionProgress } from "./progress";
-import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, type QueueInfo } from "./record";
+import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, SELECTION_RULES, type ComparisonMetric, type QueueInfo, type SelectionRule } from "./record";
+import { compareCandidates, DEFAULT_ROPE } from "./comparisons";
 import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
 export type { SelectionProgress } from "./progress";
@@ -50,6 +51,10 @@ export interface SelectionOptions extends SelectionSettings {
   source?: string;
   /** Run the folds on `digits worker` processes through this BullMQ queue instead of here (queue/). */
   queue?: QueueRunOptions;
+  /** Half-widths of the regions of practical equivalence of the comparisons (default DEFAULT_ROPE). */
+  rope?: Partial<Record<ComparisonMetric, number>>;
+  /** How the winner is chosen: the one-SE rule (default) or "equivalent" (comparisons.ts equivalentRule). */
+  rule?: SelectionRule;
 }
 
 /** What a selection will do, worked out and checked before anything is read or trained. */
@@ -57,8 +62,9 @@ interface SelectionPlan {
   config: SelectionConfig;
   settings: FoldSettings;
   candidates: Candidate[];
-  folds: Fold[];
-  /** In grid order, then fold order; job.id is the index. */
+  /** By repeat, then fold. */
+  folds: Fold[][];
+  /** In grid order, then repeat, then fold order; job.id is the index. */
   jobs: FoldJob[];
   /** Threads asked for. */
   threads: number;
@@ -66,6 +72,8 @@ interface SelectionPlan {
   inputsOf(job: FoldJob): FoldInputs;
   /** The fold-cache key of each job, by job.id. */
   keys: string[];
+  rope: Record<ComparisonMetric, number>;
+  rule: SelectionRule;
 }
 
 /**
@@ -96,25 +104,40 @@ function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: Model
   checkSelectionMemory(models, largest((f) => f.train), largest((f) => f.validation), concurrent, shared);
 }
 
+/** The ROPE half-widths and the rule, checked: an InputError says which is wrong. */
+export function comparisonSettings(options: Pick<SelectionOptions, "rope" | "rule">): { rope: Record<ComparisonMetric, number>; rule: SelectionRule } {
+  const rope = { ...DEFAULT_ROPE, ...options.rope };
+  for (const [metric, eps] of Object.entries(rope)) {
+    if (!(Number.isFinite(eps) && eps >= 0 && eps < 1)) throw new InputError(`the region of practical equivalence for ${metric} must be a number from 0 to 1, got ${eps}`);
+  }
+  const rule = options.rule ?? "one-se";
+  if (!SELECTION_RULES.includes(rule)) throw new InputError(`rule must be one of ${SELECTION_RULES.join(", ")}, got "${rule}"`);
+  return { rope, rule };
+}
+
 /** The settings checked, the folds cut, the jobs and their cache keys; throws InputError on a bad setting. */
 function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPlan {
   const config = resolveSelectionConfig(options);
   const threads = options.workers ?? defaultThreads();
   if (!Number.isInteger(threads) || threads < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${threads}`);
   if (dataset.rows === 0) throw new InputError("the data has no rows");
-  const folds = stratifiedKFold(dataset.labels, config.folds, config.seed);
-  const { grid: _grid, activations: _activations, learningRates: _learningRates, ...settings } = config;
+  // Repeat 0 is the plain k-fold cut; each further repeat shuffles with a seed of its own.
+  const folds = Array.from({ length: config.repeats }, (_, r) => stratifiedKFold(dataset.labels, config.folds, repeatSeed(config.seed, r)));
+  const { grid: _grid, activations: _activations, learningRates: _learningRates, repeats: _repeats, ...settings } = config;
   const list = candidates(config);
   const jobs: FoldJob[] = [];
-  for (const candidate of list) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f });
+  for (const candidate of list) {
+    for (let r = 0; r < config.repeats; r++) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f, ...(r > 0 ? { repeat: r } : {}) });
+  }
   // Refused before anything trains: the whole grid must fit, this many fold runs at once.
-  checkFoldMemory(dataset, folds, list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(threads, jobs.length));
+  checkFoldMemory(dataset, folds.flat(), list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(threads, jobs.length));
   // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
   const fingerprint = datasetFingerprint(dataset);
   const kernels = engineInfo().kernelsSha256;
   const digits = datasetDigits(dataset);
   const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, digits);
-  return { config, settings, candidates: list, folds, jobs, threads, fingerprint, inputsOf, keys: jobs.map((job) => foldKey(inputsOf(job))) };
+  const { rope, rule } = comparisonSettings(options);
+  return { config, settings, candidates: list, folds, jobs, threads, fingerprint, inputsOf, keys: jobs.map((job) => foldKey(inputsOf(job))), rope, rule };
 }
 
 /**
@@ -126,7 +149,7 @@ function reuseCached(plan: SelectionPlan, cache: FoldCache | undefined): { resul
   const found = cache.getAll<FoldResult>(
     plan.jobs.map((job) => {
       const inputs = plan.inputsOf(job);
-      const fold = plan.folds[job.fold];
+      const fold = foldOf(plan.folds, job);
       return { inputs, check: (result: unknown) => foldResultProblem(result, { inputs, trainRows: fold.train.length, validationRows: fold.validation.length }) };
     }),
   );
@@ -180,8 +203,9 @@ async function trainFolds(
 
 /** The results in grid then fold order (completion order depends on scheduling; the record does not). */
 function inJobOrder(results: FoldResult[], jobs: readonly FoldJob[]): FoldResult[] {
-  const order = new Map(jobs.map((job) => [`${job.candidate.name}/${job.fold}`, job.id]));
-  return [...results].sort((a, b) => order.get(`${a.architecture}/${a.fold}`)! - order.get(`${b.architecture}/${b.fold}`)!);
+  const at = (name: string, repeat: number | undefined, fold: number) => `${name}/${repeat ?? 0}/${fold}`;
+  const order = new Map(jobs.map((job) => [at(job.candidate.name, job.repeat, job.fold), job.id]));
+  return [...results].sort((a, b) => order.get(at(a.architecture, a.repeat, a.fold))! - order.get(at(b.architecture, b.repeat, b.fold))!);
 }
 
 /** Throws TrainingDiverged when no candidate trained on every fold: there is nothing to choose. */
@@ -210,8 +234,10 @@ interface RunFacts {
 /** The record of a finished selection: its results summarised, the winner, and where and how they were computed. */
 function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[], run: RunFacts): ExperimentRecord {
   const folds = inJobOrder(results, plan.jobs);
-  const summary = summarise(folds, plan.candidates);
-  checkSomeCandidateTrained(folds, summary, plan.config.learningRates);
+  const { config } = plan;
+  const summary = summarise(folds, plan.candidates, config);
+  checkSomeCandidateTrained(folds, summary, config.learningRates);
+  const comparisons = compareCandidates(folds, summary, config.folds, plan.rope);
   const engine = engineInfo();
   return {
     schema: "binary-digits/experiment",
@@ -237,7 +263,8 @@ function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[
     machine: { platform: process.platform, arch: process.arch, cpus: defaultThreads(), cpuModel: os.cpus()[0]?.model ?? "unknown" },
     folds,
     summary,
-    winner: chooseWinner(summary),
+    winner: chooseWinner(summary, { rule: plan.rule, comparisons, repeats: config.repeats }),
+    comparisons,
     ...(run.queue ? { queue: run.queue } : {}),
   };
 }
@@ -258,7 +285,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   options.onStart?.({ folds: plan.jobs.length, ...cache });
   // No more threads than fold jobs to train: the record and the CLI say how many really ran.
   const threads = Math.min(plan.threads, toTrain.length);
-  const totals = { jobs: plan.jobs.length, reused: cache.reused, folds: plan.config.folds, epochs: plan.config.epochs };
+  const totals = { jobs: plan.jobs.length, reused: cache.reused, folds: plan.config.folds, repeats: plan.config.repeats, epochs: plan.config.epochs };
   const progress = new ProgressReporter(toTrain, totals, startedMs, () => results.length, options.onProgress);
   const queue = await trainFolds(dataset, plan, toTrain, results, threads, progress, options);
   return buildRecord(dataset, plan, results, { started, seconds: progress.elapsed(), threads, cache, queue, source: options.source });

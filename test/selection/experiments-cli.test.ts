@@ -140,4 +140,22 @@ describe("what digits select says", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^2-fold cross-validation of 0 against 1 on 200 rows .*, 1 epoch, batch 32,/);
   });
+
+  test("--repeats 2: select and experiments show print the comparisons table; --json carries the comparisons and the rule", () => {
+    const records = tempDir();
+    const run = digits("select", "--data", csv, "--layers", "none", "--layers", "8", "--folds", "2", "--epochs", "1", "--repeats", "2", "--rule", "equivalent", "--workers", "1", "--records", records, "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^2-fold cross-validation repeated 2 times \(4 folds; SE corrected for their overlap\)/);
+    assert.match(run.stdout, /Which differences are real:\ncandidate +Δ accuracy +p \(accuracy\)/);
+    assert.match(run.stdout, /over 4 paired folds \(2 folds × 2 repeats\)/);
+    assert.match(run.stdout, /Winner \(rule: equivalent\): /);
+    const id = /Record: .*\/([^/]+)\.json/.exec(run.stdout)![1];
+    const shown = digits("experiments", "show", id, "--records", records);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, /Which differences are real:\ncandidate/);
+    const record = JSON.parse(digits("experiments", "show", id, "--records", records, "--json").stdout);
+    assert.deepEqual(record.comparisons.map((c: { metric: string; folds: number }) => [c.metric, c.folds]), [["accuracy", 4], ["logLoss", 4]]);
+    assert.equal(record.config.repeats, 2);
+    assert.equal(record.winner.rule, "equivalent");
+  });
 });

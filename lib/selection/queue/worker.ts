@@ -14,6 +14,7 @@ import { stratifiedKFold, type Fold } from "../../data/split";
 import { engineInfo } from "../../model/engine";
 import { runPool } from "../../core/pool";
 import { foldKey } from "../fold-key";
+import { repeatSeed } from "../config";
 import { FoldRun, type FoldSettings } from "../fold-run";
 import { describeJob, RESULT_TTL_SECONDS, storeResult, workerName, decodeDataset, type FoldJobData, type FoldJobProgress } from "./jobs";
 import { checkRedis, dataKey, displayUrl, jobKey, parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX } from "./redis";
@@ -123,13 +124,13 @@ class DataCache {
     return entry;
   }
 
-  /** The folds a job's settings cut from its dataset, cut once per (folds, seed). */
-  async folds(fingerprint: string, folds: number, seed: number): Promise<{ dataset: Dataset; folds: Fold[] }> {
+  /** The folds a job's settings cut from its dataset (those of its repeat), cut once per (folds, seed, repeat). */
+  async folds(fingerprint: string, folds: number, seed: number, repeat: number): Promise<{ dataset: Dataset; folds: Fold[] }> {
     const entry = await this.get(fingerprint);
-    const key = `${folds}/${seed}`;
+    const key = `${folds}/${seed}/${repeat}`;
     let cut = entry.folds.get(key);
     if (!cut) {
-      cut = stratifiedKFold(entry.dataset.labels, folds, seed);
+      cut = stratifiedKFold(entry.dataset.labels, folds, repeatSeed(seed, repeat));
       entry.folds.set(key, cut);
     }
     return { dataset: entry.dataset, folds: cut };
@@ -170,10 +171,11 @@ async function processJob(job: Job<FoldJobData, string>, token: string | undefin
   const what = describeJob(candidate.name, inputs.fold, inputs.folds);
   if (foldKey(inputs) !== job.id) throw new UnrecoverableError(`job ${job.id} does not match its inputs (key ${foldKey(inputs)}): not made by this version of digits`);
   if (inputs.kernels !== ctx.kernels) return refuse(job, token, ctx);
-  const { dataset, folds } = await ctx.data.folds(inputs.data, inputs.folds, inputs.seed);
+  const repeat = inputs.repeat ?? 0;
+  const { dataset, folds } = await ctx.data.folds(inputs.data, inputs.folds, inputs.seed, repeat);
   const settings: FoldSettings = { folds: inputs.folds, epochs: inputs.epochs, batchSize: inputs.batchSize, seed: inputs.seed, threshold: inputs.threshold };
   ctx.log(`${ctx.name}: training ${what}`);
-  const run = new FoldRun(dataset, folds, { id: 0, candidate, fold: inputs.fold }, settings);
+  const run = new FoldRun(dataset, folds[inputs.fold], { id: 0, candidate, fold: inputs.fold, ...(repeat ? { repeat } : {}) }, settings);
   let epoch = 0;
   while (!run.done) {
     const { loss, seconds } = run.step();

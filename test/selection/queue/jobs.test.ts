@@ -36,7 +36,7 @@ describe("results read back from Redis", () => {
   const settings: FoldSettings = { folds: 2, epochs: 2, batchSize: 16, seed: 13, threshold: 0.5 };
   const folds = stratifiedKFold(data.labels, settings.folds, settings.seed);
   const job = { id: 0, candidate: { name: "8", hidden: [8], activation: "sigmoid" as const, learningRate: 0.01 }, fold: 1 };
-  const run = new FoldRun(data, folds, job, settings);
+  const run = new FoldRun(data, folds[job.fold], job, settings);
   while (!run.done) run.step();
   const result = run.result();
   const inputs = foldInputs(job, settings, datasetFingerprint(data), engineInfo().kernelsSha256, [0, 1]);
