@@ -12,6 +12,9 @@ export interface ExpectedFold {
   inputs: FoldInputs;
   trainRows: number;
   validationRows: number;
+  /** The candidate's parameter count (the one-SE rule prefers the smallest) and the fold's training seed. */
+  parameters: number;
+  seed: number;
 }
 
 /** SHA-256 over a result as stored (JSON, so NaN is null) and the key it is stored under. */
@@ -74,7 +77,9 @@ export function foldResultProblem(value: unknown, expected: ExpectedFold): strin
   if (r.trainRows !== expected.trainRows || r.validationRows !== expected.validationRows) {
     return `it counts ${JSON.stringify(r.trainRows)} training and ${JSON.stringify(r.validationRows)} validation rows, the fold has ${expected.trainRows} and ${expected.validationRows}`;
   }
-  if (typeof r.architecture !== "string" || !isCount(r.parameters) || !isCount(r.seed)) return "it lacks its name, parameter count or seed";
+  if (typeof r.architecture !== "string") return "it has no candidate name";
+  if (r.parameters !== expected.parameters) return `it says the candidate has ${JSON.stringify(r.parameters)} parameters, not ${expected.parameters}`;
+  if (r.seed !== expected.seed) return `its training seed is ${JSON.stringify(r.seed)}, not the fold's ${expected.seed}`;
   if (!isFiniteNumber(r.seconds) || r.seconds < 0) return "its training time is not a number ≥ 0";
   const diverged = r.diverged as { epoch?: unknown; loss?: unknown } | undefined;
   if (diverged !== undefined) {

@@ -2,12 +2,13 @@
 // function of its inputs, so the main thread, a thread or a queue worker computes the same result.
 import type { Dataset } from "../data/dataset";
 import { classificationReport, type ClassificationMetrics } from "../evaluation/metrics";
-import { modelConfig, parameterCount } from "../model/model";
+import { modelConfig, parameterCount, type Activation } from "../model/model";
 import { subset, type Fold } from "../data/split";
 import { predictProbabilities, Trainer, TrainingDiverged } from "../model/train";
 import { Candidate, SelectionConfig, foldSeed, repeatSeed } from "./config";
 import { FoldResult } from "./record";
 import { type FoldInputs } from "./fold-key";
+import type { ExpectedFold } from "./fold-check";
 
 // One fold run (shared by the in-process runner, the pool's fold-thread and queue workers)
 
@@ -155,5 +156,16 @@ export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, k
     seed: settings.seed,
     threshold: settings.threshold,
     kernels,
+  };
+}
+
+/** What a result of this fold must say of itself (fold-check): its rows, parameter count and training seed. */
+export function expectedFold(inputs: FoldInputs, fold: Fold, cols: number): ExpectedFold {
+  return {
+    inputs,
+    trainRows: fold.train.length,
+    validationRows: fold.validation.length,
+    parameters: parameterCount(modelConfig(inputs.hidden, inputs.activation as Activation, cols)),
+    seed: foldSeed(repeatSeed(inputs.seed, inputs.repeat ?? 0), inputs.hidden, inputs.fold),
   };
 }

@@ -17,7 +17,7 @@ import { foldResultProblem } from "./fold-check";
 import type { QueueRunOptions } from "./queue/coordinator";
 import { SelectionConfig, SelectionSettings, candidates, repeatSeed, resolveSelectionConfig, type Candidate } from "./config";
 import { defaultThreads } from "../core/pool";
-import { FoldJob, FoldSettings, foldInputs, foldOf } from "./fold-run";
+import { FoldJob, FoldSettings, expectedFold, foldInputs, foldOf } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
 import { ProgressReporter, type SelectionProgress } from "./progress";
 import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, SELECTION_RULES, type ComparisonMetric, type QueueInfo, type SelectionRule } from "./record";
@@ -144,13 +144,13 @@ function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPl
  * The folds the cache gives, each checked as a result of its own fold (fold-check.ts), under the
  * name its candidate has in this grid; the rest are to train.
  */
-function reuseCached(plan: SelectionPlan, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
+function reuseCached(plan: SelectionPlan, cols: number, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
   if (!cache) return { results: [], toTrain: [...plan.jobs] };
   const found = cache.getAll<FoldResult>(
     plan.jobs.map((job) => {
       const inputs = plan.inputsOf(job);
       const fold = foldOf(plan.folds, job);
-      return { inputs, check: (result: unknown) => foldResultProblem(result, { inputs, trainRows: fold.train.length, validationRows: fold.validation.length }) };
+      return { inputs, check: (result: unknown) => foldResultProblem(result, expectedFold(inputs, fold, cols)) };
     }),
   );
   const results: FoldResult[] = [];
@@ -280,7 +280,7 @@ export async function selectArchitecture(dataset: Dataset, options: SelectionOpt
   const startedMs = performance.now();
   const plan = planSelection(dataset, options);
   options.onKeys?.(plan.keys);
-  const { results, toTrain } = reuseCached(plan, options.reuseCache === false ? undefined : options.cache);
+  const { results, toTrain } = reuseCached(plan, dataset.cols, options.reuseCache === false ? undefined : options.cache);
   const cache = { reused: results.length, trained: toTrain.length };
   options.onStart?.({ folds: plan.jobs.length, ...cache });
   // No more threads than fold jobs to train: the record and the CLI say how many really ran.

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { stratifiedKFold } from "../../lib/data/split";
 import { resolveSelectionConfig, candidates } from "../../lib/selection/config";
 import { foldResultChecksum, foldResultProblem, type ExpectedFold } from "../../lib/selection/fold-check";
-import { FoldRun, foldInputs, type FoldJob } from "../../lib/selection/fold-run";
+import { expectedFold, FoldRun, foldInputs, type FoldJob } from "../../lib/selection/fold-run";
 import { foldKey } from "../../lib/selection/fold-key";
 import { smallData } from "../support/selection-data";
 
@@ -15,10 +15,10 @@ const data = smallData();
 const folds = stratifiedKFold(data.labels, config.folds, config.seed);
 const job: FoldJob = { id: 0, candidate: candidates(config)[0], fold: 1 };
 const inputs = foldInputs(job, settings, "fingerprint", "kernels", [0, 1]);
-const expected: ExpectedFold = { inputs, trainRows: folds[1].train.length, validationRows: folds[1].validation.length };
+const expected: ExpectedFold = expectedFold(inputs, folds[1], data.cols);
 
 function genuine(): Record<string, unknown> {
-  const run = new FoldRun(data, folds, job, settings);
+  const run = new FoldRun(data, folds[1], job, settings);
   while (!run.done) run.step();
   // As stored: through JSON, like a cache file or a Redis result.
   return JSON.parse(JSON.stringify(run.result()));
@@ -35,6 +35,9 @@ describe("a fold result read back", () => {
     assert.match(foldResultProblem({ ...result, fold: 7 }, expected)!, /fold 7, not fold 1 of 2/);
     assert.match(foldResultProblem({ ...result, hidden: [16] }, expected)!, /another candidate/);
     assert.match(foldResultProblem({ ...result, validationRows: 1 }, expected)!, /validation rows/);
+    // The one-SE rule prefers the smallest network: a smaller count would change the winner.
+    assert.match(foldResultProblem({ ...result, parameters: 1 }, expected)!, /1 parameters, not 6289/);
+    assert.match(foldResultProblem({ ...result, seed: 999 }, expected)!, /training seed is 999/);
   });
 
   test("is refused when a score is missing, out of range or disagrees with its confusion matrix", () => {

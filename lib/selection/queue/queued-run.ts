@@ -12,7 +12,7 @@ import { InputError } from "../../core/errors";
 import { settleOnce } from "../../core/settle";
 import { foldKey } from "../fold-key";
 import { type ExpectedFold } from "../fold-check";
-import { foldOf, type FoldJob } from "../fold-run";
+import { expectedFold, foldOf, type FoldJob } from "../fold-run";
 import { cancelled, costliestFirst, type Scheduler } from "../scheduler";
 import { describeJob, jobOptions, RESULT_TTL_SECONDS, uploadDataset, verifiedResult, type FoldJobData, type FoldJobProgress } from "./jobs";
 import { IdleWatch } from "./idle";
@@ -94,7 +94,7 @@ export class QueuedRun {
       const inputs = s.inputsOf(job);
       const key = foldKey(inputs);
       const fold = foldOf(s.folds, job);
-      this.entries.set(key, { job, data: { key, inputs, candidate: job.candidate }, expected: { inputs, trainRows: fold.train.length, validationRows: fold.validation.length } });
+      this.entries.set(key, { job, data: { key, inputs, candidate: job.candidate }, expected: expectedFold(inputs, fold, s.dataset.cols) });
     }
     // When the connection cannot come back within lostAfterSeconds, the run stops instead of
     // waiting for results that cannot arrive.

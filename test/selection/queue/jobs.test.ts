@@ -8,7 +8,7 @@ import { stratifiedKFold } from "../../../lib/data/split";
 import { engineInfo } from "../../../lib/model/engine";
 import { foldKey } from "../../../lib/selection/fold-key";
 import { foldResultChecksum } from "../../../lib/selection/fold-check";
-import { FoldRun, foldInputs, type FoldSettings } from "../../../lib/selection/fold-run";
+import { FoldRun, foldInputs, type FoldSettings, expectedFold } from "../../../lib/selection/fold-run";
 import { decodeDataset, decodeResult, encodeDataset, encodeResult, storeResult, verifiedResult } from "../../../lib/selection/queue/jobs";
 import { type FoldResult } from "../../../lib/selection/record";
 import { syntheticDataset } from "./helpers";
@@ -41,7 +41,7 @@ describe("results read back from Redis", () => {
   const result = run.result();
   const inputs = foldInputs(job, settings, datasetFingerprint(data), engineInfo().kernelsSha256, [0, 1]);
   const key = foldKey(inputs);
-  const expected = { inputs, trainRows: folds[1].train.length, validationRows: folds[1].validation.length };
+  const expected = expectedFold(inputs, folds[1], data.cols);
   /** The stored text with the result changed by `edit`, its checksum left as the worker computed it. */
   const edited = (edit: (r: FoldResult) => void, rechecksum = false) => {
     const stored = decodeResult(storeResult(key, result, "h:1"));
