@@ -56,7 +56,7 @@ export function num(flags: Flags, name: string, fallback: number, kind: NumberKi
       "positive-int": whole && value >= 1,
       positive: value > 0,
       "non-negative-int": whole && value >= 0,
-      // seeds are 32-bit (lib/random.ts)
+      // seeds are 32-bit (lib/core/random.ts)
       seed: whole && value >= 0 && value < 2 ** 32,
     }[kind];
   if (!ok) throw new InputError(`--${name} "${v}": expected ${EXPECTED_NUMBER[kind]}`);

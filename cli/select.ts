@@ -1,4 +1,4 @@
-// `digits select`: cross-validates a grid of candidates (lib/selection, lib/experiments), with
+// `digits select`: cross-validates a grid of candidates (lib/selection), with
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
 import { describeDropped } from "../lib/data/dataset";
 import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";

@@ -8,7 +8,7 @@ import { DEFAULT_PAIR, type Pair } from "../core/pair";
 export interface Dataset {
   /** rows × cols values in [0, 1], row-major (pixel / 255). */
   features: Float32Array;
-  /** One label per row, 0 or 1: 0 is the pair's first digit, 1 its second (see lib/pair). */
+  /** One label per row, 0 or 1: 0 is the pair's first digit, 1 its second (see lib/core/pair). */
   labels: Uint8Array;
   rows: number;
   /** Pixels per image: 784 for 28×28. */

@@ -3,7 +3,7 @@
 //
 // Why not `model.fit`: for a network this small, TensorFlow.js spends its time dispatching
 // operations, not doing arithmetic (≈8× PyTorch per epoch on WASM). Here a whole epoch is one
-// call into SIMD WebAssembly kernels (lib/engine.ts), and the first layer skips the zero pixels
+// call into SIMD WebAssembly kernels (lib/model/engine.ts), and the first layer skips the zero pixels
 // (≈80% of MNIST), which is where 95% of the arithmetic is. The maths is the same as
 // Keras/TF.js: Glorot-uniform init, sigmoid output, binary cross-entropy averaged over the
 // batch, Adam with TF.js's defaults, float32 throughout.

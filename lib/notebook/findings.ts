@@ -78,7 +78,7 @@ export function inkSentence(histogram: PixelHistogram): string {
   const lighter = blank[0] > blank[1] ? 0 : 1;
   return (
     `${pct(all[0] / pixels)} of all pixels are blank (0). Of the inked pixels, ${pct(saturated / inked)} are saturated (250 or more); ` +
-    `the values in between are mostly the anti-aliased edges of the strokes. The images are sparse, which is why the trainer in \`lib/train\` skips zero pixels. ` +
+    `the values in between are mostly the anti-aliased edges of the strokes. The images are sparse, which is why the trainer in \`lib/model/train\` skips zero pixels. ` +
     // Less than a percentage point apart is no difference worth a sentence about ink.
     (Math.abs(blank[0] - blank[1]) < 0.01
       ? `${capital(digitPlural(digits[0]))} and ${digitPlural(digits[1])} leave about the same share of pixels blank (${pct(blank[0])} and ${pct(blank[1])}): ink alone will not tell them apart.`

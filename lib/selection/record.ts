@@ -28,12 +28,12 @@ export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
   validationRows: number;
   /** Wall time of the training (data preparation and epochs), excluding validation; for a reused fold, that of the run that trained it. */
   seconds: number;
-  /** Its fold-cache key (lib/fold-cache), in records: what `digits experiments prune` keeps. */
+  /** Its fold-cache key (lib/selection/fold-key), in records: what `digits experiments prune` keeps. */
   key?: string;
   /** Training loss and accuracy after each epoch (up to the one that diverged, if one did). */
   history: { loss: number[]; acc: number[] };
   /**
-   * Present when training diverged (see hasDiverged in lib/train): the 1-based epoch it stopped at
+   * Present when training diverged (see hasDiverged in lib/model/train): the 1-based epoch it stopped at
    * and that epoch's mean training loss. Such a fold is not scored: its metrics are NaN (null in
    * JSON) and its confusion matrix all zeros.
    */
