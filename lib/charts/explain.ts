@@ -95,7 +95,7 @@ export function firstLayerWeightsFigure(network: Network, options: { labels?: re
     colorbar: { title: { text: "weight" }, thickness: 14, len: 0.8 },
     hovertemplate: "weight %{z}<extra></extra>",
   };
-  return { data: [trace], layout: mosaicLayout(heading, width, height, logistic ? 8 : 3.2, annotations) };
+  return { data: [trace], layout: mosaicLayout(heading, width, height, logistic ? 8 : 3.8, annotations) };
 }
 
 /** One explained digit: its row in the dataset and its integrated gradients (one number per pixel). */
@@ -136,7 +136,7 @@ export function attributionsFigure(dataset: Dataset, probabilities: ArrayLike<nu
   const height = Math.max(1, Math.ceil(explained.length / columns)) * cellH;
   const limit = symmetricLimit(maps);
   const wrongCount = shapes.filter((s) => (s.line as { color: string }).color === WRONG_COLOR).length;
-  const heading = options.heading ?? `Integrated gradients of ${explained.length} test digits (${wrongCount} misclassified, in red) beside their maps: ${a}'s colour pushes towards ${a}, ${b}'s towards ${b}`;
+  const heading = options.heading ?? `Integrated gradients of ${explained.length} test digits (${wrongCount} misclassified, in red) beside their maps`;
   const data: Trace[] = [
     { type: "heatmap", z: paint(digits, side, width, height, 255), zmin: 0, zmax: 255, colorscale: INK_SCALE, showscale: false, hoverinfo: "skip" },
     {

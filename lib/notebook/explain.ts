@@ -139,21 +139,45 @@ export function weightStructureSentence(structure: WeightStructure, logistic = f
   return parts.join(" ");
 }
 
+/** The test digits notebook 03 explains, and how many mistakes there were to choose from. */
+export interface DigitsToExplain {
+  rows: number[];
+  /** Misclassified rows in the dataset (threshold 0.5); the most confident `shownMistakes` are in `rows`. */
+  mistakes: number;
+  shownMistakes: number;
+}
+
 /**
- * The test digits notebook 03 explains: `perClass` seeded digits of each class, then every
- * misclassified one (threshold 0.5), without repeats.
+ * `perClass` seeded digits of each class, then the misclassified ones (threshold 0.5), the most
+ * confident mistakes first, up to `maxMistakes`: one chart that fits a printed page.
  */
-export function digitsToExplain(dataset: Dataset, probabilities: ArrayLike<number>, perClass = 4, seed = 13): number[] {
-  const chosen: number[] = [];
+export function digitsToExplain(dataset: Dataset, probabilities: ArrayLike<number>, options: { perClass?: number; maxMistakes?: number; seed?: number } = {}): DigitsToExplain {
+  const { perClass = 4, maxMistakes = 12, seed = 13 } = options;
+  const rows: number[] = [];
   for (const label of [0, 1]) {
-    const rows: number[] = [];
-    for (let r = 0; r < dataset.rows; r++) if (dataset.labels[r] === label) rows.push(r);
-    for (const k of sampleIndices(rows.length, Math.min(perClass, rows.length), seed + label)) chosen.push(rows[k]);
+    const ofLabel: number[] = [];
+    for (let r = 0; r < dataset.rows; r++) if (dataset.labels[r] === label) ofLabel.push(r);
+    for (const k of sampleIndices(ofLabel.length, Math.min(perClass, ofLabel.length), seed + label)) rows.push(ofLabel[k]);
   }
-  for (let r = 0; r < dataset.rows; r++) {
-    if ((probabilities[r] > 0.5 ? 1 : 0) !== dataset.labels[r] && !chosen.includes(r)) chosen.push(r);
-  }
-  return chosen;
+  const wrong: number[] = [];
+  for (let r = 0; r < dataset.rows; r++) if ((probabilities[r] > 0.5 ? 1 : 0) !== dataset.labels[r]) wrong.push(r);
+  const confident = wrong.sort((a, b) => Math.abs(probabilities[b] - 0.5) - Math.abs(probabilities[a] - 0.5) || a - b).slice(0, maxMistakes);
+  for (const r of confident) if (!rows.includes(r)) rows.push(r);
+  return { rows, mistakes: wrong.length, shownMistakes: confident.length };
+}
+
+/** What the attributions chart shows, and how to see the rest. */
+export function explainedSentence(chosen: DigitsToExplain, perClass = 4): string {
+  const shown =
+    chosen.mistakes === 0
+      ? "there are no misclassified test digits to add"
+      : chosen.shownMistakes === chosen.mistakes
+        ? `every misclassified one (${chosen.mistakes}) is added`
+        : `the ${chosen.shownMistakes} most confident of the ${chosen.mistakes} misclassified ones are added, so that the chart fits a page`;
+  return (
+    `${perClass} test digits of each class are shown, and ${shown}. ` +
+    "`npx digits explain --rows I,J` explains any row of the test CSV (its row numbers are those of the clickable confusion matrix above)."
+  );
 }
 
 /** Integrated gradients (64 steps, black baseline) of each chosen row, for attributionsFigure. */

@@ -5,7 +5,7 @@ import type { Dataset } from "../../lib/data/dataset";
 import { calibration } from "../../lib/evaluation/calibration";
 import { attributionSum } from "../../lib/evaluation/attributions";
 import { initNetwork, modelConfig } from "../../lib/model/model";
-import { calibrationSentence, digitsToExplain, explainDigits, weightStructure, weightStructureSentence } from "../../lib/notebook/explain";
+import { calibrationSentence, digitsToExplain, explainDigits, explainedSentence, weightStructure, weightStructureSentence } from "../../lib/notebook/explain";
 
 /** 8×8 images inked only in the middle 4×4: the border (48 of 64 pixels) is blank in every row. */
 function middleInk(rows: number): Dataset {
@@ -49,15 +49,20 @@ describe("weightStructure", () => {
 });
 
 describe("digitsToExplain and explainDigits", () => {
-  it("takes a few digits of each class, then every misclassified one once", () => {
+  it("takes a few digits of each class, then the misclassified ones, most confident first, up to a cap", () => {
     const data = middleInk(10);
-    const probabilities = Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.1 : i === 4 ? 0.9 : data.labels[i]));
-    const rows = digitsToExplain(data, probabilities, 2, 1);
-    assert.equal(rows.length, 4 + [4, 7].filter((r) => !rows.slice(0, 4).includes(r)).length);
-    assert.deepEqual(rows.slice(0, 2).map((r) => data.labels[r]), [0, 0]);
-    assert.deepEqual(rows.slice(2, 4).map((r) => data.labels[r]), [1, 1]);
-    assert.ok(rows.includes(4) && rows.includes(7));
-    assert.equal(new Set(rows).size, rows.length);
+    // Mistakes: row 7 (a 1, P 0.1: off by 0.4), row 4 (a 0, P 0.9: 0.4), row 2 (a 0, P 0.6: 0.1).
+    const probabilities = Array.from({ length: 10 }, (_, i) => (i === 7 ? 0.1 : i === 4 ? 0.9 : i === 2 ? 0.6 : data.labels[i]));
+    const all = digitsToExplain(data, probabilities, { perClass: 1, seed: 1 });
+    assert.equal(data.labels[all.rows[0]], 0);
+    assert.equal(data.labels[all.rows[1]], 1);
+    assert.deepEqual([all.mistakes, all.shownMistakes], [3, 3]);
+    for (const r of [2, 4, 7]) assert.ok(all.rows.includes(r));
+    assert.equal(new Set(all.rows).size, all.rows.length);
+    const capped = digitsToExplain(data, probabilities, { perClass: 0, maxMistakes: 2 });
+    assert.deepEqual(capped, { rows: [4, 7], mistakes: 3, shownMistakes: 2 });
+    assert.match(explainedSentence(capped, 0), /the 2 most confident of the 3 misclassified ones are added/);
+    assert.match(explainedSentence(all, 1), /every misclassified one \(3\) is added/);
   });
 
   it("gives each row its integrated gradients, one number per pixel", () => {
