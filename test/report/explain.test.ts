@@ -1,6 +1,7 @@
 // Report 03's "What the network sees" sections (issue 20), for 0 vs 1 and for 4 vs 9: the three
-// headings and their sentences, every new chart drawn by Plotly in Chromium (offline), and in the
-// PDF each new chart whole on one page.
+// headings and their sentences, every new chart drawn by Plotly in Chromium (offline), the drawing
+// pad's attribution overlay following a stroke drawn with the mouse, and in the PDF each new chart
+// whole on one page.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -9,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { cellSource, outputsOfType, type Notebook } from "../../lib/report/ipynb";
+import { checkAttributionOverlay } from "../support/draw";
 import { collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
 import { pdfPages, pdfProblems, popplerAvailable } from "../support/pdf";
 
@@ -75,6 +77,23 @@ for (const pair of [[0, 1], [4, 9]] as const) {
           const k = CHARTS.findIndex((c) => c.test(title));
           if (k >= 0) await shot.screenshot({ path: join(SCREENSHOTS, `03-explain-${pair.join("-")}-${k + 1}.png`) });
         }
+      } finally {
+        await context.close();
+      }
+    });
+
+    it("overlays, on the drawing pad, the pixels that push towards each digit, and the overlay follows a stroke drawn with the mouse", available, async () => {
+      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await context.newPage();
+        const errors = collectErrors(page);
+        await page.goto(`file://${join(out, `${NAME}.html`)}`, { waitUntil: "load" });
+        await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 10_000 });
+        const pad = page.locator(".binary-digits-draw");
+        await checkAttributionOverlay(page, pad);
+        await pad.locator("[data-digits-random]").click();
+        await pad.screenshot({ path: join(SCREENSHOTS, `03-explain-${pair.join("-")}-pad.png`) });
+        assert.deepEqual(errors, []);
       } finally {
         await context.close();
       }
