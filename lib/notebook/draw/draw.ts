@@ -11,7 +11,6 @@
 // side, so what the tests call is what the page runs. Each widget's script finds its container
 // by id and waits until it is attached (JupyterLab may run an output's scripts first), uses no
 // module loader, and leaves a text fallback where scripts do not run (an untrusted notebook).
-import { CLASS_COLORS } from "../../charts/figure";
 import type { Dataset } from "../../data/dataset";
 import { sampleIndices } from "../../data/explore";
 import type { Network } from "../../model/model";
@@ -49,6 +48,9 @@ export interface ConfusionCellsOptions extends DrawOptions {
   /** The container's id (default: a fresh one). */
   id?: string;
 }
+
+/** The overlay's colours: the charts' class colours (CLASS_COLORS), as page/attribution.ts paints them. */
+const TOWARDS = ["#1f77b4", "#ff7f0e"];
 
 const FALLBACK_STYLE = "padding:0.5em;color:#666;font-style:italic";
 
@@ -114,8 +116,8 @@ export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOpt
     `<span data-digits-stroke-value>20</span> px</label></div>` +
     `<div><div style="font-size:90%;color:#444">What the network receives (28×28)</div>` +
     `<canvas data-digits-input width="28" height="28" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
-    `<div style="font-size:90%;color:#444;max-width:14em">Which pixels push towards <span style="color:${CLASS_COLORS[0]};font-weight:bold">${a}</span> or ` +
-    `<span style="color:${CLASS_COLORS[1]};font-weight:bold">${b}</span> (gradient × input)</div>` +
+    `<div style="font-size:90%;color:#444;max-width:14em">Which pixels push towards <span style="color:${TOWARDS[0]};font-weight:bold">${a}</span> or ` +
+    `<span style="color:${TOWARDS[1]};font-weight:bold">${b}</span> (gradient × input)</div>` +
     `<canvas data-digits-attribution width="28" height="28" aria-label="Pixels pushing towards ${a} (blue) or ${b} (orange)" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
     `<div style="font-size:120%">P(${b}) = <span data-digits-probability style="font-family:monospace">–</span></div>` +
     `<div style="font-size:120%">Prediction: <strong data-digits-prediction>–</strong></div>` +
