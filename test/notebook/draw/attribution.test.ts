@@ -6,6 +6,8 @@ import { createRng } from "../../../lib/core/random";
 import { logitGradients } from "../../../lib/model/gradients";
 import { ACTIVATIONS, initNetwork, modelConfig } from "../../../lib/model/model";
 import { gradientTimesInput } from "../../../lib/notebook/draw/network";
+import { drawPadHtml } from "../../../lib/notebook/draw/draw";
+import { CLASS_COLORS } from "../../../lib/charts/figure";
 
 describe("gradientTimesInput: the page's overlay", () => {
   for (const [hidden, activation] of [...ACTIVATIONS.map((a) => [[25, 15], a] as const), [[], "sigmoid"] as const]) {
@@ -26,4 +28,15 @@ describe("gradientTimesInput: the page's overlay", () => {
       assert.ok(largest > 0);
     });
   }
+});
+
+describe("the overlay in the pad's HTML", () => {
+  it("is a 28×28 canvas with data-digits-attribution, captioned in the charts' class colours with the pair's digits", () => {
+    const network = initNetwork(modelConfig([3]), 1);
+    const test = { features: new Float32Array(784 * 2), labels: Uint8Array.from([0, 1]), rows: 2, cols: 784 };
+    const html = drawPadHtml(network, test, { digits: [4, 9], sample: 2 });
+    assert.match(html, /<canvas data-digits-attribution width="28" height="28"/);
+    assert.ok(html.includes(`color:${CLASS_COLORS[0]};font-weight:bold">4<`));
+    assert.ok(html.includes(`color:${CLASS_COLORS[1]};font-weight:bold">9<`));
+  });
 });
