@@ -11,6 +11,24 @@ import { CLASS_COLORS, INK_SCALE, round, thousands, title, WRONG_COLOR, type Fig
 /** Negative → first class colour, 0 → white, positive → second class colour. */
 export const DIVERGING_SCALE: [number, string][] = [[0, CLASS_COLORS[0]], [0.5, "#ffffff"], [1, CLASS_COLORS[1]]];
 
+/**
+ * The same with 0 transparent: attribution maps are drawn over the digits' ink trace, which shows
+ * through where a map is 0 (between its tiles, and on the digit tiles themselves).
+ */
+export const DIVERGING_OVER_SCALE: [number, string][] = [
+  // Only the opacity fades towards 0 (each side keeps its colour): over white this looks as DIVERGING_SCALE.
+  [0, rgba(CLASS_COLORS[0], 1)],
+  [0.5, rgba(CLASS_COLORS[0], 0)],
+  [0.5, rgba(CLASS_COLORS[1], 0)],
+  [1, rgba(CLASS_COLORS[1], 1)],
+];
+
+/** "#1f77b4" at opacity a as "rgba(31,119,180,a)". */
+function rgba(hex: string, a: number): string {
+  const n = parseInt(hex.slice(1), 16);
+  return `rgba(${n >> 16},${(n >> 8) & 255},${n & 255},${a})`;
+}
+
 /** One tile of a mosaic: a side × side image, its top-left corner in mosaic pixels. */
 interface Tile {
   x0: number;
@@ -18,9 +36,13 @@ interface Tile {
   values: ArrayLike<number>;
 }
 
-/** A height × width grid of null (drawn as background) with the tiles' values written in. */
-function paint(tiles: readonly Tile[], side: number, width: number, height: number, scale = 1): (number | null)[][] {
-  const z: (number | null)[][] = Array.from({ length: height }, () => new Array<number | null>(width).fill(null));
+/**
+ * A height × width grid of 0 with the tiles' values written in. 0, not null, between tiles: 0 is
+ * white on every scale here, and an all-number grid reaches Plotly renderers as packed bytes
+ * (lib/notebook/plotly.ts) where nulls would be one line each in the saved notebook.
+ */
+function paint(tiles: readonly Tile[], side: number, width: number, height: number, scale = 1): number[][] {
+  const z: number[][] = Array.from({ length: height }, () => new Array<number>(width).fill(0));
   for (const { x0, y0, values } of tiles) {
     for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) z[y0 + r][x0 + c] = round(values[r * side + c] * scale, 5);
   }
@@ -145,7 +167,7 @@ export function attributionsFigure(dataset: Dataset, probabilities: ArrayLike<nu
       zmin: -round(limit, 5),
       zmax: round(limit, 5),
       zmid: 0,
-      colorscale: DIVERGING_SCALE,
+      colorscale: DIVERGING_OVER_SCALE,
       colorbar: { title: { text: `towards ${b} ↑<br>towards ${a} ↓` }, thickness: 14, len: 0.8 },
       hovertemplate: "attribution %{z}<extra></extra>",
     },

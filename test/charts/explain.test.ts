@@ -19,10 +19,10 @@ describe("firstLayerWeightsFigure", () => {
     assert.equal(trace.zmid, 0);
     assert.deepEqual(trace.colorscale, DIVERGING_SCALE);
     // Unit 2 (j = 1): tile 2 starts at x = side + 4 = 6; its pixel (0, 1) is input 1's weight to unit 2.
-    const z = trace.z as (number | null)[][];
-    const y0 = z.findIndex((line) => line[0] !== null);
+    const z = trace.z as number[][];
+    const y0 = z.findIndex((line) => line[0] !== 0);
     assert.ok(Math.abs((z[y0][6 + 1] as number) - kernel[1 * 3 + 1]) < 1e-5);
-    assert.equal(z[y0][2], null, "the gap between tiles is background");
+    assert.equal(z[y0][2], 0, "the gap between tiles is 0, white");
     assert.deepEqual(annotations(figure).map((a) => a.text), ["unit 1", "unit 2", "unit 3"]);
   });
 
@@ -41,14 +41,16 @@ describe("attributionsFigure", () => {
     const [ink, maps] = figure.data;
     assert.equal(ink.colorscale !== maps.colorscale, true);
     assert.deepEqual([maps.zmin, maps.zmax, maps.zmid], [-2, 2, 0]);
-    const zInk = ink.z as (number | null)[][];
-    const zMap = maps.z as (number | null)[][];
-    const y0 = zInk.findIndex((line) => line[0] !== null);
+    const zInk = ink.z as number[][];
+    const zMap = maps.z as number[][];
+    // The ink is drawn first; the maps over it, 0 transparent, so the digits show through.
+    assert.deepEqual(maps.colorscale, [[0, "rgba(31,119,180,1)"], [0.5, "rgba(31,119,180,0)"], [0.5, "rgba(255,127,14,0)"], [1, "rgba(255,127,14,1)"]]);
+    const y0 = zInk.findIndex((line) => line[0] !== 0);
     // The first digit (row 2: 255, 0 / 255, 0) at x 0–1, its map at x 4–5 (side + 2).
     assert.deepEqual(zInk[y0].slice(0, 2), [255, 0]);
     assert.deepEqual(zMap[y0].slice(4, 6), [0.5, 0]);
-    assert.equal(zMap[y0][0], null);
-    assert.equal(zInk[y0][4], null);
+    assert.equal(zMap[y0][0], 0);
+    assert.equal(zInk[y0][4], 0);
     const texts = annotations(figure);
     assert.equal(texts[0].text, "true 9, P(9) = 0.900");
     assert.equal(texts[1].text, "<b>true 4, P(9) = 0.800</b>");
