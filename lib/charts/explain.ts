@@ -44,9 +44,30 @@ interface Tile {
 function paint(tiles: readonly Tile[], side: number, width: number, height: number, scale = 1): number[][] {
   const z: number[][] = Array.from({ length: height }, () => new Array<number>(width).fill(0));
   for (const { x0, y0, values } of tiles) {
-    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) z[y0 + r][x0 + c] = round(values[r * side + c] * scale, 5);
+    for (let r = 0; r < side; r++) for (let c = 0; c < side; c++) z[y0 + r][x0 + c] = Math.round(values[r * side + c] * scale);
   }
   return z;
+}
+
+/**
+ * Signed values are drawn as whole thousandths of the largest |value| (finer than any colour step):
+ * whole numbers reach Plotly renderers as 2 bytes each, where floats would take 8. The colour bar
+ * is labelled in the values themselves.
+ */
+const STEPS = 1000;
+
+function symmetricTrace(z: number[][], limit: number, colorscale: [number, string][], what: string, barTitle = what): Trace {
+  const ticks = [-1, -0.5, 0, 0.5, 1];
+  return {
+    type: "heatmap",
+    z,
+    zmin: -STEPS,
+    zmax: STEPS,
+    zmid: 0,
+    colorscale,
+    colorbar: { title: { text: barTitle }, thickness: 14, len: 0.8, tickvals: ticks.map((t) => t * STEPS), ticktext: ticks.map((t) => Number((t * limit).toPrecision(2)).toString()) },
+    hovertemplate: `${what}: %{z} thousandths of the largest<extra></extra>`,
+  };
 }
 
 /** The largest |value| among the tiles: the half-range of a symmetric scale (1 if all are 0). */
@@ -107,16 +128,7 @@ export function firstLayerWeightsFigure(network: Network, options: { labels?: re
   const heading = logistic
     ? "Logistic regression's weights: the template it matches (ink on positive weights pushes towards the second digit)"
     : `First-layer weights of the ${units} hidden units, one colour scale centred at 0`;
-  const trace: Trace = {
-    type: "heatmap",
-    z: paint(tiles, side, width, height),
-    zmin: -round(limit, 5),
-    zmax: round(limit, 5),
-    zmid: 0,
-    colorscale: DIVERGING_SCALE,
-    colorbar: { title: { text: "weight" }, thickness: 14, len: 0.8 },
-    hovertemplate: "weight %{z}<extra></extra>",
-  };
+  const trace = symmetricTrace(paint(tiles, side, width, height, STEPS / limit), limit, DIVERGING_SCALE, "weight");
   return { data: [trace], layout: mosaicLayout(heading, width, height, logistic ? 8 : 3.8, annotations) };
 }
 
@@ -161,16 +173,7 @@ export function attributionsFigure(dataset: Dataset, probabilities: ArrayLike<nu
   const heading = options.heading ?? `Integrated gradients of ${explained.length} test digits (${wrongCount} misclassified, in red) beside their maps`;
   const data: Trace[] = [
     { type: "heatmap", z: paint(digits, side, width, height, 255), zmin: 0, zmax: 255, colorscale: INK_SCALE, showscale: false, hoverinfo: "skip" },
-    {
-      type: "heatmap",
-      z: paint(maps, side, width, height),
-      zmin: -round(limit, 5),
-      zmax: round(limit, 5),
-      zmid: 0,
-      colorscale: DIVERGING_OVER_SCALE,
-      colorbar: { title: { text: `towards ${b} ↑<br>towards ${a} ↓` }, thickness: 14, len: 0.8 },
-      hovertemplate: "attribution %{z}<extra></extra>",
-    },
+    symmetricTrace(paint(maps, side, width, height, STEPS / limit), limit, DIVERGING_OVER_SCALE, "attribution", `towards ${b} ↑<br>towards ${a} ↓`),
   ];
   return { data, layout: mosaicLayout(heading, width, height, 3, annotations, { shapes }) };
 }

@@ -14,14 +14,17 @@ describe("firstLayerWeightsFigure", () => {
     const trace = figure.data[0];
     const kernel = network.layers[0].kernel;
     const limit = Math.max(...Array.from(kernel, Math.abs));
-    assert.equal(trace.zmin, -trace.zmax!);
-    assert.ok(Math.abs((trace.zmax as number) - limit) < 1e-5);
-    assert.equal(trace.zmid, 0);
+    // Whole thousandths of the largest |weight|, the colour bar labelled in weights.
+    assert.deepEqual([trace.zmin, trace.zmax, trace.zmid], [-1000, 1000, 0]);
+    const bar = trace.colorbar as { tickvals: number[]; ticktext: string[] };
+    assert.deepEqual(bar.tickvals, [-1000, -500, 0, 500, 1000]);
+    assert.equal(bar.ticktext[4], Number(limit.toPrecision(2)).toString());
     assert.deepEqual(trace.colorscale, DIVERGING_SCALE);
     // Unit 2 (j = 1): tile 2 starts at x = side + 4 = 6; its pixel (0, 1) is input 1's weight to unit 2.
     const z = trace.z as number[][];
     const y0 = z.findIndex((line) => line[0] !== 0);
-    assert.ok(Math.abs((z[y0][6 + 1] as number) - kernel[1 * 3 + 1]) < 1e-5);
+    assert.equal(z[y0][6 + 1], Math.round((kernel[1 * 3 + 1] / limit) * 1000));
+    assert.ok(z.flat().every(Number.isInteger));
     assert.equal(z[y0][2], 0, "the gap between tiles is 0, white");
     assert.deepEqual(annotations(figure).map((a) => a.text), ["unit 1", "unit 2", "unit 3"]);
   });
@@ -40,7 +43,8 @@ describe("attributionsFigure", () => {
     const figure = attributionsFigure(ds, [0.1, 0.8, 0.9], [{ row: 2, attribution: [0.5, 0, -0.25, 0] }, { row: 1, attribution: [1, -2, 0, 0] }], { columns: 2 });
     const [ink, maps] = figure.data;
     assert.equal(ink.colorscale !== maps.colorscale, true);
-    assert.deepEqual([maps.zmin, maps.zmax, maps.zmid], [-2, 2, 0]);
+    assert.deepEqual([maps.zmin, maps.zmax, maps.zmid], [-1000, 1000, 0]);
+    assert.equal((maps.colorbar as { ticktext: string[] }).ticktext[0], "-2");
     const zInk = ink.z as number[][];
     const zMap = maps.z as number[][];
     // The ink is drawn first; the maps over it, 0 transparent, so the digits show through.
@@ -48,7 +52,8 @@ describe("attributionsFigure", () => {
     const y0 = zInk.findIndex((line) => line[0] !== 0);
     // The first digit (row 2: 255, 0 / 255, 0) at x 0–1, its map at x 4–5 (side + 2).
     assert.deepEqual(zInk[y0].slice(0, 2), [255, 0]);
-    assert.deepEqual(zMap[y0].slice(4, 6), [0.5, 0]);
+    // 0.5 of a largest |value| of 2: 250 thousandths.
+    assert.deepEqual(zMap[y0].slice(4, 6), [250, 0]);
     assert.equal(zMap[y0][0], 0);
     assert.equal(zInk[y0][4], 0);
     const texts = annotations(figure);
