@@ -11,12 +11,13 @@ import { type Flags, type Command, out, err } from "./common";
 import { dataCommand } from "./data";
 import { evaluateCommand } from "./evaluate";
 import { experimentsCommand } from "./experiments";
+import { explainCommand } from "./explain";
 import { pairsCommand } from "./pairs";
 import { selectCommand } from "./select";
 import { trainCommand } from "./train";
 import { workerCommand } from "./worker";
 
-export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, pairs: pairsCommand, experiments: experimentsCommand, worker: workerCommand };
+export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, explain: explainCommand, pairs: pairsCommand, experiments: experimentsCommand, worker: workerCommand };
 
 const topUsage = `Usage: digits <command> [options]
 

@@ -7,6 +7,7 @@ import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair, ty
 import { textTable } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { evaluateSet } from "../lib/evaluation/evaluate";
+import { calibration } from "../lib/evaluation/calibration";
 import { predictLabels, type ClassificationMetrics } from "../lib/evaluation/metrics";
 import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
 import { loadModel, modelDigits, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
@@ -34,8 +35,12 @@ Options:
                             index is the row's 0-based position among the CSV's data rows,
                             label and prediction are digits, probability is P(B)
   --json                    print one JSON object {digits, accuracy, precision, recall, f1,
-                            logLoss, auc, confusionMatrix} on stdout, nothing else; the matrix's
-                            rows and columns are in the order A, B
+                            logLoss, auc, confusionMatrix, ece, calibration} on stdout, nothing
+                            else; the matrix's rows and columns are in the order A, B;
+                            calibration is {bins: [{lower, upper, count, meanProbability,
+                            fractionPositive}]}: 10 equal-width bins of P(B), [0, 0.1) to
+                            [0.9, 1.0] (means null when empty), and ece the sum over non-empty
+                            bins of count / rows * |fractionPositive - meanProbability|
   -h, --help                show this help`,
   options: {
     model: { type: "string" },
@@ -60,7 +65,8 @@ Options:
     if (predictionsFile) writeOutput(predictionsFile, predictionsCsv(dataset, probabilities));
     const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
     if (flags.json) {
-      out(JSON.stringify({ digits: [...pair], accuracy, precision, recall, f1, logLoss, auc, confusionMatrix }));
+      const { ece, bins } = calibration(dataset.labels, probabilities);
+      out(JSON.stringify({ digits: [...pair], accuracy, precision, recall, f1, logLoss, auc, confusionMatrix, ece, calibration: { bins } }));
       return;
     }
     printReport(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir}`, data, dataset, metrics);
@@ -72,7 +78,7 @@ Options:
  * The pair to score on: the model's own (its training.json), which --digits may only confirm; a
  * model without training.json does not say, so --digits must.
  */
-function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
+export function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
   const recorded = modelDigits(record, path.join(dir, TRAINING_FILE));
   if (!recorded) {
     if (asked) return asked;

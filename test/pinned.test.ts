@@ -59,7 +59,11 @@ describe("pinned outputs (seed 7, 400 rows of data/train.csv)", () => {
   test("a trained model's weights.bin and evaluate --json", () => {
     digits("train", "--data", "small.csv", "--layers", "8", "--epochs", "3", "--seed", "7", "--model", "m8", "--quiet");
     assert.equal(sha256(fs.readFileSync(path.join(work, "m8", "weights.bin"))), "72a1d1aea098be5b01e4fa65c1c2aeb199e3ca864cdff66216a6782d8b0dab20");
-    assert.deepEqual(JSON.parse(digits("evaluate", "--model", "m8", "--data", "small.csv", "--json")), {
+    // ece and calibration were added by issue 20; the scores pinned before it are unchanged.
+    const { ece, calibration, ...scores } = JSON.parse(digits("evaluate", "--model", "m8", "--data", "small.csv", "--json"));
+    assert.equal(ece, 0.2845411920262225);
+    assert.deepEqual(calibration.bins.map((b: { count: number }) => b.count), [0, 128, 45, 18, 13, 75, 118, 3, 0, 0]);
+    assert.deepEqual(scores, {
       digits: [0, 1],
       accuracy: 0.9625,
       precision: 0.9846938775510204,

@@ -1,7 +1,8 @@
 // Charts: functions that return Plotly figures (plain data) from results; they never train or
 // display. One module per notebook stage: explore (01), pairs (01's pairs map), selection (02),
-// evaluation (03), digits (grids of digit images, 01 and 03), and figure (what a figure is, and
-// the layout helpers they share). Imports the stages below them, never notebook/ or report/.
+// evaluation (03), digits (grids of digit images, 01 and 03), explain (03: weights, attributions,
+// calibration), and figure (what a figure is, and the layout helpers they share). Imports the
+// stages below them, never notebook/ or report/.
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export { CLASS_COLORS, WRONG_COLOR, type Figure, type Trace } from "./figure";
@@ -11,3 +12,4 @@ export * from "./selection";
 export * from "./comparisons";
 export * from "./evaluation";
 export * from "./digits";
+export * from "./explain";

@@ -4,6 +4,7 @@
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./backend";
 export * from "./engine";
+export * from "./gradients";
 export * from "./memory";
 export * from "./memory-layout";
 export * from "./model";

@@ -11,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { after, before, describe, test } from "node:test";
 import { loadCsv } from "../../lib/data/csv";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
+import { calibration } from "../../lib/evaluation/calibration";
 import { classificationReport } from "../../lib/evaluation/metrics";
 import { loadModel } from "../../lib/model/persist";
 import { oneStandardErrorRule } from "../../lib/selection/one-se";
@@ -194,13 +195,15 @@ describe("digits train, evaluate and select on small data", () => {
     const run = digits("evaluate", "--model", modelDir(), "--data", testCsv, "--json");
     assert.equal(run.code, 0, run.stderr);
     const reported = JSON.parse(run.stdout);
-    assert.deepEqual(Object.keys(reported).sort(), ["accuracy", "auc", "confusionMatrix", "digits", "f1", "logLoss", "precision", "recall"]);
+    assert.deepEqual(Object.keys(reported).sort(), ["accuracy", "auc", "calibration", "confusionMatrix", "digits", "ece", "f1", "logLoss", "precision", "recall"]);
     assert.deepEqual(training.digits, [0, 1]);
 
     const { network } = await loadModel(modelDir());
     const data = loadCsv(testCsv);
-    const { count, ...metrics } = classificationReport(data.labels, predictProbabilities(network, data));
-    const expected = { digits: [0, 1], ...metrics };
+    const probabilities = predictProbabilities(network, data);
+    const { count, ...metrics } = classificationReport(data.labels, probabilities);
+    const { ece, bins } = calibration(data.labels, probabilities);
+    const expected = { digits: [0, 1], ...metrics, ece, calibration: { bins } };
     assert.equal(count, 200);
     assert.deepEqual(reported, expected);
     const [[tn, fp], [fn, tp]] = reported.confusionMatrix;

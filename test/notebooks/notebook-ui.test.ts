@@ -30,7 +30,7 @@ import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBes
 const EXPECTED: Record<string, { charts: number; tables: number }> = {
   "01-exploratory-analysis": { charts: 6, tables: 4 },
   "02-model-selection": { charts: 1, tables: 3 },
-  "03-training-and-evaluation": { charts: 6, tables: 1 },
+  "03-training-and-evaluation": { charts: 9, tables: 1 },
 };
 
 function freePort(): Promise<number> {

@@ -168,3 +168,30 @@ export async function checkConfusionCells(cells: Locator, expected: { labels: Ar
   }
   return errors;
 }
+
+/** The pad's 28×28 attribution overlay, read back from its canvas: [r, g, b] per pixel. */
+export async function padAttribution(pad: Locator): Promise<[number, number, number][]> {
+  return pad.evaluate((root) => {
+    const overlay = root.querySelector("[data-digits-attribution]") as HTMLCanvasElement;
+    const rgba = overlay.getContext("2d")!.getImageData(0, 0, 28, 28).data;
+    return Array.from({ length: 784 }, (_, i) => [rgba[4 * i], rgba[4 * i + 1], rgba[4 * i + 2]] as [number, number, number]);
+  });
+}
+
+/**
+ * The overlay (issue 20): white on an empty pad; after a stroke drawn with the mouse it changes,
+ * coloured exactly where the 28×28 image has ink; clearing makes it white again.
+ */
+export async function checkAttributionOverlay(page: Page, pad: Locator): Promise<void> {
+  const white = (pixels: [number, number, number][]) => pixels.every(([r, g, b]) => r === 255 && g === 255 && b === 255);
+  await pad.locator("[data-digits-clear]").click();
+  assert.ok(white(await padAttribution(pad)), "the overlay of an empty pad is not white");
+  await verticalStroke(page, pad);
+  const overlay = await padAttribution(pad);
+  const input = await padInput(pad);
+  const coloured = overlay.map(([r, g, b]) => Math.max(r, g, b) - Math.min(r, g, b) > 60);
+  assert.ok(coloured.filter(Boolean).length >= 10, `only ${coloured.filter(Boolean).length} coloured pixels after a stroke`);
+  coloured.forEach((c, i) => assert.ok(!c || input[i] > 0, `pixel ${i} is coloured but has no ink`));
+  await pad.locator("[data-digits-clear]").click();
+  assert.ok(white(await padAttribution(pad)), "clearing did not reset the overlay");
+}

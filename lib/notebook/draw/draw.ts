@@ -49,6 +49,9 @@ export interface ConfusionCellsOptions extends DrawOptions {
   id?: string;
 }
 
+/** The overlay's colours: the charts' class colours (CLASS_COLORS), as page/attribution.ts paints them. */
+const TOWARDS = ["#1f77b4", "#ff7f0e"];
+
 const FALLBACK_STYLE = "padding:0.5em;color:#666;font-style:italic";
 
 function pairOf(options: DrawOptions): readonly [number, number] {
@@ -85,10 +88,12 @@ function drawPadConfig(network: Network, test: Dataset, digits: readonly [number
 
 /**
  * The drawing pad: a 280×280 canvas (mouse, pen, touch), clear and "random test digit" buttons,
- * a stroke-width slider, the 28×28 image the network receives, P(second digit) and the prediction,
+ * a stroke-width slider, the 28×28 image the network receives and which of its pixels push towards
+ * each digit (gradient × input, in the charts' class colours), P(second digit) and the prediction,
  * updated while drawing. Hooks: data-digits-draw (canvas), data-digits-probability (text: a plain
  * decimal; the exact value in its data-digits-value), data-digits-prediction, data-digits-clear,
- * data-digits-random, data-digits-input (the 28×28 canvas), data-digits-row (the loaded test row).
+ * data-digits-random, data-digits-input (the 28×28 canvas), data-digits-attribution (the 28×28
+ * overlay of gradient × input in the pair's colours), data-digits-row (the loaded test row).
  */
 export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOptions = {}): string {
   const digits = pairOf(options);
@@ -111,6 +116,9 @@ export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOpt
     `<span data-digits-stroke-value>20</span> px</label></div>` +
     `<div><div style="font-size:90%;color:#444">What the network receives (28×28)</div>` +
     `<canvas data-digits-input width="28" height="28" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
+    `<div style="font-size:90%;color:#444;max-width:14em">Which pixels push towards <span style="color:${TOWARDS[0]};font-weight:bold">${a}</span> or ` +
+    `<span style="color:${TOWARDS[1]};font-weight:bold">${b}</span> (gradient × input)</div>` +
+    `<canvas data-digits-attribution width="28" height="28" aria-label="Pixels pushing towards ${a} (blue) or ${b} (orange)" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
     `<div style="font-size:120%">P(${b}) = <span data-digits-probability style="font-family:monospace">–</span></div>` +
     `<div style="font-size:120%">Prediction: <strong data-digits-prediction>–</strong></div>` +
     `<div data-digits-source style="font-size:90%;color:#444;margin-top:0.5em;max-width:22em">Draw a ${a} or a ${b}.</div>` +

@@ -82,3 +82,45 @@ export function decodeNetwork(encoded: PageNetwork): { activation: string; layer
   }
   return { activation: encoded.activation, layers };
 }
+
+/**
+ * Gradient × input of the logit (the output before its sigmoid; positive pushes towards the second
+ * digit) for one image of 0–255 intensities: x_i · d logit / d x_i with x = pixel / 255, the
+ * drawing pad's overlay. In float64 from the float32 weights, as lib/model/gradients.ts computes it
+ * for `digits explain` (a test holds the two equal); this module imports nothing, so it has its own copy.
+ */
+export function gradientTimesInput(layers: readonly PageLayer[], activation: string, pixels: ArrayLike<number>): Float64Array {
+  const x = Float64Array.from({ length: layers[0].inputs }, (_, i) => pixels[i] / 255);
+  // Forward, keeping each hidden layer's activations (their slopes follow from them).
+  const hidden: Float64Array[] = [];
+  let values: Float64Array = x;
+  for (let l = 0; l < layers.length; l++) {
+    const { inputs, units, kernel, bias } = layers[l];
+    const z = Float64Array.from({ length: units }, (_, j) => bias[j]);
+    for (let i = 0; i < inputs; i++) {
+      if (values[i] === 0) continue;
+      for (let j = 0; j < units; j++) z[j] += values[i] * kernel[i * units + j];
+    }
+    if (l === layers.length - 1) break;
+    values = z.map((v) => (activation === "relu" ? (v > 0 ? v : 0) : activation === "tanh" ? Math.tanh(v) : 1 / (1 + Math.exp(-v))));
+    // relu's slope needs z > 0, which equals a > 0; keep z's sign in the activations.
+    hidden.push(activation === "relu" ? z.map((v) => (v > 0 ? v : -1)) : values);
+  }
+  // Backward from d logit / d logit = 1.
+  let delta = new Float64Array([1]);
+  for (let l = layers.length - 1; l >= 0; l--) {
+    const { inputs, units, kernel } = layers[l];
+    const back = new Float64Array(inputs);
+    for (let i = 0; i < inputs; i++) {
+      let sum = 0;
+      for (let j = 0; j < units; j++) sum += kernel[i * units + j] * delta[j];
+      back[i] = sum;
+    }
+    if (l > 0) {
+      const a = hidden[l - 1];
+      for (let i = 0; i < inputs; i++) back[i] *= activation === "relu" ? (a[i] > 0 ? 1 : 0) : activation === "tanh" ? 1 - a[i] * a[i] : a[i] * (1 - a[i]);
+    }
+    delta = back;
+  }
+  return delta.map((g, i) => g * x[i]);
+}

@@ -1,10 +1,12 @@
 // The drawing pad in the page: what is drawn (mouse, pen, touch) or a loaded test digit goes
 // through mnistImage and the network's forward pass, once per animation frame while drawing, and
-// the pad shows the 28×28 image the network receives, P(second digit) and the prediction.
+// the pad shows the 28×28 image the network receives, which of its pixels push towards each digit
+// (gradient × input), P(second digit) and the prediction.
 import { mnistImage, MNIST_SIDE } from "../image";
-import { base64Bytes, decodeNetwork, forwardProbability, type PageLayer } from "../network";
+import { base64Bytes, decodeNetwork, forwardProbability, gradientTimesInput, type PageLayer } from "../network";
 import type { DrawPadConfig } from "../page-config";
 import { hideFallback, hook } from "./attach";
+import { paintAttribution } from "./attribution";
 import { paintGrey, paintScaled } from "./grey";
 
 /** One pad on the page: its config, elements (found by their hooks), network and state. */
@@ -14,6 +16,8 @@ interface Pad {
   ctx: CanvasRenderingContext2D;
   /** The 28×28 canvas showing what the network receives. */
   view: CanvasRenderingContext2D;
+  /** The 28×28 overlay: which pixels push towards each digit (gradient × input). */
+  attribution: CanvasRenderingContext2D;
   probability: HTMLElement;
   prediction: HTMLElement;
   /** Says what is on the canvas: a prompt, "your drawing", or the loaded test row. */
@@ -35,6 +39,7 @@ export function drawPad(root: HTMLElement, config: DrawPadConfig): void {
     canvas,
     ctx: canvas.getContext("2d", { willReadFrequently: true }) as CanvasRenderingContext2D,
     view: hook<HTMLCanvasElement>(root, "data-digits-input").getContext("2d") as CanvasRenderingContext2D,
+    attribution: hook<HTMLCanvasElement>(root, "data-digits-attribution").getContext("2d") as CanvasRenderingContext2D,
     probability: hook(root, "data-digits-probability"),
     prediction: hook(root, "data-digits-prediction"),
     source: hook(root, "data-digits-source"),
@@ -62,7 +67,12 @@ function update(pad: Pad): void {
   const shown = pad.view.createImageData(MNIST_SIDE, MNIST_SIDE);
   paintGrey(shown.data, image, 0, image.length);
   pad.view.putImageData(shown, 0, 0);
-  showAnswer(pad, image.some((v) => v > 0) ? forwardProbability(pad.network.layers, pad.network.activation, image) : null);
+  const inked = image.some((v) => v > 0);
+  const { layers, activation } = pad.network;
+  const overlay = pad.attribution.createImageData(MNIST_SIDE, MNIST_SIDE);
+  paintAttribution(overlay.data, image, inked ? gradientTimesInput(layers, activation, image) : new Float64Array(image.length));
+  pad.attribution.putImageData(overlay, 0, 0);
+  showAnswer(pad, inked ? forwardProbability(layers, activation, image) : null);
 }
 
 /** P(second digit) as text (its exact value in data-digits-value) and the prediction; dashes for an empty canvas. */
