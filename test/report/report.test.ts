@@ -144,6 +144,16 @@ describe("report helpers", () => {
     assert.equal(result.status, 2, result.stderr);
     assert.match(result.stderr, /DIGITS_QUICK=quickly: expected 1 or 0/);
   });
+
+  it("exits with code 2 for an unknown --kernel, naming the two it knows, before Jupyter is looked for", () => {
+    const result = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--kernel", "python3"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, DIGITS_PYTHON: "/nonexistent/python3" },
+    });
+    assert.equal(result.status, 2, result.stderr);
+    assert.match(result.stderr, /^report: --kernel python3: unknown kernel; expected tslab or deno/);
+  });
 });
 
 /** Files and folders under `dir`, relative, sorted ("executed/" for a folder). */
