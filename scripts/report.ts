@@ -1,4 +1,4 @@
-// npm run report [-- --quick] [-- --pdf] [-- 02 03]: executes the notebooks and writes reports/*.html (and *.pdf).
+// npm run report [-- --quick] [-- --pdf] [-- --kernel deno] [-- 02 03]: executes the notebooks and writes reports/*.html (and *.pdf).
 // Exit codes: 0 done, 1 a notebook failed (the message names it and the cell), 2 cannot run (Jupyter
 // missing, bad argument, an output folder that cannot be written, no Chromium that starts for --pdf),
 // 130/143 stopped by SIGINT/SIGTERM.
@@ -10,11 +10,13 @@ import { pairFolder, pairName, parsePair, type Pair } from "../lib/core/pair";
 import { envPair, quickMode } from "../lib/notebook/params";
 import { checkChromium, writePdfs } from "../lib/report/pdf";
 import { buildReports, NotebookError, ReportInterrupted } from "../lib/report/report";
+import { kernelVersion, parseKernel, type KernelName } from "../lib/report/jupyter";
 
 const USAGE =
-  "usage: npm run report [-- [--quick] [--pdf] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
-  "Executes notebooks/*.ipynb on the tslab kernel and writes DIR/<name>.html (self-contained,\n" +
-  "opens offline) and DIR/executed/<name>.ipynb. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
+  "usage: npm run report [-- [--quick] [--pdf] [--kernel tslab|deno] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
+  "Executes notebooks/*.ipynb on the tslab kernel (or, with --kernel deno, on Deno's, from the project's\n" +
+  "pinned deno) and writes DIR/<name>.html (self-contained, opens offline) and DIR/executed/<name>.ipynb,\n" +
+  "whose metadata.kernelspec names the kernel. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
   "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
   "--pdf also prints each report to DIR/<name>.pdf through Chromium (A4, no chart or table split): the one\n" +
   "in CHROMIUM_PATH, else chromium (or chromium-browser, google-chrome) on PATH, else the usual places;\n" +
@@ -33,6 +35,7 @@ interface ReportArgs {
   pdf: boolean;
   out?: string;
   digits?: string;
+  kernel?: string;
   notebooks: string[];
 }
 
@@ -58,12 +61,14 @@ function parseArgs(argv: readonly string[]): ReportArgs | number {
   if (out === null) return 2;
   const digits = valueOf("--digits", "two digits, e.g. --digits 4,9");
   if (digits === null) return 2;
+  const kernel = valueOf("--kernel", "a kernel, tslab or deno");
+  if (kernel === null) return 2;
   const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--pdf");
   if (unknown.length > 0) {
     console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
     return 2;
   }
-  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), out, digits, notebooks: args.filter((a) => !a.startsWith("-")) };
+  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), out, digits, kernel, notebooks: args.filter((a) => !a.startsWith("-")) };
 }
 
 /** Ctrl-C or kill: stop the kernel and remove this run's partial files before exiting. */
@@ -88,10 +93,12 @@ async function run(args: ReportArgs, signal: AbortSignal): Promise<number> {
   const base = join("reports", ...(quick ? ["quick"] : []));
   const outDir = args.out ? resolve(args.out) : join(projectRoot(), pairFolder(base, pair));
   const env = { DIGITS_PAIR: `${pair[0]},${pair[1]}` };
+  const kernel: KernelName = args.kernel !== undefined ? parseKernel(args.kernel) : "tslab";
   // Before Jupyter starts: a Chromium that is missing or does not start is said now, not after every notebook ran.
   const chromium = args.pdf ? await checkChromium() : undefined;
   if (args.digits !== undefined) console.log(`digits ${pairName(pair)}: ${pair[0]} against ${pair[1]}, ${pair[1]} the positive class`);
-  const reports = await buildReports({ quick, outDir, env, notebooks: args.notebooks, signal });
+  if (kernel !== "tslab") console.log(`kernel: ${kernel} ${kernelVersion(kernel)}`);
+  const reports = await buildReports({ quick, outDir, env, kernel, notebooks: args.notebooks, signal });
   if (chromium) {
     await writePdfs(reports.map((r) => ({ html: r.html, pdf: r.html.replace(/\.html$/, ".pdf") })), { executablePath: chromium, log: (line) => console.log(line) });
   }

@@ -26,6 +26,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from jinja2 import DictLoader
 from nbconvert import HTMLExporter
+from jupyter_client.kernelspec import KernelSpecManager
 
 # JupyterLab's look, without MathJax: the notebooks use no LaTeX, and MathJax is a file:// or CDN
 # script that a page opened offline elsewhere cannot load (it leaves a "Loading…" banner).
@@ -73,6 +74,13 @@ def run(args, state, take_signals) -> int:
     nb = nbformat.read(args.notebook, as_version=4)
     name = os.path.splitext(os.path.basename(args.notebook))[0]
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
+    # The executed notebook records the kernel it ran on (the source names tslab; nbclient sets
+    # language_info from the kernel but leaves kernelspec as it was): readers take it from here.
+    try:
+        spec = KernelSpecManager().get_kernel_spec(args.kernel)
+        nb.metadata["kernelspec"] = {"name": args.kernel, "display_name": spec.display_name, "language": spec.language}
+    except Exception:  # no such kernel: nbclient says so below, as the run's result
+        nb.metadata["kernelspec"] = {"name": args.kernel}
     total_start = time.time()
 
     client = NotebookClient(

@@ -1,5 +1,9 @@
-// Display: the only module that knows about notebook output (tslab's display API). Everything a
-// notebook shows goes through sink(), the single point of output; tests install their own sink.
+// Display: the only module that knows about notebook output and the kernel it goes to. Everything
+// a notebook shows goes through sink(), the single point of output; tests install their own sink.
+// The same notebooks run on two kernels: tslab (Node) and Deno's own Jupyter kernel. Here, and
+// nowhere else, the difference lives: on Deno (globalThis.Deno.jupyter) every output is a MIME
+// bundle sent with Deno.jupyter.display(bundle, { raw: true }); on tslab it goes through tslab's
+// display API.
 //
 // show(figure) draws a Plotly figure (plotly.ts builds its HTML and bundle). setupCharts(), called
 // in a notebook's imports cell, puts the library in that cell's output every time the cell runs,
@@ -15,6 +19,7 @@ import type { Network } from "../model/model";
 import { figureBundle, figureHtml, nextPlotId, plotlyLibraryHtml, type MimeBundle } from "./plotly";
 import { tableHtml, tableText, type TableInput, type TableOptions } from "./table-html";
 import { metricsRows } from "./tables";
+import { dependencyVersion } from "../core/project";
 
 /** Where output goes: tslab's display in a notebook; tests install their own. */
 export interface DisplaySink {
@@ -67,19 +72,106 @@ function sink(): OutputSink & { bundle(bundle: MimeBundle): void } {
       bundle: (b) => (custom.bundle ? custom.bundle(b) : custom.html(String(b["text/html"]))),
     };
   }
+  const deno = denoJupyter();
+  return deno ? denoSink(deno) : tslabSink();
+}
+
+function tslabSink(): OutputSink & { bundle(bundle: MimeBundle): void } {
   const t = tslab();
   return {
-    html: (s, plain) => emitOr(() => t?.display.html(s), plain ?? "[HTML output: open this notebook on the tslab kernel to see it]"),
+    html: (s, plain) => emitOr(() => t?.display.html(s), plain ?? "[HTML output: open this notebook in Jupyter (tslab or Deno kernel) to see it]"),
     bundle: (b) =>
       emitOr(() => {
         const write = tslabBundleWriter();
         // A tslab whose internals moved still shows the chart, through its public one-type display.
         if (write) write({ data: b, metadata: {}, transient: {} }, false);
         else t?.display.html(String(b["text/html"]));
-      }, `[${b["text/plain"]}; open this notebook on the tslab kernel to see it]`),
+      }, `[${b["text/plain"]}; open this notebook in Jupyter (tslab or Deno kernel) to see it]`),
     markdown: (s) => emitOr(() => t?.display.markdown(s), s),
     text: (s) => emitOr(() => t?.display.text(s), s),
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deno's kernel
+
+/** The part of Deno's `Deno.jupyter` namespace used here (Deno 2.9). */
+interface DenoJupyter {
+  broadcast(msgType: string, content: Record<string, unknown>): void;
+}
+
+interface DenoGlobal {
+  version?: { deno?: string };
+  jupyter?: DenoJupyter;
+}
+
+function denoGlobal(): DenoGlobal | undefined {
+  return (globalThis as { Deno?: DenoGlobal }).Deno;
+}
+
+/** Deno.jupyter when this code runs in Deno's Jupyter kernel (Deno outside Jupyter has none). */
+function denoJupyter(): DenoJupyter | null {
+  return denoGlobal()?.jupyter ?? null;
+}
+
+const pauseCell = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * Sends one MIME bundle as a display_data (or, with `update`, update_display_data) message: what
+ * `Deno.jupyter.display(bundle, { raw: true })` sends, but queued now rather than after an await,
+ * so that the wait below follows it. Deno 2.9's kernel publishes the cell's messages from a queue
+ * on another thread and writes "idle" beside them on the same socket: a cell that ends while a
+ * large output is still being written loses it (or corrupts the next message). Blocking this
+ * thread a moment, longer for larger outputs (plotly.js is 4.8 MB: about 1 s), lets the queue
+ * drain first; measured on 2 busy cores, it keeps every output of the three notebooks.
+ */
+function denoSend(deno: DenoJupyter, bundle: Record<string, unknown>, transient: Record<string, unknown> = {}, update = false): void {
+  deno.broadcast(update ? "update_display_data" : "display_data", { data: bundle, metadata: {}, transient });
+  let size = 0;
+  for (const value of Object.values(bundle)) size += typeof value === "string" ? value.length : JSON.stringify(value).length;
+  Atomics.wait(pauseCell, 0, 0, 25 + size / 5_000);
+}
+
+function denoSink(deno: DenoJupyter): OutputSink & { bundle(bundle: MimeBundle): void } {
+  // One MIME type per output, as tslab sends them, so both kernels save the same outputs.
+  return {
+    html: (s) => denoSend(deno, { "text/html": s }),
+    bundle: (b) => denoSend(deno, b),
+    markdown: (s) => denoSend(deno, { "text/markdown": s }),
+    text: (s) => denoSend(deno, { "text/plain": s }),
+  };
+}
+
+let denoDisplayIds = 0;
+
+/** A display entry on Deno that later texts replace (update_display_data with its display_id). */
+function denoUpdatable(deno: DenoJupyter): UpdatableSink {
+  const id = `binary-digits-${process.pid}-${++denoDisplayIds}`;
+  let sent = false;
+  return {
+    text: (t) => {
+      denoSend(deno, { "text/plain": t }, { display_id: id }, sent);
+      sent = true;
+    },
+  };
+}
+
+/** The kernel running this code: "deno", "tslab" (inside a running cell), or null (a script, a test). */
+export function runningKernel(): "deno" | "tslab" | null {
+  if (denoJupyter()) return "deno";
+  try {
+    return tslabBundleWriter() ? "tslab" : null;
+  } catch {
+    // "Not ready": tslab is loaded but no cell has run, so this is no tslab kernel
+    return null;
+  }
+}
+
+/** "deno 2.9.6" or "tslab 1.0.22": the kernel running this code and its version; null outside a kernel. */
+export function runningKernelVersion(): string | null {
+  const kernel = runningKernel();
+  if (kernel === null) return null;
+  return `${kernel} ${kernel === "deno" ? (denoGlobal()?.version?.deno ?? "unknown") : dependencyVersion("tslab")}`;
 }
 
 /** A Jupyter display_data message's content, as tslab's internal writer takes it. */
@@ -127,8 +219,12 @@ function emitOr(emit: () => void, fallback: string): void {
  * never leaves the saved notebook without it; show() then sends only figures.
  */
 export function setupCharts(): void {
-  sink().html(plotlyLibraryHtml(), "");
+  const out = sink();
+  out.html(plotlyLibraryHtml(), "");
   plotlySent = true;
+  // The first output of every notebook says which kernel ran it (the same cells run on both).
+  const kernel = runningKernelVersion();
+  if (kernel) out.text(`Ran on ${kernel}`);
 }
 
 /**
@@ -174,7 +270,9 @@ export function progressLine(): (text: string) => void {
   let entry: UpdatableSink | null = null;
   return (text: string) => {
     if (!entry) {
+      const deno = denoJupyter();
       if (customSink) entry = customSink.updatable();
+      else if (deno) entry = denoUpdatable(deno);
       else {
         const t = tslab();
         try {
@@ -197,10 +295,10 @@ export function progressLine(): (text: string) => void {
 
 /** Shows the drawing pad: draw a digit (or load a test digit) and see the network's answer live. */
 export function showDrawPad(network: Network, test: Dataset, options: DrawPadOptions = {}): void {
-  sink().html(drawPadHtml(network, test, options), "[drawing pad: open this notebook on the tslab kernel, or the HTML report, to use it]");
+  sink().html(drawPadHtml(network, test, options), "[drawing pad: open this notebook in Jupyter (tslab or Deno kernel), or the HTML report, to use it]");
 }
 
 /** Shows the test set's confusion matrix with clickable cells: a click shows that cell's digits. */
 export function showConfusionCells(test: Dataset, probabilities: ArrayLike<number>, options: ConfusionCellsOptions = {}): void {
-  sink().html(confusionCellsHtml(test, probabilities, options), "[clickable confusion matrix: open this notebook on the tslab kernel, or the HTML report, to use it]");
+  sink().html(confusionCellsHtml(test, probabilities, options), "[clickable confusion matrix: open this notebook in Jupyter (tslab or Deno kernel), or the HTML report, to use it]");
 }

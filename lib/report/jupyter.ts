@@ -1,18 +1,31 @@
-// Jupyter: the project-local tslab kernel and the Python that runs Jupyter.
+// Jupyter: the project-local kernels (tslab and Deno) and the Python that runs Jupyter.
 //
-// The kernel is registered in .jupyter/share/jupyter/kernels/tslab/ inside the project (git-ignored)
-// and found through JUPYTER_PATH, so nothing in the user's own Jupyter setup changes. Its
-// kernel.json names this Node binary and this project's tslab by absolute path: Jupyter starts
-// kernels without npm's PATH, and a global tslab could be another version.
+// Both kernels are registered in .jupyter/share/jupyter/kernels/{tslab,deno}/ inside the project
+// (git-ignored) and found through JUPYTER_PATH, so nothing in the user's own Jupyter setup changes
+// (never `deno jupyter --install`, which writes into the user's home). Each kernel.json names its
+// program by absolute path: Jupyter starts kernels without npm's PATH, and a global tslab or deno
+// could be another version. tslab's names this Node and this project's tslab; Deno's names the
+// binary of this project's pinned `deno` devDependency, the same argv `deno jupyter --install` writes.
 import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { delimiter, dirname, join } from "node:path";
-import { projectRoot } from "../core/project";
+import { dependencyVersion, projectRoot } from "../core/project";
+import { InputError } from "../core/errors";
 import { which } from "../core/executables";
 import { writeFileAtomic } from "../core/files";
 
 /** The kernel name notebooks ask for (metadata.kernelspec.name), the same as a global tslab's. */
 export const KERNEL_NAME = "tslab";
+
+/** The kernels the notebooks run on, by kernelspec name (an executed notebook's metadata.kernelspec.name). */
+export type KernelName = "tslab" | "deno";
+export const KERNEL_NAMES: readonly KernelName[] = ["tslab", "deno"];
+
+/** Deno's kernelspec name, as `deno jupyter --install` names it. */
+export const DENO_KERNEL_NAME = "deno";
+
+/** What to do when this project's deno is missing (an install that skipped devDependencies). */
+export const DENO_INSTALL_HINT = "install the project's devDependencies (`npm install`, not `npm install --omit=dev`): the `deno` package brings the binary";
 
 /**
  * How to get the Jupyter pieces the notebooks, the report and the tests need. Notebook 6 (Debian's
@@ -51,9 +64,9 @@ export function kernelSpec(node: string = process.execPath, tslab: string = tsla
   };
 }
 
-/** Writes kernels/tslab/kernel.json under `dataDir` (atomically) and returns the kernel folder. */
-export function installKernel(dataDir: string = kernelDataDir(), spec: KernelSpec = kernelSpec()): string {
-  const dir = join(dataDir, "kernels", KERNEL_NAME);
+/** Writes kernels/NAME/kernel.json under `dataDir` (atomically; tslab's by default) and returns the kernel folder. */
+export function installKernel(dataDir: string = kernelDataDir(), spec: KernelSpec = kernelSpec(), name: KernelName = KERNEL_NAME): string {
+  const dir = join(dataDir, "kernels", name);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, "kernel.json");
   const text = JSON.stringify(spec, null, 2) + "\n";
@@ -65,6 +78,65 @@ export function installKernel(dataDir: string = kernelDataDir(), spec: KernelSpe
   }
   if (current !== text) writeFileAtomic(file, text);
   return dir;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deno
+
+/** The npm package holding the deno binary for this machine (what the `deno` package's installer picks). */
+export function denoPlatformPackage(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  return `@deno/${platform}-${arch}${platform === "linux" ? "-glibc" : ""}`;
+}
+
+/**
+ * This project's deno binary (the pinned `deno` devDependency), or null when it is not installed.
+ * Taken from the platform package itself, so it works whether or not deno's postinstall ran.
+ */
+export function denoBinary(root: string = projectRoot()): string | null {
+  try {
+    const deno = dirname(require.resolve("deno/package.json", { paths: [root] }));
+    const pkg = dirname(require.resolve(`${denoPlatformPackage()}/package.json`, { paths: [deno, root] }));
+    const binary = join(pkg, process.platform === "win32" ? "deno.exe" : "deno");
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Deno's kernel.json: `deno jupyter --kernel --conn {connection_file}`, as `deno jupyter --install` writes it. */
+export function denoKernelSpec(deno: string): KernelSpec {
+  return {
+    argv: [deno, "jupyter", "--kernel", "--conn", "{connection_file}"],
+    display_name: "TypeScript (Deno)",
+    language: "typescript",
+    metadata: { "binary-digits": "registered by `npm run kernel`; rerun it after moving the project or updating deno" },
+  };
+}
+
+/** Where each kernel was registered; deno is null (and its folder removed) when this project has no deno. */
+export interface InstalledKernels {
+  tslab: string;
+  deno: string | null;
+}
+
+/** Registers both kernels under `dataDir`: tslab always, Deno when this project's deno is installed. */
+export function installKernels(dataDir: string = kernelDataDir(), deno: string | null = denoBinary()): InstalledKernels {
+  const tslab = installKernel(dataDir);
+  if (deno) return { tslab, deno: installKernel(dataDir, denoKernelSpec(deno), DENO_KERNEL_NAME) };
+  // A kernel.json naming a deno that is gone would only fail when a notebook starts.
+  rmSync(join(dataDir, "kernels", DENO_KERNEL_NAME), { recursive: true, force: true });
+  return { tslab, deno: null };
+}
+
+/** A --kernel value: "tslab" or "deno", else an InputError saying which are known. */
+export function parseKernel(value: string): KernelName {
+  if ((KERNEL_NAMES as readonly string[]).includes(value)) return value as KernelName;
+  throw new InputError(`--kernel ${value}: unknown kernel; expected ${KERNEL_NAMES.join(" or ")}`);
+}
+
+/** The installed version of a kernel's package: tslab's, or deno's (the binary's own version). */
+export function kernelVersion(name: KernelName): string {
+  return dependencyVersion(name === DENO_KERNEL_NAME ? "deno" : "tslab");
 }
 
 /** `env` with our kernel folder first on JUPYTER_PATH (other entries kept after it). */

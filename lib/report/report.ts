@@ -1,4 +1,5 @@
-// Report: executes the notebooks headlessly on the tslab kernel (nbclient) and writes each one as
+// Report: executes the notebooks headlessly on the tslab or the Deno kernel (nbclient; the same
+// notebooks, options.kernel chooses, tslab by default) and writes each one as
 // a self-contained HTML page in reports/ (plotly.js is inside the page, see display.ts), plus the
 // executed notebook in reports/executed/. Every file is written to a temporary name and renamed
 // into place only when its notebook ran without error, so a failed run never leaves half a report
@@ -14,7 +15,7 @@ import { join } from "node:path";
 import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import type { Notebook } from "./ipynb";
-import { findPython, installKernel, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES } from "./jupyter";
+import { DENO_INSTALL_HINT, findPython, installKernels, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES, type KernelName } from "./jupyter";
 import { checkOutputs, removeQuietly, removeStaleTemps, replaceFiles, reportPaths, shownPath, unwritable } from "./outputs";
 import { failureMessage, runPython } from "./runner";
 
@@ -30,6 +31,8 @@ export interface ReportOptions {
   notebooksDir?: string;
   /** Which notebooks, by name or number prefix ("02"); default all, in order. */
   notebooks?: readonly string[];
+  /** The kernel the notebooks run on: "tslab" (default) or "deno". */
+  kernel?: KernelName;
   /** Sets DIGITS_QUICK=1 for the kernels: small settings for a fast run. */
   quick?: boolean;
   /** Extra environment for the kernels (e.g. DIGITS_EPOCHS). */
@@ -99,7 +102,8 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
   checkOutputs(outDir, notebooks);
   const stale = removeStaleTemps(outDir, NOTEBOOKS);
   if (stale.length > 0) log(`removed ${stale.length} temporary file(s) left by an earlier run that was stopped: ${stale.map(shownPath).join(", ")}`);
-  installKernel();
+  const kernels = installKernels();
+  if (options.kernel === "deno" && kernels.deno === null) throw new InputError(`--kernel deno needs this project's deno, and it is not installed; ${DENO_INSTALL_HINT}`);
   const env = jupyterEnv({
     ...process.env,
     ...(options.quick ? { DIGITS_QUICK: "1" } : {}),
@@ -133,14 +137,15 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
   if (!existsSync(source)) throw new InputError(`${shown} is missing`);
   const paths = reportPaths(outDir, notebook, `${process.pid}`);
   const started = performance.now();
-  log(`${notebook}: running on the ${KERNEL_NAME} kernel${options.quick ? " (quick mode)" : ""}…`);
+  const kernel = options.kernel ?? KERNEL_NAME;
+  log(`${notebook}: running on the ${kernel} kernel${options.quick ? " (quick mode)" : ""}…`);
   try {
     const run = await runPython(
       python,
       [
         join(root, "scripts", "run_notebook.py"),
         source,
-        "--kernel", KERNEL_NAME,
+        "--kernel", kernel,
         "--timeout", String(options.cellTimeout ?? 1800),
         "--executed", paths.tempExecuted,
         "--html", paths.tempHtml,

@@ -127,6 +127,15 @@ describe("tslab's internal display writer", () => {
     assert.ok(!update, "a falsy update flag makes a new display_data, not an update_display_data");
   });
 
+  it("in a running tslab cell, setupCharts says which kernel ran the notebook, after plotly.js", () => {
+    const calls = capture();
+    setDisplaySink(null);
+    setupCharts();
+    const tslabVersion = (require("tslab/package.json") as { version: string }).version;
+    assert.deepEqual(calls.map(([m]) => Object.keys(m.data)), [["text/html"], ["text/plain"]]);
+    assert.equal(calls[1][0].data["text/plain"], `Ran on tslab ${tslabVersion}`);
+  });
+
   it("carries a chart's whole bundle in one display_data message", () => {
     const calls = capture();
     setDisplaySink(null);

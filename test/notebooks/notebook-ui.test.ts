@@ -1,10 +1,13 @@
-// What a user does: start Jupyter Notebook on localhost with the project's tslab kernel, open
-// each notebook in Chromium, run every cell from the menu (Cell → Run All) in quick mode, and
+// What a user does: start Jupyter Notebook on localhost with the project's kernels, open each
+// notebook in Chromium, run every cell from the menu (Cell → Run All) in quick mode, and
 // check what the page shows: rendered Plotly charts, HTML tables, no error output; in 03, the drawing
 // pad and the clickable confusion matrix answer as `digits evaluate` does.
 //
 // It drives the classic Notebook 6 interface (Debian's jupyter-notebook). Notebook 7 is built on
 // JupyterLab, with other menus and options: there the test skips and says why (never under CI).
+//
+// All of it twice, once per kernel (tslab, then Deno): the same notebooks, copied with the
+// kernel's name in their metadata, as a user who picks "TypeScript (Deno)" in the menu saves them.
 //
 // The notebooks are copied to a temporary folder first (with a `dist` link beside them so their
 // `../dist/lib` imports resolve): Jupyter autosaves, and the committed notebooks must stay
@@ -14,12 +17,12 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { installKernel, isRoot, jupyterEnv, kernelDataDir } from "../../lib/report/jupyter";
+import { denoBinary, installKernels, isRoot, jupyterEnv, kernelDataDir, KERNEL_NAMES, type KernelName } from "../../lib/report/jupyter";
 import { loadCsv } from "../../lib/data/csv";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { NOTEBOOKS } from "../../lib/report/report";
@@ -60,130 +63,150 @@ async function waitForServer(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`Jupyter Notebook did not answer ${url} within ${timeoutMs / 1000} s`);
 }
 
-describe("the notebooks run cell by cell in Jupyter Notebook", { timeout: 300_000 }, () => {
-  // Notebook 6's classic UI (menus, #run_all_cells, --NotebookApp.token); 7.x skips with the reason.
-  const notebook = classicNotebook();
-  const available = { skip: notebook.skip };
-  let work = "";
-  let server: ChildProcess | null = null;
-  let serverLog = "";
-  let browser: Browser | null = null;
-  let base = "";
-  const token = randomBytes(24).toString("hex");
+for (const kernel of KERNEL_NAMES) describeKernel(kernel);
 
-  before(async () => {
-    if (available.skip) return;
-    work = mkdtempSync(join(tmpdir(), "digits-ui-"));
-    const notebooks = join(work, "notebooks");
-    mkdirSync(notebooks);
-    for (const name of NOTEBOOKS) copyFileSync(join(ROOT, "notebooks", `${name}.ipynb`), join(notebooks, `${name}.ipynb`));
-    symlinkSync(join(ROOT, "dist"), join(work, "dist"), "dir");
-    for (const dir of ["config", "data", "runtime"]) mkdirSync(join(work, dir));
-    installKernel();
-    const port = await freePort();
-    const env = jupyterEnv({
-      ...process.env,
-      JUPYTER_CONFIG_DIR: join(work, "config"),
-      JUPYTER_DATA_DIR: join(work, "data"),
-      JUPYTER_RUNTIME_DIR: join(work, "runtime"),
-      DIGITS_QUICK: "1",
-      DIGITS_EXPERIMENTS_DIR: join(work, "experiments"),
-      DIGITS_MODEL_DIR: join(work, "model"),
-      DIGITS_PAIRS_DIR: join(work, "pairs"),
-    }, kernelDataDir());
-    server = spawn(
-      notebook.python!,
-      [
-        "-m", "notebook",
-        "--no-browser",
-        "--ip=127.0.0.1",
-        `--port=${port}`,
-        "--port-retries=0",
-        `--NotebookApp.token=${token}`,
-        `--notebook-dir=${notebooks}`,
-        ...(isRoot() ? ["--allow-root"] : []),
-      ],
-      { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
-    );
-    server.stdout?.on("data", (chunk) => (serverLog += chunk));
-    server.stderr?.on("data", (chunk) => (serverLog += chunk));
-    base = `http://127.0.0.1:${port}`;
-    await waitForServer(`${base}/api/status?token=${token}`, server, 60_000);
-    browser = await launchChromium();
-  });
+/** Skips (with the reason) where this kernel cannot run; never under CI, where deno is installed with npm ci. */
+function kernelSkip(kernel: KernelName): string | false {
+  if (kernel !== "deno" || denoBinary() !== null || process.env.CI) return false;
+  return "this project's deno is not installed (npm install without devDependencies?)";
+}
 
-  after(async () => {
-    await browser?.close().catch(() => undefined);
-    if (server && server.exitCode === null) {
-      // Ask politely (kernels are shut down too), then make sure: the whole process group.
-      await fetch(`${base}/api/shutdown?token=${token}`, { method: "POST" }).catch(() => undefined);
-      const exited = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), 10_000);
-        server!.once("exit", () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-      if (!exited && server.pid) {
-        try {
-          process.kill(-server.pid, "SIGKILL");
-        } catch {
-          // already gone
-        }
+function describeKernel(kernel: KernelName): void {
+  describe(`the notebooks run cell by cell in Jupyter Notebook on the ${kernel} kernel`, { timeout: 300_000 }, () => {
+    // Notebook 6's classic UI (menus, #run_all_cells, --NotebookApp.token); 7.x skips with the reason.
+    const notebook = classicNotebook();
+    const available = { skip: notebook.skip || kernelSkip(kernel) };
+    let work = "";
+    let server: ChildProcess | null = null;
+    let serverLog = "";
+    let browser: Browser | null = null;
+    let base = "";
+    const token = randomBytes(24).toString("hex");
+
+    before(async () => {
+      if (available.skip) return;
+      work = mkdtempSync(join(tmpdir(), "digits-ui-"));
+      const notebooks = join(work, "notebooks");
+      mkdirSync(notebooks);
+      for (const name of NOTEBOOKS) {
+        const nb = JSON.parse(readFileSync(join(ROOT, "notebooks", `${name}.ipynb`), "utf8"));
+        nb.metadata.kernelspec = { ...nb.metadata.kernelspec, name: kernel };
+        writeFileSync(join(notebooks, `${name}.ipynb`), JSON.stringify(nb));
       }
-    }
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
-
-  for (const name of NOTEBOOKS) {
-    it(`${name}: Cell → Run All shows charts and tables, no errors`, available, async () => {
-      const page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
-      const errors = collectErrors(page);
-      try {
-        await page.goto(`${base}/notebooks/${name}.ipynb?token=${token}`);
-        await waitForKernelIdle(page, 60_000);
-        await page.click("#celllink");
-        await page.click("#run_all_cells > a");
-        await waitForAllCellsRun(page, 240_000);
-        const problems = await page.evaluate(() => ({
-          errors: Array.from(document.querySelectorAll(".output_error")).map((e) => e.textContent ?? ""),
-          stderr: Array.from(document.querySelectorAll(".output_stderr")).map((e) => e.textContent ?? ""),
-        }));
-        assert.deepEqual(problems.errors, [], `${name}: error output in the notebook`);
-        assert.deepEqual(problems.stderr, [], `${name}: stderr output in the notebook`);
-        const plots = await plotStates(page);
-        assert.equal(plots.length, EXPECTED[name].charts, `${name}: chart containers`);
-        plots.forEach((plot, i) => assert.ok(plot.rendered, `${name}: chart ${i + 1} (${plot.title || plot.id}) did not render`));
-        const tables = await page.locator(".output_area .binary-digits-table table").count();
-        assert.equal(tables, EXPECTED[name].tables, `${name}: HTML tables`);
-        if (name === "03-training-and-evaluation") {
-          // The live drawing pad and clickable cells, against `digits evaluate` on the model the notebook saved.
-          const testCsv = ensureDefaultDataset().test;
-          const test = loadCsv(testCsv);
-          const cli = cliProbabilities(join(work, "model"), testCsv, join(work, "predictions.csv"));
-          await page.waitForSelector(".output_area .binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
-          await checkDrawPad(page, page.locator(".output_area .binary-digits-draw"), { test, cli });
-          await checkConfusionCells(page.locator(".output_area .binary-digits-cells"), { labels: test.labels, cli });
-        }
-        assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
-        assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
-        mkdirSync(SCREENSHOTS, { recursive: true });
-        const charts = page.locator(".binary-digits-plot");
-        for (let i = 0; i < plots.length; i++) {
-          await charts.nth(i).scrollIntoViewIfNeeded();
-          await charts.nth(i).screenshot({ path: join(SCREENSHOTS, `notebook-ui-${name}-${i + 1}.png`) });
-        }
-      } catch (error) {
-        await page.screenshot({ path: join(SCREENSHOTS, `notebook-ui-${name}-failure.png`) }).catch(() => undefined);
-        throw new Error(`${(error as Error).message}\n--- Jupyter server log (tail) ---\n${serverLog.slice(-3000)}`);
-      } finally {
-        // Stop this notebook's kernel; the page goes without a "leave page?" prompt.
-        await page.evaluate(() => (window as unknown as { Jupyter?: { notebook?: { session?: { delete(): void } } } }).Jupyter?.notebook?.session?.delete()).catch(() => undefined);
-        await page.close();
-      }
+      // Deno resolves modules by the path it is given, not the link's target: beside dist/, the
+      // package.json that says its .js files are CommonJS and the node_modules they require.
+      symlinkSync(join(ROOT, "dist"), join(work, "dist"), "dir");
+      symlinkSync(join(ROOT, "node_modules"), join(work, "node_modules"), "dir");
+      symlinkSync(join(ROOT, "package.json"), join(work, "package.json"));
+      for (const dir of ["config", "data", "runtime"]) mkdirSync(join(work, dir));
+      const installed = installKernels();
+      assert.ok(installed[kernel], `the ${kernel} kernel is not registered`);
+      const port = await freePort();
+      const env = jupyterEnv({
+        ...process.env,
+        JUPYTER_CONFIG_DIR: join(work, "config"),
+        JUPYTER_DATA_DIR: join(work, "data"),
+        JUPYTER_RUNTIME_DIR: join(work, "runtime"),
+        DIGITS_QUICK: "1",
+        DIGITS_EXPERIMENTS_DIR: join(work, "experiments"),
+        DIGITS_MODEL_DIR: join(work, "model"),
+        DIGITS_PAIRS_DIR: join(work, "pairs"),
+      }, kernelDataDir());
+      server = spawn(
+        notebook.python!,
+        [
+          "-m", "notebook",
+          "--no-browser",
+          "--ip=127.0.0.1",
+          `--port=${port}`,
+          "--port-retries=0",
+          `--NotebookApp.token=${token}`,
+          `--notebook-dir=${notebooks}`,
+          ...(isRoot() ? ["--allow-root"] : []),
+        ],
+        { env, stdio: ["ignore", "pipe", "pipe"], detached: true },
+      );
+      server.stdout?.on("data", (chunk) => (serverLog += chunk));
+      server.stderr?.on("data", (chunk) => (serverLog += chunk));
+      base = `http://127.0.0.1:${port}`;
+      await waitForServer(`${base}/api/status?token=${token}`, server, 60_000);
+      browser = await launchChromium();
     });
-  }
-});
+
+    after(async () => {
+      await browser?.close().catch(() => undefined);
+      if (server && server.exitCode === null) {
+        // Ask politely (kernels are shut down too), then make sure: the whole process group.
+        await fetch(`${base}/api/shutdown?token=${token}`, { method: "POST" }).catch(() => undefined);
+        const exited = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), 10_000);
+          server!.once("exit", () => {
+            clearTimeout(timer);
+            resolve(true);
+          });
+        });
+        if (!exited && server.pid) {
+          try {
+            process.kill(-server.pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
+        }
+      }
+      if (work) rmSync(work, { recursive: true, force: true });
+    });
+
+    for (const name of NOTEBOOKS) {
+      it(`${name}: Cell → Run All shows charts and tables, no errors, and says which kernel ran it`, available, async () => {
+        const page = await browser!.newPage({ viewport: { width: 1280, height: 1400 } });
+        const errors = collectErrors(page);
+        try {
+          await page.goto(`${base}/notebooks/${name}.ipynb?token=${token}`);
+          await waitForKernelIdle(page, 60_000);
+          await page.click("#celllink");
+          await page.click("#run_all_cells > a");
+          await waitForAllCellsRun(page, 240_000);
+          const problems = await page.evaluate(() => ({
+            errors: Array.from(document.querySelectorAll(".output_error")).map((e) => e.textContent ?? ""),
+            stderr: Array.from(document.querySelectorAll(".output_stderr")).map((e) => e.textContent ?? ""),
+          }));
+          assert.deepEqual(problems.errors, [], `${name}: error output in the notebook`);
+          assert.deepEqual(problems.stderr, [], `${name}: stderr output in the notebook`);
+          assert.equal(await page.locator(`.output_area pre:has-text('Ran on ${kernel} ')`).count(), 1, `${name}: "Ran on ${kernel} …" in the imports cell`);
+          const plots = await plotStates(page);
+          assert.equal(plots.length, EXPECTED[name].charts, `${name}: chart containers`);
+          plots.forEach((plot, i) => assert.ok(plot.rendered, `${name}: chart ${i + 1} (${plot.title || plot.id}) did not render`));
+          const tables = await page.locator(".output_area .binary-digits-table table").count();
+          assert.equal(tables, EXPECTED[name].tables, `${name}: HTML tables`);
+          if (name === "03-training-and-evaluation") {
+            // The live drawing pad and clickable cells, against `digits evaluate` on the model the notebook saved.
+            const testCsv = ensureDefaultDataset().test;
+            const test = loadCsv(testCsv);
+            const cli = cliProbabilities(join(work, "model"), testCsv, join(work, "predictions.csv"));
+            await page.waitForSelector(".output_area .binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
+            await checkDrawPad(page, page.locator(".output_area .binary-digits-draw"), { test, cli });
+            await checkConfusionCells(page.locator(".output_area .binary-digits-cells"), { labels: test.labels, cli });
+          }
+          assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
+          assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
+          mkdirSync(SCREENSHOTS, { recursive: true });
+          const charts = page.locator(".binary-digits-plot");
+          for (let i = 0; i < plots.length; i++) {
+            await charts.nth(i).scrollIntoViewIfNeeded();
+            await charts.nth(i).screenshot({ path: join(SCREENSHOTS, `notebook-ui-${kernel}-${name}-${i + 1}.png`) });
+          }
+        } catch (error) {
+          await page.screenshot({ path: join(SCREENSHOTS, `notebook-ui-${kernel}-${name}-failure.png`) }).catch(() => undefined);
+          throw new Error(`${(error as Error).message}\n--- Jupyter server log (tail) ---\n${serverLog.slice(-3000)}`);
+        } finally {
+          // Stop this notebook's kernel; the page goes without a "leave page?" prompt.
+          await page.evaluate(() => (window as unknown as { Jupyter?: { notebook?: { session?: { delete(): void } } } }).Jupyter?.notebook?.session?.delete()).catch(() => undefined);
+          await page.close();
+        }
+      });
+    }
+  });
+}
 
 /** The kernel has started and is idle (the indicator a user sees in the toolbar). */
 async function waitForKernelIdle(page: Page, timeoutMs: number): Promise<void> {

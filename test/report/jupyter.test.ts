@@ -5,7 +5,23 @@ import assert from "node:assert/strict";
 import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { installKernel, isClassicNotebook, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, kernelSpec, notebookVersion } from "../../lib/report/jupyter";
+import { spawnSync } from "node:child_process";
+import {
+  denoBinary,
+  denoKernelSpec,
+  denoPlatformPackage,
+  installKernel,
+  installKernels,
+  isClassicNotebook,
+  JUPYTER_INSTALL_HINT,
+  jupyterEnv,
+  KERNEL_NAME,
+  kernelSpec,
+  kernelVersion,
+  notebookVersion,
+  parseKernel,
+} from "../../lib/report/jupyter";
+import { InputError } from "../../lib/core/errors";
 import { chromiumPath, classicNotebook } from "../support/integration";
 
 /** A stand-in `python` that has Jupyter Notebook `version` (answers the probes' `-c` scripts). */
@@ -63,6 +79,57 @@ describe("installKernel", () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the Deno kernel", () => {
+  it("is registered beside tslab's with the argv `deno jupyter --install` writes, naming the project's deno", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-kernel-"));
+    try {
+      const installed = installKernels(dir, "/project/node_modules/@deno/linux-x64-glibc/deno");
+      assert.deepEqual(readdirSync(join(dir, "kernels")).sort(), ["deno", "tslab"]);
+      assert.equal(installed.deno, join(dir, "kernels", "deno"));
+      const written = JSON.parse(readFileSync(join(dir, "kernels", "deno", "kernel.json"), "utf8"));
+      assert.deepEqual(written.argv, ["/project/node_modules/@deno/linux-x64-glibc/deno", "jupyter", "--kernel", "--conn", "{connection_file}"]);
+      assert.equal(written.language, "typescript");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("is unregistered when the project has no deno, so Jupyter offers no kernel that cannot start", () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-kernel-"));
+    try {
+      installKernels(dir, "/gone/deno");
+      const installed = installKernels(dir, null);
+      assert.equal(installed.deno, null);
+      assert.deepEqual(readdirSync(join(dir, "kernels")), ["tslab"]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs this project's pinned deno, whose version kernelVersion reports", () => {
+    const deno = denoBinary();
+    assert.ok(deno, "node_modules has no deno binary (npm ci installs the devDependency)");
+    assert.deepEqual(denoKernelSpec(deno).argv.slice(0, 1), [deno]);
+    const version = spawnSync(deno, ["--version"], { encoding: "utf8" });
+    assert.equal(version.status, 0, version.stderr);
+    assert.match(version.stdout, new RegExp(`^deno ${kernelVersion("deno").replace(/\./g, "\\.")} `));
+    assert.equal(kernelVersion("tslab"), JSON.parse(readFileSync(require.resolve("tslab/package.json"), "utf8")).version);
+  });
+
+  it("comes from the platform package the deno package's installer would pick", () => {
+    assert.equal(denoPlatformPackage("linux", "x64"), "@deno/linux-x64-glibc");
+    assert.equal(denoPlatformPackage("linux", "arm64"), "@deno/linux-arm64-glibc");
+    assert.equal(denoPlatformPackage("darwin", "arm64"), "@deno/darwin-arm64");
+    assert.equal(denoPlatformPackage("win32", "x64"), "@deno/win32-x64");
+  });
+
+  it("is chosen with --kernel deno; an unknown kernel is an InputError naming both", () => {
+    assert.equal(parseKernel("deno"), "deno");
+    assert.equal(parseKernel("tslab"), "tslab");
+    assert.throws(() => parseKernel("python3"), (e: unknown) => e instanceof InputError && /--kernel python3: unknown kernel; expected tslab or deno/.test(e.message));
   });
 });
 

@@ -1,0 +1,82 @@
+// The same numbers on both kernels: notebook 02's selection and notebook 03's training, run in
+// quick mode on tslab and on Deno with the same parameters and seed, give the same selection
+// record (every fold's scores, the summary, the winner), the same test metrics and the same
+// weights. Only times, dates, ids and the runtime's own version may differ.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { denoBinary, KERNEL_NAMES, type KernelName } from "../../lib/report/jupyter";
+import { buildReports } from "../../lib/report/report";
+import { skipUnlessAvailable } from "../support/integration";
+
+/** What one kernel's run left: the selection record and the saved model's training notes and weights. */
+interface KernelRun {
+  record: Record<string, unknown>;
+  training: { notes: { test: unknown }; history: { epoch: number[]; history: Record<string, number[]> } };
+  weights: Buffer;
+}
+
+/** The record without what a clock or a runtime decides (times, ids, versions). */
+function recordNumbers(record: Record<string, unknown>): unknown {
+  const folds = (record.folds as Record<string, unknown>[]).map(({ seconds: _seconds, ...rest }) => rest);
+  const summary = (record.summary as Record<string, unknown>[]).map(({ meanSeconds: _mean, sdSeconds: _sd, ...rest }) => rest);
+  return { config: record.config, data: record.data, folds, summary, winner: record.winner };
+}
+
+function available(): { skip: string | false } {
+  const jupyter = skipUnlessAvailable();
+  if (jupyter.skip || denoBinary() !== null) return jupyter;
+  if (process.env.CI === "true") throw new Error("CI=true but this project's deno is not installed");
+  return { skip: "this project's deno is not installed (npm install without devDependencies?)" };
+}
+
+describe("notebooks 02 and 03 on tslab and on Deno", { timeout: 900_000 }, () => {
+  const ready = available();
+  const work = ready.skip ? "" : mkdtempSync(join(tmpdir(), "digits-kernels-"));
+  const runs = new Map<KernelName, KernelRun>();
+
+  before(async () => {
+    if (ready.skip) return;
+    for (const kernel of KERNEL_NAMES) {
+      const dir = join(work, kernel);
+      await buildReports({
+        kernel,
+        quick: true,
+        notebooks: ["02", "03"],
+        outDir: join(dir, "reports"),
+        env: { DIGITS_EXPERIMENTS_DIR: join(dir, "experiments"), DIGITS_MODEL_DIR: join(dir, "model"), DIGITS_PAIRS_DIR: join(dir, "pairs") },
+        log: () => undefined,
+      });
+      const records = readdirSync(join(dir, "experiments")).filter((f) => f.endsWith(".json"));
+      assert.equal(records.length, 1, `${kernel}: one selection record`);
+      runs.set(kernel, {
+        record: JSON.parse(readFileSync(join(dir, "experiments", records[0]), "utf8")),
+        training: JSON.parse(readFileSync(join(dir, "model", "training.json"), "utf8")),
+        weights: readFileSync(join(dir, "model", "weights.bin")),
+      });
+    }
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("select the same network from the same fold scores (notebook 02's record)", ready, () => {
+    const [tslab, deno] = KERNEL_NAMES.map((k) => runs.get(k)!);
+    assert.ok((tslab.record.folds as unknown[]).length > 0);
+    assert.deepEqual(recordNumbers(deno.record), recordNumbers(tslab.record));
+  });
+
+  it("train the same weights and measure the same test metrics (notebook 03)", ready, () => {
+    const [tslab, deno] = KERNEL_NAMES.map((k) => runs.get(k)!);
+    assert.deepEqual(deno.training.notes.test, tslab.training.notes.test);
+    // Every epoch's loss and accuracy, without its duration.
+    const { seconds: _t, ...tslabHistory } = tslab.training.history.history;
+    const { seconds: _d, ...denoHistory } = deno.training.history.history;
+    assert.ok(tslabHistory.loss.length > 0);
+    assert.deepEqual(denoHistory, tslabHistory);
+    assert.ok(deno.weights.equals(tslab.weights), "the saved weights differ");
+  });
+});
