@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InputError } from "../../lib/core/errors";
-import { runPool, shareArray, type PoolRun } from "../../lib/core/pool";
+import { packShared, runPool, shareArray, unpackShared, type PoolRun } from "../../lib/core/pool";
 import type { PoolTestTask } from "../support/pool-thread";
 
 // Relative to lib/, as runPool takes a module.
@@ -107,5 +107,21 @@ describe("shareArray", () => {
     assert.deepEqual([...shared], [1, 2, 3]);
     assert.equal(shareArray(shared), shared);
     assert.ok(shareArray(new Uint8Array([7])) instanceof Uint8Array);
+  });
+});
+
+describe("what a thread is given", () => {
+  test("carries typed arrays over shared memory as their buffer, rebuilt as the same views of the same memory", () => {
+    const pixels = shareArray(new Uint8Array([1, 2, 3, 4]));
+    const features = new Float32Array(new SharedArrayBuffer(16), 4, 2);
+    const plain = new Uint32Array([5, 6]);
+    const packed = packShared({ pixels, nested: [{ features }], plain, rows: 2 }) as Record<string, unknown>;
+    assert.ok(!ArrayBuffer.isView(packed.pixels), "a shared view is sent as its buffer");
+    assert.equal(packed.plain, plain, "an unshared array is left for the structured clone");
+    const back = unpackShared(structuredClone(packed)) as { pixels: Uint8Array; nested: { features: Float32Array }[]; plain: Uint32Array; rows: number };
+    assert.ok(back.pixels instanceof Uint8Array && back.nested[0].features instanceof Float32Array);
+    assert.deepEqual([back.nested[0].features.byteOffset, back.nested[0].features.length, back.rows], [4, 2, 2]);
+    back.pixels[0] = 9;
+    assert.equal(pixels[0], 9, "the same memory, not a copy");
   });
 });
