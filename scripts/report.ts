@@ -12,13 +12,16 @@ import { checkChromium, writePdfs } from "../lib/report/pdf";
 import { buildReports, NotebookError, ReportInterrupted } from "../lib/report/report";
 
 const USAGE =
-  "usage: npm run report [-- [--quick] [--pdf] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
+  "usage: npm run report [-- [--quick] [--pdf] [--no-input] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
   "Executes notebooks/*.ipynb on the tslab kernel and writes DIR/<name>.html (self-contained,\n" +
   "opens offline) and DIR/executed/<name>.ipynb. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
   "DIR defaults to reports/, and to reports/quick/ in quick mode.\n" +
   "--pdf also prints each report to DIR/<name>.pdf through Chromium (A4, no chart or table split): the one\n" +
   "in CHROMIUM_PATH, else chromium (or chromium-browser, google-chrome) on PATH, else the usual places;\n" +
   "it is found and started before any notebook runs.\n" +
+  "--no-input leaves the code out of every report (outputs and text only), and so out of the PDFs.\n" +
+  "Each page opens with how it was made (parameters, commit, kernel, Node, cores, run time), a table of\n" +
+  "contents, a button hiding the code and a light/dark switch (printing is always light).\n" +
   "--digits A,B (or DIGITS_PAIR=A,B) analyses the digits A and B instead of 0 and 1, into reports/A-B/\n" +
   "(reports/quick/A-B/ with --quick); the data is data/A-B/*.csv, built on first use.\n" +
   "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
@@ -31,6 +34,7 @@ const USAGE =
 interface ReportArgs {
   quick: boolean;
   pdf: boolean;
+  noInput: boolean;
   out?: string;
   digits?: string;
   notebooks: string[];
@@ -58,12 +62,12 @@ function parseArgs(argv: readonly string[]): ReportArgs | number {
   if (out === null) return 2;
   const digits = valueOf("--digits", "two digits, e.g. --digits 4,9");
   if (digits === null) return 2;
-  const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--pdf");
+  const unknown = args.filter((a) => a.startsWith("-") && !["--quick", "--pdf", "--no-input"].includes(a));
   if (unknown.length > 0) {
     console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
     return 2;
   }
-  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), out, digits, notebooks: args.filter((a) => !a.startsWith("-")) };
+  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), noInput: args.includes("--no-input"), out, digits, notebooks: args.filter((a) => !a.startsWith("-")) };
 }
 
 /** Ctrl-C or kill: stop the kernel and remove this run's partial files before exiting. */
@@ -91,7 +95,7 @@ async function run(args: ReportArgs, signal: AbortSignal): Promise<number> {
   // Before Jupyter starts: a Chromium that is missing or does not start is said now, not after every notebook ran.
   const chromium = args.pdf ? await checkChromium() : undefined;
   if (args.digits !== undefined) console.log(`digits ${pairName(pair)}: ${pair[0]} against ${pair[1]}, ${pair[1]} the positive class`);
-  const reports = await buildReports({ quick, outDir, env, notebooks: args.notebooks, signal });
+  const reports = await buildReports({ quick, outDir, env, notebooks: args.notebooks, noInput: args.noInput, signal });
   if (chromium) {
     await writePdfs(reports.map((r) => ({ html: r.html, pdf: r.html.replace(/\.html$/, ".pdf") })), { executablePath: chromium, log: (line) => console.log(line) });
   }

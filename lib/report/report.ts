@@ -8,7 +8,8 @@
 //
 // Before any cell runs, the output folders are checked (outputs.ts checkOutputs), and temporary
 // files of runs killed outright are removed (removeStaleTemps); SIGINT and SIGTERM
-// (options.signal) stop the kernel and remove this run's temporary files before returning.
+// (options.signal) stop the kernel and remove this run's temporary files before returning. Each
+// page gains a run header, contents, a code toggle and a theme switch (page.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../core/project";
@@ -16,6 +17,7 @@ import { InputError } from "../core/errors";
 import type { Notebook } from "./ipynb";
 import { findPython, installKernel, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES } from "./jupyter";
 import { checkOutputs, removeQuietly, removeStaleTemps, replaceFiles, reportPaths, shownPath, unwritable } from "./outputs";
+import { addPageParts } from "./page";
 import { failureMessage, runPython } from "./runner";
 
 /** The analysis, in reading order: each notebook's file name without .ipynb. */
@@ -34,6 +36,8 @@ export interface ReportOptions {
   quick?: boolean;
   /** Extra environment for the kernels (e.g. DIGITS_EPOCHS). */
   env?: Record<string, string>;
+  /** Leaves every cell's code out of the HTML (outputs and text only), and so out of its PDF. */
+  noInput?: boolean;
   /** Longest a single cell may run, in seconds (default 1800). */
   cellTimeout?: number;
   /** Progress lines (default: stdout). */
@@ -144,6 +148,7 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
         "--timeout", String(options.cellTimeout ?? 1800),
         "--executed", paths.tempExecuted,
         "--html", paths.tempHtml,
+        ...(options.noInput ? ["--no-input"] : []),
       ],
       env,
       (line) => log(`  ${line}`),
@@ -158,6 +163,8 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
       const executed = readJson<Notebook>(paths.tempExecuted) ?? readJson<Notebook>(source);
       throw new NotebookError(failureMessage(shown, result, executed), notebook, result.cell ?? null);
     }
+    // The run header, contents, code toggle, theme and cell times (page.ts), before the page is put in place.
+    addPageParts(paths.tempHtml, paths.tempExecuted, { noInput: options.noInput }, root);
     try {
       replaceFiles([
         { from: paths.tempExecuted, to: paths.executed },
