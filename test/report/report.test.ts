@@ -21,6 +21,7 @@ import { buildReports, NotebookError, NOTEBOOKS, selectNotebooks } from "../../l
 import { failureMessage } from "../../lib/report/runner";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
 import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
+import { checkCodeToggle, checkHeaderAndToc, checkTheme } from "../support/page-parts";
 import { chartOutputs, colouredShare, htmlFigure, pdfPages, pdfProblems, popplerAvailable, squash } from "../support/pdf";
 import { harnessAvailable, renderInJupyterLab, RENDER_STATES } from "../support/render";
 
@@ -713,6 +714,8 @@ describe("npm run report in quick mode", { timeout: 1_200_000 }, () => {
             assert.match(plot.title, EXPECTED[name].charts[i], `${name} (${variant.label}): chart ${i + 1}`);
           });
           if (variant.label === "as written") await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+          // The run header, contents, code toggle and theme (issue 22), on every report and variant.
+          await checkPageParts(page, `${name} (${variant.label})`);
         } finally {
           await context.close();
           rmSync(path, { force: true });
@@ -783,9 +786,17 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
           assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
         });
         await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
+        await checkPageParts(page, `${name} 4-9`);
       } finally {
         await context.close();
       }
     });
   }
 });
+
+/** The header's commit, every contents link, the code toggle and the theme switch. */
+async function checkPageParts(page: import("playwright-core").Page, label: string): Promise<void> {
+  await checkHeaderAndToc(page, label);
+  await checkCodeToggle(page, label);
+  await checkTheme(page, label);
+}
