@@ -137,6 +137,10 @@ export interface ExperimentRecord {
   winner: Winner;
   /** Runs through a queue (--queue): where the folds went and who trained them. */
   queue?: QueueInfo;
+  /** A reader's note on the run (`digits select --note`, `digits experiments note`). */
+  note?: string;
+  /** Labels to find runs by (`--tag`, `digits experiments tag`), sorted, each once. */
+  tags?: string[];
 }
 
 /** Where a selection's fold results came from: the cache, or trained in this run. */
