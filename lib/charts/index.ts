@@ -1,12 +1,13 @@
 // Charts: functions that return Plotly figures (plain data) from results; they never train or
 // display. One module per notebook stage: explore (01), pairs (01's pairs map), selection (02),
-// evaluation (03), digits (grids of digit images, 01 and 03), and figure (what a figure is, and
-// the layout helpers they share). Imports the stages below them, never notebook/ or report/.
+// grid (02: parallel coordinates and per-fold points), evaluation (03), digits (grids of digit
+// images, 01 and 03), and figure (what a figure is, and the layout helpers they share). Imports the stages below them, never notebook/ or report/.
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export { CLASS_COLORS, WRONG_COLOR, type Figure, type Trace } from "./figure";
 export * from "./explore";
 export * from "./pairs";
 export * from "./selection";
+export * from "./grid";
 export * from "./evaluation";
 export * from "./digits";

@@ -488,7 +488,7 @@ const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
     tables: [/The first five rows/, /Data quality/, /Per-image features by class \(simple-statistics\)/, /danfo group-by/],
   },
   "02-model-selection": {
-    charts: [/^Model selection: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /],
+    charts: [/^Model selection: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /, /^Validation log loss on each of 3 folds \(points\) and its mean ± sd, per candidate$/],
     tables: [/Validation scores per architecture/, /Selection runs in this folder/, /Mean validation log loss per architecture/],
   },
   "03-training-and-evaluation": {
@@ -728,7 +728,7 @@ describe("npm run report in quick mode", { timeout: 1_200_000 }, () => {
 // A pair other than 0 and 1: every chart that names a class names 4 and 9.
 const EXPECTED_PAIR: Record<string, RegExp[]> = {
   "01-exploratory-analysis": [/^Class balance: 5,842 fours and 5,949 nines \(11,791 images\)/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/, /^Which pairs are hard: .* per pair of digits; outlined: 4 vs 9$/],
-  "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /],
+  "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /, /^Validation log loss on each of 3 folds/],
   "03-training-and-evaluation": [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits: .*with P\(digit is 9\)$/, /^Predicted probability that a test digit is a 9, by true digit$/, /^ROC curve on the test set, 9 the positive class: AUC = /],
 };
 
