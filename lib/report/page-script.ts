@@ -48,6 +48,8 @@ html.digits-hide-code .jp-CodeCell .jp-Cell-inputWrapper { display: none !import
     --jp-mirror-editor-variable-color: #e0e0e0; --jp-mirror-editor-keyword-color: #7ec27e; --jp-mirror-editor-string-color: #e09b7a;
     --jp-mirror-editor-comment-color: #8fa7b8; --jp-mirror-editor-number-color: #7ec27e; --jp-mirror-editor-def-color: #82b1ff;
     --jp-mirror-editor-operator-color: #c39bd3; --jp-mirror-editor-builtin-color: #7ec27e; --jp-mirror-editor-property-color: #82b1ff;
+    --jp-mirror-editor-punctuation-color: #c8c8c8; --jp-mirror-editor-bracket-color: #c8c8c8; --jp-mirror-editor-meta-color: #c39bd3;
+    --jp-mirror-editor-qualifier-color: #82b1ff; --jp-mirror-editor-attribute-color: #82b1ff; --jp-mirror-editor-tag-color: #7ec27e;
   }
   :root[data-digits-color="dark"] body { background: var(--jp-layout-color0); color: var(--jp-content-font-color1); }
   :root[data-digits-color="dark"] .jp-RenderedHTMLCommon table,
