@@ -7,7 +7,7 @@ import { writeFileAtomic } from "../core/files";
 import type { Notebook } from "./ipynb";
 import { hasCode, markCellTimes, pageHeadings, runHeaderHtml, tocHtml, toolbarHtml } from "./page-parts";
 import { PAGE_CSS, PAGE_SCRIPT } from "./page-script";
-import { runInfo, type RunInfo } from "./run-info";
+import { runInfo, type GitState, type RunInfo } from "./run-info";
 
 export interface PageOptions {
   /** The page has no code (npm run report -- --no-input): no code toggle. */
@@ -34,8 +34,8 @@ export function decoratePage(html: string, executed: Notebook, info: RunInfo, op
 }
 
 /** Decorates the report `html` (a file) from its executed notebook `executed` (a file), in place, atomically. */
-export function addPageParts(html: string, executed: string, options: PageOptions = {}, root?: string): void {
+export function addPageParts(html: string, executed: string, git: GitState | null, options: PageOptions = {}): void {
   const notebook = JSON.parse(readFileSync(executed, "utf8")) as Notebook;
-  const page = decoratePage(readFileSync(html, "utf8"), notebook, runInfo(notebook, root), options);
+  const page = decoratePage(readFileSync(html, "utf8"), notebook, runInfo(notebook, git), options);
   writeFileAtomic(html, page);
 }

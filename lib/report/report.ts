@@ -18,6 +18,7 @@ import type { Notebook } from "./ipynb";
 import { findPython, installKernel, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES } from "./jupyter";
 import { checkOutputs, removeQuietly, removeStaleTemps, replaceFiles, reportPaths, shownPath, unwritable } from "./outputs";
 import { addPageParts } from "./page";
+import { gitState, type GitState } from "./run-info";
 import { failureMessage, runPython } from "./runner";
 
 /** The analysis, in reading order: each notebook's file name without .ipynb. */
@@ -109,7 +110,8 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
     ...(options.quick ? { DIGITS_QUICK: "1" } : {}),
     ...options.env,
   });
-  const run: NotebookRun = { python: python.python, root, outDir, env, log, options };
+  // The commit the reports were made from, as it was when the run started (every page says the same).
+  const run: NotebookRun = { python: python.python, root, outDir, env, log, options, git: gitState(root) };
   const reports: NotebookReport[] = [];
   for (const notebook of notebooks) {
     if (options.signal?.aborted) throw interrupted(options.signal);
@@ -126,12 +128,13 @@ interface NotebookRun {
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   options: ReportOptions;
+  git: GitState | null;
 }
 
 const interrupted = (signal?: AbortSignal) => new ReportInterrupted(String(signal?.reason ?? "an abort"));
 
 /** Runs one notebook into temporary files and, when it ran without error, puts them in place. */
-async function runNotebook(notebook: string, { python, root, outDir, env, log, options }: NotebookRun): Promise<NotebookReport> {
+async function runNotebook(notebook: string, { python, root, outDir, env, log, options, git }: NotebookRun): Promise<NotebookReport> {
   const source = join(options.notebooksDir ?? join(root, "notebooks"), `${notebook}.ipynb`);
   const shown = shownPath(source);
   if (!existsSync(source)) throw new InputError(`${shown} is missing`);
@@ -164,7 +167,7 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
       throw new NotebookError(failureMessage(shown, result, executed), notebook, result.cell ?? null);
     }
     // The run header, contents, code toggle, theme and cell times (page.ts), before the page is put in place.
-    addPageParts(paths.tempHtml, paths.tempExecuted, { noInput: options.noInput }, root);
+    addPageParts(paths.tempHtml, paths.tempExecuted, git, { noInput: options.noInput });
     try {
       replaceFiles([
         { from: paths.tempExecuted, to: paths.executed },

@@ -54,12 +54,12 @@ export function kernelName(executed: Notebook): string {
   return typeof spec?.name === "string" && spec.name !== "" ? spec.name : "unknown";
 }
 
-/** The run header's facts for an executed notebook, taken now. */
-export function runInfo(executed: Notebook, root: string = projectRoot(), now: Date = new Date()): RunInfo {
+/** The run header's facts for an executed notebook; the git state as the report run found it when it started. */
+export function runInfo(executed: Notebook, git: GitState | null, now: Date = new Date()): RunInfo {
   const kernel = kernelName(executed);
   return {
     ...runMetadata(executed),
-    git: gitState(root),
+    git,
     date: now.toISOString(),
     kernel,
     kernelVersion: dependencyVersion(kernel),
