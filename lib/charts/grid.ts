@@ -102,6 +102,6 @@ export function foldScoresFigure(record: ExperimentRecord): Figure {
 export function gridSentence(record: ExperimentRecord): string {
   const varied = variedSettings(record);
   return varied.length >= 2
-    ? `Each line is one candidate; follow the darkest lines to the settings that scored best.`
+    ? `Each line is one candidate, coloured by its mean validation log loss: the yellow lines scored best.`
     : `This grid varies ${varied.length === 0 ? "no setting" : `only the ${varied[0]}`}, so the chart above shows it whole; a grid over layers and activation or learning rate (\`DIGITS_ACTIVATIONS=sigmoid,relu\`) adds a parallel-coordinates chart here.`;
 }
