@@ -128,7 +128,8 @@ function compare({ dir, ids, flags }: Call): void {
   const records = baseline && !found.some((r) => r.id === baseline.id) ? [baseline, ...found] : found;
   if (records.length < 2) throw new InputError("experiments compare: give at least 2 experiment ids (or one and --baseline ID)");
   const table = compareTable(records, { onlyChanged: flags["only-changed"] === true, baseline: baseline?.id });
-  if (format === "json") return void out(JSON.stringify({ ...table, notes: compareExperiments(records).notes }, null, 2));
+  // JSON keeps compareExperiments' runs, rows and notes as before, and adds the table.
+  if (format === "json") return void out(JSON.stringify({ ...compareExperiments(records), table }, null, 2));
   if (format === "md") return void process.stdout.write(compareMarkdown(table));
   if (format === "csv") return void process.stdout.write(compareCsv(table));
   const cells = compareCells(table);
