@@ -44,7 +44,7 @@ export function colouredShare(pdf: string, page: number): number {
   return coloured / (width * height);
 }
 
-export const squash = (s: string) => s.replace(/<[^>]+>/g, " ").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
+export const squash = (s: string) => s.replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, "\"").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\s+/g, " ").trim();
 
 /** The last page whose text has every word of `text` (a chart's or table's first words: its output follows its code). */
 function pageOf(pages: readonly string[], text: string): number {
