@@ -9,6 +9,8 @@ import { runExperiment } from "../lib/selection/run-experiment";
 import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, parseLayers } from "../lib/selection/config";
 import { defaultThreads } from "../lib/core/pool";
 import { type ExperimentRecord } from "../lib/selection/record";
+import { annotateExperiment } from "../lib/selection/experiments";
+import { parseNote, parseTag } from "../lib/selection/notes";
 import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
@@ -110,7 +112,7 @@ export const selectCommand: Command = {
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
                      [--repeats R] [--rope X[,Y]] [--rule one-se|equivalent]
                      [--seed N] [--workers N] [--queue URL [--wait-timeout S]] [--no-cache]
-                     [--out FILE] [--records DIR] [--json] [--quiet]
+                     [--out FILE] [--records DIR] [--json] [--quiet] [--note TEXT] [--tag NAME]...
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
 --learning-rate); per candidate the mean and sd of accuracy, precision, recall, F1, log loss and
@@ -149,6 +151,8 @@ ${COMPARISON_USAGE}
   --no-cache            train every fold again (the fresh results replace the cached ones; with
                         --queue, results finished in Redis are not taken either)
   --out FILE            also write a copy of the record to FILE
+  --note TEXT           a note on the run, kept in its record (\`digits experiments list\` shows it)
+  --tag NAME            a tag on the run (repeatable; \`digits experiments list --tag NAME\` finds it)
   --records DIR         where the record goes (default: reports/experiments in the project root);
                         its fold cache is DIR/cache
   --json                print the record as JSON on stdout, nothing else
@@ -167,6 +171,8 @@ ${COMPARISON_USAGE}
     "no-cache": { type: "boolean" },
     out: { type: "string" },
     json: { type: "boolean" },
+    note: { type: "string" },
+    tag: { type: "string", multiple: true },
   },
   async run(flags) {
     const layers = flags.layers as string[] | undefined;
@@ -181,6 +187,8 @@ ${COMPARISON_USAGE}
     const { repeats, rope, rule } = comparisonFlags(flags);
     const workers = num(flags, "workers", defaultThreads(), "positive-int");
     const copy = outputFile(flags, "out");
+    // Checked before any training, written into the record once it is saved.
+    const annotation = { note: typeof flags.note === "string" ? parseNote(flags.note) : undefined, tags: ((flags.tag as string[] | undefined) ?? []).map(parseTag) };
 
     // Before loading the data: an unreachable Redis is a quick exit 2 with how to start one.
     const waitTimeoutSeconds = flags["wait-timeout"] === undefined ? undefined : num(flags, "wait-timeout", 0, "positive");
@@ -228,6 +236,7 @@ ${COMPARISON_USAGE}
       process.removeListener("SIGINT", onSignal);
       process.removeListener("SIGTERM", onSignal);
     }
+    if (annotation.note !== undefined || annotation.tags.length > 0) record = annotateExperiment(record.id, annotation, records);
     if (copy) writeOutput(copy, JSON.stringify(record, null, 2) + "\n");
     if (flags.json) {
       out(JSON.stringify(record, null, 2));

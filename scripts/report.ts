@@ -13,7 +13,7 @@ import { buildReports, NotebookError, ReportInterrupted } from "../lib/report/re
 import { kernelVersion, parseKernel, type KernelName } from "../lib/report/jupyter";
 
 const USAGE =
-  "usage: npm run report [-- [--quick] [--pdf] [--kernel tslab|deno] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
+  "usage: npm run report [-- [--quick] [--pdf] [--no-input] [--kernel tslab|deno] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
   "Executes notebooks/*.ipynb on the tslab kernel (or, with --kernel deno, on Deno's, from the project's\n" +
   "pinned deno) and writes DIR/<name>.html (self-contained, opens offline) and DIR/executed/<name>.ipynb,\n" +
   "whose metadata.kernelspec names the kernel. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
@@ -21,6 +21,9 @@ const USAGE =
   "--pdf also prints each report to DIR/<name>.pdf through Chromium (A4, no chart or table split): the one\n" +
   "in CHROMIUM_PATH, else chromium (or chromium-browser, google-chrome) on PATH, else the usual places;\n" +
   "it is found and started before any notebook runs.\n" +
+  "--no-input leaves the code out of every report (outputs and text only), and so out of the PDFs.\n" +
+  "Each page opens with how it was made (parameters, commit, kernel, Node, cores, run time), a table of\n" +
+  "contents, a button hiding the code and a light/dark switch (printing is always light).\n" +
   "--digits A,B (or DIGITS_PAIR=A,B) analyses the digits A and B instead of 0 and 1, into reports/A-B/\n" +
   "(reports/quick/A-B/ with --quick); the data is data/A-B/*.csv, built on first use.\n" +
   "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
@@ -33,6 +36,7 @@ const USAGE =
 interface ReportArgs {
   quick: boolean;
   pdf: boolean;
+  noInput: boolean;
   out?: string;
   digits?: string;
   kernel?: string;
@@ -63,12 +67,12 @@ function parseArgs(argv: readonly string[]): ReportArgs | number {
   if (digits === null) return 2;
   const kernel = valueOf("--kernel", "a kernel, tslab or deno");
   if (kernel === null) return 2;
-  const unknown = args.filter((a) => a.startsWith("-") && a !== "--quick" && a !== "--pdf");
+  const unknown = args.filter((a) => a.startsWith("-") && !["--quick", "--pdf", "--no-input"].includes(a));
   if (unknown.length > 0) {
     console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
     return 2;
   }
-  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), out, digits, kernel, notebooks: args.filter((a) => !a.startsWith("-")) };
+  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), noInput: args.includes("--no-input"), out, digits, kernel, notebooks: args.filter((a) => !a.startsWith("-")) };
 }
 
 /** Ctrl-C or kill: stop the kernel and remove this run's partial files before exiting. */
@@ -98,7 +102,7 @@ async function run(args: ReportArgs, signal: AbortSignal): Promise<number> {
   const chromium = args.pdf ? await checkChromium() : undefined;
   if (args.digits !== undefined) console.log(`digits ${pairName(pair)}: ${pair[0]} against ${pair[1]}, ${pair[1]} the positive class`);
   if (kernel !== "tslab") console.log(`kernel: ${kernel} ${kernelVersion(kernel)}`);
-  const reports = await buildReports({ quick, outDir, env, kernel, notebooks: args.notebooks, signal });
+  const reports = await buildReports({ quick, outDir, env, kernel, notebooks: args.notebooks, noInput: args.noInput, signal });
   if (chromium) {
     await writePdfs(reports.map((r) => ({ html: r.html, pdf: r.html.replace(/\.html$/, ".pdf") })), { executablePath: chromium, log: (line) => console.log(line) });
   }

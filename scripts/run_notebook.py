@@ -1,6 +1,12 @@
 """Executes one notebook on a Jupyter kernel and exports it as HTML (used by `npm run report`).
 
-usage: run_notebook.py NOTEBOOK --kernel NAME --timeout SECONDS --executed OUT.ipynb --html OUT.html
+usage: run_notebook.py NOTEBOOK --kernel NAME --timeout SECONDS --executed OUT.ipynb --html OUT.html [--no-input]
+
+Each executed code cell gets metadata.timing = {start, end (ISO 8601, UTC), duration (seconds)}, as
+papermill records them (nbclient's own metadata.execution holds the kernel's message times, which
+nothing reads); the notebook gets metadata.binary_digits = {parameters, seconds}: the values of the
+parameter cell's constants as they ran (read back from the kernel after the last cell) and the
+total run time. --no-input leaves every cell's code out of the HTML (outputs and text only).
 
 Writes the executed notebook (also when a cell fails, up to that cell) and the HTML (only on
 success). Progress goes to stdout, one line per code cell; the last stdout line is the result,
@@ -14,9 +20,11 @@ SIGINT or SIGTERM stops the run: the kernel is shut down, nothing is written, an
 """
 import argparse
 import asyncio
+import datetime
 import errno
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -50,6 +58,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=int, required=True)
     ap.add_argument("--executed", required=True)
     ap.add_argument("--html", required=True)
+    ap.add_argument("--no-input", action="store_true")
     args = ap.parse_args()
 
     state = {"index": None, "code": 0, "started": time.time(), "signal": None, "parent": os.getppid()}
@@ -82,6 +91,7 @@ def run(args, state, take_signals) -> int:
     except Exception:  # no such kernel: nbclient says so below, as the run's result
         nb.metadata["kernelspec"] = {"name": args.kernel}
     total_start = time.time()
+    added = add_parameter_cell(nb)
 
     client = NotebookClient(
         nb,
@@ -111,8 +121,10 @@ def run(args, state, take_signals) -> int:
         state["started"] = time.time()
 
     def on_executed(cell, cell_index, execute_reply=None, **_):
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or cell_index >= len(nb.cells) - added:
             return
+        ended = time.time()
+        cell.metadata["timing"] = {"start": iso(state["started"]), "end": iso(ended), "duration": round(ended - state["started"], 3)}
         state["code"] += 1
         # nbclient calls this hook before it checks the reply: a cell that raised is not "done".
         ok = (execute_reply or {}).get("content", {}).get("status", "ok") == "ok"
@@ -132,9 +144,12 @@ def run(args, state, take_signals) -> int:
         result = {"status": "error", "kind": "dead kernel", "cell": state["index"],
                   "message": f"the kernel died ({e}); out of memory?"}
     except CellExecutionError as e:
-        result = {"status": "error", "kind": "error", "cell": state["index"],
-                  "ename": getattr(e, "ename", "Error"), "evalue": getattr(e, "evalue", str(e)),
-                  "stderr": cell_stderr(nb, state["index"])}
+        if state["index"] is not None and state["index"] >= len(nb.cells) - added:
+            pass  # only the parameters' read-back failed: the header says they were not recorded
+        else:
+            result = {"status": "error", "kind": "error", "cell": state["index"],
+                      "ename": getattr(e, "ename", "Error"), "evalue": getattr(e, "evalue", str(e)),
+                      "stderr": cell_stderr(nb, state["index"])}
     except Exception as e:  # kernel missing, cannot start, …
         result = {"status": "error", "kind": "kernel", "cell": state["index"], "message": f"{type(e).__name__}: {e}"}
     # nbclient restores the default handlers when it is done; ours again, until we exit.
@@ -146,6 +161,8 @@ def run(args, state, take_signals) -> int:
         # nobody would rename or remove what we wrote, so write nothing.
         return 1
     result["seconds"] = round(time.time() - total_start, 2)
+    parameters = take_parameter_cell(nb, added)
+    nb.metadata["binary_digits"] = {"parameters": parameters, "seconds": result["seconds"]}
 
     # The executed notebook helps explain a failure, but failing to write it must not hide one.
     written = write(args.executed, lambda f: nbformat.write(nb, f))
@@ -154,6 +171,8 @@ def run(args, state, take_signals) -> int:
     if result["status"] == "ok" and written is None:
         exporter = HTMLExporter(
             template_name="lab",
+            exclude_input=args.no_input,
+            exclude_input_prompt=args.no_input,
             template_file="binary-digits-report.html.j2",
             extra_loaders=[DictLoader({"binary-digits-report.html.j2": REPORT_TEMPLATE})],
         )
@@ -166,6 +185,48 @@ def run(args, state, take_signals) -> int:
         result["kind"] = "write"
     print(RESULT_PREFIX + json.dumps(result), flush=True)
     return 0 if result["status"] == "ok" else 1
+
+
+# The parameter cell: the first code cell opening with "// Parameters"; its constants are the
+# top-level `const NAME =` in capitals. Marks the line the read-back cell prints.
+PARAMETERS_PREFIX = "@binary-digits-parameters "
+
+
+def parameter_names(nb):
+    for cell in nb.cells:
+        if cell.cell_type == "code" and cell.source.lstrip().startswith("// Parameters"):
+            return re.findall(r"^const ([A-Z][A-Z0-9_]*)\s*[=:]", cell.source, flags=re.M)
+    return []
+
+
+def add_parameter_cell(nb):
+    """Appends a cell that prints the parameters' values as JSON; returns how many cells were added (0 or 1)."""
+    names = parameter_names(nb)
+    if not names:
+        return 0
+    # NAME: NAME, not the shorthand { NAME }: tslab's rewriting of earlier cells' constants misses shorthands.
+    code = f"console.log({json.dumps(PARAMETERS_PREFIX)} + JSON.stringify({{ {', '.join(f'{n}: {n}' for n in names)} }}));"
+    nb.cells.append(nbformat.v4.new_code_cell(code))
+    return 1
+
+
+def take_parameter_cell(nb, added):
+    """Removes the appended cell and returns the parameters it printed (None when it did not run)."""
+    if not added:
+        return None
+    cell = nb.cells.pop()
+    for output in cell.get("outputs", []):
+        for line in output.get("text", "").splitlines():
+            if line.startswith(PARAMETERS_PREFIX):
+                try:
+                    return json.loads(line[len(PARAMETERS_PREFIX):])
+                except ValueError:
+                    return None
+    return None
+
+
+def iso(seconds):
+    return datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def write(path, fill):

@@ -91,7 +91,7 @@ export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/e
   );
 }
 
-/** One row per selection run, oldest first: settings, winner and its score, wall time. */
+/** One row per selection run, oldest first: settings, winner and its score, wall time, tags and note (escaped where shown: tableHtml). */
 export function runRows(records: readonly ExperimentRecord[]): Record<string, unknown>[] {
   return records.map((r) => {
     const best = r.summary.find((s) => s.architecture === r.winner.best);
@@ -108,6 +108,8 @@ export function runRows(records: readonly ExperimentRecord[]): Record<string, un
       "winner log loss": r.winner.meanLogLoss,
       "lowest log loss": best ? `${best.architecture}: ${best.meanLogLoss.toFixed(5)}` : "–",
       seconds: r.seconds,
+      tags: (r.tags ?? []).join(", "),
+      note: r.note ?? "",
     };
   });
 }

@@ -106,14 +106,17 @@ export function uncleanCells(notebook: Notebook): string[] {
   return problems;
 }
 
-/** The notebook without outputs, execution counts or per-cell execution metadata. */
+/** The notebook without outputs, execution counts, per-cell execution metadata and timings, or the run's metadata. */
 export function stripOutputs(notebook: Notebook): Notebook {
+  const { binary_digits: _run, ...metadata } = notebook.metadata;
   return {
     ...notebook,
+    metadata,
     cells: notebook.cells.map((cell) => {
       if (cell.cell_type !== "code") return cell;
       const metadata = { ...cell.metadata };
       delete metadata.execution;
+      delete metadata.timing;
       delete metadata.collapsed;
       delete metadata.scrolled;
       return { ...cell, metadata, outputs: [], execution_count: null };

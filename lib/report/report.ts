@@ -9,7 +9,8 @@
 //
 // Before any cell runs, the output folders are checked (outputs.ts checkOutputs), and temporary
 // files of runs killed outright are removed (removeStaleTemps); SIGINT and SIGTERM
-// (options.signal) stop the kernel and remove this run's temporary files before returning.
+// (options.signal) stop the kernel and remove this run's temporary files before returning. Each
+// page gains a run header, contents, a code toggle and a theme switch (page.ts).
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../core/project";
@@ -17,6 +18,8 @@ import { InputError } from "../core/errors";
 import type { Notebook } from "./ipynb";
 import { DENO_INSTALL_HINT, findPython, installKernels, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES, type KernelName } from "./jupyter";
 import { checkOutputs, removeQuietly, removeStaleTemps, replaceFiles, reportPaths, shownPath, unwritable } from "./outputs";
+import { addPageParts } from "./page";
+import { gitState, type GitState } from "./run-info";
 import { failureMessage, runPython } from "./runner";
 
 /** The analysis, in reading order: each notebook's file name without .ipynb. */
@@ -37,6 +40,8 @@ export interface ReportOptions {
   quick?: boolean;
   /** Extra environment for the kernels (e.g. DIGITS_EPOCHS). */
   env?: Record<string, string>;
+  /** Leaves every cell's code out of the HTML (outputs and text only), and so out of its PDF. */
+  noInput?: boolean;
   /** Longest a single cell may run, in seconds (default 1800). */
   cellTimeout?: number;
   /** Progress lines (default: stdout). */
@@ -109,7 +114,8 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
     ...(options.quick ? { DIGITS_QUICK: "1" } : {}),
     ...options.env,
   });
-  const run: NotebookRun = { python: python.python, root, outDir, env, log, options };
+  // The commit the reports were made from, as it was when the run started (every page says the same).
+  const run: NotebookRun = { python: python.python, root, outDir, env, log, options, git: gitState(root) };
   const reports: NotebookReport[] = [];
   for (const notebook of notebooks) {
     if (options.signal?.aborted) throw interrupted(options.signal);
@@ -126,12 +132,13 @@ interface NotebookRun {
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
   options: ReportOptions;
+  git: GitState | null;
 }
 
 const interrupted = (signal?: AbortSignal) => new ReportInterrupted(String(signal?.reason ?? "an abort"));
 
 /** Runs one notebook into temporary files and, when it ran without error, puts them in place. */
-async function runNotebook(notebook: string, { python, root, outDir, env, log, options }: NotebookRun): Promise<NotebookReport> {
+async function runNotebook(notebook: string, { python, root, outDir, env, log, options, git }: NotebookRun): Promise<NotebookReport> {
   const source = join(options.notebooksDir ?? join(root, "notebooks"), `${notebook}.ipynb`);
   const shown = shownPath(source);
   if (!existsSync(source)) throw new InputError(`${shown} is missing`);
@@ -149,6 +156,7 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
         "--timeout", String(options.cellTimeout ?? 1800),
         "--executed", paths.tempExecuted,
         "--html", paths.tempHtml,
+        ...(options.noInput ? ["--no-input"] : []),
       ],
       env,
       (line) => log(`  ${line}`),
@@ -163,6 +171,8 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
       const executed = readJson<Notebook>(paths.tempExecuted) ?? readJson<Notebook>(source);
       throw new NotebookError(failureMessage(shown, result, executed), notebook, result.cell ?? null);
     }
+    // The run header, contents, code toggle, theme and cell times (page.ts), before the page is put in place.
+    addPageParts(paths.tempHtml, paths.tempExecuted, git, { noInput: options.noInput });
     try {
       replaceFiles([
         { from: paths.tempExecuted, to: paths.executed },

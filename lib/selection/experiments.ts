@@ -1,7 +1,7 @@
 // The experiments store: where selection records live (reports/experiments/ by default, one JSON
 // file per run, written atomically) and how they are read back — checked, older schema versions
-// upgraded, a newer or unreadable file reported with its reason, never fatal — found by a unique
-// prefix of their id as in git, and removed. The fold cache sits in the records folder
+// upgraded, a newer or unreadable file reported with its reason, never fatal — found by any unique
+// part of their id (a prefix as in git, or the random suffix), and removed. The fold cache sits in the records folder
 // (<dir>/cache), so the records and the folds they reuse move and prune together (prune.ts).
 // What a record holds is record.ts; which record to train from is latest-winner.ts.
 import * as fs from "node:fs";
@@ -11,6 +11,7 @@ import { InputError } from "../core/errors";
 import { writeFileAtomic } from "../core/files";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
+import { annotate, annotationProblem } from "./notes";
 import { type ExperimentRecord } from "./record";
 
 /** The newest record schema this code reads and writes. */
@@ -107,7 +108,7 @@ function recordProblem(value: unknown): string | null {
   if (version !== undefined && version !== 1 && version !== 2) return `corrupt: schema version ${JSON.stringify(version)} is not one digits writes`;
   if (!Array.isArray(r.summary) || !r.winner || !r.data || typeof r.startedAt !== "string") return "corrupt: not a model-selection record";
   if (r.folds !== undefined && !Array.isArray(r.folds)) return "corrupt: its folds are not a list";
-  return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>);
+  return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>) ?? annotationProblem(r);
 }
 
 /** The winner is what notebook 03 and `train --layers winner` train and name: its settings must be ones we train. */
@@ -205,21 +206,54 @@ export function unreadableRecords(skipped: readonly SkippedFile[]): SkippedFile[
 const listHint = (dir: string) => `\`digits experiments list${dir === experimentsDir() ? "" : ` --records ${dir}`}\` shows the ids`;
 
 /**
- * The record whose id starts with `prefix` (a whole id works too), as git finds commits: an
- * InputError when none or several match, listing the candidates.
+ * Which of `ids` a person means by `wanted`: the id itself, else the one id it starts (as git finds
+ * commits), else the one id it is any other part of (the random suffix "53cd" included). Returns
+ * the matching ids: one when found, several when ambiguous, none when not.
+ */
+export function matchIds(wanted: string, ids: readonly string[]): string[] {
+  if (ids.includes(wanted)) return [wanted];
+  const prefixed = ids.filter((id) => id.startsWith(wanted));
+  if (prefixed.length === 1) return prefixed;
+  const anywhere = ids.filter((id) => id.includes(wanted));
+  return prefixed.length > 1 && anywhere.length > prefixed.length ? prefixed : anywhere;
+}
+
+/** The shortest handle that finds each id among `ids` (matchIds): a suffix of at least `min` characters, else the whole id. */
+export function shortestHandles(ids: readonly string[], min = 4): Map<string, string> {
+  const handles = new Map<string, string>();
+  for (const id of ids) {
+    let handle = id;
+    for (let length = Math.min(min, id.length); length < id.length; length++) {
+      const suffix = id.slice(-length);
+      const found = matchIds(suffix, ids);
+      if (found.length === 1 && found[0] === id) {
+        handle = suffix;
+        break;
+      }
+    }
+    handles.set(id, handle);
+  }
+  return handles;
+}
+
+/**
+ * The record `wanted` names, by its whole id or any unique part of it (matchIds): an InputError
+ * when none or several match, listing the candidates.
  */
 export function findExperiment(prefix: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord } {
   const wanted = prefix.trim().replace(/\.json$/, "");
   if (wanted === "") throw new InputError(`an experiment id is empty; ${listHint(dir)}`);
   const { records, skipped } = readExperiments(dir);
-  const matches = records.filter((r) => r.record.id.startsWith(wanted));
+  const ids = matchIds(wanted, records.map((r) => r.record.id));
+  const matches = records.filter((r) => ids.includes(r.record.id));
   if (matches.length === 1) return matches[0];
-  if (matches.length > 1) throw new InputError(`"${wanted}" is the start of ${matches.length} experiment ids (${matches.map((m) => m.record.id).join(", ")}); give more of the id`);
+  const how = matches.every((m) => m.record.id.startsWith(wanted)) ? "the start" : "part";
+  if (matches.length > 1) throw new InputError(`"${wanted}" is ${how} of ${matches.length} experiment ids (${matches.map((m) => m.record.id).join(", ")}); give more of the id`);
   const unreadable = unreadableRecords(skipped).filter((s) => s.file.startsWith(wanted));
   if (unreadable.length > 0) {
     throw new InputError(`"${wanted}" matches no readable record: ${unreadable.map((s) => `${s.file} cannot be read (${s.reason})`).join("; ")}`);
   }
-  throw new InputError(`no experiment in ${dir} has an id starting with "${wanted}"; ${listHint(dir)}`);
+  throw new InputError(`no experiment in ${dir} has an id starting with "${wanted}" or with it in it; ${listHint(dir)}`);
 }
 
 /**
@@ -242,4 +276,20 @@ export function removeExperiments(files: readonly string[], dir: string = experi
   const removed = [...new Set(files)];
   for (const file of removed) fs.rmSync(path.join(dir, file), { force: true });
   return removed;
+}
+
+/**
+ * Adds a note (replacing the earlier one) or tags to the record `id` names, rewriting its file
+ * atomically; returns the updated record. The fold cache is untouched: the record's folds are the same.
+ */
+export function annotateExperiment(id: string, change: { note?: string; tags?: readonly string[] }, dir: string = experimentsDir()): ExperimentRecord {
+  const { record, file } = findExperiment(id, dir);
+  const updated = annotate(record, change);
+  const where = path.join(dir, file);
+  try {
+    writeFileAtomic(where, Buffer.from(JSON.stringify(updated, null, 2) + "\n", "utf8"));
+  } catch (error) {
+    throw new InputError(`${where}: cannot write the record (${(error as Error).message})`);
+  }
+  return updated;
 }

@@ -6,6 +6,7 @@
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
 export * from "./compare";
+export * from "./compare-table";
 export * from "./comparisons";
 export * from "./config";
 export * from "./experiments";
@@ -14,6 +15,7 @@ export * from "./fold-check";
 export * from "./fold-run";
 export * from "./latest-winner";
 export * from "./lease";
+export * from "./notes";
 export * from "./one-se";
 export * from "./progress";
 export * from "./prune";

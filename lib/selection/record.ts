@@ -155,6 +155,10 @@ export interface ExperimentRecord {
   comparisons?: CandidateComparison[];
   /** Runs through a queue (--queue): where the folds went and who trained them. */
   queue?: QueueInfo;
+  /** A reader's note on the run (`digits select --note`, `digits experiments note`). */
+  note?: string;
+  /** Labels to find runs by (`--tag`, `digits experiments tag`), sorted, each once. */
+  tags?: string[];
 }
 
 export type ComparisonMetric = "accuracy" | "logLoss";

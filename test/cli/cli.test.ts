@@ -681,11 +681,11 @@ describe("digits experiments", () => {
     const run = digits("experiments", "list", "--records", records);
     assert.equal(run.code, 0, run.stderr);
     const lines = run.stdout.trim().split("\n");
-    assert.match(lines[0], /^id +date +pair +rows +grid/);
-    assert.ok(lines[2].startsWith(ids[0]) && lines[3].startsWith(ids[1]), run.stdout);
+    assert.match(lines[0], /^handle +id +started +duration +pair +rows +grid/);
+    assert.ok(lines[2].startsWith(`${ids[0].slice(-4)}    ${ids[0]}`) && lines[3].startsWith(`${ids[1].slice(-4)}    ${ids[1]}`), run.stdout);
     // The second run reused the logistic folds of the first and trained the 4-unit ones.
-    assert.match(lines[2], / 0\/2$/);
-    assert.match(lines[3], / 2\/2$/);
+    assert.match(lines[2], / 0\/2\s*$/);
+    assert.match(lines[3], / 2\/2\s*$/);
     assert.match(run.stderr, /^skipped broken\.json: corrupt: /m);
     const json = JSON.parse(digits("experiments", "list", "--records", records, "--json").stdout);
     assert.deepEqual(json.records.map((r: { id: string }) => r.id), ids);

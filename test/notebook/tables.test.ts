@@ -89,6 +89,8 @@ describe("selection tables", () => {
     const older = record("run-0", { logistic: [0.02, 0.02], "25-15": [0.04, 0.04] });
     const rows = runRows([older, r]);
     assert.deepEqual(rows.map((x) => [x.run, x.winner, x.grid]), [["run-0", "logistic", "logistic 25-15"], ["run-1", "25-15", "logistic 25-15"]]);
+    const noted = runRows([{ ...older, note: "<b>more epochs</b>", tags: ["base", "v2"] }])[0];
+    assert.deepEqual([noted.tags, noted.note], ["base, v2", "<b>more epochs</b>"]);
     const table = logLossByRun([older, r]);
     assert.deepEqual(table.columns, ["architecture", "parameters", "run-0 (2×20)", "run-1 (2×20)"]);
     assert.deepEqual(table.rows, [["logistic", 785, "0.02000 ★", "0.04000"], ["25-15", 20031, "0.04000", "0.02000 ★"]]);

@@ -21,6 +21,7 @@ import { buildReports, NotebookError, NOTEBOOKS, selectNotebooks } from "../../l
 import { failureMessage } from "../../lib/report/runner";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
 import { collectErrors, findRequireJs, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
+import { checkCodeToggle, checkHeaderAndToc, checkTheme } from "../support/page-parts";
 import { chartOutputs, colouredShare, htmlFigure, pdfPages, pdfProblems, popplerAvailable, squash } from "../support/pdf";
 import { harnessAvailable, renderInJupyterLab, RENDER_STATES } from "../support/render";
 
@@ -497,8 +498,8 @@ const EXPECTED: Record<string, { charts: RegExp[]; tables: RegExp[] }> = {
     tables: [/The first five rows/, /Data quality/, /Per-image features by class \(simple-statistics\)/, /danfo group-by/],
   },
   "02-model-selection": {
-    charts: [/^Model selection: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /],
-    tables: [/Validation scores per architecture/, /Selection runs in this folder/, /Mean validation log loss per architecture/],
+    charts: [/^Model selection: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /, /^Validation log loss on each of 3 folds \(points\) and its mean ± sd, per candidate$/, /^Which differences are real: each candidate against /],
+    tables: [/Validation scores per architecture/, /Each candidate against the best/, /Selection runs in this folder/, /Mean validation log loss per architecture/],
   },
   "03-training-and-evaluation": {
     charts: [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits/, /^Predicted probability/, /^ROC curve on the test set/, /^(First-layer weights|Logistic regression's weights)/, /^Integrated gradients of \d+ test digits/, /^Reliability diagram, test set/],
@@ -760,7 +761,7 @@ function describeQuickReports(kernel: KernelName): void {
 // A pair other than 0 and 1: every chart that names a class names 4 and 9.
 const EXPECTED_PAIR: Record<string, RegExp[]> = {
   "01-exploratory-analysis": [/^Class balance: 5,842 fours and 5,949 nines \(11,791 images\)/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/, /^Which pairs are hard: .* per pair of digits; outlined: 4 vs 9$/],
-  "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /],
+  "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /, /^Validation log loss on each of 3 folds/, /^Which differences are real: each candidate against /],
   "03-training-and-evaluation": [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits: .*with P\(digit is 9\)$/, /^Predicted probability that a test digit is a 9, by true digit$/, /^ROC curve on the test set, 9 the positive class: AUC = /, /^(First-layer weights|Logistic regression's weights)/, /^Integrated gradients of \d+ test digits/, /^Reliability diagram, test set/],
 };
 
@@ -818,9 +819,17 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
           assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
         });
         await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
+        await checkPageParts(page, `${name} 4-9`);
       } finally {
         await context.close();
       }
     });
   }
 });
+
+/** The header's commit, every contents link, the code toggle and the theme switch. */
+async function checkPageParts(page: import("playwright-core").Page, label: string): Promise<void> {
+  await checkHeaderAndToc(page, label);
+  await checkCodeToggle(page, label);
+  await checkTheme(page, label);
+}
