@@ -10,10 +10,14 @@ import { describePairsConfig } from "../pairs/config";
 import type { PairsRecord } from "../pairs/record";
 import type { ExperimentRecord } from "../selection/record";
 
-/** "6 fold runs: 2 reused from the cache, 4 trained. Recorded in `reports/experiments/….json`." */
-export function recordedSentence(record: Pick<ExperimentRecord, "cache">, recordPath: string): string {
+/**
+ * "6 fold runs: 2 reused from the cache, 4 trained. Recorded in `reports/experiments/….json`.",
+ * after a warning for each cache entry that failed its check (and was trained again).
+ */
+export function recordedSentence(record: Pick<ExperimentRecord, "cache">, recordPath: string, cacheWarnings: readonly string[] = []): string {
   const { reused, trained } = record.cache;
-  return `${reused + trained} fold runs: ${reused} reused from the cache, ${trained} trained. Recorded in ${markdownCode(recordPath)}.`;
+  const warnings = cacheWarnings.map((w) => `Warning: ${markdownText(w)}. `).join("");
+  return `${warnings}${reused + trained} fold runs: ${reused} reused from the cache, ${trained} trained. Recorded in ${markdownCode(recordPath)}.`;
 }
 
 /**

@@ -19,6 +19,13 @@ describe("recordedSentence", () => {
     assert.equal(decode(text), "6 fold runs: 2 reused from the cache, 4 trained. Recorded in <code>reports/experiments/run-1.json</code>.");
   });
 
+  it("says first which cache entries failed their check and were trained again, as text", () => {
+    const warning = `fold cache entry ${HOSTILE}/ab.json holds a checksum that does not match; training that fold again`;
+    const text = recordedSentence({ cache: { reused: 1, trained: 1 } }, "r.json", [warning]);
+    inert(text);
+    assert.equal(decode(text), `Warning: ${warning}. 2 fold runs: 1 reused from the cache, 1 trained. Recorded in <code>r.json</code>.`);
+  });
+
   it("shows a hostile record path as text", () => {
     const text = recordedSentence({ cache: { reused: 0, trained: 1 } }, `${HOSTILE}/r.json`);
     inert(text);

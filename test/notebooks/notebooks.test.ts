@@ -53,8 +53,11 @@ describe("the committed notebooks", () => {
         assert.match(cellSource(code[0]), /const PAIR = envPair\(\); \/\/ DIGITS_PAIR=4,9/);
         assert.match(cellSource(code[0]), /envString\("DIGITS_TRAIN_CSV", pairDataFiles\(PAIR\)\.train\)/);
         const loads = code.flatMap((c) => [...cellSource(c).matchAll(/loadCsv\(([^)]*)\)/g)].map((m) => m[1]));
-        assert.ok(loads.length > 0);
+        // runExperiment loads its CSV itself (notebook 02): with the pair too.
+        const runs = code.flatMap((c) => [...cellSource(c).matchAll(/runExperiment\(\{([^}]*)\}\)/g)].map((m) => m[1]));
+        assert.ok(loads.length + runs.length > 0);
         for (const args of loads) assert.match(args, /, \{ digits: PAIR \}$/, `${name}: loadCsv(${args})`);
+        for (const args of runs) assert.match(args, /\bdata: TRAIN_CSV, digits: PAIR\b/, `${name}: runExperiment({${args}})`);
       });
 
       it("states no finding of the default pair in its prose (findings are computed by lib/findings)", () => {

@@ -748,6 +748,8 @@ function describeQuickReports(kernel: KernelName): void {
               assert.match(plot.title, EXPECTED[name].charts[i], `${name} (${variant.label}): chart ${i + 1}`);
             });
             if (variant.label === "as written") await page.screenshot({ path: join(SCREENSHOTS, shot(`${name}.png`)), fullPage: true });
+            // The run header, contents, code toggle and theme (issue 22), on every report and variant.
+            await checkPageParts(page, `${name} (${variant.label})`);
           } finally {
             await context.close();
             rmSync(path, { force: true });
