@@ -11,7 +11,7 @@ import { calibration } from "../lib/evaluation/calibration";
 import { predictLabels, type ClassificationMetrics } from "../lib/evaluation/metrics";
 import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
 import { loadModel, modelDigits, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
-import { type Command, out, str, pairFlag, outputFile, writeOutput, f4 } from "./common";
+import { type Command, type Flags, out, str, pairFlag, outputFile, writeOutput, f4 } from "./common";
 
 export const evaluateCommand: Command = {
   summary: "score a saved model on a CSV (accuracy, precision, recall, F1, log loss, AUC)",
@@ -52,15 +52,7 @@ Options:
   },
   async run(flags) {
     const predictionsFile = outputFile(flags, "predictions");
-    const asked = pairFlag(flags);
-    const dir = str(flags, "model", path.join(pairFolder("models", asked ?? DEFAULT_PAIR), REFERENCE_HIDDEN.join("-")));
-    const { network, record } = await loadModel(dir);
-    const pair = evaluatedPair(dir, record, asked);
-    const data = str(flags, "data", pairDataFiles(pair).test);
-    const dataset = loadCsv(data, { digits: pair });
-    if (network.config.inputSize !== dataset.cols) {
-      throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
-    }
+    const { dir, network, record, pair, data, dataset } = await modelAndData(flags);
     const { probabilities, metrics } = evaluateSet(network, dataset);
     if (predictionsFile) writeOutput(predictionsFile, predictionsCsv(dataset, probabilities));
     const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
@@ -73,6 +65,24 @@ Options:
     if (predictionsFile) out(`\npredictions: ${predictionsFile}`);
   },
 };
+
+/**
+ * The model of --model (default: the reference network's folder of the pair) and the CSV of --data
+ * (default: the pair's test file) with the model's pair's rows, checked to fit each other.
+ * Shared by `evaluate` and `explain`.
+ */
+export async function modelAndData(flags: Flags) {
+  const asked = pairFlag(flags);
+  const dir = str(flags, "model", path.join(pairFolder("models", asked ?? DEFAULT_PAIR), REFERENCE_HIDDEN.join("-")));
+  const { network, record } = await loadModel(dir);
+  const pair = evaluatedPair(dir, record, asked);
+  const data = str(flags, "data", pairDataFiles(pair).test);
+  const dataset = loadCsv(data, { digits: pair });
+  if (network.config.inputSize !== dataset.cols) {
+    throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
+  }
+  return { dir, network, record, pair, data, dataset };
+}
 
 /**
  * The pair to score on: the model's own (its training.json), which --digits may only confirm; a

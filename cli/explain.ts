@@ -1,18 +1,15 @@
 // `digits explain`: which pixels push a saved model's logit towards each digit of its pair, for
 // chosen rows of a CSV: saliency and integrated gradients (lib/evaluation/attributions).
-import * as path from "node:path";
-import { loadCsv } from "../lib/data/csv";
 import { DEFAULT_TEST_CSV } from "../lib/data/default-files";
 import type { LoadedDataset } from "../lib/data/dataset";
 import { subset } from "../lib/data/split";
-import { DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, type Pair } from "../lib/core/pair";
+import { digitOf, type Pair } from "../lib/core/pair";
 import { InputError } from "../lib/core/errors";
 import { attribute, attributionSum, ATTRIBUTION_METHODS, DEFAULT_STEPS, strongestPixels, type Attribution, type AttributionMethod } from "../lib/evaluation/attributions";
 import { REFERENCE_HIDDEN } from "../lib/model/model";
-import { loadModel } from "../lib/model/persist";
 import { predictProbabilities } from "../lib/model/train";
 import { type Command, type Flags, out, str, num, pairFlag } from "./common";
-import { evaluatedPair } from "./evaluate";
+import { modelAndData } from "./evaluate";
 
 export const explainCommand: Command = {
   summary: "which pixels push a saved model towards each digit (saliency, integrated gradients)",
@@ -55,15 +52,7 @@ Options:
     const method = str(flags, "method", "both") as AttributionMethod;
     if (!ATTRIBUTION_METHODS.includes(method)) throw new InputError(`--method "${method}": expected one of ${ATTRIBUTION_METHODS.join(", ")}`);
     const steps = num(flags, "steps", DEFAULT_STEPS, "positive-int");
-    const asked = pairFlag(flags);
-    const dir = str(flags, "model", path.join(pairFolder("models", asked ?? DEFAULT_PAIR), REFERENCE_HIDDEN.join("-")));
-    const { network, record } = await loadModel(dir);
-    const pair = evaluatedPair(dir, record, asked);
-    const data = str(flags, "data", pairDataFiles(pair).test);
-    const dataset = loadCsv(data, { digits: pair });
-    if (network.config.inputSize !== dataset.cols) {
-      throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
-    }
+    const { dir, network, pair, data, dataset } = await modelAndData(flags);
     const kept = keptRows(dataset, rows, data);
     const probabilities = predictProbabilities(network, subset(dataset, kept));
     const explained = kept.map((k, i) => {
