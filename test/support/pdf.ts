@@ -63,10 +63,13 @@ function pageOf(pages: readonly string[], text: string): number {
   return -1;
 }
 
-/** Words of `texts` missing from page `page`. */
+/**
+ * Words of `texts` missing from page `page`. Words are split at hyphens too: a narrow table cell
+ * wraps a long id such as 20261130T115031345Z-191e there, and pdftotext gives the two halves.
+ */
 function missingWords(pages: readonly string[], page: number, texts: readonly string[]): string[] {
-  const have = new Set(pages[page].split(" "));
-  return texts.flatMap((t) => t.split(" ")).filter((w) => w !== "" && !have.has(w));
+  const have = new Set(pages[page].split(/[\s-]+/));
+  return texts.flatMap((t) => t.split(/[\s-]+/)).filter((w) => w !== "" && !have.has(w));
 }
 
 /**
