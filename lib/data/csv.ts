@@ -55,11 +55,6 @@ function lookedAt(file: string): string {
   return path.isAbsolute(file) || fromCwd === fromRoot ? `looked at ${fromCwd}` : `looked at ${fromCwd} and ${fromRoot}`;
 }
 
-/** parseCsvBuffer for a string (tests, small inline examples). */
-export function parseCsvText(text: string, name: string, options: LoadCsvOptions = {}): LoadedDataset {
-  return parseCsvBuffer(Buffer.from(text, "utf8"), name, options);
-}
-
 const COMMA = 0x2c;
 const LF = 0x0a;
 const CR = 0x0d;
@@ -75,7 +70,7 @@ const ROW_PIXELS = PIXELS;
  * pass 2 parses digits straight into them. Any irregular line drops to a slow path that decodes
  * just that line to say precisely what is wrong.
  */
-export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): LoadedDataset {
+function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): LoadedDataset {
   const start = afterHeader(bytes, name);
   const end = endOfRows(bytes, start);
   const perDigit = countRowsPerDigit(bytes, start, end);

@@ -278,12 +278,3 @@ export function sampleIndices(n: number, count: number, seed: number): Uint32Arr
   }
   return pool.slice(0, take);
 }
-
-/** The pixels of row `row` as intensities 0–255, row-major. */
-export function imagePixels(dataset: Dataset, row: number): Uint8Array {
-  if (!Number.isInteger(row) || row < 0 || row >= dataset.rows) throw new RangeError(`row ${row} is not a row of a dataset with ${dataset.rows} rows`);
-  const out = new Uint8Array(dataset.cols);
-  const base = row * dataset.cols;
-  for (let p = 0; p < dataset.cols; p++) out[p] = Math.round(dataset.features[base + p] * 255);
-  return out;
-}

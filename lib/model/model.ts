@@ -95,13 +95,6 @@ export function initNetwork(config: ModelConfig, seed: number): Network {
   return { config: { ...config, hidden: [...config.hidden] }, layers };
 }
 
-export function cloneNetwork(network: Network): Network {
-  return {
-    config: { ...network.config, hidden: [...network.config.hidden] },
-    layers: network.layers.map((layer) => ({ ...layer, kernel: layer.kernel.slice(), bias: layer.bias.slice() })),
-  };
-}
-
 /** The same network as a TensorFlow.js `tf.sequential` of Dense layers, weights included. */
 export function toLayersModel(tf: typeof tfTypes, network: Network): tfTypes.Sequential {
   const { config, layers } = network;

@@ -72,29 +72,6 @@ export function cellErrors(notebook: Notebook): CellError[] {
   return out;
 }
 
-/** All outputs' MIME data of one kind (e.g. "text/html") in the notebook, in order. */
-export function outputsOfType(notebook: Notebook, mime: string): string[] {
-  const out: string[] = [];
-  for (const cell of notebook.cells) {
-    for (const output of cell.outputs ?? []) {
-      if (output.data && mime in output.data) out.push(joinText(output.data[mime]));
-    }
-  }
-  return out;
-}
-
-/** Everything a reader would see as text: stream output and text/plain results. */
-export function streamText(notebook: Notebook): string {
-  const parts: string[] = [];
-  for (const cell of notebook.cells) {
-    for (const output of cell.outputs ?? []) {
-      if (output.output_type === "stream") parts.push(joinText(output.text));
-      else if (output.data && "text/plain" in output.data) parts.push(joinText(output.data["text/plain"]));
-    }
-  }
-  return parts.join("");
-}
-
 /** What keeps a notebook from being committed as is: outputs, execution counts. Empty when clean. */
 export function uncleanCells(notebook: Notebook): string[] {
   const problems: string[] = [];

@@ -198,21 +198,6 @@ export function findPython(
   return null;
 }
 
-/** Jupyter Notebook's version at `python` (notebook.__version__), or null when it cannot import it. */
-export function notebookVersion(python: string): string | null {
-  const result = spawnSync(python, ["-c", "import notebook; print(notebook.__version__)"], { encoding: "utf8", timeout: 30_000 });
-  const version = result.status === 0 ? (result.stdout.trim().split("\n").pop() ?? "") : "";
-  return /^\d+\./.test(version) ? version : null;
-}
-
-/**
- * True for Notebook 6.x and earlier, the classic interface (Cell → Run All, `#run_all_cells`,
- * `--NotebookApp.token`). Notebook 7 is built on JupyterLab: other menus, other page, other options.
- */
-export function isClassicNotebook(version: string): boolean {
-  return Number.parseInt(version, 10) < 7;
-}
-
 /** Modules `npm run report` needs. */
 export const REPORT_MODULES = ["nbclient", "nbconvert", "nbformat", "jupyter_client"] as const;
 /** Modules `npm run notebook` needs (Notebook 6 or 7). */

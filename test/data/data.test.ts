@@ -5,7 +5,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../lib/core/errors";
-import { loadCsv, parseCsvText } from "../../lib/data/csv";
+import { loadCsv } from "../../lib/data/csv";
 import { CSV_HEADER_NAMES, type Dataset, classCounts, datasetFingerprint, datasetDigits, describeDropped } from "../../lib/data/dataset";
 import { DEFAULT_TRAIN_CSV, ensureDefaultDataset, idxToCsv, resolveDataPath, writeDefaultDataset, type DefaultDatasetSummary } from "../../lib/data/default-files";
 import { toDataFrame } from "../../lib/data/frame";
@@ -305,7 +305,7 @@ describe("loadCsv", () => {
     const rows = [row(0, { 3: 30 }), row(1, { 783: 200 })];
     for (const tail of ["\n\n", "\n\n\n", "\n   \n\t\n", "\r\n\r\n", "\r\n  \r\n\r\n", "\n \t "]) {
       const eol = tail.startsWith("\r") ? "\r\n" : "\n";
-      const data = parseCsvText("\uFEFF" + [HEADER, ...rows].join(eol) + tail, "export.csv");
+      const data = loadCsv(writeTmp("\uFEFF" + [HEADER, ...rows].join(eol) + tail));
       assert.equal(data.rows, 2, JSON.stringify(tail));
       assert.deepEqual(Array.from(data.labels), [0, 1]);
       assert.equal(data.features[3], Math.fround(30 / 255));
@@ -369,12 +369,6 @@ describe("loadCsv", () => {
     assert.deepEqual(subset(data, [2, 1]).digits, [4, 9]);
     assert.deepEqual(datasetDigits(subset(data, [0])), [4, 9]);
     assert.deepEqual(datasetDigits({ features: new Float32Array(0), labels: new Uint8Array(0), rows: 0, cols: 784 }), [0, 1]);
-  });
-
-  test("parseCsvText parses a string without touching the file system", () => {
-    const data = parseCsvText(csv(row(0), row(1, { 5: 51 })), "inline");
-    assert.equal(data.rows, 2);
-    assert.equal(data.features[784 + 5], Math.fround(51 / 255));
   });
 });
 
@@ -489,7 +483,10 @@ describe("loadCsv rejects bad input with an InputError naming file, line and col
 });
 
 describe("toDataFrame", () => {
-  const dataset: Dataset = parseCsvText(csv(row(1, { 0: 255, 406: 200 }), row(0, { 1: 7 }), row(1)), "small");
+  let dataset: Dataset;
+  before(() => {
+    dataset = loadCsv(writeTmp(csv(row(1, { 0: 255, 406: 200 }), row(0, { 1: 7 }), row(1))));
+  });
 
   test("has one row per image and columns label, pixel0 … pixel783 holding integers 0–255", () => {
     const df = toDataFrame(dataset);
@@ -515,7 +512,10 @@ describe("toDataFrame", () => {
 });
 
 describe("fingerprint and class counts", () => {
-  const dataset = parseCsvText(csv(row(1, { 0: 255 }), row(0, { 1: 7 })), "small");
+  let dataset: Dataset;
+  before(() => {
+    dataset = loadCsv(writeTmp(csv(row(1, { 0: 255 }), row(0, { 1: 7 }))));
+  });
 
   test("the fingerprint is 16 hex digits and equal for equal data", () => {
     const copy: Dataset = { ...dataset, features: dataset.features.slice(), labels: dataset.labels.slice() };

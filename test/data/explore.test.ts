@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Dataset } from "../../lib/data/dataset";
-import { classPixelStats, dataQuality, describe as describeValues, describeFeatures, featureFrame, imageFeatures, imagePixels, imageSide, pixelHistogram, sampleIndices } from "../../lib/data/explore";
+import { classPixelStats, dataQuality, describe as describeValues, describeFeatures, featureFrame, imageFeatures, imageSide, pixelHistogram, sampleIndices } from "../../lib/data/explore";
 
 // 3 × 3 images, intensities 0–255 row by row.
 function dataset(images: number[][], labels: number[]): Dataset {
@@ -111,12 +111,5 @@ describe("sampleIndices", () => {
 
   it("gives every row when asked for more rows than there are", () => {
     assert.deepEqual(Array.from(sampleIndices(3, 10, 1)).sort(), [0, 1, 2]);
-  });
-});
-
-describe("imagePixels", () => {
-  it("returns a row's intensities 0–255", () => {
-    assert.deepEqual(Array.from(imagePixels(dataset([vertical, ring], [1, 0]), 1)), ring);
-    assert.throws(() => imagePixels(dataset([vertical], [1]), 1), /not a row/);
   });
 });

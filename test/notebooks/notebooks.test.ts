@@ -5,7 +5,8 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cellErrors, cellSource, describeCell, formatNotebook, outputsOfType, stripOutputs, uncleanCells, type Notebook } from "../../lib/report/ipynb";
+import { cellErrors, cellSource, describeCell, formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../../lib/report/ipynb";
+import { outputsOfType } from "../support/notebook-outputs";
 import { NOTEBOOKS } from "../../lib/report/report";
 
 const root = join(__dirname, "..", "..");

@@ -12,17 +12,16 @@ import {
   denoPlatformPackage,
   installKernel,
   installKernels,
-  isClassicNotebook,
   JUPYTER_INSTALL_HINT,
   jupyterEnv,
   KERNEL_NAME,
   kernelSpec,
   kernelVersion,
-  notebookVersion,
   parseKernel,
 } from "../../lib/report/jupyter";
 import { InputError } from "../../lib/core/errors";
 import { chromiumPath, classicNotebook } from "../support/integration";
+import { isClassicNotebook, notebookVersion } from "../support/notebook-version";
 
 /** A stand-in `python` that has Jupyter Notebook `version` (answers the probes' `-c` scripts). */
 function fakePython(dir: string, version: string): string {

@@ -8,7 +8,8 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { chromiumPath } from "../../lib/report/pdf";
-import { findPython, isClassicNotebook, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, notebookVersion, REPORT_MODULES } from "../../lib/report/jupyter";
+import { findPython, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES } from "../../lib/report/jupyter";
+import { isClassicNotebook, notebookVersion } from "./notebook-version";
 
 export const ROOT = join(__dirname, "..", "..");
 export const SCREENSHOTS = join(ROOT, "reports", "screenshots");

@@ -1,7 +1,8 @@
 // The PDF reports read back with poppler-utils (pdftotext, pdftoppm): each page's text, whether
 // a chart or table runs over a page break, and how much of a rendered page is in colour.
 import { spawnSync } from "node:child_process";
-import { cellSource, joinText, outputsOfType, type Notebook } from "../../lib/report/ipynb";
+import { cellSource, joinText, type Notebook } from "../../lib/report/ipynb";
+import { outputsOfType } from "./notebook-outputs";
 
 /** Each chart output's MIME data, in order. */
 export function chartOutputs(notebook: Notebook): Record<string, unknown>[] {

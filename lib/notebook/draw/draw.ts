@@ -64,7 +64,7 @@ function pairOf(options: DrawOptions): readonly [number, number] {
 
 function checkImages(dataset: Dataset, where: string): void {
   if (dataset.cols !== MNIST_SIDE * MNIST_SIDE) {
-    throw new RangeError(`${where}: expected ${MNIST_SIDE}×${MNIST_SIDE} = 784 pixels per row, got ${dataset.cols}`);
+    throw new RangeError(`${where}: expected ${MNIST_SIDE}×${MNIST_SIDE} = ${MNIST_SIDE * MNIST_SIDE} pixels per row, got ${dataset.cols}`);
   }
 }
 
@@ -98,7 +98,7 @@ function drawPadConfig(network: Network, test: Dataset, digits: readonly [number
 export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOptions = {}): string {
   const digits = pairOf(options);
   checkImages(test, "the test digits");
-  if (network.config.inputSize !== MNIST_SIDE * MNIST_SIDE) throw new RangeError(`the network reads ${network.config.inputSize} pixels; the drawing pad gives it 784`);
+  if (network.config.inputSize !== MNIST_SIDE * MNIST_SIDE) throw new RangeError(`the network reads ${network.config.inputSize} pixels; the drawing pad gives it ${MNIST_SIDE * MNIST_SIDE}`);
   if (options.probabilities) checkProbabilities(test, options.probabilities, "drawPadHtml");
   const config = drawPadConfig(network, test, digits, options);
   const id = options.id ?? nextId("draw");
@@ -114,11 +114,11 @@ export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOpt
     `<button type="button" data-digits-random style="${button}">Random test digit</button></div>` +
     `<label style="font-size:90%">Stroke width <input type="range" data-digits-stroke min="4" max="40" value="20" style="vertical-align:middle"> ` +
     `<span data-digits-stroke-value>20</span> px</label></div>` +
-    `<div><div style="font-size:90%;color:#444">What the network receives (28×28)</div>` +
-    `<canvas data-digits-input width="28" height="28" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
+    `<div><div style="font-size:90%;color:#444">What the network receives (${MNIST_SIDE}×${MNIST_SIDE})</div>` +
+    `<canvas data-digits-input width="${MNIST_SIDE}" height="${MNIST_SIDE}" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
     `<div style="font-size:90%;color:#444;max-width:14em">Which pixels push towards <span style="color:${TOWARDS[0]};font-weight:bold">${a}</span> or ` +
     `<span style="color:${TOWARDS[1]};font-weight:bold">${b}</span> (gradient × input)</div>` +
-    `<canvas data-digits-attribution width="28" height="28" aria-label="Pixels pushing towards ${a} (blue) or ${b} (orange)" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
+    `<canvas data-digits-attribution width="${MNIST_SIDE}" height="${MNIST_SIDE}" aria-label="Pixels pushing towards ${a} (blue) or ${b} (orange)" style="width:140px;height:140px;image-rendering:pixelated;border:1px solid #888;display:block;margin:0.3em 0 0.8em"></canvas>` +
     `<div style="font-size:120%">P(${b}) = <span data-digits-probability style="font-family:monospace">–</span></div>` +
     `<div style="font-size:120%">Prediction: <strong data-digits-prediction>–</strong></div>` +
     `<div data-digits-source style="font-size:90%;color:#444;margin-top:0.5em;max-width:22em">Draw a ${a} or a ${b}.</div>` +

@@ -1,5 +1,6 @@
 // The clickable confusion matrix in the page: a click on a cell shows that cell's test digits,
 // each with its row and P(second digit), or "none" for an empty cell.
+import { MNIST_SIDE } from "../image";
 import { base64Bytes } from "../network";
 import type { ConfusionCellsConfig, PageCell } from "../page-config";
 import { hideFallback, hook } from "./attach";
@@ -45,7 +46,7 @@ function showCell(view: HTMLElement, config: ConfusionCellsConfig, cell: PageCel
   grid.style.display = "flex";
   grid.style.flexWrap = "wrap";
   grid.style.gap = "0.5em";
-  for (let k = 0; k < cell.rows.length; k++) grid.appendChild(digitFigure(cell.rows[k], cell.probabilities[k], config.digits[1], pixels, (cell.at + k) * 784));
+  for (let k = 0; k < cell.rows.length; k++) grid.appendChild(digitFigure(cell.rows[k], cell.probabilities[k], config.digits[1], pixels, (cell.at + k) * MNIST_SIDE * MNIST_SIDE));
   view.appendChild(grid);
 }
 
@@ -56,12 +57,12 @@ function digitFigure(row: number, p: number, second: number, pixels: Uint8Array,
   figure.style.textAlign = "center";
   figure.setAttribute("data-digits-row", String(row));
   const canvas = document.createElement("canvas");
-  canvas.width = 28;
-  canvas.height = 28;
+  canvas.width = MNIST_SIDE;
+  canvas.height = MNIST_SIDE;
   canvas.style.cssText = "width:56px;height:56px;image-rendering:pixelated;border:1px solid #ccc";
   const ctx = canvas.getContext("2d") as CanvasRenderingContext2D;
-  const image = ctx.createImageData(28, 28);
-  paintGrey(image.data, pixels, from, 784);
+  const image = ctx.createImageData(MNIST_SIDE, MNIST_SIDE);
+  paintGrey(image.data, pixels, from, MNIST_SIDE * MNIST_SIDE);
   ctx.putImageData(image, 0, 0);
   const caption = document.createElement("figcaption");
   caption.style.fontSize = "80%";

@@ -196,7 +196,7 @@ function loadTestDigit(pad: Pad): void {
   const k = state.next % config.rows.length;
   state.next += 1;
   const big = pad.ctx.createImageData(pad.width, pad.height);
-  paintScaled(big.data, pad.width, pad.height, pad.pixels, k * 784);
+  paintScaled(big.data, pad.width, pad.height, pad.pixels, k * MNIST_SIDE * MNIST_SIDE);
   pad.ctx.putImageData(big, 0, 0);
   const row = config.rows[k];
   pad.source.setAttribute("data-digits-row", String(row));
