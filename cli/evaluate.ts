@@ -3,7 +3,8 @@ import * as path from "node:path";
 import { loadCsv } from "../lib/data/csv";
 import { classCounts, describeDropped, type LoadedDataset } from "../lib/data/dataset";
 import { DEFAULT_TEST_CSV } from "../lib/data/default-files";
-import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, pairFolder, samePair, type Pair } from "../lib/core/pair";
+import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, samePair, type Pair } from "../lib/core/pair";
+import { defaultModelDir } from "../lib/selection/network-choice";
 import { textTable } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { evaluateSet } from "../lib/evaluation/evaluate";
@@ -73,7 +74,7 @@ Options:
  */
 export async function modelAndData(flags: Flags) {
   const asked = pairFlag(flags);
-  const dir = str(flags, "model", path.join(pairFolder("models", asked ?? DEFAULT_PAIR), REFERENCE_HIDDEN.join("-")));
+  const dir = str(flags, "model", defaultModelDir(REFERENCE_HIDDEN, asked ?? DEFAULT_PAIR));
   const { network, record } = await loadModel(dir);
   const pair = evaluatedPair(dir, record, asked);
   const data = str(flags, "data", pairDataFiles(pair).test);

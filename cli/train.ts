@@ -2,12 +2,13 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadCsv } from "../lib/data/csv";
-import { classCounts, datasetFingerprint, describeDropped } from "../lib/data/dataset";
+import { classCounts, datasetFingerprint, describeDropped, type LoadedDataset } from "../lib/data/dataset";
 import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
-import { countOf, DEFAULT_PAIR, pairFolder, samePair } from "../lib/core/pair";
-import { describeRecord, describeSkipped, findWinner } from "../lib/selection/latest-winner";
+import { countOf, DEFAULT_PAIR, samePair } from "../lib/core/pair";
+import { describeRecord, describeSkipped, type WinnerLookup } from "../lib/selection/latest-winner";
+import { chooseNetwork } from "../lib/selection/network-choice";
 import { InputError } from "../lib/core/errors";
-import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_HIDDEN } from "../lib/model/model";
+import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_ACTIVATION, REFERENCE_HIDDEN } from "../lib/model/model";
 import { checkTrainingMemory } from "../lib/model/memory";
 import { MODEL_FILE, saveTrained } from "../lib/model/persist";
 import { parseLayers } from "../lib/selection/config";
@@ -37,11 +38,11 @@ Options:
                        (default: ${REFERENCE_HIDDEN.join(",")})
   --epochs N           default ${DEFAULT_TRAIN_CONFIG.epochs}
   --batch-size N       default ${DEFAULT_TRAIN_CONFIG.batchSize}
-  --learning-rate X    Adam's learning rate (default ${DEFAULT_TRAIN_CONFIG.learningRate})
-  --activation NAME    ${ACTIVATIONS.join(", ")} (default sigmoid)
+  --learning-rate X    Adam's learning rate (default ${DEFAULT_TRAIN_CONFIG.learningRate}, or the winner's)
+  --activation NAME    ${ACTIVATIONS.join(", ")} (default ${REFERENCE_ACTIVATION}, or the winner's)
   --seed N             weights and shuffling (default ${DEFAULT_TRAIN_CONFIG.seed})
   --model DIR          where to save (default: models/<layers>, e.g. models/25-15; for a pair
-                       other than 0,1 models/A-B/<layers>)
+                       other than 0,1 models/A-B/<layers>; notebook 03 saves there too)
   --records DIR        where digits select wrote its records (default: reports/experiments in
                        the project root); read by --layers winner
   --quiet              no per-epoch progress
@@ -52,10 +53,9 @@ Options:
     model: { type: "string" },
   },
   async run(flags) {
-    const { data, digits, records, activation: activationFlag, ...options } = trainingFlags(flags, { ...DEFAULT_TRAIN_CONFIG, activation: "sigmoid" });
-    let activation = activationFlag;
+    const { data, digits, records, activation, ...options } = trainingFlags(flags, { ...DEFAULT_TRAIN_CONFIG, activation: REFERENCE_ACTIVATION });
     const winner = flags.layers === "winner";
-    const given = typeof flags.layers === "string" && !winner ? parseLayers(flags.layers) : undefined;
+    const layers = typeof flags.layers === "string" ? (winner ? "winner" : parseLayers(flags.layers)) : undefined;
     // A model folder named after the layers is known before loading only when the layers are.
     const early = typeof flags.model === "string" ? path.resolve(flags.model) : undefined;
     // saveModel refuses the same, but only after training: say it before.
@@ -67,28 +67,19 @@ Options:
     if (early) checkModelDir(early);
     const dataset = loadCsv(data, { digits });
     const quiet = flags.quiet === true;
-    let hidden: number[];
-    if (winner) {
-      const lookup = findWinner(records, { fingerprint: datasetFingerprint(dataset), digits: dataset.digits });
-      const skipped = describeSkipped(lookup.skipped);
-      if (!lookup.record) {
-        const pairFlagText = samePair(dataset.digits, DEFAULT_PAIR) ? "" : ` --digits ${dataset.digits.join(",")}`;
-        throw new InputError(
-          `--layers winner: no selection record in ${records} was made on this data (${dataset.rows.toLocaleString("en-US")} rows of ${data}, ` +
-            `${dataset.digits[0]} against ${dataset.digits[1]}, fingerprint ${datasetFingerprint(dataset)}); run \`digits select --data ${data}${pairFlagText}\` first ` +
-            `(or give --records the folder it wrote to, or name the layers)${skipped.length > 0 ? `; skipped ${skipped.join("; ")}` : ""}`,
-        );
-      }
-      const w = lookup.record.winner;
-      hidden = [...w.hidden];
-      // The winner was selected with its activation and learning rate: train it with them, unless given.
-      if (flags.activation === undefined) activation = w.activation;
-      if (flags["learning-rate"] === undefined) options.learningRate = w.learningRate;
-      err(`--layers winner: ${w.architecture} (${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}), from selection ${describeRecord(lookup.record)} (${path.join(records, lookup.file!)})`);
-      for (const line of skipped) err(`  skipped ${line}`);
-    } else hidden = given ?? [...REFERENCE_HIDDEN];
-    const model = modelConfig(hidden, activation);
-    const dir = early ?? path.resolve(pairFolder("models", dataset.digits), architectureName(hidden));
+    const target = { fingerprint: datasetFingerprint(dataset), digits: dataset.digits };
+    const choice = chooseNetwork({
+      layers,
+      layersFrom: `--layers ${flags.layers}`,
+      activation: flags.activation === undefined ? undefined : activation,
+      learningRate: flags["learning-rate"] === undefined ? undefined : options.learningRate,
+      records,
+      target,
+    });
+    if (choice.lookup) reportWinner(choice.lookup, { records, data, dataset });
+    const { hidden } = choice;
+    const model = modelConfig(hidden, choice.activation);
+    const dir = early ?? path.resolve(choice.modelDir);
     checkModelDir(dir);
     if (dataset.cols !== model.inputSize) model.inputSize = dataset.cols;
     // train() checks this too; here it comes before the header, so a refusal is one line.
@@ -104,6 +95,7 @@ Options:
     }
     const result = await train(dataset, model, {
       ...options,
+      learningRate: choice.learningRate,
       callbacks: {
         onEpochEnd: (epoch, logs) => {
           if (!quiet) err(`epoch ${String(epoch + 1).padStart(String(options.epochs).length)}/${options.epochs}  loss ${f4(logs.loss)}  accuracy ${f4(logs.acc)}  ${logs.seconds.toFixed(2)} s`);
@@ -116,3 +108,23 @@ Options:
   },
 };
 
+/**
+ * Says on stderr which record `--layers winner` took, and the files it skipped; no matching
+ * record is an InputError saying how to make one.
+ */
+function reportWinner(lookup: WinnerLookup, run: { records: string; data: string; dataset: LoadedDataset }): void {
+  const { records, data, dataset } = run;
+  const skipped = describeSkipped(lookup.skipped);
+  if (!lookup.record) {
+    const pairFlagText = samePair(dataset.digits, DEFAULT_PAIR) ? "" : ` --digits ${dataset.digits.join(",")}`;
+    throw new InputError(
+      `--layers winner: no selection record in ${records} was made on this data (${dataset.rows.toLocaleString("en-US")} rows of ${data}, ` +
+        `${dataset.digits[0]} against ${dataset.digits[1]}, fingerprint ${datasetFingerprint(dataset)}); run \`digits select --data ${data}${pairFlagText}\` first ` +
+        `(or give --records the folder it wrote to, or name the layers)${skipped.length > 0 ? `; skipped ${skipped.join("; ")}` : ""}`,
+    );
+  }
+  const w = lookup.record.winner;
+  // The winner trains with the activation and learning rate it was selected with, unless given.
+  err(`--layers winner: ${w.architecture} (${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}), from selection ${describeRecord(lookup.record)} (${path.join(records, lookup.file!)})`);
+  for (const line of skipped) err(`  skipped ${line}`);
+}

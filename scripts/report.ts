@@ -27,8 +27,8 @@ const USAGE =
   "--digits A,B (or DIGITS_PAIR=A,B) analyses the digits A and B instead of 0 and 1, into reports/A-B/\n" +
   "(reports/quick/A-B/ with --quick); the data is data/A-B/*.csv, built on first use.\n" +
   "--quick (or DIGITS_QUICK=1) runs every notebook with small settings; its selection records go to\n" +
-  "reports/quick/experiments/ and its model to models/quick-dense-*/, so a preview never replaces the\n" +
-  "real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).\n\n" +
+  "reports/quick/experiments/ and its model to models/[A-B/]quick-<layers>/, so a preview never replaces\n" +
+  "the real analysis (DIGITS_EXPERIMENTS_DIR and DIGITS_MODEL_DIR set other places).\n\n" +
   "Exit codes: 0 done; 1 a notebook failed (named with its cell); 2 cannot run (Jupyter missing, a bad\n" +
   "argument, an output folder that cannot be written, no Chromium that starts for --pdf); 130 or 143\n" +
   "stopped by Ctrl-C or kill.";

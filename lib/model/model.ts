@@ -32,9 +32,11 @@ export interface Network {
   layers: DenseWeights[];
 }
 
+/** The reference notebook's network: Dense 25 → 15 → 1 with sigmoid hidden units. */
 export const REFERENCE_HIDDEN: readonly number[] = [25, 15];
+export const REFERENCE_ACTIVATION: Activation = "sigmoid";
 
-export function modelConfig(hidden: readonly number[] = REFERENCE_HIDDEN, activation: Activation = "sigmoid", inputSize = 784): ModelConfig {
+export function modelConfig(hidden: readonly number[] = REFERENCE_HIDDEN, activation: Activation = REFERENCE_ACTIVATION, inputSize = 784): ModelConfig {
   validateModelConfig({ inputSize, hidden: [...hidden], activation });
   return { inputSize, hidden: [...hidden], activation };
 }

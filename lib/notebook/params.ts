@@ -4,9 +4,11 @@
 import { isAbsolute, join, relative, sep } from "node:path";
 import { projectRoot, projectRelative } from "../core/project";
 import { InputError } from "../core/errors";
-import { ACTIVATIONS, architectureName, type Activation } from "../model/model";
-import { DEFAULT_PAIR, pairFolder, parsePair, samePair, type Pair } from "../core/pair";
-import { findWinner, winnerChoice, type RecordTarget } from "../selection/latest-winner";
+import { ACTIVATIONS, REFERENCE_HIDDEN, type Activation } from "../model/model";
+import { DEFAULT_TRAIN_CONFIG } from "../model/train";
+import { DEFAULT_PAIR, parsePair, samePair } from "../core/pair";
+import type { RecordTarget } from "../selection/latest-winner";
+import { chooseNetwork, type NetworkChoice } from "../selection/network-choice";
 import { parseLayers } from "../selection/config";
 
 type Env = Record<string, string | undefined>;
@@ -124,47 +126,25 @@ export function envActivations(name: string, fallback: readonly Activation[], en
   });
 }
 
-/** The network notebook 03 trains, how it trains, and a sentence saying where that choice came from. */
-export interface ArchitectureChoice {
-  hidden: number[];
-  /** The winner's hidden activation, else sigmoid (the reference's). */
-  activation: Activation;
-  /** DIGITS_LEARNING_RATE when set, else the winner's, else 0.001 (the reference's). */
-  learningRate: number;
-  source: string;
-}
-
 /**
- * DIGITS_LAYERS when set; else the winner of the latest selection record in `experimentsDir`
- * made on the same data (fingerprint) and pair as `target`, with the activation and learning
- * rate it was selected with, naming the record and the files skipped; else `fallback` (the
- * reference network), saying why.
+ * The network notebook 03 trains (chooseNetwork in lib/selection/network-choice): DIGITS_LAYERS
+ * when set; else the winner of the latest selection record in `experimentsDir` made on the same
+ * data (fingerprint) and pair as `target`, with the activation and learning rate it was selected
+ * with; else the reference network, saying why. DIGITS_LEARNING_RATE overrides the rate. Its
+ * folder is models/[A-B/][quick-]<layers>, the one `digits train` saves the same network in.
  */
-export function chooseArchitecture(experimentsDir: string, target: RecordTarget, fallback: readonly number[] = [25, 15], env: Env = process.env): ArchitectureChoice {
-  const rate = raw("DIGITS_LEARNING_RATE", env) === undefined ? null : envNumber("DIGITS_LEARNING_RATE", 0.001, env);
-  const value = raw("DIGITS_LAYERS", env);
-  if (value !== undefined) {
-    const hidden = envLayers("DIGITS_LAYERS", fallback, env);
-    return { hidden, activation: "sigmoid", learningRate: rate ?? 0.001, source: `${architectureName(hidden)}, set by DIGITS_LAYERS=${value}` };
-  }
-  const lookup = findWinner(experimentsDir, target);
-  const choice = winnerChoice(lookup, projectRelative(experimentsDir));
-  if (choice.hidden && lookup.record) {
-    const { activation, learningRate } = lookup.record.winner;
-    return { hidden: choice.hidden, activation, learningRate: rate ?? learningRate, source: choice.source };
-  }
-  return {
-    hidden: [...fallback],
-    activation: "sigmoid",
-    learningRate: rate ?? 0.001,
-    source: `${architectureName(fallback)}, the reference network: ${choice.source} (run notebook 02 on this data first to choose by evidence)`,
-  };
-}
-
-/**
- * Where notebook 03 saves its model: DIGITS_MODEL_DIR when set, else models/[A-B/][quick-]dense-<layers>
- * (the pair's folder only for pairs other than 0,1, so the default stays models/dense-25-15).
- */
-export function envModelDir(hidden: readonly number[], pair: Pair, quick: boolean, env: Env = process.env): string {
-  return envPath("DIGITS_MODEL_DIR", `${pairFolder("models", pair)}/${quick ? "quick-" : ""}dense-${architectureName(hidden)}`, env);
+export function envNetwork(experimentsDir: string, target: RecordTarget, quick: boolean, env: Env = process.env): NetworkChoice {
+  const learningRate = raw("DIGITS_LEARNING_RATE", env) === undefined ? undefined : envNumber("DIGITS_LEARNING_RATE", DEFAULT_TRAIN_CONFIG.learningRate, env);
+  const layers = raw("DIGITS_LAYERS", env);
+  const choice = chooseNetwork({
+    layers: layers === undefined ? "winner" : envLayers("DIGITS_LAYERS", REFERENCE_HIDDEN, env),
+    layersFrom: `DIGITS_LAYERS=${layers}`,
+    learningRate,
+    records: experimentsDir,
+    recordsShown: projectRelative(experimentsDir),
+    target,
+    quick,
+  });
+  const noRecord = choice.lookup !== undefined && choice.lookup.record === null;
+  return noRecord ? { ...choice, source: `${choice.source} (run notebook 02 on this data first to choose by evidence)` } : choice;
 }

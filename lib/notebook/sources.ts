@@ -2,7 +2,7 @@
 // are the sentences holding names from outside our code (folders and files from the environment,
 // file names in a records folder, the data path stored in an earlier record), so each name goes
 // through escape.ts here and is shown as text whatever characters it holds. Pure: Markdown out.
-import type { ArchitectureChoice } from "./params";
+import type { NetworkChoice } from "../selection/network-choice";
 import { markdownCode, markdownText } from "./escape";
 import { projectRelative } from "../core/project";
 import { describeArchitecture, parameterCount, type ModelConfig } from "../model/model";
@@ -22,9 +22,9 @@ export function recordedSentence(record: Pick<ExperimentRecord, "cache">, record
 
 /**
  * "**784→25→15→1** (sigmoid), 19,991 parameters, learning rate 0.001: " and where that choice came
- * from (chooseArchitecture's source, which names records, skipped files and their stored data paths).
+ * from (chooseNetwork's source, which names records, skipped files and their stored data paths).
  */
-export function architectureSentence(choice: ArchitectureChoice, model: ModelConfig): string {
+export function architectureSentence(choice: Pick<NetworkChoice, "hidden" | "activation" | "learningRate" | "source">, model: ModelConfig): string {
   const activation = model.hidden.length > 0 ? ` (${model.activation})` : "";
   return (
     `**${describeArchitecture(model)}**${activation}, ${parameterCount(model).toLocaleString("en-US")} parameters, ` +
@@ -32,7 +32,7 @@ export function architectureSentence(choice: ArchitectureChoice, model: ModelCon
   );
 }
 
-/** "Saved to `models/dense-25-15`." */
+/** "Saved to `models/25-15`." */
 export function savedSentence(path: string): string {
   return `Saved to ${markdownCode(path)}.`;
 }

@@ -1,7 +1,7 @@
 // What a model selection is asked to do: the grid of candidates (layer sizes × activations ×
 // learning rates), the folds, epochs, seed and batch size, checked and completed with defaults.
 import { InputError } from "../core/errors";
-import { ACTIVATIONS, architectureName, modelConfig, type Activation } from "../model/model";
+import { ACTIVATIONS, architectureName, modelConfig, REFERENCE_ACTIVATION, type Activation } from "../model/model";
 import { deriveSeed } from "../core/random";
 import { resolveTrainConfig } from "../model/train";
 
@@ -43,7 +43,7 @@ export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid" | "
   epochs: 20,
   batchSize: 32,
   learningRate: 0.001,
-  activation: "sigmoid",
+  activation: REFERENCE_ACTIVATION,
   seed: 13,
   threshold: 0.5,
 };

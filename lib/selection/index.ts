@@ -14,6 +14,7 @@ export * from "./fold-cache";
 export * from "./fold-check";
 export * from "./fold-run";
 export * from "./latest-winner";
+export * from "./network-choice";
 export * from "./lease";
 export * from "./notes";
 export * from "./one-se";

@@ -2,7 +2,6 @@
 // of the latest record made on the same data (fingerprint) and the same pair of digits. A record
 // of other data, another pair or a file that cannot be read is skipped with its reason, so the
 // user sees which record was used and why the newer ones were not.
-import { architectureName } from "../model/model";
 import { DEFAULT_PAIR, samePair, type Pair } from "../core/pair";
 import { readExperiments } from "./experiments";
 import type { ExperimentRecord } from "./record";
@@ -84,12 +83,4 @@ export function describeRecord(record: ExperimentRecord): string {
 /** One line per skipped file: "20261125….json: other pair: …". */
 export function describeSkipped(skipped: readonly SkippedRecord[]): string[] {
   return skipped.map((s) => `${s.file}: ${s.reason}`);
-}
-
-/** The winner's hidden sizes and a sentence saying where they came from, or null hidden when no record matches. */
-export function winnerChoice(lookup: WinnerLookup, where: string): { hidden: number[] | null; source: string } {
-  const skipped = lookup.skipped.length === 0 ? "" : ` (skipped ${lookup.skipped.length} other file${lookup.skipped.length === 1 ? "" : "s"}: ${describeSkipped(lookup.skipped).join("; ")})`;
-  if (!lookup.record) return { hidden: null, source: `no model-selection record in ${where} matches this data and pair${skipped}` };
-  const hidden = [...lookup.record.winner.hidden];
-  return { hidden, source: `${lookup.record.winner.architecture}, the winner of selection ${describeRecord(lookup.record)} in ${where}${skipped}` };
 }

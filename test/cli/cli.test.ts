@@ -17,6 +17,7 @@ import { loadModel } from "../../lib/model/persist";
 import { oneStandardErrorRule } from "../../lib/selection/one-se";
 import { type ExperimentRecord } from "../../lib/selection/record";
 import { predictProbabilities } from "../../lib/model/train";
+import { envNetwork } from "../../lib/notebook/params";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const COMPILED_CLI = path.join(ROOT, "dist", "cli", "digits.js");
@@ -511,6 +512,14 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(path.join(model(), "training.json"), "utf8")).digits, [4, 9]);
   });
 
+  test("train saves to models/4-9/<layers> by default, the folder notebook 03 picks for the same network and pair", () => {
+    const run = digits("train", "--data", pairCsv, "--layers", "3", "--epochs", "1", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    const notebooks = envNetwork(path.join(work, "no-records"), { fingerprint: "0000000000000000", digits: [4, 9] }, false, { DIGITS_LAYERS: "3" }).modelDir;
+    assert.equal(notebooks, "models/4-9/3");
+    assert.ok(fs.existsSync(path.join(work, notebooks, "model.json")), run.stdout);
+  });
+
   test("evaluate keeps the model's pair from a file of other digits too; predictions hold digits, P(9) and the file's row positions", async () => {
     const run = digits("evaluate", "--model", model(), "--data", mixedCsv, "--predictions", "p49.csv", "--json");
     assert.equal(run.code, 0, run.stderr);
@@ -645,6 +654,15 @@ describe("--layers winner takes the latest record of the same data and pair", ()
     assert.match(run.stderr, /skipped zzzz\.json: corrupt: /);
     const { network } = await loadModel(path.join(work, "models", "matched"));
     assert.deepEqual(network.config.hidden, zeroOne.winner.hidden);
+  });
+
+  test("the winner goes to the folder notebook 03 saves the same winner in", () => {
+    const run = digits("train", "--data", trainCsv, "--layers", "winner", "--records", records(), "--epochs", "1", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    const choice = envNetwork(records(), { fingerprint: zeroOne.data.fingerprint, digits: [0, 1] }, false, {});
+    assert.deepEqual(choice.hidden, zeroOne.winner.hidden);
+    assert.equal(choice.modelDir, `models/${zeroOne.winner.hidden.join("-") || "logistic"}`);
+    assert.ok(fs.existsSync(path.join(work, choice.modelDir, "model.json")), run.stdout);
   });
 
   test("with no record of this data, says so, lists what it skipped and why, and trains nothing", () => {

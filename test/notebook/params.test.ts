@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../lib/core/project";
-import { binaryOnly, chooseArchitecture, envActivations, envFlag, envGrid, envInt, envLayers, envNumber, envNumbers, envPair, envPath, envString, quickMode } from "../../lib/notebook/params";
+import { binaryOnly, envActivations, envFlag, envGrid, envInt, envLayers, envNetwork, envNumber, envNumbers, envPair, envPath, envString, quickMode } from "../../lib/notebook/params";
 import { projectRelative } from "../../lib/core/project";
 import { saveExperiment } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
@@ -84,7 +84,7 @@ describe("comma lists for the selection grid", () => {
   });
 });
 
-describe("chooseArchitecture", () => {
+describe("envNetwork", () => {
   const target = { fingerprint: "f0f0f0f0f0f0f0f0", digits: [0, 1] as const };
   function record(id: string, startedAt: string, hidden: number[], name: string, data: Record<string, unknown> = { fingerprint: target.fingerprint, rows: 10, source: "data/train.csv" }): ExperimentRecord {
     return {
@@ -101,7 +101,7 @@ describe("chooseArchitecture", () => {
   it("falls back to the reference network without records, saying so", () => {
     const dir = mkdtempSync(join(tmpdir(), "digits-choice-"));
     try {
-      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      const choice = envNetwork(dir, target, false, {});
       assert.deepEqual(choice.hidden, [25, 15]);
       assert.equal(choice.source, `25-15, the reference network: no model-selection record in ${dir} matches this data and pair (run notebook 02 on this data first to choose by evidence)`);
     } finally {
@@ -115,7 +115,7 @@ describe("chooseArchitecture", () => {
       saveExperiment(record("b", "2026-01-02T10:20:30.000Z", [8], "8"), dir);
       saveExperiment(record("a", "2026-01-01T00:00:00.000Z", [64, 32], "64-32"), dir);
       saveExperiment(record("c", "2026-01-03T00:00:00.000Z", [16, 8], "16-8", { fingerprint: "0123456789abcdef", rows: 7, source: "other.csv" }), dir);
-      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      const choice = envNetwork(dir, target, false, {});
       assert.deepEqual(choice.hidden, [8]);
       assert.equal(
         choice.source,
@@ -134,7 +134,7 @@ describe("chooseArchitecture", () => {
       r.schemaVersion = 2;
       Object.assign(r.winner, { activation: "sigmoid", learningRate: "0.001<img src=x onerror=alert(1)>" });
       saveExperiment(r, dir);
-      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      const choice = envNetwork(dir, target, false, {});
       assert.deepEqual([choice.hidden, choice.learningRate], [[25, 15], 0.001]);
       assert.match(choice.source, /a\.json: corrupt: its winner's learning rate is not a number > 0/);
     } finally {
@@ -149,12 +149,12 @@ describe("chooseArchitecture", () => {
       r.schemaVersion = 2;
       Object.assign(r.winner, { activation: "relu", learningRate: 0.01 });
       saveExperiment(r, dir);
-      const choice = chooseArchitecture(dir, target, [25, 15], {});
+      const choice = envNetwork(dir, target, false, {});
       assert.deepEqual([choice.hidden, choice.activation, choice.learningRate], [[8], "relu", 0.01]);
       assert.match(choice.source, /^8 relu lr 0\.01, the winner of selection record a /);
-      assert.equal(chooseArchitecture(dir, target, [25, 15], { DIGITS_LEARNING_RATE: "0.002" }).learningRate, 0.002);
+      assert.equal(envNetwork(dir, target, false, { DIGITS_LEARNING_RATE: "0.002" }).learningRate, 0.002);
       // Without a record: the reference's sigmoid and 0.001.
-      const fallback = chooseArchitecture("/nonexistent", target, [25, 15], {});
+      const fallback = envNetwork("/nonexistent", target, false, {});
       assert.deepEqual([fallback.activation, fallback.learningRate], ["sigmoid", 0.001]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -162,8 +162,14 @@ describe("chooseArchitecture", () => {
   });
 
   it("lets DIGITS_LAYERS override the records", () => {
-    const choice = chooseArchitecture("/nonexistent", target, [25, 15], { DIGITS_LAYERS: "16,8" });
+    const choice = envNetwork("/nonexistent", target, false, { DIGITS_LAYERS: "16,8" });
     assert.deepEqual(choice.hidden, [16, 8]);
     assert.equal(choice.source, "16-8, set by DIGITS_LAYERS=16,8");
+  });
+
+  it("saves to models/[A-B/][quick-]<layers>, the folder digits train uses for the same network", () => {
+    assert.equal(envNetwork("/nonexistent", target, false, {}).modelDir, "models/25-15");
+    assert.equal(envNetwork("/nonexistent", target, true, { DIGITS_LAYERS: "16,8" }).modelDir, "models/quick-16-8");
+    assert.equal(envNetwork("/nonexistent", { ...target, digits: [4, 9] }, false, { DIGITS_LAYERS: "none" }).modelDir, "models/4-9/logistic");
   });
 });

@@ -55,7 +55,7 @@ describe("architectureSentence", () => {
 
 describe("savedSentence", () => {
   it("names the folder as code, whatever it holds", () => {
-    assert.equal(decode(savedSentence("models/dense-25-15")), "Saved to <code>models/dense-25-15</code>.");
+    assert.equal(decode(savedSentence("models/25-15")), "Saved to <code>models/25-15</code>.");
     inert(savedSentence(HOSTILE));
   });
 });
