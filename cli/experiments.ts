@@ -6,8 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { annotateExperiment, experimentsDir, findExperiment, findRemovable, readExperiments, recordsFolderProblem, removeExperiments, shortestHandles, type SkippedFile } from "../lib/selection/experiments";
-import { compareExperiments } from "../lib/selection/compare";
-import { compareCells, compareCsv, compareMarkdown, compareTable } from "../lib/selection/compare-table";
+import { compareExperiments } from "../lib/selection/record-diff";
+import { compareCells, compareCsv, compareMarkdown, compareTable } from "../lib/selection/record-diff-table";
 import { parseNote, parseTag } from "../lib/selection/notes";
 import { pruneCache, type PruneResult } from "../lib/selection/prune";
 import { InputError } from "../lib/core/errors";

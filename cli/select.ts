@@ -15,7 +15,7 @@ import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
-import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./comparisons";
+import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./real-differences";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
 
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */

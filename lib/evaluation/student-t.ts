@@ -1,5 +1,5 @@
 // Student's t distribution: its CDF through the regularized incomplete beta function, the tool of
-// the corrected resampled t-test and the Bayesian correlated t-test (lib/selection/comparisons).
+// the corrected resampled t-test and the Bayesian correlated t-test (lib/selection/candidate-tests).
 // Pure numerics, no dependency: log Γ by Lanczos, the incomplete beta by Lentz's continued fraction
 // (Numerical Recipes §6.1, §6.4); accurate to about 1e-14 where the tests use it.
 

@@ -4,7 +4,6 @@
 // environment, escaping, and the drawing pad.
 //
 // This index is for the notebooks and the CLI; modules inside lib/ import each other's files directly.
-export * from "./comparisons";
 export * from "./display";
 export * from "./escape";
 export * from "./explain";
@@ -12,6 +11,7 @@ export * from "./findings";
 export * from "./params";
 export * from "./plotly";
 export * from "./progress";
+export * from "./real-differences";
 export * from "./sources";
 export * from "./table-html";
 export * from "./tables";

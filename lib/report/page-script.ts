@@ -11,7 +11,7 @@ export const CHART_THEME = {
   dark: { paper: "#1e1e1e", plot: "#1e1e1e", font: "#e0e0e0", grid: "#444444", line: "#888888" },
 } as const;
 
-export const PAGE_CSS = `
+export const REPORT_PAGE_CSS = `
 .digits-toolbar { position: fixed; top: 8px; right: 8px; z-index: 1000; display: flex; gap: 6px; }
 .digits-toolbar button { font: 13px system-ui, sans-serif; padding: 4px 10px; border-radius: 4px; cursor: pointer;
   border: 1px solid var(--jp-border-color1, #bbb); background: var(--jp-layout-color1, #fff); color: var(--jp-ui-font-color1, #222); }
@@ -62,7 +62,7 @@ html.digits-hide-code .jp-CodeCell .jp-Cell-inputWrapper { display: none !import
 `;
 
 /** The page script: code toggle and theme switch, each remembered in sessionStorage while the page is open. */
-export const PAGE_SCRIPT = `(function () {
+export const REPORT_PAGE_SCRIPT = `(function () {
   var root = document.documentElement;
   var DARK = ${JSON.stringify(CHART_THEME.dark)};
   function remember(key, value) { try { sessionStorage.setItem(key, value); } catch (e) {} }

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../core/files";
 import type { Notebook } from "./ipynb";
 import { hasCode, markCellTimes, pageHeadings, runHeaderHtml, tocHtml, toolbarHtml } from "./page-parts";
-import { PAGE_CSS, PAGE_SCRIPT } from "./page-script";
+import { REPORT_PAGE_CSS, REPORT_PAGE_SCRIPT } from "./page-script";
 import { runInfo, type GitState, type RunInfo } from "./run-info";
 
 export interface PageOptions {
@@ -25,12 +25,12 @@ function insertBefore(html: string, at: RegExp, text: string, what: string): str
 export function decoratePage(html: string, executed: Notebook, info: RunInfo, options: PageOptions = {}): string {
   const top = toolbarHtml(!options.noInput && hasCode(executed)) + runHeaderHtml(info) + tocHtml(pageHeadings(html));
   let page = markCellTimes(html, executed);
-  page = insertBefore(page, /<\/head>/i, `<style data-digits-page>${PAGE_CSS}</style>\n`, "</head>");
+  page = insertBefore(page, /<\/head>/i, `<style data-digits-page>${REPORT_PAGE_CSS}</style>\n`, "</head>");
   const body = /<body[^>]*>/i.exec(page);
   if (!body) throw new Error("the exported HTML has no <body>");
   page = page.slice(0, body.index + body[0].length) + "\n" + top + "\n" + page.slice(body.index + body[0].length);
   // A script that closes before </body>: the same rule as scriptJson, no "</script>" inside.
-  return insertBefore(page, /<\/body>(?![\s\S]*<\/body>)/i, `<script data-digits-page>${PAGE_SCRIPT.replace(/<\//g, "<\\/")}</script>\n`, "</body>");
+  return insertBefore(page, /<\/body>(?![\s\S]*<\/body>)/i, `<script data-digits-page>${REPORT_PAGE_SCRIPT.replace(/<\//g, "<\\/")}</script>\n`, "</body>");
 }
 
 /** Decorates the report `html` (a file) from its executed notebook `executed` (a file), in place, atomically. */

@@ -4,7 +4,7 @@ import * as ss from "simple-statistics";
 import { architectureName } from "../model/model";
 import { Candidate, DEFAULT_SELECTION_CONFIG } from "./config";
 import { ArchitectureSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner, type CandidateComparison, type SelectionRule } from "./record";
-import { correctionFactor, equivalentRule } from "./comparisons";
+import { correctionFactor, equivalentRule } from "./candidate-tests";
 
 // Summaries and the one-SE rule (pure)
 

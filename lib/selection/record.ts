@@ -150,7 +150,7 @@ export interface ExperimentRecord {
   winner: Winner;
   /**
    * Every candidate against the best (lowest mean log loss) on accuracy and log loss: the corrected
-   * resampled t-test and the Bayesian correlated t-test (comparisons.ts). Absent in older records.
+   * resampled t-test and the Bayesian correlated t-test (candidate-tests.ts). Absent in older records.
    */
   comparisons?: CandidateComparison[];
   /** Runs through a queue (--queue): where the folds went and who trained them. */

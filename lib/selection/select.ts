@@ -21,7 +21,7 @@ import { FoldJob, FoldSettings, expectedFold, foldInputs, foldOf } from "./fold-
 import { chooseWinner, summarise } from "./one-se";
 import { ProgressReporter, type SelectionProgress } from "./progress";
 import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, SELECTION_RULES, type ComparisonMetric, type QueueInfo, type SelectionRule } from "./record";
-import { compareCandidates, DEFAULT_ROPE } from "./comparisons";
+import { compareCandidates, DEFAULT_ROPE } from "./candidate-tests";
 import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
 export type { SelectionProgress } from "./progress";
@@ -53,7 +53,7 @@ export interface SelectionOptions extends SelectionSettings {
   queue?: QueueRunOptions;
   /** Half-widths of the regions of practical equivalence of the comparisons (default DEFAULT_ROPE). */
   rope?: Partial<Record<ComparisonMetric, number>>;
-  /** How the winner is chosen: the one-SE rule (default) or "equivalent" (comparisons.ts equivalentRule). */
+  /** How the winner is chosen: the one-SE rule (default) or "equivalent" (candidate-tests.ts equivalentRule). */
   rule?: SelectionRule;
 }
 

@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import { DEFAULT_TRAIN_CSV } from "../../lib/data/default-files";
 import { InputError } from "../../lib/core/errors";
 import { findExperiment, foldCacheDir, listExperiments, readExperiments, removeExperiments, saveExperiment } from "../../lib/selection/experiments";
-import { compareExperiments, experimentRows, experimentsDataFrame } from "../../lib/selection/compare";
+import { compareExperiments, experimentRows, experimentsDataFrame } from "../../lib/selection/record-diff";
 import { pruneCache } from "../../lib/selection/prune";
 import { runExperiment } from "../../lib/selection/run-experiment";
 import { FoldCache } from "../../lib/selection/fold-cache";

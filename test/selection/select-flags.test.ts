@@ -1,7 +1,7 @@
 // digits select's --repeats, --rope and --rule: checked before any work, an InputError naming the flag.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { comparisonFlags } from "../../cli/comparisons";
+import { comparisonFlags } from "../../cli/real-differences";
 import { InputError } from "../../lib/core/errors";
 
 test("defaults: one repeat, ROPE 0.002 on both metrics, the one-SE rule", () => {

@@ -12,7 +12,7 @@ import { SelectionCancelled } from "../../lib/selection/scheduler";
 import { type ExperimentRecord, type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
 import { FoldCache } from "../../lib/selection/fold-cache";
 import { listExperiments } from "../../lib/selection/experiments";
-import { experimentRows } from "../../lib/selection/compare";
+import { experimentRows } from "../../lib/selection/record-diff";
 import { TrainingDiverged } from "../../lib/model/train";
 
 import { smallData, SMALL } from "../support/selection-data";

@@ -9,7 +9,7 @@ import { scriptJson } from "../escape";
 import { PAGE_GLOBAL, type WidgetConfigs } from "./page-config";
 
 /** Where the build writes the bundled page code. */
-export function pageScriptPath(): string {
+function drawPadBundlePath(): string {
   return join(projectRoot(), "dist", "draw-page.js");
 }
 
@@ -17,8 +17,8 @@ export function pageScriptPath(): string {
  * The bundled page code, read at each call (a rebuild reaches a running kernel). Bundled code that
  * could end its <script> element early is a bug in the build, refused here rather than shipped.
  */
-export function pageScript(): string {
-  const file = pageScriptPath();
+export function drawPadBundle(): string {
+  const file = drawPadBundlePath();
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -42,7 +42,7 @@ export function nextId(kind: string): string {
 /** The script that starts the widget `kind` in the container `id` with `config`. */
 export function widgetScript<K extends keyof WidgetConfigs>(kind: K, id: string, config: WidgetConfigs[K]): string {
   return (
-    `<script type="text/javascript">\n(function () {\n${pageScript()}\n` +
+    `<script type="text/javascript">\n(function () {\n${drawPadBundle()}\n` +
     `${PAGE_GLOBAL}.start(${JSON.stringify(kind)}, ${scriptJson(id)}, ${scriptJson(config)});\n})();\n</script>`
   );
 }

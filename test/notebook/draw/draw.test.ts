@@ -13,7 +13,7 @@ import { encodeNetwork, rowPixels } from "../../../lib/notebook/draw/embed";
 import { mnistImage } from "../../../lib/notebook/draw/image";
 import { base64Bytes, decodeNetwork, forwardProbability } from "../../../lib/notebook/draw/network";
 import { PAGE_GLOBAL } from "../../../lib/notebook/draw/page-config";
-import { pageScript } from "../../../lib/notebook/draw/widget";
+import { drawPadBundle } from "../../../lib/notebook/draw/widget";
 import { initNetwork, modelConfig, type Network } from "../../../lib/model/model";
 import { predictProbabilities, trainSync } from "../../../lib/model/train";
 
@@ -147,7 +147,7 @@ describe("the embedded network and digits", () => {
 
   it("runs as bundled for the page in a bare script context: nothing but its own text, Math and atob", () => {
     const context: Record<string, unknown> = { atob, Math };
-    runInNewContext(`${pageScript()}\nthis.api = ${PAGE_GLOBAL};`, context);
+    runInNewContext(`${drawPadBundle()}\nthis.api = ${PAGE_GLOBAL};`, context);
     const api = context.api as { mnistImage: typeof mnistImage; forwardProbability: typeof forwardProbability; decodeNetwork: typeof decodeNetwork; start: unknown };
     assert.equal(typeof api.start, "function");
     const ink = canvas(5, 3, 1, 3, 1, 1);

@@ -2,7 +2,7 @@
 // panel per metric; a candidate whose test is undefined has no bar and says why on hover.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { comparisonsFigure } from "../../lib/charts/comparisons";
+import { comparisonsFigure } from "../../lib/charts/real-differences";
 import type { CandidateComparison } from "../../lib/selection/record";
 
 const c = (candidate: string, metric: "accuracy" | "logLoss", p: [number, number, number] | null): CandidateComparison => ({

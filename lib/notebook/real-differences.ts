@@ -1,4 +1,4 @@
-// "Which differences are real": the comparisons of a selection record (lib/selection/comparisons)
+// "Which differences are real": the comparisons of a selection record (lib/selection/candidate-tests)
 // as table rows and as a sentence that claims only what the probabilities show. Pure, so the
 // CLI (digits select, digits experiments show) and notebook 02 print the same thing.
 import type { CandidateComparison, ComparisonMetric, ExperimentRecord } from "../selection/record";

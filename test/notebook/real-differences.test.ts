@@ -2,7 +2,7 @@
 // its absence) only where the probabilities on the page reach 0.95. Made-up comparisons.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../../lib/notebook/comparisons";
+import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../../lib/notebook/real-differences";
 import type { ArchitectureSummary, CandidateComparison, ExperimentRecord } from "../../lib/selection/record";
 
 function c(candidate: string, metric: "accuracy" | "logLoss", p: [number, number, number] | null, meanDifference = 0): CandidateComparison {

@@ -1,7 +1,7 @@
 // compare's table, its Markdown and CSV, ids by any unique part and the shortest handles, notes and tags: pure functions.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { compareCsv, compareMarkdown, compareTable } from "../../lib/selection/compare-table";
+import { compareCsv, compareMarkdown, compareTable } from "../../lib/selection/record-diff-table";
 import { matchIds, shortestHandles } from "../../lib/selection/experiments";
 import { annotate, annotationProblem, parseNote, parseTag } from "../../lib/selection/notes";
 import type { ExperimentRecord } from "../../lib/selection/record";

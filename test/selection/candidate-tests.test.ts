@@ -3,7 +3,7 @@
 // that picks the smallest candidate not practically worse than the best.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { compareCandidates, compareScores, equivalentRule } from "../../lib/selection/comparisons";
+import { compareCandidates, compareScores, equivalentRule } from "../../lib/selection/candidate-tests";
 import { chooseWinner, standardError, summarise } from "../../lib/selection/one-se";
 import type { FoldResult } from "../../lib/selection/record";
 

@@ -2,9 +2,9 @@
 // experiments show), and the flags that shape it (--repeats, --rope, --rule).
 import { InputError } from "../lib/core/errors";
 import { textTable } from "../lib/core/format";
-import { DEFAULT_ROPE } from "../lib/selection/comparisons";
+import { DEFAULT_ROPE } from "../lib/selection/candidate-tests";
 import { SELECTION_RULES, type ComparisonMetric, type ExperimentRecord, type SelectionRule } from "../lib/selection/record";
-import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../lib/notebook/comparisons";
+import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../lib/notebook/real-differences";
 import { out, type Flags } from "./common";
 
 export const COMPARISON_USAGE = `  --repeats R           repeated stratified k-fold: cut the folds R times, each repeat
