@@ -19,7 +19,7 @@ import { modelConfig, parameterCount } from "../lib/model/model";
 import { Trainer, predictProbabilities } from "../lib/model/train";
 import { accuracy, predictLabels } from "../lib/evaluation/metrics";
 import { initBackend, tf } from "../lib/model/backend";
-import { selectArchitecture } from "../lib/selection/select";
+import { selectCandidates } from "../lib/selection/select";
 import { DEFAULT_GRID } from "../lib/selection/config";
 import { DEFAULT_PAIRS_CONFIG, describePairsConfig } from "../lib/pairs/config";
 import { readDigitImages } from "../lib/pairs/images";
@@ -151,7 +151,7 @@ function timePeer(peer: Peer, csv: string, job: Job): TrainerTiming | { name: st
 
 async function timeSelection(data: Dataset, workers: number, epochs: number, folds: number, repeats = 1): Promise<number> {
   const started = performance.now();
-  await selectArchitecture(data, { workers, epochs, folds, repeats });
+  await selectCandidates(data, { workers, epochs, folds, repeats });
   return (performance.now() - started) / 1000;
 }
 

@@ -35,7 +35,7 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
         lastDraw = now;
         const line =
           `${percentBar(p.fraction, { ascii: true })} ` +
-          `${p.architecture} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  ` +
+          `${p.candidate} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  ` +
           `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
         const columns = process.stderr.columns || 100;
         process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
@@ -43,12 +43,12 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
       } else if (p.kind === "fold" && p.result?.diverged) {
         const d = p.result.diverged;
         err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} ${foldText(p)}: diverged at epoch ${d.epoch} ` +
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.candidate} ${foldText(p)}: diverged at epoch ${d.epoch} ` +
             `(mean training loss ${formatLoss(d.loss)}), not scored; elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
         );
       } else if (p.kind === "fold" && p.result) {
         err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.architecture} ${foldText(p)}: validation log loss ${f4(p.result.logLoss)}, ` +
+          `[${p.foldsDone}/${p.foldsTotal}] ${p.candidate} ${foldText(p)}: validation log loss ${f4(p.result.logLoss)}, ` +
             `accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
         );
       }
@@ -107,7 +107,7 @@ export function printSelection(record: ExperimentRecord): void {
 }
 
 export const selectCommand: Command = {
-  summary: "cross-validate a grid of architectures and pick one by the one-SE rule",
+  summary: "cross-validate a grid of candidates (layer sizes × activations × learning rates) and pick one by the one-SE rule",
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
                      [--repeats R] [--rope X[,Y]] [--rule one-se|equivalent]

@@ -1,8 +1,8 @@
-// Notebook 02 (model selection): each architecture's cross-validated scores against its size,
+// Notebook 02 (model selection): each candidate's cross-validated scores against its size,
 // the one-SE rule's cut-off and its winner.
 import { DEFAULT_PAIR, isDefaultPair, type Pair } from "../core/pair";
 import { architectureName } from "../model/model";
-import type { ArchitectureSummary, ExperimentRecord } from "../selection/record";
+import type { CandidateSummary, ExperimentRecord } from "../selection/record";
 import { axisIds, CLASS_COLORS, gridDomains, round, thousands, title, WRONG_COLOR, type Figure, type Trace } from "./figure";
 
 const ACTIVATION_COLORS: Record<string, string> = { sigmoid: CLASS_COLORS[0], relu: "#2ca02c", tanh: "#9467bd" };
@@ -15,7 +15,7 @@ const RATE_STYLES: readonly { dash: string; symbol: string }[] = [
 
 interface SelectionSeries {
   name: string;
-  rows: ArchitectureSummary[];
+  rows: CandidateSummary[];
   color: string;
   lineColor: string;
   dash: string;
@@ -27,7 +27,7 @@ interface SelectionSeries {
  * activation × learning rate, coloured by activation, marked and dashed by learning rate.
  * Logistic regression has no activation, so it starts every activation's line at its rate.
  */
-function selectionSeries(record: ExperimentRecord, sorted: readonly ArchitectureSummary[]): SelectionSeries[] {
+function selectionSeries(record: ExperimentRecord, sorted: readonly CandidateSummary[]): SelectionSeries[] {
   const activations = record.config.activations ?? [sorted[0]?.activation ?? "sigmoid"];
   const rates = record.config.learningRates ?? [sorted[0]?.learningRate ?? 0.001];
   if (activations.length === 1 && rates.length === 1) {
@@ -54,7 +54,7 @@ const SELECTION_METRICS = [
 type SelectionMetric = (typeof SELECTION_METRICS)[number];
 
 /** The x axis both panels share: parameters on a log scale, each architecture named under its point. */
-function sizeAxis(sorted: readonly ArchitectureSummary[]): Record<string, unknown> {
+function sizeAxis(sorted: readonly CandidateSummary[]): Record<string, unknown> {
   // Log-axis range in decades, with a margin at both ends.
   const logX = sorted.map((s) => Math.log10(s.parameters));
   const xRange = logX.length > 0 ? [round(Math.min(...logX) - 0.2, 3), round(Math.max(...logX) + 0.2, 3)] : undefined;
@@ -73,7 +73,7 @@ function sizeAxis(sorted: readonly ArchitectureSummary[]): Record<string, unknow
 }
 
 /** Panel `i`'s traces: each series' means with sd error bars, then the winner as a red star. */
-function metricTraces(m: SelectionMetric, i: number, series: readonly SelectionSeries[], winner: ArchitectureSummary | undefined): Trace[] {
+function metricTraces(m: SelectionMetric, i: number, series: readonly SelectionSeries[], winner: CandidateSummary | undefined): Trace[] {
   const ids = axisIds(i);
   const data: Trace[] = series.map((line) => ({
     type: "scatter",
@@ -110,7 +110,7 @@ function metricTraces(m: SelectionMetric, i: number, series: readonly SelectionS
 }
 
 /** The one-SE rule's cut-off (best mean log loss + its standard error) across the log-loss panel; none without one. */
-function cutoffTraces(record: ExperimentRecord, sorted: readonly ArchitectureSummary[]): Trace[] {
+function cutoffTraces(record: ExperimentRecord, sorted: readonly CandidateSummary[]): Trace[] {
   if (!Number.isFinite(record.winner.threshold) || sorted.length === 0) return [];
   const threshold = round(record.winner.threshold, 6);
   return [
@@ -129,7 +129,7 @@ function cutoffTraces(record: ExperimentRecord, sorted: readonly ArchitectureSum
 }
 
 /**
- * Validation log loss (left) and accuracy (right) of each architecture against its parameter
+ * Validation log loss (left) and accuracy (right) of each candidate against its parameter
  * count, mean ± one standard deviation over the folds. The winner is a red star; the one-SE
  * rule's cut-off (best mean log loss + its standard error) is a dashed line.
  */

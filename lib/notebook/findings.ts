@@ -178,14 +178,14 @@ export function explorationSummary(dataset: Dataset, q: DataQuality, features: I
 // ---------------------------------------------------------------------------------------------
 // Notebook 02: the selection
 
-/** What the scores per architecture show: does accuracy separate them, which has the lowest log loss, do hidden layers help. */
+/** What the scores per candidate show: does accuracy separate them, which has the lowest log loss, do hidden layers help. */
 export function selectionSentence(record: ExperimentRecord): string {
   const digits: Pair = record.data?.digits ?? DEFAULT_PAIR;
   const diverged = record.summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
   // A candidate whose training diverged has no score to compare (and cannot win): say so, leave it out.
   const divergedNote = diverged.length === 0 ? "" : ` Training diverged for ${diverged.join(", ")} (see the diverged column): left out here, and never chosen.`;
   const rows = record.summary.filter((s) => Number.isFinite(s.meanLogLoss) && !((s.divergedFolds ?? 0) > 0));
-  if (rows.length === 0) return "No architecture has a finite mean log loss: every run diverged or failed.";
+  if (rows.length === 0) return "No candidate has a finite mean log loss: every run diverged or failed.";
   const byAcc = [...rows].sort((a, b) => b.meanAccuracy - a.meanAccuracy);
   const top = byAcc[0];
   const low = byAcc[byAcc.length - 1];
@@ -196,7 +196,7 @@ export function selectionSentence(record: ExperimentRecord): string {
   parts.push(
     `On these settings (${folds} folds, ${epochs} epochs, seed ${seed}), ${digits[0]} against ${digits[1]}, mean validation accuracy runs from ` +
       `${pct(low.meanAccuracy, 2)} (${low.architecture}) to ${pct(top.meanAccuracy, 2)} (${top.architecture})` +
-      (tied ? ", every architecture within one standard deviation of the best: accuracy cannot tell them apart." : ": accuracy already separates some of them."),
+      (tied ? ", every candidate within one standard deviation of the best: accuracy cannot tell them apart." : ": accuracy already separates some of them."),
   );
   parts.push(`${best.architecture} has the lowest mean log loss (${best.meanLogLoss.toPrecision(3)}).`);
   const logistic = rows.find((s) => s.hidden.length === 0);

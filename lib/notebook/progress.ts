@@ -18,17 +18,17 @@ export function epochProgress(epochs: number): TrainCallbacks {
   };
 }
 
-/** The progress line of a model selection: architecture, fold, epoch, elapsed and remaining time. */
+/** The progress line of a model selection: candidate, fold, epoch, elapsed and remaining time. */
 export function selectionProgressText(p: SelectionProgress): string {
   const remaining = p.remainingSeconds === null ? "" : `, about ${clock(p.remainingSeconds)} left`;
   return (
-    `${percentBar(p.fraction)}  ${p.architecture}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +
+    `${percentBar(p.fraction)}  ${p.candidate}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +
     ` (folds done ${p.foldsDone}/${p.foldsTotal}${p.reused > 0 ? `, ${p.reused} of them from the cache` : ""}), ${clock(p.elapsedSeconds)} elapsed${remaining}`
   );
 }
 
 /**
- * An onProgress callback for selectArchitecture that keeps one line up to date (at most every
+ * An onProgress callback for selectCandidates that keeps one line up to date (at most every
  * `intervalMs`, and always when a fold finishes), so a long run shows where it is.
  */
 export function selectionProgress(intervalMs = 500): (p: SelectionProgress) => void {

@@ -24,7 +24,7 @@ export function recordedSentence(record: Pick<ExperimentRecord, "cache">, record
  * "**784→25→15→1** (sigmoid), 19,991 parameters, learning rate 0.001: " and where that choice came
  * from (chooseNetwork's source, which names records, skipped files and their stored data paths).
  */
-export function architectureSentence(choice: Pick<NetworkChoice, "hidden" | "activation" | "learningRate" | "source">, model: ModelConfig): string {
+export function networkSentence(choice: Pick<NetworkChoice, "hidden" | "activation" | "learningRate" | "source">, model: ModelConfig): string {
   const activation = model.hidden.length > 0 ? ` (${model.activation})` : "";
   return (
     `**${describeArchitecture(model)}**${activation}, ${parameterCount(model).toLocaleString("en-US")} parameters, ` +

@@ -1,7 +1,7 @@
 // Tables in notebook output: any table-like input (a danfo DataFrame or Series, rows as objects,
 // explicit columns and rows) as an HTML table, pandas-like, or as plain text, elided alike. Pure;
 // display.ts shows them. Every cell and caption is escaped (escape.ts): cells hold names read from
-// disk (record ids, architectures of stored records).
+// disk (record ids, candidate names of stored records).
 import { formatCell, textTable } from "../core/format";
 import { escapeHtml } from "./escape";
 

@@ -40,7 +40,7 @@ function pm(mean: number, sd: number, digits: number): string {
   return `${mean.toFixed(digits)} ± ${sd === null || !Number.isFinite(sd) ? "–" : sd.toFixed(digits)}`;
 }
 
-/** "784→25→15→1": the layer widths of an architecture of a selection run, from its data's pixel count. */
+/** "784→25→15→1": the layer widths of a candidate of a selection run, from its data's pixel count. */
 function layers(record: ExperimentRecord, row: { hidden: readonly number[]; activation: Activation }): string {
   return describeArchitecture({ inputSize: record.data.cols, hidden: [...row.hidden], activation: row.activation });
 }
@@ -54,13 +54,20 @@ export function gridText(config: Pick<SelectionConfig, "grid" | "activations" | 
 }
 
 /**
+ * What a column of candidate names is called: "architecture" while every grid only varies layer
+ * sizes (a candidate's name is then its layer sizes alone); "candidate" once one varies more.
+ */
+function nameColumnOf(records: readonly Pick<ExperimentRecord, "config">[]): "architecture" | "candidate" {
+  return records.some((r) => r.config.activations.length > 1 || r.config.learningRates.length > 1) ? "candidate" : "architecture";
+}
+
+/**
  * Mean ± sd per candidate over the folds, in grid order; the winner is marked. When training
  * diverged for any candidate, a "diverged" column says in how many folds (it cannot win).
  */
 export function selectionRows(record: ExperimentRecord): Record<string, unknown>[] {
   const { activations, learningRates } = record.config;
-  // "architecture" while the grid only varies layer sizes; "candidate" once it varies more.
-  const nameColumn = activations.length > 1 || learningRates.length > 1 ? "candidate" : "architecture";
+  const nameColumn = nameColumnOf([record]);
   const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
   return record.summary.map((s) => ({
     [nameColumn]: s.architecture === record.winner.architecture ? `${s.architecture} ★` : s.architecture,
@@ -115,18 +122,18 @@ export function runRows(records: readonly ExperimentRecord[]): Record<string, un
 }
 
 /**
- * Mean validation log loss of each architecture (rows) in each of the last `limit` runs (columns),
- * so the same architecture can be followed across runs; "–" where a run did not include it.
+ * Mean validation log loss of each candidate (rows) in each of the last `limit` runs (columns),
+ * so the same candidate can be followed across runs; "–" where a run did not include it.
  */
 export function logLossByRun(records: readonly ExperimentRecord[], limit = 6): { columns: string[]; rows: unknown[][] } {
   const recent = records.slice(-limit);
-  const architectures: { name: string; parameters: number }[] = [];
+  const candidates: { name: string; parameters: number }[] = [];
   for (const r of recent) {
-    for (const s of r.summary) if (!architectures.some((a) => a.name === s.architecture)) architectures.push({ name: s.architecture, parameters: s.parameters });
+    for (const s of r.summary) if (!candidates.some((a) => a.name === s.architecture)) candidates.push({ name: s.architecture, parameters: s.parameters });
   }
-  architectures.sort((a, b) => a.parameters - b.parameters);
-  const columns = ["architecture", "parameters", ...recent.map((r) => `${r.id} (${r.config.folds}×${r.config.epochs})`)];
-  const rows = architectures.map((a) => [
+  candidates.sort((a, b) => a.parameters - b.parameters);
+  const columns = [nameColumnOf(recent), "parameters", ...recent.map((r) => `${r.id} (${r.config.folds}×${r.config.epochs})`)];
+  const rows = candidates.map((a) => [
     a.name,
     a.parameters,
     ...recent.map((r) => {

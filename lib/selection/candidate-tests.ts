@@ -5,7 +5,7 @@
 // mean difference is (1/J + n_test/n_train)·s², not s²/J, which would be overconfident.
 import * as ss from "simple-statistics";
 import { studentTCdf, studentTTwoSided } from "../evaluation/student-t";
-import type { ArchitectureSummary, CandidateComparison, ComparisonMetric, FoldResult } from "./record";
+import type { CandidateSummary, CandidateComparison, ComparisonMetric, FoldResult } from "./record";
 
 export const COMPARISON_METRICS: readonly ComparisonMetric[] = ["accuracy", "logLoss"];
 
@@ -46,7 +46,7 @@ export function compareScores(d: readonly number[], k: number, metric: Compariso
 }
 
 /** The candidate every other is compared with: the lowest finite mean log loss of those that never diverged. */
-export function bestCandidate(summary: readonly ArchitectureSummary[]): string {
+export function bestCandidate(summary: readonly CandidateSummary[]): string {
   const rows = summary.filter((s) => Number.isFinite(s.meanLogLoss) && !((s.divergedFolds ?? 0) > 0));
   if (rows.length === 0) throw new RangeError("no candidate with a finite mean log loss and no diverged fold");
   return rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a)).architecture;
@@ -58,7 +58,7 @@ export function bestCandidate(summary: readonly ArchitectureSummary[]): string {
  */
 export function compareCandidates(
   folds: readonly FoldResult[],
-  summary: readonly ArchitectureSummary[],
+  summary: readonly CandidateSummary[],
   k: number,
   rope: Readonly<Record<ComparisonMetric, number>> = DEFAULT_ROPE,
 ): CandidateComparison[] {
@@ -87,7 +87,7 @@ export const EQUIVALENT_RULE_LEVEL = 0.05;
  * (ties: lower mean log loss, then table order). Where the test is undefined (s² = 0, every fold
  * differs by d̄) the difference is certain: worse exactly when d̄ < −ε. Diverged candidates never win.
  */
-export function equivalentRule(summary: readonly ArchitectureSummary[], comparisons: readonly CandidateComparison[]): { winner: string; equivalent: string[]; reason: string } {
+export function equivalentRule(summary: readonly CandidateSummary[], comparisons: readonly CandidateComparison[]): { winner: string; equivalent: string[]; reason: string } {
   const best = bestCandidate(summary);
   const pWorse = (name: string): number => {
     if (name === best) return 0;

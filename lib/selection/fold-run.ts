@@ -29,11 +29,11 @@ export function foldOf(folds: readonly (readonly Fold[])[], job: Pick<FoldJob, "
 /** @internal The settings a fold run needs (a SelectionConfig without what varies per candidate). */
 export type FoldSettings = Omit<SelectionConfig, "grid" | "activations" | "learningRates" | "repeats">;
 
-/** @internal Trains one architecture on one fold, an epoch at a time, then scores it. */
+/** @internal Trains one candidate on one fold, an epoch at a time, then scores it. */
 export class FoldRun {
   private readonly trainer: Trainer;
   private readonly validation: Dataset;
-  private readonly architecture: string;
+  private readonly name: string;
   private readonly seed: number;
   private readonly trainRows: number;
   private trainSeconds: number;
@@ -46,7 +46,7 @@ export class FoldRun {
   ) {
     const started = performance.now();
     const { candidate } = job;
-    this.architecture = candidate.name;
+    this.name = candidate.name;
     this.seed = foldSeed(repeatSeed(settings.seed, job.repeat ?? 0), candidate.hidden, job.fold);
     this.validation = subset(dataset, fold.validation);
     this.trainRows = fold.train.length;
@@ -89,7 +89,7 @@ export class FoldRun {
       : classificationReport(this.validation.labels, predictProbabilities(network, this.validation), this.settings.threshold);
     const h = this.trainer.history.history;
     return {
-      architecture: this.architecture,
+      architecture: this.name,
       hidden: [...this.job.candidate.hidden],
       activation: this.job.candidate.activation,
       learningRate: this.job.candidate.learningRate,

@@ -3,7 +3,7 @@
 import * as ss from "simple-statistics";
 import { architectureName } from "../model/model";
 import { Candidate, DEFAULT_SELECTION_CONFIG } from "./config";
-import { ArchitectureSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner, type CandidateComparison, type SelectionRule } from "./record";
+import { CandidateSummary, FoldResult, OneSeCandidate, OneSeChoice, Winner, type CandidateComparison, type SelectionRule } from "./record";
 import { correctionFactor, equivalentRule } from "./candidate-tests";
 
 // Summaries and the one-SE rule (pure)
@@ -12,20 +12,20 @@ import { correctionFactor, equivalentRule } from "./candidate-tests";
  * Per-candidate means and sample standard deviations of the fold results, in the order given:
  * candidates, or (for a grid of layer sizes alone) hidden sizes.
  */
-export function summarise(results: readonly FoldResult[], order: readonly (Candidate | readonly number[])[], design: { folds: number; repeats: number } = { folds: 0, repeats: 1 }): ArchitectureSummary[] {
+export function summarise(results: readonly FoldResult[], order: readonly (Candidate | readonly number[])[], design: { folds: number; repeats: number } = { folds: 0, repeats: 1 }): CandidateSummary[] {
   return order.map((entry) => {
     const candidate = "name" in entry ? entry : null;
     const hidden = candidate ? candidate.hidden : (entry as readonly number[]);
-    const architecture = candidate ? candidate.name : architectureName(hidden);
-    const rows = results.filter((r) => r.architecture === architecture);
-    if (rows.length === 0) throw new RangeError(`no fold results for architecture ${architecture}`);
+    const name = candidate ? candidate.name : architectureName(hidden);
+    const rows = results.filter((r) => r.architecture === name);
+    if (rows.length === 0) throw new RangeError(`no fold results for candidate ${name}`);
     const col = (key: "accuracy" | "precision" | "recall" | "f1" | "logLoss" | "auc" | "seconds") => rows.map((r) => r[key]);
     const mean = (values: number[]) => (values.some((v) => v === null || Number.isNaN(v)) ? NaN : ss.mean(values));
     // Sample sd (n - 1), as the spread of fold scores estimates that of new folds; 0 for one fold.
     const sd = (values: number[]) => (values.some((v) => v === null || Number.isNaN(v)) ? NaN : values.length < 2 ? 0 : ss.sampleStandardDeviation(values));
     const sdLogLoss = sd(col("logLoss"));
     return {
-      architecture,
+      architecture: name,
       hidden: [...hidden],
       activation: candidate?.activation ?? rows[0].activation ?? DEFAULT_SELECTION_CONFIG.activation,
       learningRate: candidate?.learningRate ?? rows[0].learningRate ?? DEFAULT_SELECTION_CONFIG.learningRate,
@@ -66,7 +66,7 @@ const count = (n: number): string => n.toLocaleString("en-US");
 
 /**
  * The one-standard-error rule (Breiman et al., 1984; Hastie, Tibshirani & Friedman, ESL §7.10):
- * find the architecture with the lowest mean validation log loss; every architecture whose mean is
+ * find the candidate with the lowest mean validation log loss; every candidate whose mean is
  * at most that best mean plus the best's standard error is as good as the best within the noise
  * of the folds; of those, choose the one with the fewest parameters (ties: lower mean log loss,
  * then table order). Rows with a non-finite mean, or with folds that diverged, are ignored (a run
@@ -76,7 +76,7 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
   const rows = table
     .map((row, order) => ({ ...row, order }))
     .filter((r) => Number.isFinite(r.meanLogLoss) && !((r.divergedFolds ?? 0) > 0));
-  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no architecture with a finite mean log loss and no diverged fold");
+  if (rows.length === 0) throw new RangeError("oneStandardErrorRule: no candidate with a finite mean log loss and no diverged fold");
   const best = rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a));
   const se = Number.isFinite(best.seLogLoss) ? best.seLogLoss : 0;
   const threshold = best.meanLogLoss + se;
@@ -110,7 +110,7 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
  * The winner of a summary table, with its sizes and scores: by the one-SE rule, or (rule
  * "equivalent", which needs the comparisons) the smallest candidate not practically worse than the best.
  */
-export function chooseWinner(summary: readonly ArchitectureSummary[], options: { rule?: SelectionRule; comparisons?: readonly CandidateComparison[]; repeats?: number } = {}): Winner {
+export function chooseWinner(summary: readonly CandidateSummary[], options: { rule?: SelectionRule; comparisons?: readonly CandidateComparison[]; repeats?: number } = {}): Winner {
   const rule = options.rule ?? "one-se";
   const oneSe = oneStandardErrorRule(summary);
   const picked = rule === "equivalent" ? equivalentRule(summary, options.comparisons ?? []) : null;

@@ -6,7 +6,8 @@ import type { FoldResult } from "./record";
 /** Reported after every epoch of every fold, and once more when a fold is scored. */
 export interface SelectionProgress {
   kind: "epoch" | "fold";
-  architecture: string;
+  /** The candidate's name. */
+  candidate: string;
   hidden: number[];
   /** 0-based fold index, and the number of folds. */
   fold: number;
@@ -19,7 +20,7 @@ export interface SelectionProgress {
   epochs: number;
   /** Training loss of the epoch just finished. */
   loss: number;
-  /** Fold runs finished, of all architectures. */
+  /** Fold runs finished, of all candidates. */
   foldsDone: number;
   foldsTotal: number;
   /** Share of the estimated work done, 0…1 (epochs weighted by an estimate of their cost). */
@@ -34,7 +35,7 @@ export interface SelectionProgress {
 }
 
 /**
- * Time left, from what has been measured: each architecture's seconds per epoch once it has run
+ * Time left, from what has been measured: each candidate's seconds per epoch once it has run
  * an epoch, else its prior cost scaled like the measured ones; the total of epoch seconds still
  * to run is turned into wall time by the ratio of wall time to epoch seconds so far, which
  * accounts for parallel threads and for the time spent outside epochs (data, scoring).
@@ -52,12 +53,12 @@ export class RemainingTime {
   }
 
   /** A fold run that stopped early (training diverged) will not run its remaining epochs. */
-  epochsSkipped(architecture: string, epochs: number): void {
-    this.rows.get(architecture)!.total -= epochs;
+  epochsSkipped(candidate: string, epochs: number): void {
+    this.rows.get(candidate)!.total -= epochs;
   }
 
-  epochDone(architecture: string, seconds: number): void {
-    const row = this.rows.get(architecture)!;
+  epochDone(candidate: string, seconds: number): void {
+    const row = this.rows.get(candidate)!;
     row.done++;
     row.seconds += seconds;
   }
@@ -144,7 +145,7 @@ export class ProgressReporter {
     const finished = done === this.totals.jobs;
     this.onProgress({
       kind,
-      architecture: job.candidate.name,
+      candidate: job.candidate.name,
       hidden: [...job.candidate.hidden],
       fold: job.fold,
       folds: this.totals.folds,

@@ -60,7 +60,8 @@ export interface ExperimentRow {
   seed: number;
   workers: number;
   runSeconds: number;
-  architecture: string;
+  /** The candidate's name. */
+  candidate: string;
   parameters: number;
   meanAccuracy: number;
   sdAccuracy: number;
@@ -77,7 +78,7 @@ export interface ExperimentRow {
   winner: boolean;
 }
 
-/** Flat rows, one per run × architecture, oldest run first: the data behind experimentsDataFrame. */
+/** Flat rows, one per run × candidate, oldest run first: the data behind experimentsDataFrame. */
 export function experimentRows(records: readonly ExperimentRecord[]): ExperimentRow[] {
   return records.flatMap((r) =>
     r.summary.map((s) => ({
@@ -93,7 +94,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
       seed: r.config.seed,
       workers: r.workers,
       runSeconds: r.seconds,
-      architecture: s.architecture,
+      candidate: s.architecture,
       parameters: s.parameters,
       meanAccuracy: s.meanAccuracy,
       sdAccuracy: s.sdAccuracy,
@@ -114,11 +115,11 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
 
 const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
   "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
-  "runSeconds", "architecture", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
+  "runSeconds", "candidate", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
   "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "divergedFolds", "winner",
 ];
 
-/** Runs side by side as a danfo DataFrame: one row per run × architecture (see ExperimentRow). */
+/** Runs side by side as a danfo DataFrame: one row per run × candidate (see ExperimentRow). */
 export function experimentsDataFrame(records: readonly ExperimentRecord[] = listExperiments()): DataFrame {
   // Required lazily: danfo loads TensorFlow.js, which selection itself does not need.
   const danfo = require("danfojs-node") as typeof import("danfojs-node");

@@ -7,7 +7,7 @@ import { type Activation } from "../model/model";
 import { SelectionConfig } from "./config";
 
 /**
- * One training run: an architecture trained on k-1 folds and scored on the held-out fold. The
+ * One training run: a candidate trained on k-1 folds and scored on the held-out fold. The
  * metrics are classificationReport's on the validation fold (its row count is validationRows);
  * logLoss, the mean binary cross-entropy, is what the winner is chosen by.
  */
@@ -40,8 +40,9 @@ export interface FoldResult extends Omit<ClassificationMetrics, "count"> {
   diverged?: { epoch: number; loss: number };
 }
 
-/** What the one-SE rule needs to know about an architecture. */
+/** What the one-SE rule needs to know about a candidate. */
 export interface OneSeCandidate {
+  /** The candidate's name (the JSON field keeps its first name, from when candidates were layer sizes alone). */
   architecture: string;
   parameters: number;
   meanLogLoss: number;
@@ -52,12 +53,12 @@ export interface OneSeCandidate {
 }
 
 /** Per-candidate means and sample standard deviations over the folds. */
-export interface ArchitectureSummary extends OneSeCandidate {
+export interface CandidateSummary extends OneSeCandidate {
   hidden: number[];
   activation: Activation;
   learningRate: number;
   folds: number;
-  /** Folds whose training diverged (0 when all trained): such an architecture cannot win. */
+  /** Folds whose training diverged (0 when all trained): such a candidate cannot win. */
   divergedFolds: number;
   meanAccuracy: number;
   sdAccuracy: number;
@@ -76,13 +77,13 @@ export interface ArchitectureSummary extends OneSeCandidate {
 
 /** Outcome of the one-SE rule on a summary table. */
 export interface OneSeChoice {
-  /** The chosen architecture: the smallest within one standard error of the best. */
+  /** The chosen candidate's name: the smallest within one standard error of the best. */
   winner: string;
-  /** The architecture with the lowest mean log loss. */
+  /** The name of the candidate with the lowest mean log loss. */
   best: string;
   /** best.meanLogLoss + best.seLogLoss: candidates at or below it are "as good as the best". */
   threshold: number;
-  /** Architectures within the threshold, smallest first. */
+  /** Candidates within the threshold, smallest first. */
   withinOneSe: string[];
   /** A sentence saying why the winner was chosen. */
   reason: string;
@@ -93,7 +94,7 @@ export type SelectionRule = "one-se" | "equivalent";
 export const SELECTION_RULES: readonly SelectionRule[] = ["one-se", "equivalent"];
 
 export interface Winner extends OneSeChoice {
-  /** Same as `winner`. */
+  /** Same as `winner`: the candidate's name (the JSON field keeps its first name). */
   architecture: string;
   hidden: number[];
   activation: Activation;
@@ -146,7 +147,7 @@ export interface ExperimentRecord {
   /** In grid order, then fold order. */
   folds: FoldResult[];
   /** In grid order. */
-  summary: ArchitectureSummary[];
+  summary: CandidateSummary[];
   winner: Winner;
   /**
    * Every candidate against the best (lowest mean log loss) on accuracy and log loss: the corrected

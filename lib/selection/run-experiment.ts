@@ -1,5 +1,5 @@
 // One selection run as `digits select` makes it: the CSV loaded, the records folder's fold cache
-// opened, the run's lease taken (lease.ts, so prune leaves its folds alone), selectArchitecture
+// opened, the run's lease taken (lease.ts, so prune leaves its folds alone), selectCandidates
 // run, the record saved. Everything a user can get wrong is refused before the data is loaded.
 import { DEFAULT_TRAIN_CSV } from "../data/default-files";
 import { loadCsv, type LoadCsvOptions } from "../data/csv";
@@ -9,7 +9,7 @@ import { checkRecordsWritable, experimentsDir, foldCacheDir, saveExperiment } fr
 import { FoldCache } from "./fold-cache";
 import { takeLease } from "./lease";
 import { type ExperimentRecord } from "./record";
-import { comparisonSettings, selectArchitecture, type SelectionOptions } from "./select";
+import { comparisonSettings, selectCandidates, type SelectionOptions } from "./select";
 
 export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
   /** CSV to select on; default data/train.csv (built on first use). */
@@ -23,7 +23,7 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
 }
 
 /**
- * Loads the CSV, runs selectArchitecture with the records folder's fold cache, saves the record;
+ * Loads the CSV, runs selectCandidates with the records folder's fold cache, saves the record;
  * returns it, its path and the rows of other digits the load dropped (see LoadedDataset). Bad
  * settings and a records folder or cache that cannot be written are InputErrors before the load.
  */
@@ -36,7 +36,7 @@ export async function runExperiment(options: RunExperimentOptions = {}): Promise
   const cache = useCache ? new FoldCache(foldCacheDir(dir), onCacheWarning) : undefined;
   let lease: ReturnType<typeof takeLease> | undefined;
   try {
-    const record = await selectArchitecture(dataset, {
+    const record = await selectCandidates(dataset, {
       cache,
       ...selection,
       source: data,

@@ -20,7 +20,7 @@ import { defaultThreads } from "../core/pool";
 import { FoldJob, FoldSettings, expectedFold, foldInputs, foldOf } from "./fold-run";
 import { chooseWinner, summarise } from "./one-se";
 import { ProgressReporter, type SelectionProgress } from "./progress";
-import { ArchitectureSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, SELECTION_RULES, type ComparisonMetric, type QueueInfo, type SelectionRule } from "./record";
+import { CandidateSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, SELECTION_RULES, type ComparisonMetric, type QueueInfo, type SelectionRule } from "./record";
 import { compareCandidates, DEFAULT_ROPE } from "./candidate-tests";
 import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
@@ -78,7 +78,7 @@ interface SelectionPlan {
 
 /**
  * Refuses, before any thread starts, a grid that cannot fit: the largest fold's rows (and their
- * non-zero pixels) with each architecture, `concurrent` fold runs at once, plus the copy of the
+ * non-zero pixels) with each candidate's network, `concurrent` fold runs at once, plus the copy of the
  * dataset that threads share.
  */
 function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: ModelConfig[], concurrent: number): void {
@@ -209,7 +209,7 @@ function inJobOrder(results: FoldResult[], jobs: readonly FoldJob[]): FoldResult
 }
 
 /** Throws TrainingDiverged when no candidate trained on every fold: there is nothing to choose. */
-function checkSomeCandidateTrained(results: readonly FoldResult[], summary: readonly ArchitectureSummary[], learningRates: readonly number[]): void {
+function checkSomeCandidateTrained(results: readonly FoldResult[], summary: readonly CandidateSummary[], learningRates: readonly number[]): void {
   if (!summary.every((s) => s.divergedFolds > 0)) return;
   const first = results.find((r) => r.diverged)!;
   throw new TrainingDiverged(
@@ -270,12 +270,12 @@ function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[
 }
 
 /**
- * Cross-validates every architecture of the grid on `dataset` (stratified k-fold, the same folds
- * for all, so architectures are compared on the same rows) and names a winner by the one-SE rule.
+ * Cross-validates every candidate of the grid on `dataset` (stratified k-fold, the same folds
+ * for all, so candidates are compared on the same rows) and names a winner by the one-SE rule.
  * Results depend only on the data and the SelectionConfig: the same with 1 or N threads, in any
  * order. Returns the record; nothing is written but fold-cache entries (see runExperiment).
  */
-export async function selectArchitecture(dataset: Dataset, options: SelectionOptions = {}): Promise<ExperimentRecord> {
+export async function selectCandidates(dataset: Dataset, options: SelectionOptions = {}): Promise<ExperimentRecord> {
   const started = new Date();
   const startedMs = performance.now();
   const plan = planSelection(dataset, options);

@@ -10,7 +10,7 @@ import { InputError } from "../../lib/core/errors";
 import { formatBytes } from "../../lib/core/format";
 import { checkSelectionMemory, checkTrainingMemory, foldRunMemory, trainingMemory } from "../../lib/model/memory";
 import { initNetwork, modelConfig } from "../../lib/model/model";
-import { selectArchitecture } from "../../lib/selection/select";
+import { selectCandidates } from "../../lib/selection/select";
 import { subset } from "../../lib/data/split";
 import { train, trainSync, Trainer } from "../../lib/model/train";
 
@@ -98,7 +98,7 @@ describe("refusing a run that cannot fit", () => {
     );
   });
 
-  test("the trainer, train() and selectArchitecture refuse before allocating, with an InputError", async () => {
+  test("the trainer, train() and selectCandidates refuse before allocating, with an InputError", async () => {
     const data = smallData();
     const huge = modelConfig([30000, 30000], "sigmoid", data.cols);
     // Allocating first would take gigabytes and minutes (3.6 GB of initial weights alone).
@@ -107,7 +107,7 @@ describe("refusing a run that cannot fit", () => {
     await assert.rejects(train(data, modelConfig([100000, 100000], "sigmoid", data.cols)), (e: Error) => e instanceof InputError && /needs 150 GiB/.test(e.message));
     for (const workers of [1, 2]) {
       await assert.rejects(
-        selectArchitecture(data, { grid: [[8], [30000, 30000]], folds: 2, epochs: 1, workers }),
+        selectCandidates(data, { grid: [[8], [30000, 30000]], folds: 2, epochs: 1, workers }),
         (e: Error) => e instanceof InputError && /784→30000→30000→1/.test(e.message),
       );
     }

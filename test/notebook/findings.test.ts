@@ -80,7 +80,7 @@ describe("findings on the selection", () => {
   test("says logistic regression is enough only when no hidden layer beats it", () => {
     const zeroOne = record([summary("logistic", [], 0.0043, 0.001, 0.9987, 0.001), summary("25-15", [25, 15], 0.0050, 0.001, 0.9986, 0.001)]);
     const text = selectionSentence(zeroOne);
-    assert.match(text, /0 against 1, mean validation accuracy runs from 99\.86% \(25-15\) to 99\.87% \(logistic\), every architecture within one standard deviation/);
+    assert.match(text, /0 against 1, mean validation accuracy runs from 99\.86% \(25-15\) to 99\.87% \(logistic\), every candidate within one standard deviation/);
     assert.match(text, /logistic has the lowest mean log loss \(0\.00430\)\. No network with hidden layers beats logistic regression/);
   });
 

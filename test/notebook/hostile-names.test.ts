@@ -16,7 +16,7 @@ import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { findPython } from "../../lib/report/jupyter";
 import { joinText, type Notebook } from "../../lib/report/ipynb";
 import { NOTEBOOKS } from "../../lib/report/report";
-import { selectArchitecture } from "../../lib/selection/select";
+import { selectCandidates } from "../../lib/selection/select";
 import { launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
 import { smallData, SMALL } from "../support/selection-data";
 
@@ -109,7 +109,7 @@ describe("hostile names in the reports", { timeout: 900_000 }, () => {
     mkdirSync(experiments);
     // A file that is not a record, and a newer record of other data: notebook 03 names both as skipped.
     writeFileSync(join(experiments, NAMES.skipped.name), "{ not json");
-    const other = await selectArchitecture(smallData(), { ...SMALL, source: NAMES.source.name });
+    const other = await selectCandidates(smallData(), { ...SMALL, source: NAMES.source.name });
     writeFileSync(join(experiments, NAMES.record.name), JSON.stringify({ ...other, id: NAMES.id.name, startedAt: "2999-01-01T00:00:00.000Z" }, null, 2));
     const trainCsv = join(work, NAMES.data.name, "train.csv");
     mkdirSync(dirname(trainCsv));

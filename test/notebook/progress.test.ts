@@ -30,14 +30,14 @@ describe("progress", () => {
     }
   });
 
-  it("describes where a selection is: architecture, fold, epoch, elapsed and remaining", () => {
+  it("describes where a selection is: candidate, fold, epoch, elapsed and remaining", () => {
     const text = selectionProgressText({
-      kind: "epoch", architecture: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
+      kind: "epoch", candidate: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
       foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90, reused: 0,
     });
     assert.match(text, /^█{10}░{14}  42%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
     const resumed = selectionProgressText({
-      kind: "epoch", architecture: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
+      kind: "epoch", candidate: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
       foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90, reused: 10,
     });
     assert.match(resumed, /\(folds done 12\/30, 10 of them from the cache\)/);

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../../lib/notebook/real-differences";
-import type { ArchitectureSummary, CandidateComparison, ExperimentRecord } from "../../lib/selection/record";
+import type { CandidateSummary, CandidateComparison, ExperimentRecord } from "../../lib/selection/record";
 
 function c(candidate: string, metric: "accuracy" | "logLoss", p: [number, number, number] | null, meanDifference = 0): CandidateComparison {
   const [pBetter, pEquivalent, pWorse] = p ?? [null, null, null];
@@ -12,7 +12,7 @@ function c(candidate: string, metric: "accuracy" | "logLoss", p: [number, number
     pBetter, pEquivalent, pWorse, ...(p ? {} : { note: "every fold differs by the same amount (s² = 0): the tests are undefined" }),
   };
 }
-const summary = [{ architecture: "logistic", hidden: [] }, { architecture: "8", hidden: [8] }, { architecture: "25-15", hidden: [25, 15] }] as unknown as ArchitectureSummary[];
+const summary = [{ architecture: "logistic", hidden: [] }, { architecture: "8", hidden: [8] }, { architecture: "25-15", hidden: [25, 15] }] as unknown as CandidateSummary[];
 const record = (comparisons: CandidateComparison[] | undefined) => ({ comparisons, summary, config: { folds: 5, repeats: 3 } }) as unknown as ExperimentRecord;
 
 describe("comparisons for the reader", () => {

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { architectureSentence, pairsSentence, recordedSentence, savedSentence, type PairsRunSummary } from "../../lib/notebook/sources";
+import { networkSentence, pairsSentence, recordedSentence, savedSentence, type PairsRunSummary } from "../../lib/notebook/sources";
 import { modelConfig } from "../../lib/model/model";
 import { projectRoot } from "../../lib/core/project";
 
@@ -33,21 +33,21 @@ describe("recordedSentence", () => {
   });
 });
 
-describe("architectureSentence", () => {
+describe("networkSentence", () => {
   it("states the network, its parameters and learning rate, and where the choice came from", () => {
     const choice = { hidden: [25, 15], activation: "relu" as const, learningRate: 0.003, source: "25-15, the winner of selection record r1 in reports/experiments" };
-    const text = architectureSentence(choice, modelConfig(choice.hidden, choice.activation));
+    const text = networkSentence(choice, modelConfig(choice.hidden, choice.activation));
     assert.equal(decode(text), "**784→25→15→1** (relu), 20,031 parameters, learning rate 0.003: 25-15, the winner of selection record r1 in reports/experiments.");
   });
 
   it("names no activation for logistic regression", () => {
     const choice = { hidden: [], activation: "sigmoid" as const, learningRate: 0.001, source: "logistic" };
-    assert.match(architectureSentence(choice, modelConfig([], "sigmoid")), /^\*\*784→1\*\*, 785 parameters/);
+    assert.match(networkSentence(choice, modelConfig([], "sigmoid")), /^\*\*784→1\*\*, 785 parameters/);
   });
 
   it("shows skipped file names and stored data paths in the source as text", () => {
     const source = `25-15, the winner of selection r1 in ${HOSTILE} (skipped 1 other file: ${HOSTILE}.json: other data: 300 rows of ${HOSTILE}\n.csv)`;
-    const text = architectureSentence({ hidden: [25, 15], activation: "sigmoid", learningRate: 0.001, source }, modelConfig([25, 15]));
+    const text = networkSentence({ hidden: [25, 15], activation: "sigmoid", learningRate: 0.001, source }, modelConfig([25, 15]));
     inert(text.replace(/^\*\*[^*]+\*\*/, ""));
     assert.ok(decode(text).endsWith(`: ${source.replace("\n", " ")}.`));
   });

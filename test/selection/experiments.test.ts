@@ -13,7 +13,7 @@ import { pruneCache } from "../../lib/selection/prune";
 import { runExperiment } from "../../lib/selection/run-experiment";
 import { FoldCache } from "../../lib/selection/fold-cache";
 import { foldResultChecksum } from "../../lib/selection/fold-check";
-import { selectArchitecture } from "../../lib/selection/select";
+import { selectCandidates } from "../../lib/selection/select";
 import { type ExperimentRecord } from "../../lib/selection/record";
 
 import { RUN, smallCsv, smallData, SMALL, tempDir } from "../support/selection-data";
@@ -21,7 +21,7 @@ import { RUN, smallCsv, smallData, SMALL, tempDir } from "../support/selection-d
 describe("experiment records", () => {
   test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
     const dir = tempDir();
-    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1, source: DEFAULT_TRAIN_CSV });
+    const record = await selectCandidates(smallData(), { ...SMALL, workers: 1, source: DEFAULT_TRAIN_CSV });
     const file = saveExperiment(record, dir);
     assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]); // no temp file left behind
     const stored = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -42,7 +42,7 @@ describe("experiment records", () => {
 
   test("a failed write leaves no file behind", async () => {
     const dir = tempDir();
-    const record = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
+    const record = await selectCandidates(smallData(), { ...SMALL, grid: [[]], workers: 1 });
     // A directory where the record should go makes the final rename fail.
     fs.mkdirSync(path.join(dir, `${record.id}.json`));
     assert.throws(() => saveExperiment(record, dir));
@@ -50,11 +50,11 @@ describe("experiment records", () => {
     assert.deepEqual(fs.readdirSync(path.join(dir, `${record.id}.json`)), []);
   });
 
-  test("are listed oldest first, skipping other files; a DataFrame of run × architecture", async () => {
+  test("are listed oldest first, skipping other files; a DataFrame of run × candidate", async () => {
     const dir = tempDir();
     assert.deepEqual(listExperiments(dir), []);
-    const first = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
-    const second = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    const first = await selectCandidates(smallData(), { ...SMALL, workers: 1 });
+    const second = await selectCandidates(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
     saveExperiment(second, dir);
     saveExperiment(first, dir);
     fs.writeFileSync(path.join(dir, "notes.json"), "{}");
@@ -62,7 +62,7 @@ describe("experiment records", () => {
     const records = listExperiments(dir);
     assert.deepEqual(records.map((r) => r.id), [first.id, second.id]);
     const rows = experimentRows(records);
-    assert.deepEqual(rows.map((r) => `${r.run}/${r.architecture}`), [`${first.id}/logistic`, `${first.id}/8`, `${second.id}/8`]);
+    assert.deepEqual(rows.map((r) => `${r.run}/${r.candidate}`), [`${first.id}/logistic`, `${first.id}/8`, `${second.id}/8`]);
     assert.equal(rows.filter((r) => r.winner).length, 2);
     const frame = experimentsDataFrame(records);
     assert.deepEqual(frame.shape, [3, rows.length > 0 ? Object.keys(rows[0]).length : 0]);

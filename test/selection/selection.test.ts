@@ -7,7 +7,7 @@ import { InputError } from "../../lib/core/errors";
 import { parameterCount, modelConfig } from "../../lib/model/model";
 import { candidates, DEFAULT_GRID, parseLayers, resolveSelectionConfig } from "../../lib/selection/config";
 import { chooseWinner, oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
-import { selectArchitecture, type SelectionOptions } from "../../lib/selection/select";
+import { selectCandidates, type SelectionOptions } from "../../lib/selection/select";
 import { SelectionCancelled } from "../../lib/selection/scheduler";
 import { type ExperimentRecord, type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
 import { FoldCache } from "../../lib/selection/fold-cache";
@@ -41,16 +41,16 @@ after(() => {
 describe("cross-validated selection", () => {
   test("the same seed gives the same numbers twice, in process and with 2 worker threads", async () => {
     const data = smallData();
-    const serial = await selectArchitecture(data, { ...SMALL, workers: 1 });
-    const again = await selectArchitecture(data, { ...SMALL, workers: 1 });
-    const parallel = await selectArchitecture(data, { ...SMALL, workers: 2 });
+    const serial = await selectCandidates(data, { ...SMALL, workers: 1 });
+    const again = await selectCandidates(data, { ...SMALL, workers: 1 });
+    const parallel = await selectCandidates(data, { ...SMALL, workers: 2 });
     assert.equal(parallel.workers, 2);
     assert.deepEqual(numbers(again), numbers(serial));
     assert.deepEqual(numbers(parallel), numbers(serial));
   });
 
   test("records one result per architecture and fold, in grid then fold order, with every metric", async () => {
-    const record = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
+    const record = await selectCandidates(smallData(), { ...SMALL, workers: 1 });
     assert.deepEqual(
       record.folds.map((f) => `${f.architecture}/${f.fold}`),
       ["logistic/0", "logistic/1", "logistic/2", "8/0", "8/1", "8/2"],
@@ -75,15 +75,15 @@ describe("cross-validated selection", () => {
   });
 
   test("an architecture's numbers do not depend on the rest of the grid (seeds come from its sizes and the fold)", async () => {
-    const both = await selectArchitecture(smallData(), { ...SMALL, workers: 1 });
-    const alone = await selectArchitecture(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    const both = await selectCandidates(smallData(), { ...SMALL, workers: 1 });
+    const alone = await selectCandidates(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
     const strip = (f: FoldResult) => ({ ...f, seconds: 0 });
     assert.deepEqual(alone.folds.map(strip), both.folds.filter((f) => f.architecture === "8").map(strip));
   });
 
   test("a different seed gives different numbers", async () => {
-    const a = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], workers: 1 });
-    const b = await selectArchitecture(smallData(), { ...SMALL, grid: [[]], seed: 14, workers: 1 });
+    const a = await selectCandidates(smallData(), { ...SMALL, grid: [[]], workers: 1 });
+    const b = await selectCandidates(smallData(), { ...SMALL, grid: [[]], seed: 14, workers: 1 });
     assert.notDeepEqual(a.folds.map((f) => f.logLoss), b.folds.map((f) => f.logLoss));
   });
 
@@ -91,7 +91,7 @@ describe("cross-validated selection", () => {
     test(`aborting stops the run with SelectionCancelled (workers: ${workers})`, async () => {
       const controller = new AbortController();
       await assert.rejects(
-        selectArchitecture(smallData(), {
+        selectCandidates(smallData(), {
           ...SMALL,
           epochs: 50,
           workers,
@@ -103,23 +103,23 @@ describe("cross-validated selection", () => {
     });
   }
 
-  test("reports progress with the architecture, fold, epoch and a remaining-time estimate", async () => {
-    const seen: { kind: string; architecture: string; fold: number; epoch: number; remaining: number | null; fraction: number }[] = [];
-    await selectArchitecture(smallData(), {
+  test("reports progress with the candidate, fold, epoch and a remaining-time estimate", async () => {
+    const seen: { kind: string; candidate: string; fold: number; epoch: number; remaining: number | null; fraction: number }[] = [];
+    await selectCandidates(smallData(), {
       ...SMALL,
       workers: 1,
-      onProgress: (p) => seen.push({ kind: p.kind, architecture: p.architecture, fold: p.fold, epoch: p.epoch, remaining: p.remainingSeconds, fraction: p.fraction }),
+      onProgress: (p) => seen.push({ kind: p.kind, candidate: p.candidate, fold: p.fold, epoch: p.epoch, remaining: p.remainingSeconds, fraction: p.fraction }),
     });
-    // 2 architectures × 3 folds × (2 epochs + 1 scored fold)
+    // 2 candidates × 3 folds × (2 epochs + 1 scored fold)
     assert.equal(seen.length, 18);
-    // The costliest architecture runs first, so the time estimate rests on it early.
-    assert.deepEqual(seen.slice(0, 3).map((s) => [s.kind, s.architecture, s.fold, s.epoch]), [
+    // The costliest candidate runs first, so the time estimate rests on it early.
+    assert.deepEqual(seen.slice(0, 3).map((s) => [s.kind, s.candidate, s.fold, s.epoch]), [
       ["epoch", "8", 0, 1],
       ["epoch", "8", 0, 2],
       ["fold", "8", 0, 2],
     ]);
     assert.deepEqual(
-      seen.filter((s) => s.kind === "fold").map((s) => `${s.architecture}/${s.fold}`).sort(),
+      seen.filter((s) => s.kind === "fold").map((s) => `${s.candidate}/${s.fold}`).sort(),
       ["8/0", "8/1", "8/2", "logistic/0", "logistic/1", "logistic/2"],
     );
     assert.ok(seen.every((s) => s.remaining !== null && s.remaining >= 0));
@@ -127,18 +127,18 @@ describe("cross-validated selection", () => {
   });
 
   test("bad settings are InputErrors before any training", async () => {
-    await assert.rejects(selectArchitecture(smallData(), { grid: [] }), InputError);
-    await assert.rejects(selectArchitecture(smallData(), { grid: [[8], [8]] }), /twice/);
-    await assert.rejects(selectArchitecture(smallData(), { folds: 1 }), InputError);
-    await assert.rejects(selectArchitecture(smallData(), { workers: 0 }), InputError);
-    await assert.rejects(selectArchitecture(smallData(), { epochs: 0 }), InputError);
+    await assert.rejects(selectCandidates(smallData(), { grid: [] }), InputError);
+    await assert.rejects(selectCandidates(smallData(), { grid: [[8], [8]] }), /twice/);
+    await assert.rejects(selectCandidates(smallData(), { folds: 1 }), InputError);
+    await assert.rejects(selectCandidates(smallData(), { workers: 0 }), InputError);
+    await assert.rejects(selectCandidates(smallData(), { epochs: 0 }), InputError);
   });
 
   test("a candidate whose training diverges is marked, not scored, and cannot win; the run goes on, in process and in workers", async () => {
     // At a learning rate of 10 with sigmoid units, logistic regression blows up in 2 of 3 folds
     // and 25-15 in all 3; 8 trains (badly, but with a finite loss).
     const options: SelectionOptions = { grid: [[], [8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 10, activation: "sigmoid" };
-    const serial = await selectArchitecture(smallData(), { ...options, workers: 1 });
+    const serial = await selectCandidates(smallData(), { ...options, workers: 1 });
     assert.deepEqual(serial.summary.map((s) => [s.architecture, s.divergedFolds]), [["logistic", 2], ["8", 0], ["25-15", 3]]);
     assert.equal(serial.winner.architecture, "8");
     assert.match(serial.winner.reason, /Not considered, as training diverged: logistic, 25-15\.$/);
@@ -154,15 +154,15 @@ describe("cross-validated selection", () => {
     const json = JSON.parse(JSON.stringify(serial)) as ExperimentRecord;
     assert.deepEqual(json.summary.map((s) => s.divergedFolds), [2, 0, 3]);
     assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
-    const parallel = await selectArchitecture(smallData(), { ...options, workers: 2 });
+    const parallel = await selectCandidates(smallData(), { ...options, workers: 2 });
     assert.deepEqual(numbers(parallel), numbers(serial));
   });
 
   test("diverged folds go through the fold cache and come back still marked", async () => {
     const cache = new FoldCache(tempDir());
     const options: SelectionOptions = { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1, cache };
-    const first = await selectArchitecture(smallData(), options);
-    const again = await selectArchitecture(smallData(), options);
+    const first = await selectCandidates(smallData(), options);
+    const again = await selectCandidates(smallData(), options);
     assert.deepEqual(again.cache, { reused: 6, trained: 0 });
     assert.deepEqual(again.summary.map((s) => s.divergedFolds), [0, 3]);
     assert.deepEqual(again.folds.map((f) => f.diverged), first.folds.map((f) => f.diverged));
@@ -170,14 +170,14 @@ describe("cross-validated selection", () => {
   });
 
   test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
-    const record = await selectArchitecture(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1 });
+    const record = await selectCandidates(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1 });
     assert.deepEqual(record.summary.map((s) => [s.architecture, s.divergedFolds]), [["8 lr 0.001", 0], ["8 lr 1000000000", 3]]);
     assert.equal(record.winner.architecture, "8 lr 0.001");
   });
 
   test("when every candidate diverges, the selection fails with TrainingDiverged (an InputError) saying so", async () => {
     await assert.rejects(
-      selectArchitecture(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, workers: 1 }),
+      selectCandidates(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, workers: 1 }),
       (e: Error) =>
         e instanceof TrainingDiverged &&
         e instanceof InputError &&
@@ -186,7 +186,7 @@ describe("cross-validated selection", () => {
   });
 
   test("without a grid, selection cross-validates networks both smaller and larger than the reference 25-15", async () => {
-    const record = await selectArchitecture(smallData(), { folds: 2, epochs: 1, workers: 1 });
+    const record = await selectCandidates(smallData(), { folds: 2, epochs: 1, workers: 1 });
     assert.deepEqual(record.config.grid, DEFAULT_GRID);
     const names = record.summary.map((s) => s.architecture);
     assert.equal(names[0], "logistic");
@@ -201,7 +201,7 @@ describe("cross-validated selection", () => {
     const failure = new Error("progress display broke");
     let calls = 0;
     await assert.rejects(
-      selectArchitecture(smallData(), {
+      selectCandidates(smallData(), {
         ...SMALL,
         epochs: 20,
         workers: 2,
@@ -360,7 +360,7 @@ describe("a grid over activations and learning rates", () => {
 
   test("each candidate trains with its own settings, as it would alone", async () => {
     const options = { grid: [[8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
-    const product = await selectArchitecture(smallData(), { ...options, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] });
+    const product = await selectCandidates(smallData(), { ...options, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] });
     assert.deepEqual(product.summary.map((s) => [s.architecture, s.activation, s.learningRate]), [
       ["8 sigmoid lr 0.001", "sigmoid", 0.001],
       ["8 sigmoid lr 0.01", "sigmoid", 0.01],
@@ -368,7 +368,7 @@ describe("a grid over activations and learning rates", () => {
       ["8 relu lr 0.01", "relu", 0.01],
     ]);
     assert.equal(new Set(product.summary.map((s) => s.meanLogLoss)).size, 4, "four different candidates, four different scores");
-    const alone = await selectArchitecture(smallData(), { ...options, activation: "relu", learningRate: 0.01 });
+    const alone = await selectCandidates(smallData(), { ...options, activation: "relu", learningRate: 0.01 });
     assert.equal(alone.summary[0].architecture, "8");
     assert.equal(product.summary[3].meanLogLoss, alone.summary[0].meanLogLoss);
     assert.deepEqual(product.folds.filter((f) => f.architecture === "8 relu lr 0.01").map((f) => f.history.loss), alone.folds.map((f) => f.history.loss));

@@ -14,7 +14,7 @@ import { FoldCache } from "../../../lib/selection/fold-cache";
 import { decodeResult, encodeResult } from "../../../lib/selection/queue/jobs";
 import { jobKey, QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/redis";
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
-import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
+import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
 import { alive, CLI, numbers, pause, nodeProcessesWith, queueFixture, ROOT, syntheticDataset, TestCli, TSX, writeCsv } from "./helpers";
 
@@ -47,7 +47,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
   };
 
   before(async () => {
-    local = await selectArchitecture(data, { ...small, workers: 1 });
+    local = await selectCandidates(data, { ...small, workers: 1 });
   });
   after(() => {
     for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
@@ -56,10 +56,10 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
   test("a rerun within the result TTL takes the results finished in Redis, checked, without training", async () => {
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
-    await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    await selectCandidates(data, { ...small, queue: { url: fx.redis.url } });
     await w.stop();
     // No worker now: every fold must come from Redis.
-    const again = await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    const again = await selectCandidates(data, { ...small, queue: { url: fx.redis.url } });
     assert.deepEqual(numbers(again), numbers(local));
     assert.deepEqual({ remote: again.queue?.remote, reused: again.queue?.reused, dropped: again.queue?.dropped }, { remote: 4, reused: 4, dropped: 0 });
   });
@@ -67,13 +67,13 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
   test("a result edited in Redis is dropped with one warning naming it, trained again, and never reaches the local cache", async () => {
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
-    const first = await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    const first = await selectCandidates(data, { ...small, queue: { url: fx.redis.url } });
     const key = first.folds[0].key!;
     await editResult(fx.client, key, (r) => (r.accuracy = 0.123));
 
     const warnings: string[] = [];
     const cache = new FoldCache(tempDir());
-    const again = await selectArchitecture(data, { ...small, cache, queue: { url: fx.redis.url, warn: (m) => warnings.push(m) } });
+    const again = await selectCandidates(data, { ...small, cache, queue: { url: fx.redis.url, warn: (m) => warnings.push(m) } });
     assert.deepEqual(warnings, ["the result of fold 1/2 of candidate 8 in Redis does not match its checksum (it was changed after the worker stored it): dropped, training that fold again"]);
     assert.deepEqual(numbers(again), numbers(local));
     assert.equal(cachedResult(cache, key).accuracy, local.folds[0].accuracy);
@@ -87,11 +87,11 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
     const cache = new FoldCache(tempDir());
-    const first = await selectArchitecture(data, { ...small, cache, queue: { url: fx.redis.url } });
+    const first = await selectCandidates(data, { ...small, cache, queue: { url: fx.redis.url } });
     const key = first.folds[0].key!;
     await editResult(fx.client, key, (r) => (r.accuracy = 0.123));
 
-    const again = await selectArchitecture(data, { ...small, cache, reuseCache: false, queue: { url: fx.redis.url } });
+    const again = await selectCandidates(data, { ...small, cache, reuseCache: false, queue: { url: fx.redis.url } });
     assert.deepEqual(numbers(again), numbers(local));
     assert.deepEqual(again.cache, { reused: 0, trained: 4, remote: 4 });
     assert.equal(again.queue?.reused, 0);
@@ -105,7 +105,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     const w = fx.worker({ env: { DIGITS_QUEUE_RESULT_TTL_SECONDS: "2" } });
     await w.waitFor(/waiting for fold jobs/);
     const queue = { url: fx.redis.url, resultTtlSeconds: 2 };
-    const first = await selectArchitecture(data, { ...small, queue });
+    const first = await selectCandidates(data, { ...small, queue });
     const keys = first.folds.map((f) => jobKey(f.key!));
     for (const key of keys) {
       const ttl = await fx.client.pttl(key);
@@ -114,7 +114,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     // Gone once the TTL has passed (the test's timeout bounds the wait).
     while ((await fx.client.exists(...keys)) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
 
-    const again = await selectArchitecture(data, { ...small, queue });
+    const again = await selectCandidates(data, { ...small, queue });
     assert.deepEqual(numbers(again), numbers(local));
     assert.equal(again.queue?.reused, 0);
     await w.waitForCount(FINISHED, 8);
@@ -122,7 +122,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
 
   test("with no worker: a line says how many folds wait, and the wait timeout ends the run with an InputError", async () => {
     const logged: string[] = [];
-    const run = selectArchitecture(data, { ...small, queue: { url: fx.redis.url, log: (line) => logged.push(line), noticeMs: 200, waitTimeoutSeconds: 1 } });
+    const run = selectCandidates(data, { ...small, queue: { url: fx.redis.url, log: (line) => logged.push(line), noticeMs: 200, waitTimeoutSeconds: 1 } });
     await assert.rejects(
       run,
       (e: unknown) =>

@@ -12,7 +12,7 @@ import { before, describe, test } from "node:test";
 import { InputError } from "../../../lib/core/errors";
 import { FoldCache } from "../../../lib/selection/fold-cache";
 import { dataKey } from "../../../lib/selection/queue/redis";
-import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
+import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
 import { type ExperimentRecord } from "../../../lib/selection/record";
 import { freePort, skipUnlessRedis, startRedis } from "../../support/redis";
 import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TSX, type CliStart } from "./helpers";
@@ -37,14 +37,14 @@ describe("selection through the queue", skipUnlessRedis(), () => {
   let local: ExperimentRecord;
 
   before(async () => {
-    local = await selectArchitecture(data, { ...small, workers: 1 });
+    local = await selectCandidates(data, { ...small, workers: 1 });
   });
 
   test("a small grid through 2 worker processes gives the local run's numbers", async () => {
     const a = worker();
     const b = worker();
     await Promise.all([a.waitFor(/waiting for fold jobs/), b.waitFor(/waiting for fold jobs/)]);
-    const record = await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    const record = await selectCandidates(data, { ...small, queue: { url: fx.redis.url } });
     assert.deepEqual(numbers(record), numbers(local));
     assert.equal(record.queue?.remote, 4);
     assert.deepEqual(record.cache, { reused: 0, trained: 4, remote: 4 });
@@ -59,10 +59,10 @@ describe("selection through the queue", skipUnlessRedis(), () => {
   test("a worker killed with SIGKILL mid-fold: its fold is retried by another and the record is complete and identical", async () => {
     // Folds long enough (40 epochs of a wider net) that the kill lands while one is training.
     const longer: SelectionOptions = { grid: [[64, 32]], folds: 2, epochs: 40, seed: 13 };
-    const reference = await selectArchitecture(data, { ...longer, workers: 1 });
+    const reference = await selectCandidates(data, { ...longer, workers: 1 });
     const a = worker();
     await a.waitFor(/waiting for fold jobs/);
-    const run = selectArchitecture(data, { ...longer, queue: { url: fx.redis.url } });
+    const run = selectCandidates(data, { ...longer, queue: { url: fx.redis.url } });
     await a.waitFor(/training fold/);
     a.child.kill("SIGKILL");
     const b = worker();
@@ -76,10 +76,10 @@ describe("selection through the queue", skipUnlessRedis(), () => {
 
   test("SIGTERM stops a worker after the fold in progress, whose result still arrives", async () => {
     const longer: SelectionOptions = { grid: [[64, 32]], folds: 2, epochs: 40, seed: 13 };
-    const reference = await selectArchitecture(data, { ...longer, workers: 1 });
+    const reference = await selectCandidates(data, { ...longer, workers: 1 });
     const a = worker();
     await a.waitFor(/waiting for fold jobs/);
-    const run = selectArchitecture(data, { ...longer, queue: { url: fx.redis.url } });
+    const run = selectCandidates(data, { ...longer, queue: { url: fx.redis.url } });
     await a.waitFor(/training fold/);
     await a.stop();
     assert.equal(a.child.exitCode, 0, a.output);
@@ -96,7 +96,7 @@ describe("selection through the queue", skipUnlessRedis(), () => {
     const other = worker({ env: { DIGITS_WORKER_KERNELS: "0".repeat(64) } });
     await other.waitFor(/waiting for fold jobs/);
     const logged: string[] = [];
-    const run = selectArchitecture(data, { ...small, queue: { url: fx.redis.url, log: (line) => logged.push(line) } });
+    const run = selectCandidates(data, { ...small, queue: { url: fx.redis.url, log: (line) => logged.push(line) } });
     await other.waitFor(/refused fold \d\/2 of candidate/);
     const ours = worker();
     const record = await run;
@@ -115,11 +115,11 @@ describe("selection through the queue", skipUnlessRedis(), () => {
       const cache = new FoldCache(dir);
       const a = worker();
       await a.waitFor(/waiting for fold jobs/);
-      const first = await selectArchitecture(data, { ...small, cache, queue: { url: fx.redis.url } });
+      const first = await selectCandidates(data, { ...small, cache, queue: { url: fx.redis.url } });
       assert.deepEqual(first.cache, { reused: 0, trained: 4, remote: 4 });
       assert.equal(first.queue?.remote, 4);
       await a.stop();
-      const again = await selectArchitecture(data, { ...small, cache, queue: { url: fx.redis.url } });
+      const again = await selectCandidates(data, { ...small, cache, queue: { url: fx.redis.url } });
       assert.deepEqual(again.cache, { reused: 4, trained: 0, remote: 0 });
       assert.equal(again.queue?.remote, 0);
       assert.deepEqual(numbers(again), numbers(local));
@@ -131,7 +131,7 @@ describe("selection through the queue", skipUnlessRedis(), () => {
   test("a job that fails for good fails the run, naming its candidate and fold", async () => {
     let queued!: () => void;
     const isQueued = new Promise<void>((resolve) => (queued = resolve));
-    const run = selectArchitecture(data, { ...small, queue: { url: fx.redis.url, log: (line) => /^queued/.test(line) && queued() } });
+    const run = selectCandidates(data, { ...small, queue: { url: fx.redis.url, log: (line) => /^queued/.test(line) && queued() } });
     const failure = assert.rejects(run, (e: unknown) => e instanceof InputError && /^fold [12]\/2 of candidate (8|logistic) failed on a worker: the training data [0-9a-f]{16} is not in Redis/.test(e.message));
     await isQueued;
     // Deleting the data makes every job fail on the worker, for good (no retry can bring it back).
@@ -148,7 +148,7 @@ describe("Redis lost mid-run", skipUnlessRedis(), () => {
       let queued!: () => void;
       const isQueued = new Promise<void>((resolve) => (queued = resolve));
       const data = syntheticDataset(100, 5);
-      const run = selectArchitecture(data, { grid: [[]], folds: 2, epochs: 1, queue: { url: redis.url, lostAfterSeconds: 1, log: (line) => /^queued/.test(line) && queued() } });
+      const run = selectCandidates(data, { grid: [[]], folds: 2, epochs: 1, queue: { url: redis.url, lostAfterSeconds: 1, log: (line) => /^queued/.test(line) && queued() } });
       const failure = assert.rejects(run, (e: unknown) => e instanceof InputError && /^lost the connection to Redis at redis:\/\/127\.0\.0\.1:\d+ mid-run .*0 of 2 folds had finished.*rerun the same command/.test(e.message));
       await isQueued;
       await redis.stop();

@@ -2,7 +2,7 @@
 // derived for it), so a --repeats 2 run through `digits worker` gives the local run's numbers.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
+import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
 import { numbers, queueFixture, syntheticDataset } from "./helpers";
 
@@ -12,10 +12,10 @@ describe("repeated k-fold through the queue", skipUnlessRedis(), () => {
   const options: SelectionOptions = { grid: [[8], []], folds: 2, repeats: 2, epochs: 2, seed: 13 };
 
   test("a --repeats 2 run through a worker equals the local one, comparisons included", async () => {
-    const local = await selectArchitecture(data, { ...options, workers: 1 });
+    const local = await selectCandidates(data, { ...options, workers: 1 });
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
-    const record = await selectArchitecture(data, { ...options, queue: { url: fx.redis.url } });
+    const record = await selectCandidates(data, { ...options, queue: { url: fx.redis.url } });
     assert.deepEqual(record.cache, { reused: 0, trained: 8, remote: 8 });
     assert.deepEqual(numbers(record), numbers(local));
     assert.deepEqual(record.comparisons, local.comparisons);

@@ -7,7 +7,7 @@ import { Queue } from "bullmq";
 import { concurrencyLimit, THREAD_BYTES } from "../../../lib/selection/queue/worker";
 import { QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/redis";
 import { type ExperimentRecord } from "../../../lib/selection/record";
-import { selectArchitecture, type SelectionOptions } from "../../../lib/selection/select";
+import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
 import { alive, numbers, pause, nodeProcessesWith, queueFixture, syntheticDataset } from "./helpers";
 
@@ -41,7 +41,7 @@ describe("queue worker processes", skipUnlessRedis(), () => {
   let local: ExperimentRecord;
 
   before(async () => {
-    local = await selectArchitecture(data, { ...small, workers: 1 });
+    local = await selectCandidates(data, { ...small, workers: 1 });
   });
 
   test("--concurrency 99 is capped with one line saying why; its threads train the local run's numbers and stop gracefully", async () => {
@@ -50,7 +50,7 @@ describe("queue worker processes", skipUnlessRedis(), () => {
     const threads = Number(/capped at (\d+)/.exec(w.output)![1]);
     assert.ok(threads >= 1 && threads < 99);
     await w.waitForCount(/waiting for fold jobs/g, threads);
-    const record = await selectArchitecture(data, { ...small, queue: { url: fx.redis.url } });
+    const record = await selectCandidates(data, { ...small, queue: { url: fx.redis.url } });
     assert.deepEqual(numbers(record), numbers(local));
     if (threads > 1) assert.ok(record.queue!.workers.every((name) => /:\d+\/\d+$/.test(name)), record.queue!.workers.join(", "));
     await w.stop();
