@@ -116,16 +116,16 @@ export interface TrainingFlags extends TrainingDefaults {
   /** The CSV as the user gave it (resolved by loadCsv); default the pair's training file. */
   data: string;
   /** --digits or --binary-only; undefined lets the file decide. */
-  digits: Pair | undefined;
+  pair: Pair | undefined;
   /** Folder of the selection records. */
   records: string;
 }
 
 export function trainingFlags(flags: Flags, defaults: TrainingDefaults): TrainingFlags {
-  const digits = pairFlag(flags);
+  const pair = pairFlag(flags);
   return {
-    data: str(flags, "data", digits ? pairDataFiles(digits).train : DEFAULT_TRAIN_CSV),
-    digits,
+    data: str(flags, "data", pair ? pairDataFiles(pair).train : DEFAULT_TRAIN_CSV),
+    pair: pair,
     epochs: num(flags, "epochs", defaults.epochs, "positive-int"),
     batchSize: num(flags, "batch-size", defaults.batchSize, "positive-int"),
     learningRate: num(flags, "learning-rate", defaults.learningRate, "positive"),

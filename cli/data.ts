@@ -26,7 +26,7 @@ Options:
   async run(flags) {
     const pair = pairFlag(flags) ?? DEFAULT_PAIR;
     const dir = typeof flags.out === "string" ? path.resolve(flags.out) : path.join(projectRoot(), pairDataDir(pair));
-    const summary = writeDefaultDataset(dir, { force: flags.force === true, digits: pair });
+    const summary = writeDefaultDataset(dir, { force: flags.force === true, pair: pair });
     if (flags.quiet) return;
     for (const file of [summary.train, summary.test]) {
       const [a, b] = file.counts;

@@ -11,7 +11,7 @@ import { evaluateSet } from "../lib/evaluation/evaluate";
 import { calibration } from "../lib/evaluation/calibration";
 import { predictLabels, type ClassificationMetrics } from "../lib/evaluation/metrics";
 import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
-import { loadModel, modelDigits, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
+import { loadModel, modelPair, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
 import { type Command, type Flags, out, str, pairFlag, outputFile, writeOutput, f4 } from "./common";
 
 export const evaluateCommand: Command = {
@@ -78,7 +78,7 @@ export async function modelAndData(flags: Flags) {
   const { network, record } = await loadModel(dir);
   const pair = evaluatedPair(dir, record, asked);
   const data = str(flags, "data", pairDataFiles(pair).test);
-  const dataset = loadCsv(data, { digits: pair });
+  const dataset = loadCsv(data, { pair: pair });
   if (network.config.inputSize !== dataset.cols) {
     throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
   }
@@ -90,7 +90,7 @@ export async function modelAndData(flags: Flags) {
  * model without training.json does not say, so --digits must.
  */
 export function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
-  const recorded = modelDigits(record, path.join(dir, TRAINING_FILE));
+  const recorded = modelPair(record, path.join(dir, TRAINING_FILE));
   if (!recorded) {
     if (asked) return asked;
     throw new InputError(
@@ -112,14 +112,14 @@ function predictionsCsv(dataset: LoadedDataset, probabilities: Float64Array): st
   const predictions = predictLabels(probabilities);
   const lines = ["index,label,probability,prediction"];
   for (let i = 0; i < dataset.rows; i++) {
-    lines.push(`${dataset.rowIndex[i]},${digitOf(dataset.digits, dataset.labels[i])},${probabilities[i]},${digitOf(dataset.digits, predictions[i])}`);
+    lines.push(`${dataset.rowIndex[i]},${digitOf(dataset.pair, dataset.labels[i])},${probabilities[i]},${digitOf(dataset.pair, predictions[i])}`);
   }
   return lines.join("\n") + "\n";
 }
 
 /** The metrics and the confusion matrix as text tables, under a line saying what was scored on what. */
 function printReport(model: string, data: string, dataset: LoadedDataset, metrics: ClassificationMetrics): void {
-  const [a, b] = dataset.digits;
+  const [a, b] = dataset.pair;
   const [countA, countB] = classCounts(dataset.labels);
   const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
   const [[tn, fp], [fn, tp]] = confusionMatrix;

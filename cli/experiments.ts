@@ -13,7 +13,7 @@ import { pruneCache, type PruneResult } from "../lib/selection/prune";
 import { InputError } from "../lib/core/errors";
 import { clock, textTable } from "../lib/core/format";
 import { architectureName } from "../lib/model/model";
-import { recordDigits } from "../lib/selection/latest-winner";
+import { recordPair } from "../lib/selection/latest-winner";
 import type { ExperimentRecord } from "../lib/selection/record";
 import { err, f4, out, type Command, type Flags } from "./common";
 import { printSelection } from "./select";
@@ -66,7 +66,7 @@ function listRow(record: ExperimentRecord, handle: string) {
     date: record.startedAt,
     startedAt: record.startedAt,
     finishedAt: record.finishedAt,
-    digits: recordDigits(record),
+    digits: recordPair(record),
     rows: record.data.rows,
     grid: grid(record),
     folds: record.config.folds,
@@ -105,7 +105,7 @@ function list({ dir, json, flags }: Call): void {
 function show({ dir, ids, json }: Call): void {
   const { record, file } = findExperiment(ids[0], dir);
   if (json) return void out(JSON.stringify(record, null, 2));
-  const [a, b] = recordDigits(record);
+  const [a, b] = recordPair(record);
   out(`Record ${record.id} (${path.join(dir, file)}), digits ${a} against ${b}`);
   out(`Started ${record.startedAt}, finished ${record.finishedAt} (${clock(record.seconds)})`);
   if (record.tags && record.tags.length > 0) out(`Tags: ${record.tags.join(", ")}`);

@@ -90,8 +90,8 @@ function keptRows(dataset: LoadedDataset, rows: readonly number[], data: string)
     const k = place.get(r);
     if (k !== undefined) return k;
     const last = dataset.rowIndex.length > 0 ? dataset.rowIndex[dataset.rowIndex.length - 1] : -1;
-    if (r > last) throw new InputError(`--rows: ${data} has no data row ${r} of the digits ${dataset.digits.join(" and ")} (the last one is row ${last}); rows are 0-based indexes among the data rows`);
-    throw new InputError(`--rows: row ${r} of ${data} is not a ${dataset.digits[0]} or a ${dataset.digits[1]} (the model's pair), so the model cannot explain it; choose rows of its pair (see digits evaluate --predictions)`);
+    if (r > last) throw new InputError(`--rows: ${data} has no data row ${r} of the digits ${dataset.pair.join(" and ")} (the last one is row ${last}); rows are 0-based indexes among the data rows`);
+    throw new InputError(`--rows: row ${r} of ${data} is not a ${dataset.pair[0]} or a ${dataset.pair[1]} (the model's pair), so the model cannot explain it; choose rows of its pair (see digits evaluate --predictions)`);
   });
 }
 

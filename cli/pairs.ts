@@ -23,7 +23,7 @@ function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void
         const now = Date.now();
         if (now - lastDraw < 100 && p.pairsDone < p.pairsTotal) return;
         lastDraw = now;
-        const line = `${percentBar(p.fraction, { ascii: true })} pairs ${p.pairsDone}/${p.pairsTotal} (latest ${pairLabel(p.digits)})  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
+        const line = `${percentBar(p.fraction, { ascii: true })} pairs ${p.pairsDone}/${p.pairsTotal} (latest ${pairLabel(p.pair)})  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
         process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 100) - 1)}`);
         drawn = true;
       } else if (p.kind === "pair" && p.result) {

@@ -2,7 +2,7 @@
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
 import { describeDropped } from "../lib/data/dataset";
 import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
-import { recordDigits } from "../lib/selection/latest-winner";
+import { recordPair } from "../lib/selection/latest-winner";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";
 import { runExperiment } from "../lib/selection/run-experiment";
@@ -87,7 +87,7 @@ export function printSelection(record: ExperimentRecord): void {
     ...(anyDiverged ? [(s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds}/${s.folds} folds` : ""] : []),
   ]);
   const { config } = record;
-  const [a, b] = recordDigits(record);
+  const [a, b] = recordPair(record);
   const variesActivation = config.activations.length > 1;
   const variesRate = config.learningRates.length > 1;
   out(
@@ -179,7 +179,7 @@ ${COMPARISON_USAGE}
     const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
     const activations = list(flags, "activation", DEFAULT_SELECTION_CONFIG.activation, (one) => activation(one, DEFAULT_SELECTION_CONFIG.activation));
     const learningRates = list(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, (one) => num(one, "learning-rate", 0, "positive"));
-    const { data, digits, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
+    const { data, pair: pair, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
       { ...flags, activation: undefined, "learning-rate": undefined },
       DEFAULT_SELECTION_CONFIG,
     );
@@ -219,7 +219,7 @@ ${COMPARISON_USAGE}
         rule,
         workers,
         data,
-        digits,
+        pair: pair,
         dir: records,
         signal: abort.signal,
         onProgress: progress.onProgress,

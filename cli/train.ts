@@ -53,7 +53,7 @@ Options:
     model: { type: "string" },
   },
   async run(flags) {
-    const { data, digits, records, activation, ...options } = trainingFlags(flags, { ...DEFAULT_TRAIN_CONFIG, activation: REFERENCE_ACTIVATION });
+    const { data, pair: pair, records, activation, ...options } = trainingFlags(flags, { ...DEFAULT_TRAIN_CONFIG, activation: REFERENCE_ACTIVATION });
     const winner = flags.layers === "winner";
     const layers = typeof flags.layers === "string" ? (winner ? "winner" : parseLayers(flags.layers)) : undefined;
     // A model folder named after the layers is known before loading only when the layers are.
@@ -65,9 +65,9 @@ Options:
       }
     };
     if (early) checkModelDir(early);
-    const dataset = loadCsv(data, { digits });
+    const dataset = loadCsv(data, { pair: pair });
     const quiet = flags.quiet === true;
-    const target = { fingerprint: datasetFingerprint(dataset), digits: dataset.digits };
+    const target = { fingerprint: datasetFingerprint(dataset), pair: dataset.pair };
     const choice = chooseNetwork({
       layers,
       layersFrom: `--layers ${flags.layers}`,
@@ -84,7 +84,7 @@ Options:
     if (dataset.cols !== model.inputSize) model.inputSize = dataset.cols;
     // train() checks this too; here it comes before the header, so a refusal is one line.
     checkTrainingMemory(model, dataset);
-    const [a, b] = dataset.digits;
+    const [a, b] = dataset.pair;
     const [countA, countB] = classCounts(dataset.labels);
     if (!quiet) {
       err(
@@ -116,10 +116,10 @@ function reportWinner(lookup: WinnerLookup, run: { records: string; data: string
   const { records, data, dataset } = run;
   const skipped = describeSkipped(lookup.skipped);
   if (!lookup.record) {
-    const pairFlagText = samePair(dataset.digits, DEFAULT_PAIR) ? "" : ` --digits ${dataset.digits.join(",")}`;
+    const pairFlagText = samePair(dataset.pair, DEFAULT_PAIR) ? "" : ` --digits ${dataset.pair.join(",")}`;
     throw new InputError(
       `--layers winner: no selection record in ${records} was made on this data (${dataset.rows.toLocaleString("en-US")} rows of ${data}, ` +
-        `${dataset.digits[0]} against ${dataset.digits[1]}, fingerprint ${datasetFingerprint(dataset)}); run \`digits select --data ${data}${pairFlagText}\` first ` +
+        `${dataset.pair[0]} against ${dataset.pair[1]}, fingerprint ${datasetFingerprint(dataset)}); run \`digits select --data ${data}${pairFlagText}\` first ` +
         `(or give --records the folder it wrote to, or name the layers)${skipped.length > 0 ? `; skipped ${skipped.join("; ")}` : ""}`,
     );
   }

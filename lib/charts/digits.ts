@@ -1,6 +1,6 @@
 // Grids of digits (notebooks 01 and 03): digits as one mosaic image with a title above each,
 // labelled, titled "true, predicted", or every misclassified one.
-import { datasetDigits, type Dataset } from "../data/dataset";
+import { datasetPair, type Dataset } from "../data/dataset";
 import { imageSide } from "../data/explore";
 import { INK_SCALE, thousands, title, WRONG_COLOR, type Figure } from "./figure";
 
@@ -124,8 +124,8 @@ export function digitGridFigure(dataset: Dataset, rows: ArrayLike<number>, optio
 
 /** `count` digits of the dataset, titled with their labels (the reference's "True Label Visualization"). */
 export function labelledDigitsFigure(dataset: Dataset, rows: ArrayLike<number>, heading = `${rows.length} random digits with their labels`): Figure {
-  const digits = datasetDigits(dataset);
-  const titles = Array.from(rows, (row) => `label ${digits[dataset.labels[row]]}`);
+  const pair = datasetPair(dataset);
+  const titles = Array.from(rows, (row) => `label ${pair[dataset.labels[row]]}`);
   return digitGridFigure(dataset, rows, { title: heading, titles });
 }
 
@@ -146,8 +146,8 @@ export function predictionGridFigure(
   const truth = Array.from(rows, (row) => dataset.labels[row]);
   const marked = predicted.map((p, i) => p !== truth[i]);
   const wrong = marked.filter(Boolean).length;
-  const digits = datasetDigits(dataset);
-  const titles = truth.map((t, i) => `${digits[t]}, ${digits[predicted[i]]}`);
+  const pair = datasetPair(dataset);
+  const titles = truth.map((t, i) => `${pair[t]}, ${pair[predicted[i]]}`);
   const heading =
     `${rows.length} ${options.what ?? "test"} digits titled "true, predicted": ` +
     (wrong === 0 ? "all predicted correctly" : `${wrong} wrong, framed in red`);
@@ -179,7 +179,7 @@ export function misclassifiedFigure(dataset: Dataset, probabilities: ArrayLike<n
     };
   }
   const shown = wrong.slice(0, limit);
-  const [a, b] = datasetDigits(dataset);
+  const [a, b] = datasetPair(dataset);
   const titles = shown.map((r) => {
     const p = probabilities[r];
     return `true ${dataset.labels[r] === 1 ? b : a}, pred ${p > threshold ? b : a}<br>P(${b}) = ${p.toFixed(3)}`;

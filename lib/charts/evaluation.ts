@@ -51,9 +51,9 @@ export function trainingCurvesFigure(history: History): Figure {
  * digit), columns the predicted class; each cell shows its count and its share of the true class,
  * coloured by that share.
  */
-export function confusionMatrixFigure(panels: readonly { title: string; matrix: ConfusionMatrix }[], digits: Pair = DEFAULT_PAIR): Figure {
-  const predictedNames = [`predicted ${digits[0]}`, `predicted ${digits[1]}`];
-  const trueNames = [`true ${digits[0]}`, `true ${digits[1]}`];
+export function confusionMatrixFigure(panels: readonly { title: string; matrix: ConfusionMatrix }[], pair: Pair = DEFAULT_PAIR): Figure {
+  const predictedNames = [`predicted ${pair[0]}`, `predicted ${pair[1]}`];
+  const trueNames = [`true ${pair[0]}`, `true ${pair[1]}`];
   const domains = gridDomains(1, panels.length, 0.12, 0);
   const data: Trace[] = [];
   const annotations: Record<string, unknown>[] = [];
@@ -110,9 +110,9 @@ export function confusionMatrixFigure(panels: readonly { title: string; matrix: 
 export function probabilityHistogramFigure(
   labels: ArrayLike<number>,
   probabilities: ArrayLike<number>,
-  options: { bins?: number; threshold?: number; what?: string; digits?: Pair } = {},
+  options: { bins?: number; threshold?: number; what?: string; pair?: Pair } = {},
 ): Figure {
-  const digits = options.digits ?? DEFAULT_PAIR;
+  const pair = options.pair ?? DEFAULT_PAIR;
   if (labels.length !== probabilities.length) throw new RangeError(`${labels.length} labels but ${probabilities.length} probabilities`);
   const bins = options.bins ?? 50;
   const threshold = options.threshold ?? 0.5;
@@ -125,23 +125,23 @@ export function probabilityHistogramFigure(
   const centers = Array.from({ length: bins }, (_, b) => round((b + 0.5) / bins, 5));
   const data: Trace[] = [0, 1].map((c) => ({
     type: "bar",
-    name: `true digit ${digits[c]}`,
+    name: `true digit ${pair[c]}`,
     x: centers,
     y: counts[c].map((k) => (k > 0 ? k : null)),
     width: 1 / bins,
     marker: { color: CLASS_COLORS[c], line: { width: 0 } },
     opacity: 0.65,
-    hovertemplate: `true ${digits[c]}, P(${digits[1]}) ≈ %{x:.2f}: %{y} images<extra></extra>`,
+    hovertemplate: `true ${pair[c]}, P(${pair[1]}) ≈ %{x:.2f}: %{y} images<extra></extra>`,
   }));
   return {
     data,
     layout: {
-      title: title(`Predicted probability that a ${options.what ?? "test"} digit is a ${digits[1]}, by true digit`),
+      title: title(`Predicted probability that a ${options.what ?? "test"} digit is a ${pair[1]}, by true digit`),
       barmode: "overlay",
       height: 420,
       margin: { t: 80, l: 70, r: 20, b: 50 },
       legend: { orientation: "h", x: 0, y: 1.04, yanchor: "bottom" },
-      xaxis: { title: { text: `P(digit is ${digits[1]})` }, range: [0, 1] },
+      xaxis: { title: { text: `P(digit is ${pair[1]})` }, range: [0, 1] },
       yaxis: { title: { text: "images (log scale)" }, type: "log" },
       shapes: [{ type: "line", xref: "x", yref: "paper", x0: threshold, x1: threshold, y0: 0, y1: 1, line: { color: "#555555", dash: "dot", width: 1 } }],
       annotations: [{ text: `threshold ${threshold}`, xref: "x", yref: "paper", x: threshold, y: 1, yanchor: "bottom", showarrow: false, font: { size: 11 } }],
@@ -150,8 +150,8 @@ export function probabilityHistogramFigure(
 }
 
 /** The ROC curve (left) and a zoom on its top-left corner (right), where good classifiers differ. */
-export function rocFigure(curve: RocCurve, auc: number, options: { what?: string; digits?: Pair } = {}): Figure {
-  const digits = options.digits ?? DEFAULT_PAIR;
+export function rocFigure(curve: RocCurve, auc: number, options: { what?: string; pair?: Pair } = {}): Figure {
+  const pair = options.pair ?? DEFAULT_PAIR;
   const domains = gridDomains(1, 2, 0.1, 0);
   const fpr = curve.fpr.map((v) => round(v, 6));
   const tpr = curve.tpr.map((v) => round(v, 6));
@@ -187,13 +187,13 @@ export function rocFigure(curve: RocCurve, auc: number, options: { what?: string
   return {
     data,
     layout: {
-      title: title(`ROC curve on the ${options.what ?? "test"} set, ${digits[1]} the positive class: AUC = ${Number.isNaN(auc) ? "undefined (one class only)" : auc.toFixed(5)}`),
+      title: title(`ROC curve on the ${options.what ?? "test"} set, ${pair[1]} the positive class: AUC = ${Number.isNaN(auc) ? "undefined (one class only)" : auc.toFixed(5)}`),
       height: 460,
       margin: { t: 80, l: 70, r: 20, b: 60 },
       // Inside the left panel's empty lower right, clear of the panel titles.
       legend: { x: domains[0].x[1] - 0.01, xanchor: "right", y: 0.04, yanchor: "bottom", bgcolor: "rgba(255,255,255,0.85)", bordercolor: "#dddddd", borderwidth: 1 },
-      xaxis: { domain: domains[0].x, anchor: "y", range: [0, 1], title: { text: `false positive rate (${digitPlural(digits[0])} taken for ${digitPlural(digits[1])})` } },
-      yaxis: { domain: domains[0].y, anchor: "x", range: [0, 1.02], title: { text: `true positive rate (${digitPlural(digits[1])} found)` } },
+      xaxis: { domain: domains[0].x, anchor: "y", range: [0, 1], title: { text: `false positive rate (${digitPlural(pair[0])} taken for ${digitPlural(pair[1])})` } },
+      yaxis: { domain: domains[0].y, anchor: "x", range: [0, 1.02], title: { text: `true positive rate (${digitPlural(pair[1])} found)` } },
       xaxis2: { domain: domains[1].x, anchor: "y2", range: [0, 0.05], title: { text: "false positive rate (zoom: 0 to 0.05)" } },
       yaxis2: { domain: domains[1].y, anchor: "x2", range: [0.95, 1.002], title: { text: "true positive rate (zoom: 0.95 to 1)" } },
       annotations: [panelTitle("whole curve", domains[0]), panelTitle("top-left corner", domains[1])],

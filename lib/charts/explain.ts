@@ -2,7 +2,7 @@
 // maps beside their digits, and the reliability diagram. Weights and attributions share one
 // diverging scale centred at 0: the pair's first digit's colour for negative (towards A, or
 // weights that ink lowers), its second digit's for positive.
-import { datasetDigits, type Dataset } from "../data/dataset";
+import { datasetPair, type Dataset } from "../data/dataset";
 import { imageSide } from "../data/explore";
 import type { Calibration } from "../evaluation/calibration";
 import type { Network } from "../model/model";
@@ -145,7 +145,7 @@ export interface ExplainedDigit {
  */
 export function attributionsFigure(dataset: Dataset, probabilities: ArrayLike<number>, explained: readonly ExplainedDigit[], options: { columns?: number; heading?: string } = {}): Figure {
   const side = imageSide(dataset);
-  const [a, b] = datasetDigits(dataset);
+  const [a, b] = datasetPair(dataset);
   const columns = Math.max(1, Math.min(options.columns ?? 4, explained.length));
   const pairW = 2 * side + 2;
   const cellW = pairW + 6;
@@ -183,8 +183,8 @@ export function attributionsFigure(dataset: Dataset, probabilities: ArrayLike<nu
  * that is the second digit), its area proportional to the bin's rows, against the diagonal of
  * perfect calibration.
  */
-export function reliabilityFigure(calibration: Calibration, options: { digits?: readonly [number, number]; what?: string } = {}): Figure {
-  const b = options.digits?.[1] ?? 1;
+export function reliabilityFigure(calibration: Calibration, options: { pair?: readonly [number, number]; what?: string } = {}): Figure {
+  const b = options.pair?.[1] ?? 1;
   const bins = calibration.bins.filter((bin) => bin.count > 0);
   const largest = Math.max(1, ...bins.map((bin) => bin.count));
   const total = calibration.bins.reduce((sum, bin) => sum + bin.count, 0);

@@ -5,14 +5,14 @@ import { FEATURES, type ClassPixelStats, type ImageFeatures, type PixelHistogram
 import { axisIds, CLASS_COLORS, gridDomains, INK_SCALE, panelTitle, percent, round, thousands, title, type Figure, type Trace } from "./figure";
 
 /** Bar chart of rows per class (named by the pair's digits), with counts and shares written on the bars. */
-export function classBalanceFigure(counts: readonly [number, number], digits: Pair = DEFAULT_PAIR): Figure {
+export function classBalanceFigure(counts: readonly [number, number], pair: Pair = DEFAULT_PAIR): Figure {
   const total = counts[0] + counts[1];
   const share = counts.map((c) => (total > 0 ? c / total : 0));
   return {
     data: [
       {
         type: "bar",
-        x: [String(digits[0]), String(digits[1])],
+        x: [String(pair[0]), String(pair[1])],
         y: [counts[0], counts[1]],
         marker: { color: [...CLASS_COLORS] },
         text: counts.map((c, i) => `${thousands(c)} (${percent(share[i])})`),
@@ -22,7 +22,7 @@ export function classBalanceFigure(counts: readonly [number, number], digits: Pa
       },
     ],
     layout: {
-      title: title(`Class balance: ${thousands(counts[0])} ${digitPlural(digits[0])} and ${thousands(counts[1])} ${digitPlural(digits[1])} (${thousands(total)} images)`),
+      title: title(`Class balance: ${thousands(counts[0])} ${digitPlural(pair[0])} and ${thousands(counts[1])} ${digitPlural(pair[1])} (${thousands(total)} images)`),
       xaxis: { title: { text: "digit" }, type: "category" },
       yaxis: { title: { text: "images" }, rangemode: "tozero", range: [0, Math.max(1, ...counts) * 1.15] },
       height: 400,
@@ -42,19 +42,19 @@ export function pixelHistogramFigure(histogram: PixelHistogram): Figure {
   const blank = total > 0 ? all[0] / total : 0;
   const saturated = total > 0 ? all.slice(250).reduce((a, b) => a + b, 0) / total : 0;
   const values = Array.from({ length: 256 }, (_, v) => v);
-  const digits = histogram.digits ?? DEFAULT_PAIR;
+  const pair = histogram.pair ?? DEFAULT_PAIR;
   const data: Trace[] = [0, 1].map((c) => {
     const counts = histogram.counts[c];
     const n = counts.reduce((a, b) => a + b, 0);
     return {
       type: "scatter",
       mode: "lines",
-      name: `digit ${digits[c]}`,
+      name: `digit ${pair[c]}`,
       x: values,
       // A zero share cannot be drawn on a log axis; leave a gap instead.
       y: counts.map((k) => (n > 0 && k > 0 ? Number((k / n).toPrecision(4)) : null)),
       line: { color: CLASS_COLORS[c], width: 2, shape: "hvh" },
-      hovertemplate: `digit ${digits[c]}, intensity %{x}: %{y:.3%} of pixels<extra></extra>`,
+      hovertemplate: `digit ${pair[c]}, intensity %{x}: %{y:.3%} of pixels<extra></extra>`,
     };
   });
   return {
@@ -123,7 +123,7 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
     legend: { orientation: "h", x: 1, xanchor: "right", y: 1.06, yanchor: "bottom" },
   };
   const annotations: Record<string, unknown>[] = [];
-  const digits = features.digits ?? DEFAULT_PAIR;
+  const pair = features.pair ?? DEFAULT_PAIR;
   FEATURES.forEach(({ name, label }, i) => {
     const ids = axisIds(i);
     const integer = name === "width" || name === "height";
@@ -131,8 +131,8 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
     for (const c of [0, 1]) {
       data.push({
         type: "bar",
-        name: `digit ${digits[c]}`,
-        legendgroup: `digit ${digits[c]}`,
+        name: `digit ${pair[c]}`,
+        legendgroup: `digit ${pair[c]}`,
         showlegend: i === 0,
         x: h.centers,
         y: h.shares[c],
@@ -141,7 +141,7 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
         opacity: 0.6,
         xaxis: ids.x,
         yaxis: ids.y,
-        hovertemplate: `digit ${digits[c]}, ${label} ≈ %{x}: %{y:.1%} of images<extra></extra>`,
+        hovertemplate: `digit ${pair[c]}, ${label} ≈ %{x}: %{y:.1%} of images<extra></extra>`,
       });
     }
     layout[ids.xKey] = { domain: domains[i].x, anchor: ids.y, title: { text: label, font: { size: 12 } } };
@@ -155,7 +155,7 @@ export function featureDistributionFigure(features: ImageFeatures): Figure {
 /** Heatmaps of each class's mean image (top row) and pixel variance (bottom row). */
 export function classImagesFigure(stats: ClassPixelStats): Figure {
   const { side } = stats;
-  const digits = stats.digits ?? DEFAULT_PAIR;
+  const pair = stats.pair ?? DEFAULT_PAIR;
   const domains = gridDomains(2, 2, 0.12, 0.12).map((d) => ({ x: [d.x[0] * 0.9, d.x[1] * 0.9] as [number, number], y: d.y }));
   const toRows = (values: Float64Array): number[][] =>
     Array.from({ length: side }, (_, r) => Array.from(values.subarray(r * side, (r + 1) * side), (v) => round(v, 1)));
@@ -192,12 +192,12 @@ export function classImagesFigure(stats: ClassPixelStats): Figure {
       },
       xaxis: ids.x,
       yaxis: ids.y,
-      hovertemplate: `digit ${digits[c]}, row %{y}, column %{x}: ${kind} %{z}<extra></extra>`,
+      hovertemplate: `digit ${pair[c]}, row %{y}, column %{x}: ${kind} %{z}<extra></extra>`,
     });
     const frame = { showticklabels: false, ticks: "", showgrid: false, zeroline: false, showline: true, mirror: true, linecolor: "#bbbbbb", constrain: "domain" };
     layout[ids.xKey] = { ...frame, domain: domains[i].x, anchor: ids.y };
     layout[ids.yKey] = { ...frame, domain: domains[i].y, anchor: ids.x, autorange: "reversed", scaleanchor: ids.x };
-    annotations.push(panelTitle(`${isMean ? "mean image" : "pixel variance"}, digit ${digits[c]} (${thousands(stats.count[c])} images)`, domains[i]));
+    annotations.push(panelTitle(`${isMean ? "mean image" : "pixel variance"}, digit ${pair[c]} (${thousands(stats.count[c])} images)`, domains[i]));
   });
   layout.annotations = annotations;
   return { data, layout };

@@ -142,12 +142,12 @@ export function selectionFigure(record: ExperimentRecord): Figure {
   const axis = sizeAxis(sorted);
   const { folds, epochs } = record.config;
   // Records written before pairs existed are of 0 and 1; the default pair keeps its title as it was.
-  const digits: Pair = record.data?.digits ?? DEFAULT_PAIR;
-  const pair = isDefaultPair(digits) ? "" : ` of ${digits[0]} against ${digits[1]}`;
+  const pair: Pair = record.data?.digits ?? DEFAULT_PAIR;
+  const ofPair = isDefaultPair(pair) ? "" : ` of ${pair[0]} against ${pair[1]}`;
   return {
     data,
     layout: {
-      title: title(`Model selection${pair}: validation scores against network size (mean ± sd over ${folds} folds, ${epochs} epochs); winner ${record.winner.architecture}`),
+      title: title(`Model selection${ofPair}: validation scores against network size (mean ± sd over ${folds} folds, ${epochs} epochs); winner ${record.winner.architecture}`),
       height: 540,
       margin: { t: 100, l: 75, r: 20, b: 120 },
       legend: { orientation: "h", x: 0, y: 1.03, yanchor: "bottom" },

@@ -20,7 +20,7 @@ export interface LoadCsvOptions {
    * file whose labels are exactly two digits is that pair (smaller digit first), and a file with
    * more digits is an error listing them.
    */
-  digits?: readonly number[];
+  pair?: readonly number[];
   /** The same as digits: [0, 1] (kept for the --binary-only flag and DIGITS_BINARY_ONLY). */
   binaryOnly?: boolean;
 }
@@ -85,7 +85,7 @@ function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions
     labels: full ? kept.labels : kept.labels.slice(0, rows),
     rows,
     cols: PIXELS,
-    digits: pair,
+    pair: pair,
     dropped,
     rowIndex: full ? kept.rowIndex : kept.rowIndex.slice(0, rows),
   };
@@ -243,9 +243,9 @@ function digitCounts(perDigit: readonly number[]): string {
  * own two digits. A file with more than two digits needs the caller to choose.
  */
 function choosePair(perDigit: readonly number[], name: string, options: LoadCsvOptions): Pair {
-  const asked = options.digits === undefined ? undefined : checkPair(options.digits);
+  const asked = options.pair === undefined ? undefined : checkPair(options.pair);
   if (options.binaryOnly && asked && !samePair(asked, DEFAULT_PAIR)) {
-    throw new InputError(`binaryOnly keeps the digits 0 and 1 but digits asks for ${asked[0]} and ${asked[1]}; give one of them`);
+    throw new InputError(`binaryOnly keeps the digits 0 and 1 but pair asks for ${asked[0]} and ${asked[1]}; give one of them`);
   }
   if (asked) return asked;
   if (options.binaryOnly) return DEFAULT_PAIR;
@@ -254,7 +254,7 @@ function choosePair(perDigit: readonly number[], name: string, options: LoadCsvO
   if (present.length > 2) {
     throw new InputError(
       `${name}: holds ${present.length} digits (${digitCounts(perDigit)}); a classifier tells two apart: choose them with --digits A,B ` +
-        `on the command line (e.g. --digits ${present[0]},${present[1]}; --binary-only is --digits 0,1), or loadCsv(path, { digits: [A, B] }) in code`,
+        `on the command line (e.g. --digits ${present[0]},${present[1]}; --binary-only is --digits 0,1), or loadCsv(path, { pair: [A, B] }) in code`,
     );
   }
   if (present.length === 1 && present[0] > 1) {

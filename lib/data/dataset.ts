@@ -13,13 +13,13 @@ export interface Dataset {
   rows: number;
   /** Pixels per image: 784 for 28×28. */
   cols: number;
-  /** The digits labels 0 and 1 stand for; absent means [0, 1] (see datasetDigits). */
-  digits?: Pair;
+  /** The digits labels 0 and 1 stand for; absent means [0, 1] (see datasetPair). */
+  pair?: Pair;
 }
 
 /** What loadCsv returns: the dataset of a pair, and what it left out of the file. */
 export interface LoadedDataset extends Dataset {
-  digits: Pair;
+  pair: Pair;
   /** Rows of digits outside the pair that were skipped, per digit (digit ascending; none: []). */
   dropped: { digit: number; rows: number }[];
   /** For each kept row, its 0-based position among the file's data rows (skipped rows leave gaps). */
@@ -27,8 +27,8 @@ export interface LoadedDataset extends Dataset {
 }
 
 /** The pair a dataset's labels stand for: its own, or the default 0 and 1. */
-export function datasetDigits(dataset: Dataset): Pair {
-  return dataset.digits ?? DEFAULT_PAIR;
+export function datasetPair(dataset: Dataset): Pair {
+  return dataset.pair ?? DEFAULT_PAIR;
 }
 
 /** "dropped 3 rows of other digits (2: 1, 7: 2)", or "" when nothing was dropped. */

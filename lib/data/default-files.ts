@@ -96,7 +96,7 @@ export interface WriteDefaultDatasetOptions {
   /** Rewrite the files (still atomically) even when they are already identical. */
   force?: boolean;
   /** The two digits to keep (default 0 and 1); the label column holds the digits themselves. */
-  digits?: readonly number[];
+  pair?: readonly number[];
 }
 
 function sha256Hex(bytes: Uint8Array): string {
@@ -123,7 +123,7 @@ function isIdentical(file: string, bytes: Buffer, sha256: string): boolean {
  * created if needed (default: data/ for 0 and 1, data/A-B/ for another pair).
  */
 export function writeDefaultDataset(dir?: string, options: WriteDefaultDatasetOptions = {}): DefaultDatasetSummary {
-  const pair = checkPair(options.digits ?? DEFAULT_PAIR);
+  const pair = checkPair(options.pair ?? DEFAULT_PAIR);
   dir ??= pairDataDir(pair);
   const idx = options.idx ?? mnistIdxPaths();
   const target = resolveDataPath(dir);
@@ -152,12 +152,12 @@ export function writeDefaultDataset(dir?: string, options: WriteDefaultDatasetOp
  * A pair's files' absolute paths (default: data/train.csv and data/test.csv), building them first
  * if either is missing (first use).
  */
-export function ensureDefaultDataset(dir?: string, digits: readonly number[] = DEFAULT_PAIR): { train: string; test: string } {
-  const pair = checkPair(digits);
+export function ensureDefaultDataset(dir?: string, asked: readonly number[] = DEFAULT_PAIR): { train: string; test: string } {
+  const pair = checkPair(asked);
   const target = resolveDataPath(dir ?? pairDataDir(pair));
   const train = path.join(target, "train.csv");
   const test = path.join(target, "test.csv");
-  if (!fs.existsSync(train) || !fs.existsSync(test)) writeDefaultDataset(target, { digits: pair });
+  if (!fs.existsSync(train) || !fs.existsSync(test)) writeDefaultDataset(target, { pair: pair });
   return { train, test };
 }
 

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
-import { datasetDigits, type Dataset } from "./dataset";
+import { datasetPair, type Dataset } from "./dataset";
 import type { Pair } from "../core/pair";
 import { createRng } from "../core/random";
 
@@ -15,7 +15,7 @@ export const IMAGE_SIDE = 28;
 export interface ImageFeatures {
   labels: Uint8Array;
   /** The digits labels 0 and 1 stand for (absent: 0 and 1). */
-  digits?: Pair;
+  pair?: Pair;
   /** Sum of the pixel intensities in [0, 1]: how much ink the digit uses. */
   ink: Float64Array;
   /** Columns between the leftmost and rightmost inked pixel, inclusive (0 for a blank image). */
@@ -51,7 +51,7 @@ export function imageFeatures(dataset: Dataset): ImageFeatures {
   const { rows, cols, features } = dataset;
   const out: ImageFeatures = {
     labels: dataset.labels,
-    digits: datasetDigits(dataset),
+    pair: datasetPair(dataset),
     ink: new Float64Array(rows),
     width: new Float64Array(rows),
     height: new Float64Array(rows),
@@ -130,12 +130,12 @@ function quantileLinear(sorted: readonly number[], p: number): number {
 
 /** Every feature described per class (named by its digit): rows ordered by feature, then the pair's first digit before its second. */
 export function describeFeatures(features: ImageFeatures): FeatureDescription[] {
-  const digits = features.digits ?? [0, 1];
+  const pair = features.pair ?? [0, 1];
   const out: FeatureDescription[] = [];
   for (const { name, label } of FEATURES) {
     for (const cls of [0, 1]) {
       const values = features[name].filter((_, i) => features.labels[i] === cls);
-      out.push({ feature: label, class: digits[cls], ...describe(values) });
+      out.push({ feature: label, class: pair[cls], ...describe(values) });
     }
   }
   return out;
@@ -145,9 +145,9 @@ export function describeFeatures(features: ImageFeatures): FeatureDescription[] 
 export function featureFrame(features: ImageFeatures): DataFrame {
   // Required lazily, as in data.ts: danfo loads TensorFlow.js.
   const danfo = require("danfojs-node") as typeof import("danfojs-node");
-  const digits = features.digits ?? [0, 1];
+  const pair = features.pair ?? [0, 1];
   // The label column holds the digits, so a group-by names the classes as the reader knows them.
-  const columns: Record<string, number[]> = { label: Array.from(features.labels, (l) => digits[l]) };
+  const columns: Record<string, number[]> = { label: Array.from(features.labels, (l) => pair[l]) };
   for (const { name } of FEATURES) columns[name] = Array.from(features[name], (v) => Math.round(v * 1000) / 1000);
   return new danfo.DataFrame(columns);
 }
@@ -156,7 +156,7 @@ export function featureFrame(features: ImageFeatures): DataFrame {
 export interface PixelHistogram {
   counts: [number[], number[]];
   /** The digits of classes 0 and 1 (absent: 0 and 1). */
-  digits?: Pair;
+  pair?: Pair;
 }
 
 export function pixelHistogram(dataset: Dataset): PixelHistogram {
@@ -168,7 +168,7 @@ export function pixelHistogram(dataset: Dataset): PixelHistogram {
     const base = r * cols;
     for (let p = 0; p < cols; p++) target[Math.round(features[base + p] * 255)]++;
   }
-  return { counts, digits: datasetDigits(dataset) };
+  return { counts, pair: datasetPair(dataset) };
 }
 
 /** Mean and variance of every pixel (intensity 0–255), per class. */
@@ -181,7 +181,7 @@ export interface ClassPixelStats {
   /** variance[c][p]: population variance of pixel p over images of class c. */
   variance: [Float64Array, Float64Array];
   /** The digits of classes 0 and 1 (absent: 0 and 1). */
-  digits?: Pair;
+  pair?: Pair;
 }
 
 export function classPixelStats(dataset: Dataset): ClassPixelStats {
@@ -217,7 +217,7 @@ export function classPixelStats(dataset: Dataset): ClassPixelStats {
       variance[c][p] = Math.max(0, sumSq[c][p] / count[c] - m * m);
     }
   }
-  return { side, count, mean, variance, digits: datasetDigits(dataset) };
+  return { side, count, mean, variance, pair: datasetPair(dataset) };
 }
 
 /** Data-quality counts: what a reader checks before trusting the rest. */

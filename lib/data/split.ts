@@ -141,7 +141,7 @@ export function subset(dataset: Dataset, indices: ArrayLike<number>): Dataset {
     labels[r] = dataset.labels[row];
   }
   // A subset of a pair's rows is still of that pair.
-  return dataset.digits ? { features, labels, rows, cols, digits: dataset.digits } : { features, labels, rows, cols };
+  return dataset.pair ? { features, labels, rows, cols, pair: dataset.pair } : { features, labels, rows, cols };
 }
 
 /** Row indices of each distinct label, in ascending label order (so results do not depend on row order). */

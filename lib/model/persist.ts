@@ -8,7 +8,7 @@ import { initBackend, tf } from "./backend";
 import { InputError } from "../core/errors";
 import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
 import type { History, TrainConfig, TrainResult } from "./train";
-import { datasetDigits, datasetFingerprint, type Dataset } from "../data/dataset";
+import { datasetPair, datasetFingerprint, type Dataset } from "../data/dataset";
 import { packageVersion } from "../core/project";
 import { DEFAULT_PAIR, isDigit, type Pair } from "../core/pair";
 import { writeFolderAtomic } from "../core/files";
@@ -21,7 +21,7 @@ export interface TrainingRecord {
   data: { fingerprint: string; rows: number; source?: string };
   /**
    * The pair it tells apart: [A, B], its output is P(B). Models saved before pairs existed lack
-   * it and were trained on 0 and 1 (see modelDigits).
+   * it and were trained on 0 and 1 (see modelPair).
    */
   digits?: [number, number];
   history?: History;
@@ -93,7 +93,7 @@ export function saveTrained(dir: string, result: TrainResult, data: Dataset, sou
     model: result.network.config,
     train: result.config,
     data: { fingerprint: datasetFingerprint(data), rows: data.rows, source },
-    digits: [...datasetDigits(data)],
+    digits: [...datasetPair(data)],
     history: result.history,
     notes,
   });
@@ -105,7 +105,7 @@ export function saveTrained(dir: string, result: TrainResult, data: Dataset, sou
  * training.json: the weights alone do not say which digits they tell apart, so the caller must be
  * told. Digits that are not a pair are an InputError naming the file.
  */
-export function modelDigits(record: TrainingRecord | null, trainingFile: string = TRAINING_FILE): Pair | null {
+export function modelPair(record: TrainingRecord | null, trainingFile: string = TRAINING_FILE): Pair | null {
   if (record === null) return null;
   const d: unknown = record.digits;
   if (d === undefined) return DEFAULT_PAIR;

@@ -186,9 +186,9 @@ export function explainDigits(network: Network, dataset: Dataset, rows: readonly
 }
 
 /** The ECE in words, with the bin furthest from the diagonal. */
-export function calibrationSentence(calibration: Calibration, digits: Pair = DEFAULT_PAIR): string {
+export function calibrationSentence(calibration: Calibration, pair: Pair = DEFAULT_PAIR): string {
   const { ece, bins } = calibration;
-  const b = digits[1];
+  const b = pair[1];
   const verdict = ece < 0.01 ? "the probabilities can be taken at their word" : ece < 0.05 ? "the probabilities are roughly right" : "the probabilities should not be taken at their word";
   let worst = null as null | (typeof bins)[number];
   for (const bin of bins) {

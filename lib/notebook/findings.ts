@@ -32,21 +32,21 @@ export function datasetSentence(dataset: LoadedDataset, shape: readonly number[]
   const dropped = describeDropped(dataset.dropped);
   return (
     `**${thousands(shape[0])} rows × ${shape[1]} columns** (a label and ${dataset.cols} pixels per image): ` +
-    `${countOf(counts[0], dataset.digits[0])} and ${countOf(counts[1], dataset.digits[1])} from ${markdownCode(source)}` +
+    `${countOf(counts[0], dataset.pair[0])} and ${countOf(counts[1], dataset.pair[1])} from ${markdownCode(source)}` +
     (dropped ? `; ${dropped}.` : ".")
   );
 }
 
 /** "The classes are nearly balanced (…), the baseline to beat is …". */
-export function balanceSentence(counts: readonly [number, number], digits: Pair = DEFAULT_PAIR): string {
+export function balanceSentence(counts: readonly [number, number], pair: Pair = DEFAULT_PAIR): string {
   const total = counts[0] + counts[1];
   const shares = counts.map((c) => c / total);
   const major = counts[1] >= counts[0] ? 1 : 0;
-  const names = `${pct(shares[0])} ${digitPlural(digits[0])}, ${pct(shares[1])} ${digitPlural(digits[1])}`;
-  const baseline = `the baseline to beat is ${pct(shares[major])}: what a "model" that always answers ${digits[major]} would get`;
+  const names = `${pct(shares[0])} ${digitPlural(pair[0])}, ${pct(shares[1])} ${digitPlural(pair[1])}`;
+  const baseline = `the baseline to beat is ${pct(shares[major])}: what a "model" that always answers ${pair[major]} would get`;
   return shares[major] <= 0.6
     ? `The classes are nearly balanced (${names}). Accuracy is therefore a fair score, and ${baseline}.`
-    : `The classes are imbalanced (${names}): accuracy alone would flatter a model that favours the ${digitPlural(digits[major])}, so precision, recall and F1 matter too; ${baseline}.`;
+    : `The classes are imbalanced (${names}): accuracy alone would flatter a model that favours the ${digitPlural(pair[major])}, so precision, recall and F1 matter too; ${baseline}.`;
 }
 
 /** What the data-quality table shows, and whether anything needs cleaning. */
@@ -68,7 +68,7 @@ export function qualitySentence(q: DataQuality): string {
 
 /** Blank and saturated shares, and which digit uses more ink. */
 export function inkSentence(histogram: PixelHistogram): string {
-  const digits = histogram.digits ?? DEFAULT_PAIR;
+  const pair = histogram.pair ?? DEFAULT_PAIR;
   const total = (c: readonly number[]) => c.reduce((a, b) => a + b, 0);
   const all = histogram.counts[0].map((c, v) => c + histogram.counts[1][v]);
   const pixels = total(all);
@@ -81,8 +81,8 @@ export function inkSentence(histogram: PixelHistogram): string {
     `the values in between are mostly the anti-aliased edges of the strokes. The images are sparse, which is why the trainer in \`lib/model/train\` skips zero pixels. ` +
     // Less than a percentage point apart is no difference worth a sentence about ink.
     (Math.abs(blank[0] - blank[1]) < 0.01
-      ? `${capital(digitPlural(digits[0]))} and ${digitPlural(digits[1])} leave about the same share of pixels blank (${pct(blank[0])} and ${pct(blank[1])}): ink alone will not tell them apart.`
-      : `${capital(digitPlural(digits[lighter]))} have a larger share of blank pixels than ${digitPlural(digits[1 - lighter])} ` +
+      ? `${capital(digitPlural(pair[0]))} and ${digitPlural(pair[1])} leave about the same share of pixels blank (${pct(blank[0])} and ${pct(blank[1])}): ink alone will not tell them apart.`
+      : `${capital(digitPlural(pair[lighter]))} have a larger share of blank pixels than ${digitPlural(pair[1 - lighter])} ` +
         `(${pct(blank[lighter])} against ${pct(blank[1 - lighter])}): they use less ink.`)
   );
 }
@@ -111,7 +111,7 @@ export function thresholdAccuracy(values: ArrayLike<number>, labels: ArrayLike<n
 
 /** Ink and width per class, how far each separates the classes alone, and height and centroid. */
 export function featureSentence(features: ImageFeatures): string {
-  const digits = features.digits ?? DEFAULT_PAIR;
+  const pair = features.pair ?? DEFAULT_PAIR;
   const m = (name: "ink" | "width" | "height" | "centroidX" | "centroidY") => [0, 1].map((c) => mean(ofClass(features[name], features.labels, c)));
   const ink = m("ink");
   const width = m("width");
@@ -126,14 +126,14 @@ export function featureSentence(features: ImageFeatures): string {
   // Means within 5% of each other are "about as much": the overlap decides, not the means.
   const inkText =
     Math.abs(ink[0] - ink[1]) < 0.05 * Math.max(ink[0], ink[1])
-      ? `${capital(digitPlural(digits[0]))} and ${digitPlural(digits[1])} use about as much ink (mean ink mass ${ink[0].toFixed(0)} and ${ink[1].toFixed(0)})`
-      : `${capital(digitPlural(digits[less]))} use less ink than ${digitPlural(digits[1 - less])} (mean ink mass ${ink[less].toFixed(0)} against ${ink[1 - less].toFixed(0)})`;
+      ? `${capital(digitPlural(pair[0]))} and ${digitPlural(pair[1])} use about as much ink (mean ink mass ${ink[0].toFixed(0)} and ${ink[1].toFixed(0)})`
+      : `${capital(digitPlural(pair[less]))} use less ink than ${digitPlural(pair[1 - less])} (mean ink mass ${ink[less].toFixed(0)} against ${ink[1 - less].toFixed(0)})`;
   return (
     `${inkText} ` +
-    `and ${digitPlural(digits[narrower])} have the narrower bounding box (mean width ${width[narrower].toFixed(1)} against ${width[1 - narrower].toFixed(1)} pixels). ` +
+    `and ${digitPlural(pair[narrower])} have the narrower bounding box (mean width ${width[narrower].toFixed(1)} against ${width[1 - narrower].toFixed(1)} pixels). ` +
     `One threshold on ink mass alone classifies ${pct(inkAlone)} of the images correctly, one on width ${pct(widthAlone)}. ` +
     `Mean heights are ${height[0].toFixed(1)} and ${height[1].toFixed(1)} pixels and the mean centroids (column, row) ` +
-    `(${cx[0].toFixed(1)}, ${cy[0].toFixed(1)}) and (${cx[1].toFixed(1)}, ${cy[1].toFixed(1)}) for ${digitPlural(digits[0])} and ${digitPlural(digits[1])}` +
+    `(${cx[0].toFixed(1)}, ${cy[0].toFixed(1)}) and (${cx[1].toFixed(1)}, ${cy[1].toFixed(1)}) for ${digitPlural(pair[0])} and ${digitPlural(pair[1])}` +
     (close
       ? `: within a pixel of each other, as MNIST scaled every digit into a 20 × 20 box and centred it, so these say little about the class.`
       : `: they differ by a pixel or more, so even size and position carry some information here.`)
@@ -142,7 +142,7 @@ export function featureSentence(features: ImageFeatures): string {
 
 /** Where the two mean images differ most, and how many pixels differ strongly. */
 export function meanImageSentence(stats: ClassPixelStats): string {
-  const digits = stats.digits ?? DEFAULT_PAIR;
+  const pair = stats.pair ?? DEFAULT_PAIR;
   let best = 0, at = 0, strong = 0;
   for (let p = 0; p < stats.mean[0].length; p++) {
     const d = Math.abs(stats.mean[0][p] - stats.mean[1][p]);
@@ -152,8 +152,8 @@ export function meanImageSentence(stats: ClassPixelStats): string {
   const row = Math.floor(at / stats.side);
   const col = at - row * stats.side;
   return (
-    `The mean images differ most at row ${row}, column ${col} (mean intensity ${stats.mean[0][at].toFixed(0)} for ${digitPlural(digits[0])}, ` +
-    `${stats.mean[1][at].toFixed(0)} for ${digitPlural(digits[1])}); ${strong === 0 ? "no pixel differs" : `${thousands(strong)} pixel${strong === 1 ? " differs" : "s differ"}`} ` +
+    `The mean images differ most at row ${row}, column ${col} (mean intensity ${stats.mean[0][at].toFixed(0)} for ${digitPlural(pair[0])}, ` +
+    `${stats.mean[1][at].toFixed(0)} for ${digitPlural(pair[1])}); ${strong === 0 ? "no pixel differs" : `${thousands(strong)} pixel${strong === 1 ? " differs" : "s differ"}`} ` +
     `by more than half the intensity range (128) between the two means. Pixels like these are what a linear model can use directly; ` +
     `the variance shows where digits stray from their class's average. Notebook 02 measures how far a linear model goes, and what hidden layers add.`
   );
@@ -161,12 +161,12 @@ export function meanImageSentence(stats: ClassPixelStats): string {
 
 /** The bullet list closing notebook 01. */
 export function explorationSummary(dataset: Dataset, q: DataQuality, features: ImageFeatures): string {
-  const digits = features.digits ?? DEFAULT_PAIR;
+  const pair = features.pair ?? DEFAULT_PAIR;
   const counts: [number, number] = [0, 0];
   for (let i = 0; i < dataset.rows; i++) counts[dataset.labels[i]]++;
   const clean = q.missingCells + q.duplicateRows + q.conflictingDuplicates === 0;
   return [
-    `- ${thousands(dataset.rows)} images, ${countOf(counts[0], digits[0])} and ${countOf(counts[1], digits[1])}; ` +
+    `- ${thousands(dataset.rows)} images, ${countOf(counts[0], pair[0])} and ${countOf(counts[1], pair[1])}; ` +
       (clean ? "no missing values or duplicates." : "some duplicates or missing values (see the data-quality table)."),
     "- The images are sparse and nearly black and white; MNIST normalised their size and position.",
     `- One threshold on ink mass alone is right for ${pct(thresholdAccuracy(features.ink, features.labels))} of the images, ` +
@@ -180,7 +180,7 @@ export function explorationSummary(dataset: Dataset, q: DataQuality, features: I
 
 /** What the scores per candidate show: does accuracy separate them, which has the lowest log loss, do hidden layers help. */
 export function selectionSentence(record: ExperimentRecord): string {
-  const digits: Pair = record.data?.digits ?? DEFAULT_PAIR;
+  const pair: Pair = record.data?.digits ?? DEFAULT_PAIR;
   const diverged = record.summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
   // A candidate whose training diverged has no score to compare (and cannot win): say so, leave it out.
   const divergedNote = diverged.length === 0 ? "" : ` Training diverged for ${diverged.join(", ")} (see the diverged column): left out here, and never chosen.`;
@@ -194,7 +194,7 @@ export function selectionSentence(record: ExperimentRecord): string {
   const { folds, epochs, seed } = record.config;
   const parts: string[] = [];
   parts.push(
-    `On these settings (${folds} folds, ${epochs} epochs, seed ${seed}), ${digits[0]} against ${digits[1]}, mean validation accuracy runs from ` +
+    `On these settings (${folds} folds, ${epochs} epochs, seed ${seed}), ${pair[0]} against ${pair[1]}, mean validation accuracy runs from ` +
       `${pct(low.meanAccuracy, 2)} (${low.architecture}) to ${pct(top.meanAccuracy, 2)} (${top.architecture})` +
       (tied ? ", every candidate within one standard deviation of the best: accuracy cannot tell them apart." : ": accuracy already separates some of them."),
   );
@@ -243,7 +243,7 @@ export function trainingSentence(history: History): string {
 }
 
 /** Test scores, compared with validation, and the number of errors. */
-export function metricsSentence(sets: { validation?: { metrics: ClassificationMetrics }; test: { metrics: ClassificationMetrics } }, digits: Pair = DEFAULT_PAIR): string {
+export function metricsSentence(sets: { validation?: { metrics: ClassificationMetrics }; test: { metrics: ClassificationMetrics } }, pair: Pair = DEFAULT_PAIR): string {
   const t = sets.test.metrics;
   const [[tn, fp], [fn, tp]] = t.confusionMatrix;
   const errors = fp + fn;
@@ -261,12 +261,12 @@ export function metricsSentence(sets: { validation?: { metrics: ClassificationMe
           : `That is ${(-diff * 100).toFixed(1)} percentage points below the validation accuracy (${sets.validation.metrics.accuracy.toFixed(4)}): the test digits are harder, or the model fits its own data better than new data.`,
     );
   }
-  if (isDefaultPair(digits)) parts.push("(The reference notebook reported 0.999 on this task.)");
+  if (isDefaultPair(pair)) parts.push("(The reference notebook reported 0.999 on this task.)");
   return parts.join(" ");
 }
 
 /** How many test digits are wrong, of which kind, and how confident the mistakes were. */
-export function mistakesSentence(labels: ArrayLike<number>, probabilities: ArrayLike<number>, digits: Pair = DEFAULT_PAIR, threshold = 0.5): string {
+export function mistakesSentence(labels: ArrayLike<number>, probabilities: ArrayLike<number>, pair: Pair = DEFAULT_PAIR, threshold = 0.5): string {
   let aAsB = 0, bAsA = 0, confident = 0;
   for (let i = 0; i < labels.length; i++) {
     const predicted = probabilities[i] > threshold ? 1 : 0;
@@ -278,8 +278,8 @@ export function mistakesSentence(labels: ArrayLike<number>, probabilities: Array
   const wrong = aAsB + bAsA;
   if (wrong === 0) return `Every test digit is classified correctly at threshold ${threshold}.`;
   const kinds = [
-    aAsB > 0 ? `${countOf(aAsB, digits[0])} taken for ${digitPlural(digits[1])}` : "",
-    bAsA > 0 ? `${countOf(bAsA, digits[1])} taken for ${digitPlural(digits[0])}` : "",
+    aAsB > 0 ? `${countOf(aAsB, pair[0])} taken for ${digitPlural(pair[1])}` : "",
+    bAsA > 0 ? `${countOf(bAsA, pair[1])} taken for ${digitPlural(pair[0])}` : "",
   ].filter((k) => k !== "").join(" and ");
   return (
     `${thousands(wrong)} test digit${wrong === 1 ? " is" : "s are"} misclassified: ${kinds}. ` +
@@ -296,7 +296,7 @@ export function mistakesSentence(labels: ArrayLike<number>, probabilities: Array
 }
 
 /** How much of each class sits near its end of the probability range, and how much the threshold matters. */
-export function confidenceSentence(labels: ArrayLike<number>, probabilities: ArrayLike<number>, digits: Pair = DEFAULT_PAIR): string {
+export function confidenceSentence(labels: ArrayLike<number>, probabilities: ArrayLike<number>, pair: Pair = DEFAULT_PAIR): string {
   let a = 0, aNear = 0, b = 0, bNear = 0, middle = 0, at03 = 0, at07 = 0;
   for (let i = 0; i < labels.length; i++) {
     const p = probabilities[i];
@@ -312,17 +312,17 @@ export function confidenceSentence(labels: ArrayLike<number>, probabilities: Arr
     if ((p > 0.7) !== (p > 0.5)) at07++;
   }
   return (
-    `${pct(aNear / a)} of the ${digitPlural(digits[0])} get a probability below 0.1 and ${pct(bNear / b)} of the ${digitPlural(digits[1])} one above 0.9; ` +
+    `${pct(aNear / a)} of the ${digitPlural(pair[0])} get a probability below 0.1 and ${pct(bNear / b)} of the ${digitPlural(pair[1])} one above 0.9; ` +
     `${thousands(middle)} of ${thousands(labels.length)} test digits fall in between. Moving the threshold from 0.5 to 0.3 would change ${thousands(at03)} ` +
     `prediction${at03 === 1 ? "" : "s"}, to 0.7 ${thousands(at07)}.`
   );
 }
 
 /** What the AUC means for this pair. */
-export function aucSentence(auc: number, digits: Pair = DEFAULT_PAIR): string {
+export function aucSentence(auc: number, pair: Pair = DEFAULT_PAIR): string {
   if (Number.isNaN(auc)) return "The AUC is undefined: the test set holds only one of the two digits.";
   return (
-    `AUC ${auc.toFixed(5)}: a randomly chosen ${digitWord(digits[1])} gets a higher probability than a randomly chosen ` +
-    `${digitWord(digits[0])} ${pct(auc, 2)} of the time (ties counting half).`
+    `AUC ${auc.toFixed(5)}: a randomly chosen ${digitWord(pair[1])} gets a higher probability than a randomly chosen ` +
+    `${digitWord(pair[0])} ${pct(auc, 2)} of the time (ties counting half).`
   );
 }

@@ -11,7 +11,7 @@ import { scorePair, type PairFold, type PairResult } from "./score-pair";
 /** Reported after every scored fold and every finished pair. */
 export interface PairsProgress {
   kind: "fold" | "pair";
-  digits: Pair;
+  pair: Pair;
   /** The fold just scored (on kind "fold"), 0-based; and the number of folds. */
   fold: number;
   folds: number;
@@ -77,7 +77,7 @@ function progressTracker(images: DigitImages, pairs: readonly Pair[], config: Pa
     const fraction = pairsDone === pairs.length ? 1 : done / total;
     onProgress({
       kind,
-      digits: pairs[index],
+      pair: pairs[index],
       fold,
       folds: config.folds,
       pairsDone,

@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 export interface FoldInputs {
   /** datasetFingerprint of the rows the folds are cut from. */
   data: string;
-  /** The pair of digits the labels 0 and 1 stand for, where known. */
+  /** The pair the labels 0 and 1 stand for, where known (named digits in the hashed key, which must not change). */
   digits: readonly [number, number] | null;
   hidden: readonly number[];
   activation: string;

@@ -141,10 +141,10 @@ export function epochCost(hidden: readonly number[]): number {
 }
 
 /** The FoldInputs of one fold job of a selection (the key that names its job and cache entry). */
-export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, kernels: string, digits: readonly [number, number] | null = null): FoldInputs {
+export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, kernels: string, pair: readonly [number, number] | null = null): FoldInputs {
   return {
     data,
-    digits,
+    digits: pair,
     hidden: [...job.candidate.hidden],
     activation: job.candidate.activation,
     learningRate: job.candidate.learningRate,

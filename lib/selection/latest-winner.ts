@@ -28,11 +28,11 @@ export interface WinnerLookup {
 /** The data a winner is wanted for: the training data's fingerprint and pair. */
 export interface RecordTarget {
   fingerprint: string;
-  digits: Pair;
+  pair: Pair;
 }
 
 /** The pair of a record: its own, or 0 and 1 for records written before pairs existed. */
-export function recordDigits(record: Pick<ExperimentRecord, "data">): Pair {
+export function recordPair(record: Pick<ExperimentRecord, "data">): Pair {
   const d = record.data?.digits;
   return Array.isArray(d) && d.length === 2 ? [d[0], d[1]] : DEFAULT_PAIR;
 }
@@ -45,8 +45,8 @@ export function readRecords(dir: string): { records: { file: string; record: Exp
 
 /** Why `record` does not fit `target`, or null when it does. */
 export function mismatch(record: ExperimentRecord, target: RecordTarget): string | null {
-  const digits = recordDigits(record);
-  if (!samePair(digits, target.digits)) return `other pair: ${digits[0]} against ${digits[1]}, not ${target.digits[0]} against ${target.digits[1]}`;
+  const pair = recordPair(record);
+  if (!samePair(pair, target.pair)) return `other pair: ${pair[0]} against ${pair[1]}, not ${target.pair[0]} against ${target.pair[1]}`;
   if (record.data.fingerprint !== target.fingerprint) {
     const source = record.data.source ?? "data in memory";
     return `other data: ${record.data.rows.toLocaleString("en-US")} rows of ${source}, fingerprint ${record.data.fingerprint} (the training data has ${target.fingerprint})`;

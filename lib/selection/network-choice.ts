@@ -59,7 +59,7 @@ export function chooseNetwork(request: NetworkRequest): NetworkChoice {
     activation: request.activation ?? activation,
     learningRate: request.learningRate ?? learningRate,
     source,
-    modelDir: defaultModelDir(hidden, request.target.digits, request.quick),
+    modelDir: defaultModelDir(hidden, request.target.pair, request.quick),
     ...(lookup ? { lookup } : {}),
   });
   const reference = (why: string, lookup?: WinnerLookup) =>

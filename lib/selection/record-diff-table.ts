@@ -38,9 +38,9 @@ const list = (values: readonly unknown[]) => values.map(String).join(",");
 
 /** The settings a record was made with, as text, in a fixed order. */
 export function recordSettings(r: ExperimentRecord): [string, string][] {
-  const digits = r.data.digits ?? [0, 1];
+  const pair = r.data.digits ?? [0, 1];
   return [
-    ["pair", `${digits[0]},${digits[1]}`],
+    ["pair", `${pair[0]},${pair[1]}`],
     ["data", `${r.data.rows} rows, ${r.data.fingerprint.slice(0, 12)}`],
     ["grid", r.config.grid.map((h) => architectureName(h)).join(" ")],
     ["activations", list(r.config.activations)],

@@ -28,11 +28,11 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
  * settings and a records folder or cache that cannot be written are InputErrors before the load.
  */
 export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
-  const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, digits, useCache = true, onCacheWarning, ...selection } = options;
+  const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, pair: pair, useCache = true, onCacheWarning, ...selection } = options;
   resolveSelectionConfig(selection); // bad settings fail before the (slow) load
   comparisonSettings(selection);
   checkRecordsWritable(dir, useCache); // and so does a folder the record or the folds cannot go to
-  const dataset = loadCsv(data, { binaryOnly, digits });
+  const dataset = loadCsv(data, { binaryOnly, pair: pair });
   const cache = useCache ? new FoldCache(foldCacheDir(dir), onCacheWarning) : undefined;
   let lease: ReturnType<typeof takeLease> | undefined;
   try {

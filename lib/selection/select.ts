@@ -2,7 +2,7 @@
 // scheduler with identical results however it runs, summarised per candidate, and a winner by the
 // one-standard-error rule. Folds already in a fold cache are reused, after a check, not trained.
 import * as os from "node:os";
-import { classCounts, datasetDigits, datasetFingerprint, type Dataset } from "../data/dataset";
+import { classCounts, datasetPair, datasetFingerprint, type Dataset } from "../data/dataset";
 import { resolveDataPath } from "../data/default-files";
 import { projectRelative } from "../core/project";
 import { InputError } from "../core/errors";
@@ -134,8 +134,8 @@ function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPl
   // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
   const fingerprint = datasetFingerprint(dataset);
   const kernels = engineInfo().kernelsSha256;
-  const digits = datasetDigits(dataset);
-  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, digits);
+  const pair = datasetPair(dataset);
+  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, pair);
   const { rope, rule } = comparisonSettings(options);
   return { config, settings, candidates: list, folds, jobs, threads, fingerprint, inputsOf, keys: jobs.map((job) => foldKey(inputsOf(job))), rope, rule };
 }
@@ -256,7 +256,7 @@ function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[
       rows: dataset.rows,
       cols: dataset.cols,
       counts: classCounts(dataset.labels),
-      digits: [...datasetDigits(dataset)],
+      digits: [...datasetPair(dataset)],
     },
     versions: versions(),
     backend: `${engine.engine}, sha256 ${engine.kernelsSha256}; TensorFlow.js only saves and loads models`,

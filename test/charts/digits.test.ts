@@ -89,7 +89,7 @@ describe("misclassifiedFigure", () => {
 
 describe("digit grids of a pair other than 0 and 1 name the classes by their digits", () => {
   // Labels 0/1 stand for the digits 4 and 9.
-  const ds: Dataset = { features: new Float32Array(3 * 784), labels: Uint8Array.from([0, 1, 1]), rows: 3, cols: 784, digits: [4, 9] };
+  const ds: Dataset = { features: new Float32Array(3 * 784), labels: Uint8Array.from([0, 1, 1]), rows: 3, cols: 784, pair: [4, 9] };
 
   it("digit grids: labels, true and predicted digits, P(9)", () => {
     const labelled = labelledDigitsFigure(ds, [0, 1]);

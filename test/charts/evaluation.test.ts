@@ -89,9 +89,9 @@ describe("evaluation charts of a pair other than 0 and 1 name the classes by the
   it("confusion matrix, probability histogram and ROC", () => {
     const cm = confusionMatrixFigure([{ title: "test", matrix: [[9, 1], [2, 8]] }], [4, 9]);
     assert.deepEqual([cm.data[0].x, cm.data[0].y], [["predicted 4", "predicted 9"], ["true 4", "true 9"]]);
-    const hist = probabilityHistogramFigure([0, 1], [0.2, 0.8], { digits: [4, 9] });
+    const hist = probabilityHistogramFigure([0, 1], [0.2, 0.8], { pair: [4, 9] });
     assert.deepEqual(hist.data.map((t) => t.name), ["true digit 4", "true digit 9"]);
     assert.match(titleOf(hist), /is a 9, by true digit$/);
-    assert.match(titleOf(rocFigure(rocCurve([0, 1], [0.2, 0.8]), 1, { digits: [4, 9] })), /^ROC curve on the test set, 9 the positive class: AUC = 1\.00000$/);
+    assert.match(titleOf(rocFigure(rocCurve([0, 1], [0.2, 0.8]), 1, { pair: [4, 9] })), /^ROC curve on the test set, 9 the positive class: AUC = 1\.00000$/);
   });
 });

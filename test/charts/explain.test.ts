@@ -38,7 +38,7 @@ describe("firstLayerWeightsFigure", () => {
 
 describe("attributionsFigure", () => {
   it("puts each digit (ink) beside its map (diverging, symmetric), titled by truth and P(B), mistakes in red", () => {
-    const ds = { ...tinyDataset(), digits: [4, 9] as [number, number] };
+    const ds = { ...tinyDataset(), pair: [4, 9] as [number, number] };
     // Row 1 is a 4 predicted 9 (P = 0.8): a mistake.
     const figure = attributionsFigure(ds, [0.1, 0.8, 0.9], [{ row: 2, attribution: [0.5, 0, -0.25, 0] }, { row: 1, attribution: [1, -2, 0, 0] }], { columns: 2 });
     const [ink, maps] = figure.data;
@@ -67,7 +67,7 @@ describe("attributionsFigure", () => {
 describe("reliabilityFigure", () => {
   it("plots a point per non-empty bin at (mean probability, fraction positive) against the diagonal", () => {
     const c = calibration([0, 1, 1, 1], [0.05, 0.05, 0.95, 1]);
-    const figure = reliabilityFigure(c, { digits: [4, 9] });
+    const figure = reliabilityFigure(c, { pair: [4, 9] });
     const [diagonal, points] = figure.data;
     assert.deepEqual([diagonal.x, diagonal.y], [[0, 1], [0, 1]]);
     assert.deepEqual(points.x, [0.05, 0.975]);

@@ -515,7 +515,7 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
   test("train saves to models/4-9/<layers> by default, the folder notebook 03 picks for the same network and pair", () => {
     const run = digits("train", "--data", pairCsv, "--layers", "3", "--epochs", "1", "--quiet");
     assert.equal(run.code, 0, run.stderr);
-    const notebooks = envNetwork(path.join(work, "no-records"), { fingerprint: "0000000000000000", digits: [4, 9] }, false, { DIGITS_LAYERS: "3" }).modelDir;
+    const notebooks = envNetwork(path.join(work, "no-records"), { fingerprint: "0000000000000000", pair: [4, 9] }, false, { DIGITS_LAYERS: "3" }).modelDir;
     assert.equal(notebooks, "models/4-9/3");
     assert.ok(fs.existsSync(path.join(work, notebooks, "model.json")), run.stdout);
   });
@@ -534,7 +534,7 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.equal(lines[0], "index,label,probability,prediction");
     assert.equal(lines.length, 61);
     const { network } = await loadModel(model());
-    const probabilities = predictProbabilities(network, loadCsv(mixedCsv, { digits: [4, 9] }));
+    const probabilities = predictProbabilities(network, loadCsv(mixedCsv, { pair: [4, 9] }));
     let predictedNines = 0;
     lines.slice(1).forEach((line, i) => {
       const [index, label, probability, prediction] = line.split(",");
@@ -659,7 +659,7 @@ describe("--layers winner takes the latest record of the same data and pair", ()
   test("the winner goes to the folder notebook 03 saves the same winner in", () => {
     const run = digits("train", "--data", trainCsv, "--layers", "winner", "--records", records(), "--epochs", "1", "--quiet");
     assert.equal(run.code, 0, run.stderr);
-    const choice = envNetwork(records(), { fingerprint: zeroOne.data.fingerprint, digits: [0, 1] }, false, {});
+    const choice = envNetwork(records(), { fingerprint: zeroOne.data.fingerprint, pair: [0, 1] }, false, {});
     assert.deepEqual(choice.hidden, zeroOne.winner.hidden);
     assert.equal(choice.modelDir, `models/${zeroOne.winner.hidden.join("-") || "logistic"}`);
     assert.ok(fs.existsSync(path.join(work, choice.modelDir, "model.json")), run.stdout);

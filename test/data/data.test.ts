@@ -6,7 +6,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { InputError } from "../../lib/core/errors";
 import { loadCsv } from "../../lib/data/csv";
-import { CSV_HEADER_NAMES, type Dataset, classCounts, datasetFingerprint, datasetDigits, describeDropped } from "../../lib/data/dataset";
+import { CSV_HEADER_NAMES, type Dataset, classCounts, datasetFingerprint, datasetPair, describeDropped } from "../../lib/data/dataset";
 import { DEFAULT_TRAIN_CSV, ensureDefaultDataset, idxToCsv, resolveDataPath, writeDefaultDataset, type DefaultDatasetSummary } from "../../lib/data/default-files";
 import { toDataFrame } from "../../lib/data/frame";
 import { mnistIdxPaths, readIdxImages, readIdxLabels } from "../../lib/data/idx";
@@ -231,7 +231,7 @@ describe("a pair's dataset (digits data --digits 4,9)", () => {
   let summary: DefaultDatasetSummary;
   before(() => {
     dir = path.join(tmp, "data-4-9");
-    summary = writeDefaultDataset(dir, { digits: [4, 9] });
+    summary = writeDefaultDataset(dir, { pair: [4, 9] });
   });
 
   test("has MNIST's 4s and 9s: 11,791 training rows (5,842 / 5,949), 1,991 test rows (982 / 1,009)", () => {
@@ -248,12 +248,12 @@ describe("a pair's dataset (digits data --digits 4,9)", () => {
 
   test("loads as the pair 4, 9 with labels 0 for 4 and 1 for 9, without naming the pair", () => {
     const data = loadCsv(summary.test.path);
-    assert.deepEqual(data.digits, [4, 9]);
+    assert.deepEqual(data.pair, [4, 9]);
     assert.deepEqual(classCounts(data.labels), [982, 1009]);
   });
 
   test("the default pair's files are byte-identical whether or not digits [0, 1] is given", () => {
-    const explicit = writeDefaultDataset(path.join(tmp, "data-0-1"), { digits: [0, 1] });
+    const explicit = writeDefaultDataset(path.join(tmp, "data-0-1"), { pair: [0, 1] });
     const implicit = writeDefaultDataset(path.join(tmp, "data-default"));
     assert.equal(explicit.train.sha256, implicit.train.sha256);
     assert.equal(explicit.test.sha256, implicit.test.sha256);
@@ -332,10 +332,10 @@ describe("loadCsv", () => {
 
   test("digits keeps the rows of the pair from a ten-class file: A is label 0, B label 1, in file order", () => {
     const text = csv(row(3, { 0: 3 }), row(9, { 0: 10 }), row(7), row(4, { 0: 11 }), row(9, { 0: 12 }), row(0));
-    const data = loadCsv(writeTmp(text), { digits: [4, 9] });
+    const data = loadCsv(writeTmp(text), { pair: [4, 9] });
     assert.equal(data.rows, 3);
     assert.deepEqual([...data.labels], [1, 0, 1]);
-    assert.deepEqual(data.digits, [4, 9]);
+    assert.deepEqual(data.pair, [4, 9]);
     assert.deepEqual([data.features[0], data.features[784], data.features[1568]], [10, 11, 12].map((v) => Math.fround(v / 255)));
     // Positions among the file's data rows: rows 0, 2 and 5 (3, 7, 0) were dropped.
     assert.deepEqual([...data.rowIndex], [1, 3, 4]);
@@ -344,14 +344,14 @@ describe("loadCsv", () => {
   });
 
   test("the order of the pair decides which digit is positive", () => {
-    const data = loadCsv(writeTmp(csv(row(9), row(4), row(4))), { digits: [9, 4] });
+    const data = loadCsv(writeTmp(csv(row(9), row(4), row(4))), { pair: [9, 4] });
     assert.deepEqual([...data.labels], [0, 1, 1]);
-    assert.deepEqual(data.digits, [9, 4]);
+    assert.deepEqual(data.pair, [9, 4]);
   });
 
   test("a file of exactly two digits is that pair, smaller digit first, with nothing dropped", () => {
     const data = loadCsv(writeTmp(csv(row(9), row(4), row(9))));
-    assert.deepEqual(data.digits, [4, 9]);
+    assert.deepEqual(data.pair, [4, 9]);
     assert.deepEqual([...data.labels], [1, 0, 1]);
     assert.deepEqual(data.dropped, []);
     assert.deepEqual([...data.rowIndex], [0, 1, 2]);
@@ -359,16 +359,16 @@ describe("loadCsv", () => {
   });
 
   test("the pixels of dropped rows are not checked (as a ten-class file's other digits are not our data)", () => {
-    const data = loadCsv(writeTmp(csv(row(0), row(5, { 3: "x" }), row(1))), { digits: [0, 1] });
+    const data = loadCsv(writeTmp(csv(row(0), row(5, { 3: "x" }), row(1))), { pair: [0, 1] });
     assert.equal(data.rows, 2);
     assert.deepEqual([...data.rowIndex], [0, 2]);
   });
 
   test("a subset of a pair's rows keeps the pair", () => {
     const data = loadCsv(writeTmp(csv(row(9), row(4), row(9))));
-    assert.deepEqual(subset(data, [2, 1]).digits, [4, 9]);
-    assert.deepEqual(datasetDigits(subset(data, [0])), [4, 9]);
-    assert.deepEqual(datasetDigits({ features: new Float32Array(0), labels: new Uint8Array(0), rows: 0, cols: 784 }), [0, 1]);
+    assert.deepEqual(subset(data, [2, 1]).pair, [4, 9]);
+    assert.deepEqual(datasetPair(subset(data, [0])), [4, 9]);
+    assert.deepEqual(datasetPair({ features: new Float32Array(0), labels: new Uint8Array(0), rows: 0, cols: 784 }), [0, 1]);
   });
 });
 
@@ -433,7 +433,7 @@ describe("loadCsv rejects bad input with an InputError naming file, line and col
   test("a pixel above 255 (256)", () => assertInputError(csv(row(0), row(1, { 783: 256 })), ["line 3, column pixel783", '"256"', "0–255"]));
 
   test("a file of more than two digits without a pair lists the digits and their counts", () => {
-    assertInputError(csv(row(0), row(1), row(2), row(2)), ["holds 3 digits (0: 1 row, 1: 1 row, 2: 2 rows)", "--digits A,B", "--binary-only is --digits 0,1", "{ digits: [A, B] }"]);
+    assertInputError(csv(row(0), row(1), row(2), row(2)), ["holds 3 digits (0: 1 row, 1: 1 row, 2: 2 rows)", "--digits A,B", "--binary-only is --digits 0,1", "{ pair: [A, B] }"]);
   });
 
   test("a file of a single digit other than 0 or 1 says a classifier needs two", () => {
@@ -441,20 +441,20 @@ describe("loadCsv rejects bad input with an InputError naming file, line and col
   });
 
   test("a pair whose second digit is missing from the file names it", () => {
-    assertInputError(csv(row(4), row(5)), ["no rows labelled 9 (found 1 row, all labelled 4); a 4/9 classifier"], { digits: [4, 9] });
+    assertInputError(csv(row(4), row(5)), ["no rows labelled 9 (found 1 row, all labelled 4); a 4/9 classifier"], { pair: [4, 9] });
   });
 
   test("a pair of neither digit names both", () => {
-    assertInputError(csv(row(5), row(6)), ["no rows labelled 4 or 9 (all 2 rows are other digits: 5: 1 row, 6: 1 row)"], { digits: [4, 9] });
+    assertInputError(csv(row(5), row(6)), ["no rows labelled 4 or 9 (all 2 rows are other digits: 5: 1 row, 6: 1 row)"], { pair: [4, 9] });
   });
 
   test("a label above 9", () => assertInputError(csv(row(0), row(12)), ["line 3, column label", '"12"', "0–9"]));
 
   test("digits that are not a pair, or that disagree with binaryOnly", () => {
     for (const digits of [[4], [4, 4], [4, 10], [1, 2, 3]]) {
-      assert.throws(() => loadCsv(writeTmp(csv(row(0), row(1))), { digits }), (e: unknown) => e instanceof InputError && /two digits|must differ/.test(e.message));
+      assert.throws(() => loadCsv(writeTmp(csv(row(0), row(1))), { pair: digits }), (e: unknown) => e instanceof InputError && /two digits|must differ/.test(e.message));
     }
-    assert.throws(() => loadCsv(writeTmp(csv(row(0), row(1))), { digits: [4, 9], binaryOnly: true }), /binaryOnly keeps the digits 0 and 1 but digits asks for 4 and 9/);
+    assert.throws(() => loadCsv(writeTmp(csv(row(0), row(1))), { pair: [4, 9], binaryOnly: true }), /binaryOnly keeps the digits 0 and 1 but pair asks for 4 and 9/);
   });
 
   test("a label that is not a digit, even with binaryOnly", () => {

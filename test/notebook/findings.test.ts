@@ -20,7 +20,7 @@ import type { ExperimentRecord } from "../../lib/selection/record";
 
 describe("findings on the data", () => {
   test("the dataset sentence counts rows and classes, and shows the CSV path as text whatever it holds", () => {
-    const dataset = { features: new Float32Array(0), labels: Uint8Array.from([0, 1, 1]), rows: 3, cols: 784, digits: [4, 9] as [number, number], dropped: [{ digit: 7, rows: 2 }], rowIndex: Uint32Array.from([0, 1, 3]) };
+    const dataset = { features: new Float32Array(0), labels: Uint8Array.from([0, 1, 1]), rows: 3, cols: 784, pair: [4, 9] as [number, number], dropped: [{ digit: 7, rows: 2 }], rowIndex: Uint32Array.from([0, 1, 3]) };
     assert.equal(
       datasetSentence(dataset, [3, 785], "data/4-9/train.csv"),
       "**3 rows × 785 columns** (a label and 784 pixels per image): 1 four and 2 nines from <code>data&#47;4&#45;9&#47;train&#46;csv</code>; dropped 2 rows of other digits (7: 2).",
@@ -53,12 +53,12 @@ describe("findings on the data", () => {
       return c;
     };
     // Fours: 90 blank of 100; nines: 80 of 100. Inked: 10 + 20 = 30 pixels, of which 5 + 10 saturated.
-    const sentence = inkSentence({ counts: [counts(90, 5, 5), counts(80, 10, 10)], digits: [4, 9] });
+    const sentence = inkSentence({ counts: [counts(90, 5, 5), counts(80, 10, 10)], pair: [4, 9] });
     assert.match(sentence, /^85\.0% of all pixels are blank \(0\)\. Of the inked pixels, 50\.0% are saturated/);
     assert.match(sentence, /Fours have a larger share of blank pixels than nines \(90\.0% against 80\.0%\): they use less ink\.$/);
     assert.match(inkSentence({ counts: [counts(80, 10, 10), counts(90, 5, 5)] }), /Ones have a larger share of blank pixels than zeros/);
     // Half a percentage point apart: no claim about who uses less ink.
-    assert.match(inkSentence({ counts: [counts(800, 100, 100), counts(795, 105, 100)], digits: [4, 9] }), /Fours and nines leave about the same share of pixels blank \(80\.0% and 79\.5%\): ink alone will not tell them apart\.$/);
+    assert.match(inkSentence({ counts: [counts(800, 100, 100), counts(795, 105, 100)], pair: [4, 9] }), /Fours and nines leave about the same share of pixels blank \(80\.0% and 79\.5%\): ink alone will not tell them apart\.$/);
   });
 
   test("one threshold's best accuracy, either direction, with ties kept together", () => {

@@ -85,7 +85,7 @@ describe("comma lists for the selection grid", () => {
 });
 
 describe("envNetwork", () => {
-  const target = { fingerprint: "f0f0f0f0f0f0f0f0", digits: [0, 1] as const };
+  const target = { fingerprint: "f0f0f0f0f0f0f0f0", pair: [0, 1] as const };
   function record(id: string, startedAt: string, hidden: number[], name: string, data: Record<string, unknown> = { fingerprint: target.fingerprint, rows: 10, source: "data/train.csv" }): ExperimentRecord {
     return {
       schema: "binary-digits/experiment",
@@ -170,6 +170,6 @@ describe("envNetwork", () => {
   it("saves to models/[A-B/][quick-]<layers>, the folder digits train uses for the same network", () => {
     assert.equal(envNetwork("/nonexistent", target, false, {}).modelDir, "models/25-15");
     assert.equal(envNetwork("/nonexistent", target, true, { DIGITS_LAYERS: "16,8" }).modelDir, "models/quick-16-8");
-    assert.equal(envNetwork("/nonexistent", { ...target, digits: [4, 9] }, false, { DIGITS_LAYERS: "none" }).modelDir, "models/4-9/logistic");
+    assert.equal(envNetwork("/nonexistent", { ...target, pair: [4, 9] }, false, { DIGITS_LAYERS: "none" }).modelDir, "models/4-9/logistic");
   });
 });

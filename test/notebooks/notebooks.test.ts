@@ -57,8 +57,8 @@ describe("the committed notebooks", () => {
         // runExperiment loads its CSV itself (notebook 02): with the pair too.
         const runs = code.flatMap((c) => [...cellSource(c).matchAll(/runExperiment\(\{([^}]*)\}\)/g)].map((m) => m[1]));
         assert.ok(loads.length + runs.length > 0);
-        for (const args of loads) assert.match(args, /, \{ digits: PAIR \}$/, `${name}: loadCsv(${args})`);
-        for (const args of runs) assert.match(args, /\bdata: TRAIN_CSV, digits: PAIR\b/, `${name}: runExperiment({${args}})`);
+        for (const args of loads) assert.match(args, /, \{ pair: PAIR \}$/, `${name}: loadCsv(${args})`);
+        for (const args of runs) assert.match(args, /\bdata: TRAIN_CSV, pair: PAIR\b/, `${name}: runExperiment({${args}})`);
       });
 
       it("states no finding of the default pair in its prose (findings are computed by lib/findings)", () => {

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { describeRecord, findWinner, recordDigits } from "../../lib/selection/latest-winner";
+import { describeRecord, findWinner, recordPair } from "../../lib/selection/latest-winner";
 import { saveExperiment } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
 
@@ -39,7 +39,7 @@ describe("findWinner", () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test("takes the latest record of the same data and pair, listing the newer ones and the unreadable files with reasons", () => {
-    const lookup = findWinner(dir, { fingerprint: DATA, digits: [0, 1] });
+    const lookup = findWinner(dir, { fingerprint: DATA, pair: [0, 1] });
     assert.equal(lookup.record?.id, "r2");
     assert.equal(lookup.file, "r2.json");
     assert.deepEqual(
@@ -52,17 +52,17 @@ describe("findWinner", () => {
   });
 
   test("tells a pair's records apart by order (9 against 4 is not 4 against 9) and by data", () => {
-    assert.equal(findWinner(dir, { fingerprint: PAIR_DATA, digits: [4, 9] }).record?.id, "r3");
-    assert.equal(findWinner(dir, { fingerprint: PAIR_DATA, digits: [9, 4] }).record?.id, "r4");
-    const none = findWinner(dir, { fingerprint: "cccccccccccccccc", digits: [4, 9] });
+    assert.equal(findWinner(dir, { fingerprint: PAIR_DATA, pair: [4, 9] }).record?.id, "r3");
+    assert.equal(findWinner(dir, { fingerprint: PAIR_DATA, pair: [9, 4] }).record?.id, "r4");
+    const none = findWinner(dir, { fingerprint: "cccccccccccccccc", pair: [4, 9] });
     assert.equal(none.record, null);
     assert.equal(none.skipped.length, 6);
     assert.match(none.skipped.find((s) => s.file === "r3.json")!.reason, /^other data: 11,791 rows of data\/4-9\/train\.csv, fingerprint bbbbbbbbbbbbbbbb \(the training data has cccccccccccccccc\)$/);
   });
 
   test("a record written before pairs existed is of 0 and 1", () => {
-    assert.deepEqual(recordDigits(record("x", "2026-01-01T00:00:00.000Z", [], { fingerprint: DATA })), [0, 1]);
-    const old = findWinner(dir, { fingerprint: DATA, digits: [0, 1] });
+    assert.deepEqual(recordPair(record("x", "2026-01-01T00:00:00.000Z", [], { fingerprint: DATA })), [0, 1]);
+    const old = findWinner(dir, { fingerprint: DATA, pair: [0, 1] });
     assert.notEqual(old.record?.id, "r1", "r2 is newer");
   });
 
@@ -71,6 +71,6 @@ describe("findWinner", () => {
   });
 
   test("an empty or missing folder has no winner and nothing skipped", () => {
-    assert.deepEqual(findWinner(join(dir, "missing"), { fingerprint: DATA, digits: [0, 1] }), { record: null, file: null, skipped: [] });
+    assert.deepEqual(findWinner(join(dir, "missing"), { fingerprint: DATA, pair: [0, 1] }), { record: null, file: null, skipped: [] });
   });
 });

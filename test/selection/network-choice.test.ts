@@ -10,7 +10,7 @@ import { saveExperiment } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
 
 const DATA = "aaaaaaaaaaaaaaaa";
-const target = { fingerprint: DATA, digits: [0, 1] as const };
+const target = { fingerprint: DATA, pair: [0, 1] as const };
 
 /** A record whose winner, 8 hidden units, was selected with relu at learning rate 0.01. */
 function record(id: string, startedAt: string, fingerprint: string): ExperimentRecord {
@@ -63,7 +63,7 @@ describe("chooseNetwork", () => {
   });
 
   test("without a matching record the winner falls back to the reference, saying why, and the lookup says none matched", () => {
-    const choice = chooseNetwork({ layers: "winner", records, target: { fingerprint: "cccccccccccccccc", digits: [0, 1] } });
+    const choice = chooseNetwork({ layers: "winner", records, target: { fingerprint: "cccccccccccccccc", pair: [0, 1] } });
     assert.deepEqual([choice.hidden, choice.activation, choice.learningRate], [[25, 15], "sigmoid", 0.001]);
     assert.equal(choice.lookup?.record, null);
     assert.match(choice.source, new RegExp(`^25-15, the reference network: no model-selection record in ${records.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} matches this data and pair \\(skipped 2 other files: `));
@@ -72,7 +72,7 @@ describe("chooseNetwork", () => {
   test("the folder is models/[A-B/][quick-]<layers>: one per network and pair", () => {
     assert.equal(chooseNetwork({ records, target }).modelDir, "models/25-15");
     assert.equal(chooseNetwork({ layers: "winner", records, target }).modelDir, "models/8");
-    assert.equal(chooseNetwork({ layers: [], records, target: { fingerprint: DATA, digits: [4, 9] }, quick: true }).modelDir, "models/4-9/quick-logistic");
+    assert.equal(chooseNetwork({ layers: [], records, target: { fingerprint: DATA, pair: [4, 9] }, quick: true }).modelDir, "models/4-9/quick-logistic");
     assert.equal(defaultModelDir([25, 15], [9, 4]), "models/9-4/25-15");
   });
 });

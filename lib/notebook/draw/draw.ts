@@ -24,7 +24,7 @@ import { nextId, widgetScript } from "./widget";
 /** What every builder here shares: the pair's digit names and the decision threshold. */
 export interface DrawOptions {
   /** The two digits told apart: label 0 is digits[0], label 1 (the positive class) digits[1]. Default [0, 1]. */
-  digits?: readonly [number, number];
+  pair?: readonly [number, number];
   /** A probability above this predicts digits[1] (default 0.5, as `digits evaluate`). */
   threshold?: number;
 }
@@ -55,11 +55,11 @@ const TOWARDS = ["#1f77b4", "#ff7f0e"];
 const FALLBACK_STYLE = "padding:0.5em;color:#666;font-style:italic";
 
 function pairOf(options: DrawOptions): readonly [number, number] {
-  const digits = options.digits ?? [0, 1];
-  if (digits.length !== 2 || !digits.every((d) => Number.isInteger(d) && d >= 0 && d <= 9) || digits[0] === digits[1]) {
-    throw new RangeError(`digits must be two different digits 0–9, got [${digits.join(", ")}]`);
+  const pair = options.pair ?? [0, 1];
+  if (pair.length !== 2 || !pair.every((d) => Number.isInteger(d) && d >= 0 && d <= 9) || pair[0] === pair[1]) {
+    throw new RangeError(`digits must be two different digits 0–9, got [${pair.join(", ")}]`);
   }
-  return digits;
+  return pair;
 }
 
 function checkImages(dataset: Dataset, where: string): void {
@@ -73,14 +73,14 @@ function checkProbabilities(dataset: Dataset, probabilities: ArrayLike<number>, 
 }
 
 /** The pad's config: the network, and a seeded sample of test rows for the "random test digit" button. */
-function drawPadConfig(network: Network, test: Dataset, digits: readonly [number, number], options: DrawPadOptions): DrawPadConfig {
+function drawPadConfig(network: Network, test: Dataset, pair: readonly [number, number], options: DrawPadOptions): DrawPadConfig {
   const rows = Array.from(sampleIndices(test.rows, options.sample ?? 200, options.seed ?? 13));
   return {
-    digits,
+    pair: pair,
     threshold: options.threshold ?? 0.5,
     network: encodeNetwork(network),
     rows,
-    labels: rows.map((r) => digits[test.labels[r]]),
+    labels: rows.map((r) => pair[test.labels[r]]),
     probabilities: options.probabilities ? rows.map((r) => options.probabilities![r]) : null,
     pixels: rowsBase64(test, rows),
   };
@@ -96,13 +96,13 @@ function drawPadConfig(network: Network, test: Dataset, digits: readonly [number
  * overlay of gradient × input in the pair's colours), data-digits-row (the loaded test row).
  */
 export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOptions = {}): string {
-  const digits = pairOf(options);
+  const pair = pairOf(options);
   checkImages(test, "the test digits");
   if (network.config.inputSize !== MNIST_SIDE * MNIST_SIDE) throw new RangeError(`the network reads ${network.config.inputSize} pixels; the drawing pad gives it ${MNIST_SIDE * MNIST_SIDE}`);
   if (options.probabilities) checkProbabilities(test, options.probabilities, "drawPadHtml");
-  const config = drawPadConfig(network, test, digits, options);
+  const config = drawPadConfig(network, test, pair, options);
   const id = options.id ?? nextId("draw");
-  const [a, b] = digits;
+  const [a, b] = pair;
   const button = "font:inherit;padding:0.25em 0.8em;margin:0 0.4em 0.4em 0;cursor:pointer";
   return (
     `<div id="${escapeHtml(id)}" class="binary-digits-draw" data-digits-pair="${a},${b}" style="font-family:sans-serif;margin:0.5em 0">` +
@@ -128,10 +128,10 @@ export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOpt
 }
 
 /** The matrix's config: each cell's shown rows, their probabilities, and all their pixels in one run. */
-function confusionCellsConfig(test: Dataset, probabilities: ArrayLike<number>, cells: ConfusionCell[][], digits: readonly [number, number]): ConfusionCellsConfig {
+function confusionCellsConfig(test: Dataset, probabilities: ArrayLike<number>, cells: ConfusionCell[][], pair: readonly [number, number]): ConfusionCellsConfig {
   const shownRows: number[] = [];
   return {
-    digits,
+    pair: pair,
     cells: cells.flat().map((c) => {
       const at = shownRows.length;
       shownRows.push(...c.rows);
@@ -142,13 +142,13 @@ function confusionCellsConfig(test: Dataset, probabilities: ArrayLike<number>, c
 }
 
 /** One cell of the matrix as a button, shaded by its share of the test set (mistakes in pink). */
-function cellButton(c: ConfusionCell, digits: readonly [number, number], total: number): string {
+function cellButton(c: ConfusionCell, pair: readonly [number, number], total: number): string {
   const share = total > 0 ? c.count / total : 0;
   const wrong = c.truth !== c.predicted;
   const background = wrong ? (c.count > 0 ? "#fde0dd" : "#fff") : `rgba(8,48,107,${(0.15 + 0.6 * share).toFixed(3)})`;
   return (
     `<td style="padding:0"><button type="button" data-digits-cell="${c.truth},${c.predicted}" data-digits-count="${c.count}" ` +
-    `title="true ${digits[c.truth]}, predicted ${digits[c.predicted]}: ${c.count} test digit(s); click to see them" ` +
+    `title="true ${pair[c.truth]}, predicted ${pair[c.predicted]}: ${c.count} test digit(s); click to see them" ` +
     `style="font:inherit;width:7em;height:3.2em;border:1px solid #999;background:${background};cursor:pointer">${c.count.toLocaleString("en-US")}</button></td>`
   );
 }
@@ -160,20 +160,20 @@ function cellButton(c: ConfusionCell, digits: readonly [number, number], total: 
  * data-digits-row on each shown digit, data-digits-none for an empty cell.
  */
 export function confusionCellsHtml(test: Dataset, probabilities: ArrayLike<number>, options: ConfusionCellsOptions = {}): string {
-  const digits = pairOf(options);
+  const pair = pairOf(options);
   checkImages(test, "the test digits");
   checkProbabilities(test, probabilities, "confusionCellsHtml");
   const cells = confusionCells(test.labels, probabilities, { threshold: options.threshold, perCell: options.perCell });
-  const config = confusionCellsConfig(test, probabilities, cells, digits);
+  const config = confusionCellsConfig(test, probabilities, cells, pair);
   const id = options.id ?? nextId("cells");
-  const [a, b] = digits;
+  const [a, b] = pair;
   return (
     `<div id="${escapeHtml(id)}" class="binary-digits-cells" data-digits-pair="${a},${b}" style="font-family:sans-serif;margin:0.5em 0">` +
     `<p data-digits-fallback style="${FALLBACK_STYLE}">Clickable confusion matrix: it runs in JavaScript. Run the notebook (or trust it), or open the HTML report.</p>` +
     `<table style="border-collapse:collapse;text-align:center">` +
     `<caption style="caption-side:top;text-align:left;font-weight:bold;padding:0.3em 0">${escapeHtml(options.caption ?? "Test set: click a cell to see its digits")}</caption>` +
     `<tr><th></th><th style="padding:0.3em">predicted ${a}</th><th style="padding:0.3em">predicted ${b}</th></tr>` +
-    cells.map((row, t) => `<tr><th style="padding:0.3em">true ${digits[t]}</th>${row.map((c) => cellButton(c, digits, test.rows)).join("")}</tr>`).join("") +
+    cells.map((row, t) => `<tr><th style="padding:0.3em">true ${pair[t]}</th>${row.map((c) => cellButton(c, pair, test.rows)).join("")}</tr>`).join("") +
     `</table>` +
     `<div data-digits-cell-view style="margin-top:0.8em;color:#444">Click a cell: the misclassified ones (off the diagonal) are the interesting ones.</div>` +
     `</div>\n` +

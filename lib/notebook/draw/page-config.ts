@@ -8,7 +8,7 @@ export const PAGE_GLOBAL = "binaryDigitsPage";
 
 /** What the page script of the drawing pad receives. */
 export interface DrawPadConfig {
-  digits: readonly [number, number];
+  pair: readonly [number, number];
   threshold: number;
   network: PageNetwork;
   /** Test rows for the "random test digit" button, in the order the button goes through them. */
@@ -33,7 +33,7 @@ export interface PageCell {
 
 /** What the page script of the clickable confusion matrix receives. */
 export interface ConfusionCellsConfig {
-  digits: readonly [number, number];
+  pair: readonly [number, number];
   cells: PageCell[];
   /** The shown rows' pixels, 784 bytes each, base64, cell after cell. */
   pixels: string;

@@ -34,7 +34,7 @@ describe("the overlay in the pad's HTML", () => {
   it("is a 28×28 canvas with data-digits-attribution, captioned in the charts' class colours with the pair's digits", () => {
     const network = initNetwork(modelConfig([3]), 1);
     const test = { features: new Float32Array(784 * 2), labels: Uint8Array.from([0, 1]), rows: 2, cols: 784 };
-    const html = drawPadHtml(network, test, { digits: [4, 9], sample: 2 });
+    const html = drawPadHtml(network, test, { pair: [4, 9], sample: 2 });
     assert.match(html, /<canvas data-digits-attribution width="28" height="28"/);
     assert.ok(html.includes(`color:${CLASS_COLORS[0]};font-weight:bold">4<`));
     assert.ok(html.includes(`color:${CLASS_COLORS[1]};font-weight:bold">9<`));

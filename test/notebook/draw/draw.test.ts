@@ -187,7 +187,7 @@ describe("the widgets' HTML", () => {
   const network = initNetwork(modelConfig([]), 1);
 
   it("carries the hooks, names the pair's digits and embeds the weights, with a fallback where scripts do not run", () => {
-    const html = drawPadHtml(network, test, { digits: [3, 7], id: "pad" });
+    const html = drawPadHtml(network, test, { pair: [3, 7], id: "pad" });
     for (const hook of ["data-digits-draw", "data-digits-probability", "data-digits-prediction", "data-digits-clear", "data-digits-random", "data-digits-input"]) {
       assert.ok(new RegExp(`<[a-z]+ [^>]*\\b${hook}[ >]`).test(html), `no element with ${hook}`);
     }
@@ -202,7 +202,7 @@ describe("the widgets' HTML", () => {
   });
 
   it("labels the confusion matrix with the pair's digits and a button per cell", () => {
-    const html = confusionCellsHtml(test, [0.2, 0.8, 0.3], { digits: [3, 7], id: "cells" });
+    const html = confusionCellsHtml(test, [0.2, 0.8, 0.3], { pair: [3, 7], id: "cells" });
     assert.match(html, /<th[^>]*>predicted 3<\/th><th[^>]*>predicted 7<\/th>/);
     assert.match(html, /<th[^>]*>true 7<\/th>/);
     assert.match(html, /data-digits-cell="1,0" data-digits-count="1"/);
@@ -210,7 +210,7 @@ describe("the widgets' HTML", () => {
   });
 
   it("says what is wrong with bad input", () => {
-    assert.throws(() => drawPadHtml(network, test, { digits: [4, 4] }), /two different digits 0–9, got \[4, 4\]/);
+    assert.throws(() => drawPadHtml(network, test, { pair: [4, 4] }), /two different digits 0–9, got \[4, 4\]/);
     assert.throws(() => confusionCellsHtml(test, [0.5]), /1 probabilities for 3 rows/);
     assert.throws(() => drawPadHtml(network, { ...test, cols: 10, features: new Float32Array(30) }), /784 pixels per row, got 10/);
   });

@@ -30,7 +30,7 @@ function showCell(view: HTMLElement, config: ConfusionCellsConfig, cell: PageCel
   const heading = document.createElement("div");
   heading.style.fontWeight = "bold";
   heading.style.marginBottom = "0.4em";
-  const what = "True " + config.digits[cell.truth] + ", predicted " + config.digits[cell.predicted] + ": ";
+  const what = "True " + config.pair[cell.truth] + ", predicted " + config.pair[cell.predicted] + ": ";
   heading.textContent =
     what + cell.count + " test digit" + (cell.count === 1 ? "" : "s") +
     (cell.rows.length < cell.count ? ", showing the " + cell.rows.length + " least confident" : "");
@@ -46,7 +46,7 @@ function showCell(view: HTMLElement, config: ConfusionCellsConfig, cell: PageCel
   grid.style.display = "flex";
   grid.style.flexWrap = "wrap";
   grid.style.gap = "0.5em";
-  for (let k = 0; k < cell.rows.length; k++) grid.appendChild(digitFigure(cell.rows[k], cell.probabilities[k], config.digits[1], pixels, (cell.at + k) * MNIST_SIDE * MNIST_SIDE));
+  for (let k = 0; k < cell.rows.length; k++) grid.appendChild(digitFigure(cell.rows[k], cell.probabilities[k], config.pair[1], pixels, (cell.at + k) * MNIST_SIDE * MNIST_SIDE));
   view.appendChild(grid);
 }
 

@@ -83,7 +83,7 @@ function showAnswer(pad: Pad, p: number | null): void {
     pad.prediction.textContent = "–";
     return;
   }
-  const [a, b] = pad.config.digits;
+  const [a, b] = pad.config.pair;
   pad.probability.textContent = p.toFixed(4);
   pad.probability.setAttribute("data-digits-value", String(p));
   pad.prediction.textContent = String(p > pad.config.threshold ? b : a);
@@ -182,7 +182,7 @@ function listenToControls(root: HTMLElement, pad: Pad): void {
 }
 
 function clear(pad: Pad): void {
-  const [a, b] = pad.config.digits;
+  const [a, b] = pad.config.pair;
   blank(pad);
   pad.source.removeAttribute("data-digits-row");
   pad.source.removeAttribute("data-digits-drawn");
@@ -203,6 +203,6 @@ function loadTestDigit(pad: Pad): void {
   pad.source.removeAttribute("data-digits-drawn");
   pad.source.textContent =
     "Test row " + row + " (a " + config.labels[k] + ")" +
-    (config.probabilities ? "; the evaluation gave P(" + config.digits[1] + ") = " + config.probabilities[k].toFixed(4) + "." : ".");
+    (config.probabilities ? "; the evaluation gave P(" + config.pair[1] + ") = " + config.probabilities[k].toFixed(4) + "." : ".");
   update(pad);
 }
