@@ -1,5 +1,5 @@
 // `npm run bench`: seconds per epoch of our trainer beside PyTorch and scikit-learn on the same
-// job, the wall time of the default model selection with 1 and 2 workers (and with --repeats 3), and that of the pairs
+// job, the wall time of the default model selection with 1 and 2 threads (and with --repeats 3), and that of the pairs
 // map (`digits pairs`, which must stay under a minute on two cores). `-- --only pairs` times the
 // pairs map alone.
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
@@ -149,32 +149,32 @@ function timePeer(peer: Peer, csv: string, job: Job): TrainerTiming | { name: st
   }
 }
 
-async function timeSelection(data: Dataset, workers: number, epochs: number, folds: number, repeats = 1): Promise<number> {
+async function timeSelection(data: Dataset, threads: number, epochs: number, folds: number, repeats = 1): Promise<number> {
   const started = performance.now();
-  await selectCandidates(data, { workers, epochs, folds, repeats });
+  await selectCandidates(data, { threads, epochs, folds, repeats });
   return (performance.now() - started) / 1000;
 }
 
-/** The cost of repeated k-fold (--repeats 3) beside one repeat, both on 2 workers and nothing cached. */
+/** The cost of repeated k-fold (--repeats 3) beside one repeat, both on 2 threads and nothing cached. */
 async function timeRepeats(data: Dataset, epochs: number, folds: number, oneRepeat: number): Promise<{ repeats: number; seconds2Workers: number; ratioToOneRepeat: number }> {
-  console.error(`\nThe same with --repeats 3 (${DEFAULT_GRID.length * folds * 3} fold runs), 2 workers …`);
+  console.error(`\nThe same with --repeats 3 (${DEFAULT_GRID.length * folds * 3} fold runs), 2 threads …`);
   const seconds = await timeSelection(data, 2, epochs, folds, 3);
-  console.log(`Model selection, default grid, --repeats 3: 2 workers ${fmt(seconds, 1)} s (${fmt(seconds / oneRepeat, 2)} × --repeats 1)`);
+  console.log(`Model selection, default grid, --repeats 3: 2 threads ${fmt(seconds, 1)} s (${fmt(seconds / oneRepeat, 2)} × --repeats 1)`);
   return { repeats: 3, seconds2Workers: seconds, ratioToOneRepeat: seconds / oneRepeat };
 }
 
 const fmt = (x: number, digits = 4) => x.toFixed(digits);
 
 /** `digits pairs` with the default settings, computed (never a reused record): reading and hashing the IDX files, then all 45 pairs. */
-async function timePairs(workers: number): Promise<{ seconds: number; workers: number; settings: string }> {
+async function timePairs(threads: number): Promise<{ seconds: number; threads: number; settings: string }> {
   const started = performance.now();
   const source = readDigitImages();
-  await scorePairs(source.images, { ...DEFAULT_PAIRS_CONFIG }, { threads: workers });
-  return { seconds: (performance.now() - started) / 1000, workers, settings: describePairsConfig(DEFAULT_PAIRS_CONFIG) };
+  await scorePairs(source.images, { ...DEFAULT_PAIRS_CONFIG }, { threads });
+  return { seconds: (performance.now() - started) / 1000, threads, settings: describePairsConfig(DEFAULT_PAIRS_CONFIG) };
 }
 
-function printPairs(pairs: { seconds: number; workers: number }): void {
-  console.log(`\nPairs map (digits pairs, 45 pairs, default settings), ${pairs.workers} workers: ${fmt(pairs.seconds, 1)} s (limit 60 s)`);
+function printPairs(pairs: { seconds: number; threads: number }): void {
+  console.log(`\nPairs map (digits pairs, 45 pairs, default settings), ${pairs.threads} threads: ${fmt(pairs.seconds, 1)} s (limit 60 s)`);
 }
 
 async function main(): Promise<void> {
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
   const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
   if (only !== undefined && only !== "pairs") throw new Error(`--only ${only}: the only item that runs alone is "pairs"`);
   if (only === "pairs") {
-    console.error(`Pairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 workers …`);
+    console.error(`Pairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 threads …`);
     printPairs(await timePairs(2));
     return;
   }
@@ -218,13 +218,13 @@ async function main(): Promise<void> {
 
   const selectionEpochs = argValue("selection-epochs", quick ? 2 : 20);
   const selectionFolds = argValue("selection-folds", quick ? 3 : 5);
-  console.error(`\nDefault selection grid (${DEFAULT_GRID.length} architectures × ${selectionFolds} folds × ${selectionEpochs} epochs, ${full.rows} rows), 1 worker then 2 …`);
+  console.error(`\nDefault selection grid (${DEFAULT_GRID.length} architectures × ${selectionFolds} folds × ${selectionEpochs} epochs, ${full.rows} rows), 1 thread then 2 …`);
   const serial = await timeSelection(full, 1, selectionEpochs, selectionFolds);
   const parallel = await timeSelection(full, 2, selectionEpochs, selectionFolds);
-  console.log(`\nModel selection, default grid: 1 worker ${fmt(serial, 1)} s, 2 workers ${fmt(parallel, 1)} s (ratio ${fmt(parallel / serial, 2)})`);
+  console.log(`\nModel selection, default grid: 1 thread ${fmt(serial, 1)} s, 2 threads ${fmt(parallel, 1)} s (ratio ${fmt(parallel / serial, 2)})`);
   const repeated = await timeRepeats(full, selectionEpochs, selectionFolds, parallel);
 
-  console.error(`\nPairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 workers …`);
+  console.error(`\nPairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 threads …`);
   const pairs = await timePairs(2);
   printPairs(pairs);
 

@@ -9,6 +9,7 @@ import { writeFileAtomic } from "../lib/core/files";
 import { InputError } from "../lib/core/errors";
 import { ACTIVATIONS, type Activation } from "../lib/model/model";
 import { experimentsDir } from "../lib/selection/experiments";
+import { defaultThreads } from "../lib/core/pool";
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -78,6 +79,21 @@ export function pairFlag(flags: Flags): Pair | undefined {
   if (flags["binary-only"] !== true) return asked;
   if (asked && !samePair(asked, DEFAULT_PAIR)) throw new InputError(`--binary-only is --digits 0,1 and disagrees with --digits ${flags.digits}; give one of them`);
   return DEFAULT_PAIR;
+}
+
+/** The threads options: --threads, and --workers, its name before queue workers existed (scripts use it). */
+export const THREADS_OPTIONS = { threads: { type: "string" }, workers: { type: "string" } } as const;
+
+/**
+ * Threads to run on: --threads N, or --workers N (the same, kept for scripts written before
+ * `digits worker`); both with different values is an InputError. Default one per core.
+ */
+export function threadsFlag(flags: Flags): number {
+  const threads = num(flags, "threads", defaultThreads(), "positive-int");
+  if (flags.workers === undefined) return threads;
+  const workers = num(flags, "workers", defaultThreads(), "positive-int");
+  if (flags.threads !== undefined && workers !== threads) throw new InputError(`--threads ${threads} and --workers ${workers}: --workers is the old name of --threads; give one of them`);
+  return workers;
 }
 
 /** A comma list of flag values ("sigmoid,relu"), each checked by `one` as if given alone. */

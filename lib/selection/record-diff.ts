@@ -58,7 +58,7 @@ export interface ExperimentRow {
   learningRate: number;
   activation: string;
   seed: number;
-  workers: number;
+  threads: number;
   runSeconds: number;
   /** The candidate's name. */
   candidate: string;
@@ -92,7 +92,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
       learningRate: s.learningRate,
       activation: s.activation,
       seed: r.config.seed,
-      workers: r.workers,
+      threads: r.workers,
       runSeconds: r.seconds,
       candidate: s.architecture,
       parameters: s.parameters,
@@ -114,7 +114,7 @@ export function experimentRows(records: readonly ExperimentRecord[]): Experiment
 }
 
 const EXPERIMENT_COLUMNS: (keyof ExperimentRow)[] = [
-  "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "workers",
+  "run", "startedAt", "data", "rows", "folds", "epochs", "batchSize", "learningRate", "activation", "seed", "threads",
   "runSeconds", "candidate", "parameters", "meanAccuracy", "sdAccuracy", "meanPrecision", "meanRecall", "meanF1",
   "meanLogLoss", "sdLogLoss", "seLogLoss", "meanAuc", "meanSeconds", "divergedFolds", "winner",
 ];

@@ -124,7 +124,7 @@ export interface ExperimentRecord {
   finishedAt: string;
   seconds: number;
   config: SelectionConfig;
-  /** Threads the folds trained on (the CLI's --workers; 1 = in process, 0 = every fold came from the cache); changes no number below but seconds. */
+  /** Threads the folds trained on (the JSON field keeps its first name; the CLI's --threads; 1 = in process, 0 = every fold came from the cache); changes no number below but seconds. */
   workers: number;
   /** How many fold runs the cache gave and how many this run trained (reused + trained = folds). */
   cache: CacheCounts;

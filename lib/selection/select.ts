@@ -40,10 +40,10 @@ export interface SelectionOptions extends SelectionSettings {
   /** Told once, before any training, how many folds the cache gives and how many are trained. */
   onStart?: (plan: { folds: number } & CacheCounts) => void;
   /**
-   * Threads to train on (the CLI's --workers, the record's `workers`); default one per core
+   * Threads to train on (the CLI's --threads, the record's `workers`); default one per core
    * (os.availableParallelism()); 1 runs in this thread.
    */
-  workers?: number;
+  threads?: number;
   onProgress?: (progress: SelectionProgress) => void;
   /** Aborting stops the run (threads are terminated) and rejects with SelectionCancelled. */
   signal?: AbortSignal;
@@ -118,8 +118,8 @@ export function comparisonSettings(options: Pick<SelectionOptions, "rope" | "rul
 /** The settings checked, the folds cut, the jobs and their cache keys; throws InputError on a bad setting. */
 function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPlan {
   const config = resolveSelectionConfig(options);
-  const threads = options.workers ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`workers must be a whole number ≥ 1, got ${threads}`);
+  const threads = options.threads ?? defaultThreads();
+  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`threads must be a whole number ≥ 1, got ${threads}`);
   if (dataset.rows === 0) throw new InputError("the data has no rows");
   // Repeat 0 is the plain k-fold cut; each further repeat shuffles with a seed of its own.
   const folds = Array.from({ length: config.repeats }, (_, r) => stratifiedKFold(dataset.labels, config.folds, repeatSeed(config.seed, r)));

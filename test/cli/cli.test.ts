@@ -115,6 +115,13 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
 
   test("unknown flag", () => assertUserError(digits("select", "--bogus"), /Unknown option '--bogus'/));
 
+  test("--workers is still --threads (its old name); both with different values is a user error", () => {
+    assertUserError(digits("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
+    assertUserError(digits("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
+    assert.match(digits("select", "--help").stdout, /\n  --threads N /);
+    assert.match(digits("pairs", "--help").stdout, /\n  --threads N /);
+  });
+
   test("flag without its value, and a stray argument", () => {
     assertUserError(digits("train", "--epochs"), /--epochs/);
     assertUserError(digits("train", "extra"), /Unexpected argument 'extra'/);
@@ -122,6 +129,7 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
 
   test("numbers that are not numbers", () => {
     assertUserError(digits("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
+    assertUserError(digits("select", "--threads", "0", "--data", trainCsv), /--threads "0"/);
     assertUserError(digits("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
     assertUserError(digits("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
     assertUserError(digits("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
@@ -293,11 +301,11 @@ describe("digits train, evaluate and select on small data", () => {
     assert.equal(recordFiles(records).length, 1);
   });
 
-  test("select reports the worker threads it really used: no more than its fold jobs", () => {
+  test("select reports the threads it really used: no more than its fold jobs", () => {
     const records = path.join(work, "records-workers");
-    const run = digits("select", "--data", trainCsv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "64", "--records", records, "--quiet");
+    const run = digits("select", "--data", trainCsv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "64", "--records", records, "--quiet");
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /; 2 workers, /);
+    assert.match(run.stdout, /; 2 threads, /);
     const [name] = recordFiles(records);
     assert.equal(JSON.parse(fs.readFileSync(path.join(records, name), "utf8")).workers, 2);
   });

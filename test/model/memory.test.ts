@@ -91,10 +91,10 @@ describe("refusing a run that cannot fit", () => {
     const validation = { rows: 2500, nonZero: 375_000 };
     const per = foldRunMemory(models[1], train, validation).totalBytes;
     const limits = { engineBytes: 4 * GiB, machineBytes: Math.floor(3.5 * per) };
-    assert.deepEqual(checkSelectionMemory(models, train, validation, 3, 0, limits), { perWorkerBytes: per, totalBytes: 3 * per });
+    assert.deepEqual(checkSelectionMemory(models, train, validation, 3, 0, limits), { perThreadBytes: per, totalBytes: 3 * per });
     assert.throws(
       () => checkSelectionMemory(models, train, validation, 4, 0, limits),
-      (e: Error) => e instanceof InputError && /784→2000→1000→1 .* per fold run .* with 4 workers at once .* use fewer workers \(3 fit\)/.test(e.message),
+      (e: Error) => e instanceof InputError && /784→2000→1000→1 .* per fold run .* with 4 threads at once .* use fewer threads \(3 fit\)/.test(e.message),
     );
   });
 
@@ -105,9 +105,9 @@ describe("refusing a run that cannot fit", () => {
     assert.throws(() => new Trainer(data, huge), (e: Error) => e instanceof InputError && /needs 13\.\d GiB/.test(e.message));
     assert.throws(() => trainSync(data, huge), InputError);
     await assert.rejects(train(data, modelConfig([100000, 100000], "sigmoid", data.cols)), (e: Error) => e instanceof InputError && /needs 150 GiB/.test(e.message));
-    for (const workers of [1, 2]) {
+    for (const threads of [1, 2]) {
       await assert.rejects(
-        selectCandidates(data, { grid: [[8], [30000, 30000]], folds: 2, epochs: 1, workers }),
+        selectCandidates(data, { grid: [[8], [30000, 30000]], folds: 2, epochs: 1, threads }),
         (e: Error) => e instanceof InputError && /784→30000→30000→1/.test(e.message),
       );
     }

@@ -77,7 +77,7 @@ describe("selection tables", () => {
   it("states the winner, the rule and the record", () => {
     const text = winnerMarkdown(r, "reports/experiments/run-1.json");
     assert.match(text, /^\*\*Winner: 25-15\*\* \(784→25→15→1, 20,031 parameters\), chosen by the one-standard-error rule over 2 folds × 20 epochs\./);
-    assert.match(text, /Record: <code>reports&#47;experiments&#47;run&#45;1&#46;json<\/code> \(12\.5 s on 2 workers\)\.$/);
+    assert.match(text, /Record: <code>reports&#47;experiments&#47;run&#45;1&#46;json<\/code> \(12\.5 s on 2 threads\)\.$/);
   });
 
   it("shows a hostile record path as text: no tag but its code element, no backtick", () => {

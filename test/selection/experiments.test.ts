@@ -21,7 +21,7 @@ import { RUN, smallCsv, smallData, SMALL, tempDir } from "../support/selection-d
 describe("experiment records", () => {
   test("are written atomically as valid JSON with config, data, versions, folds, summary, winner and times", async () => {
     const dir = tempDir();
-    const record = await selectCandidates(smallData(), { ...SMALL, workers: 1, source: DEFAULT_TRAIN_CSV });
+    const record = await selectCandidates(smallData(), { ...SMALL, threads: 1, source: DEFAULT_TRAIN_CSV });
     const file = saveExperiment(record, dir);
     assert.deepEqual(fs.readdirSync(dir), [`${record.id}.json`]); // no temp file left behind
     const stored = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -42,7 +42,7 @@ describe("experiment records", () => {
 
   test("a failed write leaves no file behind", async () => {
     const dir = tempDir();
-    const record = await selectCandidates(smallData(), { ...SMALL, grid: [[]], workers: 1 });
+    const record = await selectCandidates(smallData(), { ...SMALL, grid: [[]], threads: 1 });
     // A directory where the record should go makes the final rename fail.
     fs.mkdirSync(path.join(dir, `${record.id}.json`));
     assert.throws(() => saveExperiment(record, dir));
@@ -53,8 +53,8 @@ describe("experiment records", () => {
   test("are listed oldest first, skipping other files; a DataFrame of run × candidate", async () => {
     const dir = tempDir();
     assert.deepEqual(listExperiments(dir), []);
-    const first = await selectCandidates(smallData(), { ...SMALL, workers: 1 });
-    const second = await selectCandidates(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    const first = await selectCandidates(smallData(), { ...SMALL, threads: 1 });
+    const second = await selectCandidates(smallData(), { ...SMALL, grid: [[8]], threads: 1 });
     saveExperiment(second, dir);
     saveExperiment(first, dir);
     fs.writeFileSync(path.join(dir, "notes.json"), "{}");
@@ -225,7 +225,7 @@ describe("the fold cache across processes", { timeout: 240_000 }, () => {
   test("a run killed with SIGKILL resumes from its finished folds, and leaves nothing corrupt", async () => {
     const dir = tempDir();
     const data = smallCsv(600);
-    const options = { grid: [[], [8], [16], [32]], folds: 3, epochs: 40, seed: 13, workers: 1 };
+    const options = { grid: [[], [8], [16], [32]], folds: 3, epochs: 40, seed: 13, threads: 1 };
     const child = childRun(data, dir, options);
     const cacheDir = foldCacheDir(dir);
     // Kill it once a few folds are stored, long before the twelve are done.
@@ -254,7 +254,7 @@ describe("the fold cache across processes", { timeout: 240_000 }, () => {
   test("two runs at once on the same cache both write valid records", async () => {
     const dir = tempDir();
     const data = smallCsv();
-    const options = { grid: [[], [8], [4]], folds: 3, epochs: 3, seed: 13, workers: 1 };
+    const options = { grid: [[], [8], [4]], folds: 3, epochs: 3, seed: 13, threads: 1 };
     const children = [childRun(data, dir, options), childRun(data, dir, options)];
     const outputs = await Promise.all(
       children.map(

@@ -32,15 +32,15 @@ describe("repeated stratified k-fold", () => {
 
   test("a cache filled by a one-repeat run is reused whole by the same run, and by a two-repeat run for its repeat 0", async () => {
     const cache = new FoldCache(path.join(dir, "cache"));
-    const first = await selectCandidates(smallData(), { ...SMALL, workers: 1, cache });
+    const first = await selectCandidates(smallData(), { ...SMALL, threads: 1, cache });
     assert.deepEqual(first.cache, { reused: 0, trained: 6 });
     assert.equal(first.config.repeats, 1);
     assert.ok(first.folds.every((f) => !("repeat" in f)), "one-repeat folds carry no repeat");
-    const again = await selectCandidates(smallData(), { ...SMALL, workers: 1, cache });
+    const again = await selectCandidates(smallData(), { ...SMALL, threads: 1, cache });
     assert.deepEqual(again.cache, { reused: 6, trained: 0 });
     assert.deepEqual(scores(again), scores(first));
 
-    const twice = await selectCandidates(smallData(), { ...SMALL, repeats: 2, workers: 2, cache });
+    const twice = await selectCandidates(smallData(), { ...SMALL, repeats: 2, threads: 2, cache });
     assert.deepEqual(twice.cache, { reused: 6, trained: 6 });
     assert.equal(twice.folds.length, 12);
     // Grid order, then repeat, then fold; repeat 0 is the one-repeat run, fold for fold.
@@ -51,13 +51,13 @@ describe("repeated stratified k-fold", () => {
     assert.deepEqual(r1.map((f) => f.seed), r1.map((f) => foldSeed(deriveSeed(13, 1), f.hidden, f.fold)));
     assert.notDeepEqual(r1.map((f) => f.logLoss), twice.folds.filter((f) => f.repeat === undefined).map((f) => f.logLoss));
     // Same numbers in one thread, with nothing from the cache.
-    const serial = await selectCandidates(smallData(), { ...SMALL, repeats: 2, workers: 1 });
+    const serial = await selectCandidates(smallData(), { ...SMALL, repeats: 2, threads: 1 });
     assert.deepEqual(scores(serial), scores(twice));
     assert.equal(twice.winner.standardError, "corrected");
   });
 
   test("the record's comparisons are what its own fold scores give (recomputed here by the formulas)", async () => {
-    const record = await selectCandidates(smallData(), { ...SMALL, repeats: 2, workers: 2, cache: new FoldCache(path.join(dir, "cache")) });
+    const record = await selectCandidates(smallData(), { ...SMALL, repeats: 2, threads: 2, cache: new FoldCache(path.join(dir, "cache")) });
     const best = record.winner.best;
     assert.equal(record.comparisons!.length, 2);
     for (const c of record.comparisons!) {

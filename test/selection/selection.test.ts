@@ -39,18 +39,18 @@ after(() => {
 });
 
 describe("cross-validated selection", () => {
-  test("the same seed gives the same numbers twice, in process and with 2 worker threads", async () => {
+  test("the same seed gives the same numbers twice, in process and on 2 threads", async () => {
     const data = smallData();
-    const serial = await selectCandidates(data, { ...SMALL, workers: 1 });
-    const again = await selectCandidates(data, { ...SMALL, workers: 1 });
-    const parallel = await selectCandidates(data, { ...SMALL, workers: 2 });
+    const serial = await selectCandidates(data, { ...SMALL, threads: 1 });
+    const again = await selectCandidates(data, { ...SMALL, threads: 1 });
+    const parallel = await selectCandidates(data, { ...SMALL, threads: 2 });
     assert.equal(parallel.workers, 2);
     assert.deepEqual(numbers(again), numbers(serial));
     assert.deepEqual(numbers(parallel), numbers(serial));
   });
 
   test("records one result per architecture and fold, in grid then fold order, with every metric", async () => {
-    const record = await selectCandidates(smallData(), { ...SMALL, workers: 1 });
+    const record = await selectCandidates(smallData(), { ...SMALL, threads: 1 });
     assert.deepEqual(
       record.folds.map((f) => `${f.architecture}/${f.fold}`),
       ["logistic/0", "logistic/1", "logistic/2", "8/0", "8/1", "8/2"],
@@ -75,15 +75,15 @@ describe("cross-validated selection", () => {
   });
 
   test("an architecture's numbers do not depend on the rest of the grid (seeds come from its sizes and the fold)", async () => {
-    const both = await selectCandidates(smallData(), { ...SMALL, workers: 1 });
-    const alone = await selectCandidates(smallData(), { ...SMALL, grid: [[8]], workers: 1 });
+    const both = await selectCandidates(smallData(), { ...SMALL, threads: 1 });
+    const alone = await selectCandidates(smallData(), { ...SMALL, grid: [[8]], threads: 1 });
     const strip = (f: FoldResult) => ({ ...f, seconds: 0 });
     assert.deepEqual(alone.folds.map(strip), both.folds.filter((f) => f.architecture === "8").map(strip));
   });
 
   test("a different seed gives different numbers", async () => {
-    const a = await selectCandidates(smallData(), { ...SMALL, grid: [[]], workers: 1 });
-    const b = await selectCandidates(smallData(), { ...SMALL, grid: [[]], seed: 14, workers: 1 });
+    const a = await selectCandidates(smallData(), { ...SMALL, grid: [[]], threads: 1 });
+    const b = await selectCandidates(smallData(), { ...SMALL, grid: [[]], seed: 14, threads: 1 });
     assert.notDeepEqual(a.folds.map((f) => f.logLoss), b.folds.map((f) => f.logLoss));
   });
 
@@ -94,7 +94,7 @@ describe("cross-validated selection", () => {
         selectCandidates(smallData(), {
           ...SMALL,
           epochs: 50,
-          workers,
+          threads: workers,
           signal: controller.signal,
           onProgress: () => controller.abort(),
         }),
@@ -107,7 +107,7 @@ describe("cross-validated selection", () => {
     const seen: { kind: string; candidate: string; fold: number; epoch: number; remaining: number | null; fraction: number }[] = [];
     await selectCandidates(smallData(), {
       ...SMALL,
-      workers: 1,
+      threads: 1,
       onProgress: (p) => seen.push({ kind: p.kind, candidate: p.candidate, fold: p.fold, epoch: p.epoch, remaining: p.remainingSeconds, fraction: p.fraction }),
     });
     // 2 candidates × 3 folds × (2 epochs + 1 scored fold)
@@ -130,7 +130,7 @@ describe("cross-validated selection", () => {
     await assert.rejects(selectCandidates(smallData(), { grid: [] }), InputError);
     await assert.rejects(selectCandidates(smallData(), { grid: [[8], [8]] }), /twice/);
     await assert.rejects(selectCandidates(smallData(), { folds: 1 }), InputError);
-    await assert.rejects(selectCandidates(smallData(), { workers: 0 }), InputError);
+    await assert.rejects(selectCandidates(smallData(), { threads: 0 }), InputError);
     await assert.rejects(selectCandidates(smallData(), { epochs: 0 }), InputError);
   });
 
@@ -138,7 +138,7 @@ describe("cross-validated selection", () => {
     // At a learning rate of 10 with sigmoid units, logistic regression blows up in 2 of 3 folds
     // and 25-15 in all 3; 8 trains (badly, but with a finite loss).
     const options: SelectionOptions = { grid: [[], [8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 10, activation: "sigmoid" };
-    const serial = await selectCandidates(smallData(), { ...options, workers: 1 });
+    const serial = await selectCandidates(smallData(), { ...options, threads: 1 });
     assert.deepEqual(serial.summary.map((s) => [s.architecture, s.divergedFolds]), [["logistic", 2], ["8", 0], ["25-15", 3]]);
     assert.equal(serial.winner.architecture, "8");
     assert.match(serial.winner.reason, /Not considered, as training diverged: logistic, 25-15\.$/);
@@ -154,13 +154,13 @@ describe("cross-validated selection", () => {
     const json = JSON.parse(JSON.stringify(serial)) as ExperimentRecord;
     assert.deepEqual(json.summary.map((s) => s.divergedFolds), [2, 0, 3]);
     assert.deepEqual(experimentRows([json]).map((row) => row.divergedFolds), [2, 0, 3]);
-    const parallel = await selectCandidates(smallData(), { ...options, workers: 2 });
+    const parallel = await selectCandidates(smallData(), { ...options, threads: 2 });
     assert.deepEqual(numbers(parallel), numbers(serial));
   });
 
   test("diverged folds go through the fold cache and come back still marked", async () => {
     const cache = new FoldCache(tempDir());
-    const options: SelectionOptions = { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1, cache };
+    const options: SelectionOptions = { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, threads: 1, cache };
     const first = await selectCandidates(smallData(), options);
     const again = await selectCandidates(smallData(), options);
     assert.deepEqual(again.cache, { reused: 6, trained: 0 });
@@ -170,14 +170,14 @@ describe("cross-validated selection", () => {
   });
 
   test("in a grid over learning rates, the rate that blows up is marked and the one that trains wins", async () => {
-    const record = await selectCandidates(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, workers: 1 });
+    const record = await selectCandidates(smallData(), { grid: [[8]], learningRates: [0.001, 1e9], folds: 3, epochs: 2, seed: 13, threads: 1 });
     assert.deepEqual(record.summary.map((s) => [s.architecture, s.divergedFolds]), [["8 lr 0.001", 0], ["8 lr 1000000000", 3]]);
     assert.equal(record.winner.architecture, "8 lr 0.001");
   });
 
   test("when every candidate diverges, the selection fails with TrainingDiverged (an InputError) saying so", async () => {
     await assert.rejects(
-      selectCandidates(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, workers: 1 }),
+      selectCandidates(smallData(), { grid: [[8], [25, 15]], folds: 3, epochs: 2, seed: 13, learningRate: 1e9, threads: 1 }),
       (e: Error) =>
         e instanceof TrainingDiverged &&
         e instanceof InputError &&
@@ -186,7 +186,7 @@ describe("cross-validated selection", () => {
   });
 
   test("without a grid, selection cross-validates networks both smaller and larger than the reference 25-15", async () => {
-    const record = await selectCandidates(smallData(), { folds: 2, epochs: 1, workers: 1 });
+    const record = await selectCandidates(smallData(), { folds: 2, epochs: 1, threads: 1 });
     assert.deepEqual(record.config.grid, DEFAULT_GRID);
     const names = record.summary.map((s) => s.architecture);
     assert.equal(names[0], "logistic");
@@ -197,21 +197,21 @@ describe("cross-validated selection", () => {
     assert.equal(record.folds.length, names.length * 2);
   });
 
-  test("an onProgress that throws rejects the run with its error and stops the workers (workers: 2)", async () => {
+  test("an onProgress that throws rejects the run with its error and stops the threads (threads: 2)", async () => {
     const failure = new Error("progress display broke");
     let calls = 0;
     await assert.rejects(
       selectCandidates(smallData(), {
         ...SMALL,
         epochs: 20,
-        workers: 2,
+        threads: 2,
         onProgress: () => {
           if (++calls === 3) throw failure;
         },
       }),
       (error: unknown) => error === failure,
     );
-    // Settled only after the workers were terminated: no more progress arrives.
+    // Settled only after the threads were terminated: no more progress arrives.
     const after = calls;
     await new Promise((resolve) => setTimeout(resolve, 200));
     assert.equal(calls, after);
@@ -359,7 +359,7 @@ describe("a grid over activations and learning rates", () => {
   });
 
   test("each candidate trains with its own settings, as it would alone", async () => {
-    const options = { grid: [[8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
+    const options = { grid: [[8]], folds: 3, epochs: 2, seed: 13, threads: 1 };
     const product = await selectCandidates(smallData(), { ...options, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] });
     assert.deepEqual(product.summary.map((s) => [s.architecture, s.activation, s.learningRate]), [
       ["8 sigmoid lr 0.001", "sigmoid", 0.001],

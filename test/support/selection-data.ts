@@ -25,7 +25,7 @@ export function smallData(): Dataset {
 export const SMALL: SelectionOptions = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13 };
 
 /** A runExperiment grid over smallCsv(): two candidates, three folds, two epochs, in this thread. */
-export const RUN = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13, workers: 1 };
+export const RUN = { grid: [[], [8]], folds: 3, epochs: 2, seed: 13, threads: 1 };
 
 const temps: string[] = [];
 // Registered when the test file imports this module (at its top level, so it runs last).

@@ -47,7 +47,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
   };
 
   before(async () => {
-    local = await selectCandidates(data, { ...small, workers: 1 });
+    local = await selectCandidates(data, { ...small, threads: 1 });
   });
   after(() => {
     for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });

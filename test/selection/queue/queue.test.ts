@@ -37,7 +37,7 @@ describe("selection through the queue", skipUnlessRedis(), () => {
   let local: ExperimentRecord;
 
   before(async () => {
-    local = await selectCandidates(data, { ...small, workers: 1 });
+    local = await selectCandidates(data, { ...small, threads: 1 });
   });
 
   test("a small grid through 2 worker processes gives the local run's numbers", async () => {
@@ -59,7 +59,7 @@ describe("selection through the queue", skipUnlessRedis(), () => {
   test("a worker killed with SIGKILL mid-fold: its fold is retried by another and the record is complete and identical", async () => {
     // Folds long enough (40 epochs of a wider net) that the kill lands while one is training.
     const longer: SelectionOptions = { grid: [[64, 32]], folds: 2, epochs: 40, seed: 13 };
-    const reference = await selectCandidates(data, { ...longer, workers: 1 });
+    const reference = await selectCandidates(data, { ...longer, threads: 1 });
     const a = worker();
     await a.waitFor(/waiting for fold jobs/);
     const run = selectCandidates(data, { ...longer, queue: { url: fx.redis.url } });
@@ -76,7 +76,7 @@ describe("selection through the queue", skipUnlessRedis(), () => {
 
   test("SIGTERM stops a worker after the fold in progress, whose result still arrives", async () => {
     const longer: SelectionOptions = { grid: [[64, 32]], folds: 2, epochs: 40, seed: 13 };
-    const reference = await selectCandidates(data, { ...longer, workers: 1 });
+    const reference = await selectCandidates(data, { ...longer, threads: 1 });
     const a = worker();
     await a.waitFor(/waiting for fold jobs/);
     const run = selectCandidates(data, { ...longer, queue: { url: fx.redis.url } });

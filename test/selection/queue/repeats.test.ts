@@ -12,7 +12,7 @@ describe("repeated k-fold through the queue", skipUnlessRedis(), () => {
   const options: SelectionOptions = { grid: [[8], []], folds: 2, repeats: 2, epochs: 2, seed: 13 };
 
   test("a --repeats 2 run through a worker equals the local one, comparisons included", async () => {
-    const local = await selectCandidates(data, { ...options, workers: 1 });
+    const local = await selectCandidates(data, { ...options, threads: 1 });
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
     const record = await selectCandidates(data, { ...options, queue: { url: fx.redis.url } });

@@ -41,7 +41,7 @@ describe("queue worker processes", skipUnlessRedis(), () => {
   let local: ExperimentRecord;
 
   before(async () => {
-    local = await selectCandidates(data, { ...small, workers: 1 });
+    local = await selectCandidates(data, { ...small, threads: 1 });
   });
 
   test("--concurrency 99 is capped with one line saying why; its threads train the local run's numbers and stop gracefully", async () => {
