@@ -223,7 +223,7 @@ ${COMPARISON_USAGE}
         dir: records,
         signal: abort.signal,
         onProgress: progress.onProgress,
-        reuseCache: flags["no-cache"] !== true,
+        reuse: flags["no-cache"] !== true,
         onStart: (plan) => {
           if (flags.quiet !== true) err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
         },

@@ -61,12 +61,11 @@ export function checkWritableFolder(dir: string, what: string): void {
 }
 
 /**
- * Before any training: the records folder can take the record, and (withCache) its fold cache and
+ * Before any training: the records folder can take the record, and its fold cache and
  * every shard of it can take entries. Throws InputError naming the path otherwise.
  */
-export function checkRecordsWritable(dir: string, withCache: boolean): void {
+export function checkRecordsWritable(dir: string): void {
   checkWritableFolder(dir, "records folder");
-  if (!withCache) return;
   const cache = foldCacheDir(dir);
   checkWritableFolder(cache, "fold cache");
   let shards: string[] = [];

@@ -16,8 +16,6 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
   data?: string;
   /** Where the record goes; default reports/experiments under the project root. Its fold cache is <dir>/cache. */
   dir?: string;
-  /** false: no fold cache at all (nothing reused, nothing stored). */
-  useCache?: boolean;
   /** Told of each unusable cache entry (it is trained again). */
   onCacheWarning?: (message: string) => void;
 }
@@ -28,12 +26,12 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
  * settings and a records folder or cache that cannot be written are InputErrors before the load.
  */
 export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
-  const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, pair: pair, useCache = true, onCacheWarning, ...selection } = options;
+  const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, pair, onCacheWarning, ...selection } = options;
   resolveSelectionConfig(selection); // bad settings fail before the (slow) load
   comparisonSettings(selection);
-  checkRecordsWritable(dir, useCache); // and so does a folder the record or the folds cannot go to
-  const dataset = loadCsv(data, { binaryOnly, pair: pair });
-  const cache = useCache ? new FoldCache(foldCacheDir(dir), onCacheWarning) : undefined;
+  checkRecordsWritable(dir); // and so does a folder the record or the folds cannot go to
+  const dataset = loadCsv(data, { binaryOnly, pair });
+  const cache = new FoldCache(foldCacheDir(dir), onCacheWarning);
   let lease: ReturnType<typeof takeLease> | undefined;
   try {
     const record = await selectCandidates(dataset, {
@@ -42,7 +40,7 @@ export async function runExperiment(options: RunExperimentOptions = {}): Promise
       source: data,
       onKeys: (keys) => {
         // Taken before the cache is read: prune must not delete what this run reuses or writes.
-        if (cache) lease = takeLease(dir, keys);
+        lease = takeLease(dir, keys);
         selection.onKeys?.(keys);
       },
     });

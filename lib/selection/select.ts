@@ -33,8 +33,11 @@ export interface SelectionOptions extends SelectionSettings {
    * finishes, so a killed run resumes.
    */
   cache?: FoldCache;
-  /** false: train every fold even when the cache has it (the fresh results replace the stored ones). */
-  reuseCache?: boolean;
+  /**
+   * The one cache switch (the CLI's --no-cache is reuse: false): false trains every fold even when
+   * the cache or the queue has it, and the fresh results replace the stored ones. Default true.
+   */
+  reuse?: boolean;
   /** Told the fold-cache key of every fold of the run, before the cache is read (what the run will use). */
   onKeys?: (keys: readonly string[]) => void;
   /** Told once, before any training, how many folds the cache gives and how many are trained. */
@@ -144,7 +147,7 @@ function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPl
  * The folds the cache gives, each checked as a result of its own fold (fold-check.ts), under the
  * name its candidate has in this grid; the rest are to train.
  */
-function reuseCached(plan: SelectionPlan, cols: number, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
+function takeFromCache(plan: SelectionPlan, cols: number, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
   if (!cache) return { results: [], toTrain: [...plan.jobs] };
   const found = cache.getAll<FoldResult>(
     plan.jobs.map((job) => {
@@ -195,7 +198,7 @@ async function trainFolds(
   };
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
   // Without reuse, results finished in Redis are not taken either: every fold is trained anew.
-  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, { ...options.queue, reuse: options.reuseCache !== false && options.queue.reuse !== false });
+  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, { ...options.queue, reuse: options.reuse !== false && options.queue.reuse !== false });
   if (threads === 1) await runSerial(scheduler);
   else if (threads > 1) await runOnThreads(scheduler);
   return undefined;
@@ -280,7 +283,7 @@ export async function selectCandidates(dataset: Dataset, options: SelectionOptio
   const startedMs = performance.now();
   const plan = planSelection(dataset, options);
   options.onKeys?.(plan.keys);
-  const { results, toTrain } = reuseCached(plan, dataset.cols, options.reuseCache === false ? undefined : options.cache);
+  const { results, toTrain } = takeFromCache(plan, dataset.cols, options.reuse === false ? undefined : options.cache);
   const cache = { reused: results.length, trained: toTrain.length };
   options.onStart?.({ folds: plan.jobs.length, ...cache });
   // No more threads than fold jobs to train: the record and the CLI say how many really ran.

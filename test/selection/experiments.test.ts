@@ -103,14 +103,13 @@ describe("the fold cache in a rerun", () => {
     assert.deepEqual(product.record.summary.map((s) => s.architecture), ["logistic", "8 sigmoid", "8 relu"]);
   });
 
-  test("a changed seed, data or kernel hash retrains, and so does reuseCache: false", async () => {
+  test("a changed seed, data or kernel hash retrains, and so does reuse: false", async () => {
     const dir = tempDir();
     const data = smallCsv();
     await runExperiment({ ...RUN, data, dir });
     assert.deepEqual((await runExperiment({ ...RUN, seed: 14, data, dir })).record.cache, { reused: 0, trained: 6 });
     assert.deepEqual((await runExperiment({ ...RUN, data: smallCsv(240), dir })).record.cache, { reused: 0, trained: 6 });
-    assert.deepEqual((await runExperiment({ ...RUN, data, dir, reuseCache: false })).record.cache, { reused: 0, trained: 6 });
-    assert.deepEqual((await runExperiment({ ...RUN, data, dir, useCache: false })).record.cache, { reused: 0, trained: 6 });
+    assert.deepEqual((await runExperiment({ ...RUN, data, dir, reuse: false })).record.cache, { reused: 0, trained: 6 });
     // Another kernel hash: the same fold under other code is another key.
     const cache = new FoldCache(foldCacheDir(dir));
     const stored = readExperiments(dir).records[0].record.folds[0];
@@ -201,13 +200,13 @@ describe("a cached fold result is checked before it is reused", () => {
     assert.deepEqual(scores(again.record), scores(first.record));
   });
 
-  test("reuseCache: false reads no entry (no warning for a bad one) and rewrites every fold", async () => {
+  test("reuse: false reads no entry (no warning for a bad one) and rewrites every fold", async () => {
     const dir = tempDir();
     const data = smallCsv();
     const first = await runExperiment({ ...RUN, data, dir });
     const file = editCached(dir, first.record.folds[0].key!, (r) => (r.logLoss = 0.01));
     const warnings: string[] = [];
-    const fresh = await runExperiment({ ...RUN, data, dir, reuseCache: false, onCacheWarning: (m) => warnings.push(m) });
+    const fresh = await runExperiment({ ...RUN, data, dir, reuse: false, onCacheWarning: (m) => warnings.push(m) });
     assert.deepEqual(fresh.record.cache, { reused: 0, trained: 6 });
     assert.deepEqual(warnings, []);
     assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).result.logLoss, first.record.folds[0].logLoss);

@@ -83,7 +83,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     assert.equal(w.count(FINISHED), 5);
   });
 
-  test("--no-cache (reuseCache false) trains every fold anew, also those finished in Redis, and a correct cache entry stays correct", async () => {
+  test("--no-cache (reuse: false) trains every fold anew, also those finished in Redis, and a correct cache entry stays correct", async () => {
     const w = fx.worker();
     await w.waitFor(/waiting for fold jobs/);
     const cache = new FoldCache(tempDir());
@@ -91,7 +91,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     const key = first.folds[0].key!;
     await editResult(fx.client, key, (r) => (r.accuracy = 0.123));
 
-    const again = await selectCandidates(data, { ...small, cache, reuseCache: false, queue: { url: fx.redis.url } });
+    const again = await selectCandidates(data, { ...small, cache, reuse: false, queue: { url: fx.redis.url } });
     assert.deepEqual(numbers(again), numbers(local));
     assert.deepEqual(again.cache, { reused: 0, trained: 4, remote: 4 });
     assert.equal(again.queue?.reused, 0);
