@@ -106,6 +106,23 @@ export function list<T>(flags: Flags, name: string, fallback: T, one: (single: F
   });
 }
 
+/**
+ * The help of the flags train and select share for the data and its pair, descriptions starting
+ * at `column` (each command aligns its own list).
+ */
+export function dataFlagsHelp(column: number): string {
+  const flag = (name: string) => `  ${name}`.padEnd(column);
+  const more = " ".repeat(column);
+  return [
+    `${flag("--data FILE")}training CSV (default: ${DEFAULT_TRAIN_CSV}, or data/A-B/train.csv with`,
+    `${more}--digits A,B; built on first use)`,
+    `${flag("--digits A,B")}the two digits to tell apart: A is the negative class, B the positive`,
+    `${more}one; rows of other digits (e.g. of Kaggle's ten-class train.csv) are`,
+    `${more}dropped. Without it a file of exactly two digits is that pair`,
+    `${flag("--binary-only")}the same as --digits 0,1`,
+  ].join("\n");
+}
+
 /** The flags train and select share: where the data is, how the networks train, where records are. */
 export const TRAINING_OPTIONS = {
   data: { type: "string" },

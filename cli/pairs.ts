@@ -10,31 +10,18 @@ import { pairsDir, type PairsRecord } from "../lib/pairs/record";
 import { runPairs } from "../lib/pairs/run";
 import type { PairsProgress } from "../lib/pairs/score-pairs";
 import { type Command, out, err, num, f4, THREADS_OPTIONS, threadsFlag } from "./common";
+import { progressOnStderr } from "./progress";
 
 function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void; done: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let lastDraw = 0;
-  let drawn = false;
-  const remaining = (p: PairsProgress) => (p.remainingSeconds === null ? "?" : clock(p.remainingSeconds));
-  return {
-    onProgress(p) {
-      if (quiet) return;
-      if (tty) {
-        const now = Date.now();
-        if (now - lastDraw < 100 && p.pairsDone < p.pairsTotal) return;
-        lastDraw = now;
-        const line = `${percentBar(p.fraction, { ascii: true })} pairs ${p.pairsDone}/${p.pairsTotal} (latest ${pairLabel(p.pair)})  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
-        process.stderr.write(`\r\x1b[2K${line.slice(0, (process.stderr.columns || 100) - 1)}`);
-        drawn = true;
-      } else if (p.kind === "pair" && p.result) {
-        const r = p.result;
-        err(`[${p.pairsDone}/${p.pairsTotal}] ${pairLabel(r.digits)}: accuracy ${f4(r.accuracy)} ± ${f4(r.sdAccuracy)}, log loss ${f4(r.logLoss)} (${r.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`);
-      }
+  return progressOnStderr<PairsProgress>(quiet, {
+    line: (p, remaining) => `${percentBar(p.fraction, { ascii: true })} pairs ${p.pairsDone}/${p.pairsTotal} (latest ${pairLabel(p.pair)})  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining}`,
+    skippable: (p) => p.pairsDone < p.pairsTotal,
+    logged(p, remaining) {
+      if (p.kind !== "pair" || !p.result) return null;
+      const r = p.result;
+      return `[${p.pairsDone}/${p.pairsTotal}] ${pairLabel(r.digits)}: accuracy ${f4(r.accuracy)} ± ${f4(r.sdAccuracy)}, log loss ${f4(r.logLoss)} (${r.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining}`;
     },
-    done() {
-      if (drawn) process.stderr.write("\r\x1b[2K");
-    },
-  };
+  });
 }
 
 function printPairs(record: PairsRecord, file: string, reused: boolean): void {

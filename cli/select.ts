@@ -1,7 +1,6 @@
 // `digits select`: cross-validates a grid of candidates (lib/selection), with
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
 import { describeDropped } from "../lib/data/dataset";
-import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { recordPair } from "../lib/selection/latest-winner";
 import { clock, percentBar, textTable } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";
@@ -16,47 +15,26 @@ import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
 import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./real-differences";
-import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag } from "./common";
+import { progressOnStderr } from "./progress";
+import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
 
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */
 const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
 
 function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
-  const tty = process.stderr.isTTY === true;
-  let lastDraw = 0;
-  let drawn = false;
-  const remaining = (p: SelectionProgress) => (p.remainingSeconds === null ? "?" : clock(p.remainingSeconds));
-  return {
-    onProgress(p) {
-      if (quiet) return;
-      if (tty) {
-        const now = Date.now();
-        if (now - lastDraw < 100 && p.kind === "epoch") return;
-        lastDraw = now;
-        const line =
-          `${percentBar(p.fraction, { ascii: true })} ` +
-          `${p.candidate} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  ` +
-          `elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining(p)}`;
-        const columns = process.stderr.columns || 100;
-        process.stderr.write(`\r\x1b[2K${line.slice(0, columns - 1)}`);
-        drawn = true;
-      } else if (p.kind === "fold" && p.result?.diverged) {
-        const d = p.result.diverged;
-        err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.candidate} ${foldText(p)}: diverged at epoch ${d.epoch} ` +
-            `(mean training loss ${formatLoss(d.loss)}), not scored; elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
-        );
-      } else if (p.kind === "fold" && p.result) {
-        err(
-          `[${p.foldsDone}/${p.foldsTotal}] ${p.candidate} ${foldText(p)}: validation log loss ${f4(p.result.logLoss)}, ` +
-            `accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining(p)}`,
-        );
-      }
+  return progressOnStderr<SelectionProgress>(quiet, {
+    line: (p, remaining) =>
+      `${percentBar(p.fraction, { ascii: true })} ${p.candidate} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining}`,
+    skippable: (p) => p.kind === "epoch",
+    logged(p, remaining) {
+      if (p.kind !== "fold" || !p.result) return null;
+      const where = `[${p.foldsDone}/${p.foldsTotal}] ${p.candidate} ${foldText(p)}`;
+      const clocks = `elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining}`;
+      const d = p.result.diverged;
+      if (d) return `${where}: diverged at epoch ${d.epoch} (mean training loss ${formatLoss(d.loss)}), not scored; ${clocks}`;
+      return `${where}: validation log loss ${f4(p.result.logLoss)}, accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); ${clocks}`;
     },
-    done() {
-      if (drawn) process.stderr.write("\r\x1b[2K");
-    },
-  };
+  });
 }
 
 /** --folds: a whole number ≥ 2, the same rule (and words) for 0, 1 or "abc". */
@@ -126,12 +104,7 @@ Every fold run is kept in the records folder's cache/ under the hash of what det
 a run that was killed trains only the folds it does not have yet, with the same numbers.
 
 Options:
-  --data FILE           training CSV (default: ${DEFAULT_TRAIN_CSV}, or data/A-B/train.csv with
-                        --digits A,B; built on first use)
-  --digits A,B          the two digits to tell apart: A is the negative class, B the positive
-                        one; rows of other digits (e.g. of Kaggle's ten-class train.csv) are
-                        dropped. Without it a file of exactly two digits is that pair
-  --binary-only         the same as --digits 0,1
+${dataFlagsHelp(24)}
   --layers SIZES        hidden layer sizes, e.g. 25,15; "none" (or "") is logistic regression;
                         repeat for each architecture (default grid: ${DEFAULT_GRID.map((h) => architectureName(h)).join(", ")})
   --folds K             folds, at least 2 (default ${DEFAULT_SELECTION_CONFIG.folds})

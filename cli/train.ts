@@ -3,7 +3,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadCsv } from "../lib/data/csv";
 import { classCounts, datasetFingerprint, describeDropped, type LoadedDataset } from "../lib/data/dataset";
-import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { countOf, DEFAULT_PAIR, samePair } from "../lib/core/pair";
 import { describeRecord, describeSkipped, type WinnerLookup } from "../lib/selection/latest-winner";
 import { chooseNetwork } from "../lib/selection/network-choice";
@@ -13,7 +12,7 @@ import { checkTrainingMemory } from "../lib/model/memory";
 import { MODEL_FILE, saveTrained } from "../lib/model/persist";
 import { parseLayers } from "../lib/selection/config";
 import { DEFAULT_TRAIN_CONFIG, train } from "../lib/model/train";
-import { type Command, out, err, trainingFlags, f4, TRAINING_OPTIONS } from "./common";
+import { type Command, out, err, trainingFlags, f4, TRAINING_OPTIONS, dataFlagsHelp } from "./common";
 
 export const trainCommand: Command = {
   summary: "train one network and save it (TensorFlow.js layers format)",
@@ -26,12 +25,7 @@ DIR as model.json + weights.bin (loadable with tf.loadLayersModel) and training.
 pair of digits, data fingerprint, loss history).
 
 Options:
-  --data FILE          training CSV (default: ${DEFAULT_TRAIN_CSV}, or data/A-B/train.csv with
-                       --digits A,B; built on first use)
-  --digits A,B         the two digits to tell apart: A is the negative class, B the positive
-                       one; rows of other digits (e.g. of Kaggle's ten-class train.csv) are
-                       dropped. Without it a file of exactly two digits is that pair
-  --binary-only        the same as --digits 0,1
+${dataFlagsHelp(23)}
   --layers SIZES       hidden layer sizes, e.g. 25,15; "none" is logistic regression;
                        "winner" takes the winner of the latest record in --records made on
                        the same data and pair (no such record: an error saying so)
