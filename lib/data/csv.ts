@@ -75,7 +75,7 @@ const ROW_PIXELS = PIXELS;
  * pass 2 parses digits straight into them. Any irregular line drops to a slow path that decodes
  * just that line to say precisely what is wrong.
  */
-export function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): LoadedDataset {
+function parseCsvBuffer(bytes: Uint8Array, name: string, options: LoadCsvOptions = {}): LoadedDataset {
   const start = afterHeader(bytes, name);
   const end = endOfRows(bytes, start);
   const perDigit = countRowsPerDigit(bytes, start, end);

@@ -9,7 +9,7 @@ import { scriptJson } from "../escape";
 import { PAGE_GLOBAL, type WidgetConfigs } from "./page-config";
 
 /** Where the build writes the bundled page code. */
-export function pageScriptPath(): string {
+function pageScriptPath(): string {
   return join(projectRoot(), "dist", "draw-page.js");
 }
 
