@@ -2,6 +2,8 @@
 // folder, stages import only themselves and the stages below them, no module imports a folder's
 // index.ts or anything outside lib/, no two modules import each other even indirectly, and the
 // diagram of docs/architecture.md is the code's, and no file passes 400 lines nor any function 80.
+// Also: no comment, test name or page of docs/ names a path that no longer exists (what counts as
+// a mention: scripts/stale-paths.ts).
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -21,6 +23,7 @@ import {
   STAGES,
   type ImportEdge,
 } from "../scripts/architecture";
+import { projectFiles, staleMentions, stalePaths } from "../scripts/stale-paths";
 
 const MAX_FILE_LINES = 400;
 const MAX_FUNCTION_LINES = 80;
@@ -102,5 +105,51 @@ describe("sizes", () => {
     const longFunctions = functions.filter((f) => f.lines > MAX_FUNCTION_LINES).map((f) => `${f.file}:${f.line} ${f.name}: ${f.lines} lines`);
     for (const line of [...longFiles, ...longFunctions]) t.diagnostic(line);
     assert.deepEqual({ longFiles, longFunctions }, { longFiles: [], longFunctions: [] });
+  });
+});
+
+describe("paths named in comments, test names and docs", () => {
+  test("every lib/, cli/, scripts/ or test/ path they name exists", (t) => {
+    const stale = stalePaths().map((s) => `${s.file}:${s.line} names ${s.path}, which does not exist: name the file where it lives now`);
+    for (const line of stale) t.diagnostic(line);
+    assert.deepEqual(stale, []);
+  });
+
+  describe("the detection", () => {
+    const files = projectFiles();
+    // Split, so that this file names no missing path itself.
+    const gone = "lib/" + "core/engine.ts";
+    const found = (file: string, text: string) => staleMentions(file, text, files).map((s) => `${s.line} ${s.path}`);
+
+    test("finds a missing path in a comment and in a string that is prose, not a live one nor a string that is a value", () => {
+      const text = [
+        `// The engine: lib/core/pair.ts and ${gone}.`,
+        `const sentence = "see ${gone} for why";`,
+        `const separator = "//", value = "${gone}";`,
+        `/* lib/core/pool (a module named as imports name it), lib/selection/queue/ (a folder),`,
+        `   ${gone.replace(".ts", ".js")} (its compiled name) */`,
+      ].join("\n");
+      assert.deepEqual(found("test/x.test.ts", text), [`1 ${gone}`, `2 ${gone}`, `5 ${gone.replace(".ts", ".js")}`]);
+    });
+
+    test("reads no path inside a longer one (dist/lib/…, ../lib/…), nor paths git ignores; a trailing slash must be a folder", () => {
+      const file = "lib/core/pair.ts";
+      const text = `// dist/${gone}, ../${gone}, test/render/dist/harness.js\n// ${file}/ and lib/core/`;
+      assert.deepEqual(found("scripts/x.ts", text), [`2 ${file}/`]);
+    });
+
+    test("in lib/, a bare module name must be a module of lib/", () => {
+      const text = "// as in data.ts and frame.ts";
+      assert.deepEqual(found("lib/data/x.ts", text), ["1 data.ts"]);
+      assert.deepEqual(found("test/data/x.test.ts", text), []);
+    });
+
+    test("reads a document whole, and a notebook's markdown and code comments on the lines of its JSON file", () => {
+      assert.deepEqual(found("docs/x.md", `Run \`${gone}\` (or [this](../${gone})).\n`), [`1 ${gone}`]);
+      const notebook = JSON.stringify({ cells: [{ cell_type: "markdown", source: ["Intro\n", `by ${gone}.`] }, { cell_type: "code", source: [`// ${gone}\n`, `const x = "${gone}";`] }] }, null, 1);
+      const lines = notebook.split("\n");
+      const lineOf = (text: string) => lines.findIndex((l) => l.includes(text)) + 1;
+      assert.deepEqual(found("notebooks/x.ipynb", notebook), [`${lineOf(`by ${gone}`)} ${gone}`, `${lineOf(`// ${gone}`)} ${gone}`]);
+    });
   });
 });
