@@ -34,17 +34,33 @@ const CODE_EXTENSIONS = /\.(ts|mjs|json|py|sh|ipynb)$/;
 const MENTION = /(?<![\w./@~$-])(?:lib|cli|scripts|test)\/[\w./-]*/g;
 const BARE_MODULE = /(?<![\w./@~$-])[\w-]+\.ts\b/g;
 
-/** The files of the project (tracked, or new and not ignored), relative to the root. */
-export function projectFiles(root = ROOT): string[] {
+/** What a mention is checked against: the project's files and folders, relative to its root. */
+export interface Project {
+  root: string;
+  /** Tracked files, and new ones git does not ignore. */
+  files: ReadonlySet<string>;
+  /** Every folder that holds one of them, at any depth. */
+  folders: ReadonlySet<string>;
+  /** The file names of lib/'s modules (pair.ts), for bare names. */
+  libModules: ReadonlySet<string>;
+}
+
+/** The project at `root`, as git lists it. */
+export function project(root = ROOT): Project {
   const listed = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z"], { cwd: root, encoding: "utf8" });
   if (listed.status !== 0) throw new Error(`git ls-files failed in ${root}: ${listed.stderr}`);
-  return listed.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(root, f)));
+  const files = listed.stdout.split("\0").filter((f) => f !== "" && fs.existsSync(path.join(root, f)));
+  const folders = new Set<string>();
+  for (const f of files) for (let d = path.posix.dirname(f); d !== "." && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
+  const libModules = new Set(files.filter((f) => f.startsWith("lib/")).map((f) => path.posix.basename(f)));
+  return { root, files: new Set(files), folders, libModules };
 }
 
 /** The files whose prose is read (see the header), relative to the root. */
-export function proseFiles(files: readonly string[]): string[] {
-  const docs = files.filter((f) => f === "README.md" || /^docs\/[^/]+\.md$/.test(f));
-  const code = files.filter((f) => CODE_FOLDERS.includes(f.split("/")[0]) && (CODE_EXTENSIONS.test(f) || f.startsWith(".ci/")));
+export function proseFiles(files: Iterable<string>): string[] {
+  const all = [...files];
+  const docs = all.filter((f) => f === "README.md" || /^docs\/[^/]+\.md$/.test(f));
+  const code = all.filter((f) => CODE_FOLDERS.includes(f.split("/")[0]) && (CODE_EXTENSIONS.test(f) || f.startsWith(".ci/")));
   return [...docs, ...code].sort();
 }
 
@@ -118,18 +134,11 @@ export function pathMentions(prose: string): { line: number; path: string }[] {
   return found;
 }
 
-/** Whether a mention names something of the project (see the header); `files` are the project's files. */
-export function pathExists(mention: string, files: ReadonlySet<string>, folders: ReadonlySet<string>): boolean {
+/** Whether a mention names something of the project (see the header). */
+export function pathExists(mention: string, { files, folders }: Project): boolean {
   if (mention.endsWith("/")) return folders.has(mention.slice(0, -1));
   const module = mention.replace(/\.js$/, "");
   return files.has(mention) || folders.has(mention) || files.has(`${module}.ts`);
-}
-
-/** Every folder that holds a file of `files`, at any depth. */
-export function foldersOf(files: readonly string[]): Set<string> {
-  const folders = new Set<string>();
-  for (const f of files) for (let d = path.posix.dirname(f); d !== "." && !folders.has(d); d = path.posix.dirname(d)) folders.add(d);
-  return folders;
 }
 
 /** Of these paths, those git ignores: generated output, not checked. */
@@ -139,18 +148,15 @@ function ignoredByGit(paths: readonly string[], root: string): Set<string> {
   return new Set(result.stdout.split("\0").filter(Boolean));
 }
 
-/** The mentions in one file's text that name nothing; `files` are the project's files. */
-export function staleMentions(file: string, text: string, files: readonly string[], root = ROOT): StalePath[] {
-  const fileSet = new Set(files);
-  const folders = foldersOf(files);
+/** The mentions in one file's text that name nothing of `project`. */
+export function staleMentions(file: string, text: string, project: Project): StalePath[] {
   const prose = proseOf(file, text);
-  const missing = pathMentions(prose).filter((m) => !pathExists(m.path, fileSet, folders));
-  const ignored = ignoredByGit([...new Set(missing.map((m) => m.path))], root);
+  const missing = pathMentions(prose).filter((m) => !pathExists(m.path, project));
+  const ignored = ignoredByGit([...new Set(missing.map((m) => m.path))], project.root);
   const stale = missing.filter((m) => !ignored.has(m.path)).map((m) => ({ file, ...m }));
   if (file.startsWith("lib/")) {
-    const modules = new Set(files.filter((f) => f.startsWith("lib/")).map((f) => path.posix.basename(f)));
     prose.split("\n").forEach((line, i) => {
-      for (const m of line.matchAll(BARE_MODULE)) if (!modules.has(m[0])) stale.push({ file, line: i + 1, path: m[0] });
+      for (const m of line.matchAll(BARE_MODULE)) if (!project.libModules.has(m[0])) stale.push({ file, line: i + 1, path: m[0] });
     });
   }
   return stale.sort((a, b) => a.line - b.line);
@@ -158,6 +164,6 @@ export function staleMentions(file: string, text: string, files: readonly string
 
 /** Every stale mention in the prose of the project. */
 export function stalePaths(root = ROOT): StalePath[] {
-  const files = projectFiles(root);
-  return proseFiles(files).flatMap((f) => staleMentions(f, fs.readFileSync(path.join(root, f), "utf8"), files, root));
+  const found = project(root);
+  return proseFiles(found.files).flatMap((f) => staleMentions(f, fs.readFileSync(path.join(root, f), "utf8"), found));
 }

@@ -25,7 +25,7 @@ import {
   STAGES,
   type ImportEdge,
 } from "../scripts/architecture";
-import { projectFiles, staleMentions, stalePaths } from "../scripts/stale-paths";
+import { project, staleMentions, stalePaths } from "../scripts/stale-paths";
 import { unusedExports, type UnusedExport } from "../scripts/unused-exports";
 
 const MAX_FILE_LINES = 400;
@@ -119,10 +119,10 @@ describe("paths named in comments, test names and docs", () => {
   });
 
   describe("the detection", () => {
-    const files = projectFiles();
+    const paths = project();
     // Split, so that this file names no missing path itself.
     const gone = "lib/" + "core/engine.ts";
-    const found = (file: string, text: string) => staleMentions(file, text, files).map((s) => `${s.line} ${s.path}`);
+    const found = (file: string, text: string) => staleMentions(file, text, paths).map((s) => `${s.line} ${s.path}`);
 
     test("finds a missing path in a comment and in a string that is prose, not a live one nor a string that is a value", () => {
       const text = [
