@@ -161,7 +161,7 @@ describe("paths named in comments, test names and docs", () => {
 const ALLOWED_EXPORTS: Readonly<Record<string, string>> = {
   "lib/notebook/draw/page/main.ts start": "the page bundle's entry point: the widget's inline script calls it (lib/notebook/draw/draw.ts)",
   "cli/digits.ts commands": "test/readme.test.ts checks docs/cli.md against the CLI's own table of commands and flags",
-  "lib/notebook/display.ts setDisplaySink": "outside a kernel, the one way to receive what display shows (tests and scripts)",
+  "lib/notebook/display.ts setDisplaySink": "the seam through which tests receive what display would show in a kernel (tslab's display exists only inside one)",
   "lib/selection/compare.ts experimentsDataFrame": "notebook 02's prose offers it to the reader for their own analysis",
 };
 
