@@ -1,5 +1,5 @@
 // The training and prediction kernels, in AssemblyScript, compiled to WebAssembly with SIMD
-// (npm run build → dist/kernels.wasm). lib/engine.ts lays out the memory and calls these.
+// (npm run build → dist/kernels.wasm). lib/model/engine.ts lays out the memory and calls these.
 //
 // Why WebAssembly: for a network this small the time goes into per-element overhead, and
 // plain JavaScript has no SIMD; here four float32 lanes are processed per instruction.
@@ -16,7 +16,7 @@
 const LAYER_WORDS: usize = 9;
 const HEADER_WORDS: usize = 2;
 
-// activation codes, shared with lib/engine.ts
+// activation codes, shared with lib/model/engine.ts
 const SIGMOID: i32 = 0;
 const RELU: i32 = 1;
 

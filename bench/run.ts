@@ -116,7 +116,7 @@ async function timeModelFit(data: Dataset, job: Job): Promise<TrainerTiming> {
 }
 
 /**
- * Runs a peer with the first Python (lib/jupyter's candidates: $DIGITS_PYTHON alone when set,
+ * Runs a peer with the first Python (lib/report/jupyter's candidates: $DIGITS_PYTHON alone when set,
  * else the one behind `jupyter`, python3, /usr/bin/python3, python) that can import what the peer
  * needs: the first python3 on PATH is often a pyenv or virtualenv one without torch.
  */

@@ -35,7 +35,7 @@ export function str(flags: Flags, name: string, fallback: string): string {
 
 export type NumberKind = "int" | "positive-int" | "positive" | "non-negative-int" | "seed";
 
-export const EXPECTED_NUMBER: Record<NumberKind, string> = {
+const EXPECTED_NUMBER: Record<NumberKind, string> = {
   int: "an integer",
   "positive-int": "a whole number ≥ 1",
   positive: "a positive number",

@@ -33,7 +33,7 @@ on an internal error (a bug), print its stack trace too (as does DIGITS_VERBOSE=
  * `--seed -1` as `--seed=-1`: parseArgs refuses a value that starts with a dash after a flag that
  * takes one ("ambiguous"), so a number there would get its message instead of ours.
  */
-export function attachNegativeNumbers(argv: readonly string[], options: Command["options"]): string[] {
+function attachNegativeNumbers(argv: readonly string[], options: Command["options"]): string[] {
   const result: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -69,7 +69,7 @@ function parseFlags(name: string, command: Command, argv: string[]): { flags: Fl
 }
 
 /** --verbose anywhere on the command line, or DIGITS_VERBOSE set to anything but "" or "0". */
-export function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env.DIGITS_VERBOSE;
   return argv.includes("--verbose") || (v !== undefined && v !== "" && v !== "0");
 }
@@ -79,7 +79,7 @@ export function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv
  * (exit 2); a cancelled selection says so (130); anything else is a bug in digits, one line saying
  * so and what to send, the stack trace appended only when `verbose` (exit 1).
  */
-export function describeFailure(error: unknown, verbose: boolean): { text: string; code: number } {
+function describeFailure(error: unknown, verbose: boolean): { text: string; code: number } {
   if (error instanceof TrainingDiverged) {
     return { text: `digits: ${error.what}; ${TrainingDiverged.fix(error.learningRates, "--learning-rate")}`, code: 2 };
   }
@@ -95,7 +95,7 @@ export function describeFailure(error: unknown, verbose: boolean): { text: strin
   return { text: line + stack, code: 1 };
 }
 
-export async function main(argv: string[]): Promise<number> {
+async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv.filter((arg) => arg !== "--verbose");
   if (name === undefined) {
     err(topUsage);

@@ -89,7 +89,7 @@ export async function modelAndData(flags: Flags) {
  * The pair to score on: the model's own (its training.json), which --digits may only confirm; a
  * model without training.json does not say, so --digits must.
  */
-export function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
+function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
   const recorded = modelPair(record, path.join(dir, TRAINING_FILE));
   if (!recorded) {
     if (asked) return asked;

@@ -43,7 +43,7 @@ REPORT_TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
 """
 
-# Marks the result line on stdout (lib/report.ts reads it).
+# Marks the result line on stdout (lib/report/runner.ts reads it).
 RESULT_PREFIX = "@binary-digits-result "
 
 

@@ -58,6 +58,8 @@ function slug(heading: string): string {
   return heading.toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, "").replace(/ /g, "-");
 }
 
+const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+
 /** The anchors of a Markdown page's headings (outside code blocks). */
 function anchors(markdown: string): Set<string> {
   const text = markdown.replace(/```[\s\S]*?```/g, "");
@@ -92,6 +94,18 @@ describe("the README and docs/", () => {
     const scripts = Object.keys((JSON.parse(read("package.json")) as { scripts: Record<string, string> }).scripts);
     const unknown = PAGES.flatMap((page) => [...read(page).matchAll(/npm run ([a-z:-]+)/g)].map((m) => m[1]).filter((s) => !scripts.includes(s)).map((s) => `${page}: npm run ${s}`));
     assert.deepEqual(unknown, []);
+  });
+
+  test("the number of dependencies whose install scripts they say are declined is package.json's allowScripts', and docs/architecture.md names each", () => {
+    const allowScripts = (JSON.parse(read("package.json")) as { allowScripts: Record<string, boolean> }).allowScripts;
+    const declined = Object.keys(allowScripts).filter((name) => allowScripts[name] === false);
+    const section = read("docs/architecture.md").split(/^## /m).find((s) => s.startsWith("Install scripts\n")) ?? "";
+    const stated = (page: string) =>
+      [...read(page).matchAll(/\b(\w+)\s+dependencies['’]\s+install\s+scripts|\binstall\s+scripts\s+of\s+(\w+)\s+dependencies/gi)].map((m) => `${page}: ${(m[1] ?? m[2]).toLowerCase()}`);
+    const statements = [...stated("README.md"), ...stated("docs/architecture.md")];
+    assert.ok(statements.some((s) => s.startsWith("README.md")) && statements.some((s) => s.startsWith("docs/")), `no count found ("N dependencies' install scripts" or "install scripts of N dependencies"): ${statements.join("; ")}`);
+    assert.deepEqual(statements.filter((s) => !s.endsWith(`: ${NUMBER_WORDS[declined.length] ?? declined.length}`)), [], `package.json's allowScripts declines ${declined.length}: ${declined.join(", ")}`);
+    assert.deepEqual(declined.filter((name) => !section.includes(name)), [], "docs/architecture.md#install-scripts says why each is declined");
   });
 
   test("the anchor of a heading is GitHub's", () => {

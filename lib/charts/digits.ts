@@ -4,7 +4,7 @@ import { datasetPair, type Dataset } from "../data/dataset";
 import { imageSide } from "../data/explore";
 import { INK_SCALE, thousands, title, WRONG_COLOR, type Figure } from "./figure";
 
-export interface DigitGridOptions {
+interface DigitGridOptions {
   /** Title of the whole figure. */
   title: string;
   /** One title per digit, written above it (HTML <br> allowed for two lines). */

@@ -15,7 +15,7 @@ export const DIVERGING_SCALE: [number, string][] = [[0, CLASS_COLORS[0]], [0.5, 
  * The same with 0 transparent: attribution maps are drawn over the digits' ink trace, which shows
  * through where a map is 0 (between its tiles, and on the digit tiles themselves).
  */
-export const DIVERGING_OVER_SCALE: [number, string][] = [
+const DIVERGING_OVER_SCALE: [number, string][] = [
   // Only the opacity fades towards 0 (each side keeps its colour): over white this looks as DIVERGING_SCALE.
   [0, rgba(CLASS_COLORS[0], 1)],
   [0.5, rgba(CLASS_COLORS[0], 0)],

@@ -9,7 +9,7 @@ import { settleOnce } from "./settle";
 import { threadEntry } from "./thread-entry";
 
 /** What a thread posts back about task `id`. */
-export type ThreadMessage<P, R> =
+type ThreadMessage<P, R> =
   | { type: "progress"; id: number; progress: P }
   | { type: "result"; id: number; result: R }
   | { type: "error"; id: number; message: string; stack: string; input: boolean };

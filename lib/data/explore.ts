@@ -1,6 +1,7 @@
 // Exploration: numbers the exploratory notebook reports about a Dataset — per-image features
 // (ink, bounding box, centroid), pixel statistics per class, data-quality counts and seeded
-// samples. Pure functions over typed arrays; charts.ts turns their results into figures.
+// samples. Pure functions over typed arrays; lib/charts/explore.ts turns their results into
+// figures.
 import { createHash } from "node:crypto";
 import type { DataFrame } from "danfojs-node";
 import * as ss from "simple-statistics";
@@ -143,7 +144,7 @@ export function describeFeatures(features: ImageFeatures): FeatureDescription[] 
 
 /** The features as a danfo DataFrame (label, ink, width, height, centroidX, centroidY), for group-bys. */
 export function featureFrame(features: ImageFeatures): DataFrame {
-  // Required lazily, as in data.ts: danfo loads TensorFlow.js.
+  // Required lazily, as in frame.ts: danfo loads TensorFlow.js.
   const danfo = require("danfojs-node") as typeof import("danfojs-node");
   const pair = features.pair ?? [0, 1];
   // The label column holds the digits, so a group-by names the classes as the reader knows them.

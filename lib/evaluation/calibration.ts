@@ -19,7 +19,7 @@ export interface Calibration {
   ece: number;
 }
 
-export const CALIBRATION_BINS = 10;
+const CALIBRATION_BINS = 10;
 
 /** The bin of probability p: [i/bins, (i+1)/bins), the last one closed. Compares with the bounds themselves, so 0.3 lands in [0.3, 0.4). */
 export function binOf(p: number, bins = CALIBRATION_BINS): number {

@@ -73,31 +73,6 @@ export function accuracy(labels: ArrayLike<number>, predictions: ArrayLike<numbe
 }
 
 /**
- * tp / (tp + fp): of the examples predicted positive, the fraction that are. With no predicted
- * positives it is undefined; like sklearn's default (zero_division), we return 0.
- */
-export function precision(labels: ArrayLike<number>, predictions: ArrayLike<number>): number {
-  return precisionOf(confusionMatrix(labels, predictions));
-}
-
-/**
- * tp / (tp + fn): of the positive examples, the fraction predicted positive. With no positive
- * labels it is undefined; like sklearn's default (zero_division), we return 0.
- */
-export function recall(labels: ArrayLike<number>, predictions: ArrayLike<number>): number {
-  return recallOf(confusionMatrix(labels, predictions));
-}
-
-/**
- * Harmonic mean of precision and recall, computed as sklearn does: 2tp / (2tp + fp + fn).
- * It is 0 whenever tp = 0, which covers precision + recall = 0 and the case with no positive
- * labels and no positive predictions (sklearn's zero_division default).
- */
-export function f1(labels: ArrayLike<number>, predictions: ArrayLike<number>): number {
-  return f1Of(confusionMatrix(labels, predictions));
-}
-
-/**
  * Mean binary cross-entropy in nats: mean of -log(p) for positives and -log(1 - p) for negatives.
  * Probabilities are clipped to [eps, 1 - eps] with eps = Number.EPSILON (2.220446049250313e-16),
  * as sklearn ≥ 1.5 does for float64 input (eps = np.finfo(dtype).eps), so a confidently wrong 0 or 1
@@ -222,14 +197,27 @@ function accuracyOf([[tn, fp], [fn, tp]]: ConfusionMatrix): number {
   return (tn + tp) / (tn + fp + fn + tp);
 }
 
+/**
+ * tp / (tp + fp): of the examples predicted positive, the fraction that are. With no predicted
+ * positives it is undefined; like sklearn's default (zero_division), we return 0.
+ */
 function precisionOf([[, fp], [, tp]]: ConfusionMatrix): number {
   return tp + fp === 0 ? 0 : tp / (tp + fp);
 }
 
+/**
+ * tp / (tp + fn): of the positive examples, the fraction predicted positive. With no positive
+ * labels it is undefined; like sklearn's default (zero_division), we return 0.
+ */
 function recallOf([, [fn, tp]]: ConfusionMatrix): number {
   return tp + fn === 0 ? 0 : tp / (tp + fn);
 }
 
+/**
+ * Harmonic mean of precision and recall, computed as sklearn does: 2tp / (2tp + fp + fn).
+ * It is 0 whenever tp = 0, which covers precision + recall = 0 and the case with no positive
+ * labels and no positive predictions (sklearn's zero_division default).
+ */
 function f1Of([[, fp], [fn, tp]]: ConfusionMatrix): number {
   return tp === 0 ? 0 : (2 * tp) / (2 * tp + fp + fn);
 }

@@ -32,11 +32,11 @@ export interface TrainingRecord {
 }
 
 export const MODEL_FILE = "model.json";
-export const WEIGHTS_FILE = "weights.bin";
+const WEIGHTS_FILE = "weights.bin";
 export const TRAINING_FILE = "training.json";
 
 /** The files of a saved model, as bytes: pure, so it can be tested without touching disk. */
-export async function modelArtifacts(
+async function modelArtifacts(
   network: Network,
   record: Omit<TrainingRecord, "savedAt" | "versions">,
 ): Promise<{ modelJson: string; weights: Uint8Array; training: string }> {

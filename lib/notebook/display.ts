@@ -22,7 +22,7 @@ import { metricsRows } from "./tables";
 import { dependencyVersion } from "../core/project";
 
 /** Where output goes: tslab's display in a notebook; tests install their own. */
-export interface DisplaySink {
+interface DisplaySink {
   html(html: string): void;
   /** One output carrying several MIME types (a chart); sinks without it get the bundle's text/html. */
   bundle?(bundle: MimeBundle): void;
@@ -31,7 +31,7 @@ export interface DisplaySink {
 }
 
 /** A display entry that can be overwritten in place (progress lines). */
-export interface UpdatableSink {
+interface UpdatableSink {
   text(text: string): void;
 }
 
@@ -157,7 +157,7 @@ function denoUpdatable(deno: DenoJupyter): UpdatableSink {
 }
 
 /** The kernel running this code: "deno", "tslab" (inside a running cell), or null (a script, a test). */
-export function runningKernel(): "deno" | "tslab" | null {
+function runningKernel(): "deno" | "tslab" | null {
   if (denoJupyter()) return "deno";
   try {
     return tslabBundleWriter() ? "tslab" : null;
@@ -168,7 +168,7 @@ export function runningKernel(): "deno" | "tslab" | null {
 }
 
 /** "deno 2.9.6" or "tslab 1.0.22": the kernel running this code and its version; null outside a kernel. */
-export function runningKernelVersion(): string | null {
+function runningKernelVersion(): string | null {
   const kernel = runningKernel();
   if (kernel === null) return null;
   return `${kernel} ${kernel === "deno" ? (denoGlobal()?.version?.deno ?? "unknown") : dependencyVersion("tslab")}`;

@@ -31,7 +31,7 @@ export interface WeightStructure {
 }
 
 /** A unit is structured when neighbouring weights correlate at least this much (random weights: about 0 ± 0.05). */
-export const STRUCTURED_SMOOTHNESS = 0.3;
+const STRUCTURED_SMOOTHNESS = 0.3;
 
 /** Pixels that are 0 in every row of `dataset` (1) or inked in some row (0). */
 function blankPixels(dataset: Dataset): Uint8Array {

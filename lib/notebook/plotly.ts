@@ -61,7 +61,7 @@ function stripTags(s: string): string {
 }
 
 /** The text of a figure's title, if it has one. */
-export function figureTitle(figure: Figure): string {
+function figureTitle(figure: Figure): string {
   const t = figure.layout.title as { text?: string } | string | undefined;
   return stripTags(typeof t === "string" ? t : t?.text ?? "");
 }
@@ -108,7 +108,7 @@ export function nextPlotId(): string {
  * sends the library every time it runs, so re-running that cell (or any chart cell afterwards)
  * never leaves the saved notebook without it; show() then sends only figures.
 /** Plotly's typed-array form of a numeric data array (plotly.js ≥ 2.28; what plotly.py 6 sends). */
-export interface TypedArraySpec {
+interface TypedArraySpec {
   dtype: "u1" | "i1" | "u2" | "i2" | "u4" | "i4" | "f8";
   /** The values, little-endian, base64. */
   bdata: string;
@@ -117,7 +117,7 @@ export interface TypedArraySpec {
 }
 
 /** Data arrays with at least this many numbers go to Plotly renderers as typed arrays. */
-export const TYPED_ARRAY_MIN = 1000;
+const TYPED_ARRAY_MIN = 1000;
 
 const DTYPES: { dtype: TypedArraySpec["dtype"]; min: number; max: number; bytes: number; set: (v: DataView, at: number, x: number) => void }[] = [
   { dtype: "u1", min: 0, max: 0xff, bytes: 1, set: (v, at, x) => v.setUint8(at, x) },

@@ -4,7 +4,7 @@
 import type { CandidateComparison, ComparisonMetric, ExperimentRecord } from "../selection/record";
 
 /** The probability a sentence needs before it calls a difference (or its absence) practical. */
-export const CLAIM_LEVEL = 0.95;
+const CLAIM_LEVEL = 0.95;
 
 const METRIC_NAMES: Record<ComparisonMetric, string> = { accuracy: "accuracy", logLoss: "log loss" };
 
@@ -26,7 +26,7 @@ function cells(c: CandidateComparison | undefined, digits: number): [string, str
 }
 
 /** The record's comparisons, [] for a record made before them. */
-export function recordComparisons(record: Pick<ExperimentRecord, "comparisons">): CandidateComparison[] {
+function recordComparisons(record: Pick<ExperimentRecord, "comparisons">): CandidateComparison[] {
   return Array.isArray(record.comparisons) ? record.comparisons : [];
 }
 

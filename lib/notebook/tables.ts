@@ -46,7 +46,7 @@ function layers(record: ExperimentRecord, row: { hidden: readonly number[]; acti
 }
 
 /** "logistic 8 25-15", then "× sigmoid, relu" and "× lr 0.001, 0.003" where the grid varies them. */
-export function gridText(config: Pick<SelectionConfig, "grid" | "activations" | "learningRates">): string {
+function gridText(config: Pick<SelectionConfig, "grid" | "activations" | "learningRates">): string {
   const parts = [config.grid.map((h) => architectureName(h)).join(" ")];
   if (config.activations.length > 1) parts.push(config.activations.join(", "));
   if (config.learningRates.length > 1) parts.push(`lr ${config.learningRates.join(", ")}`);

@@ -16,7 +16,7 @@ export function rankPairs<T extends RankedPair>(pairs: readonly T[]): T[] {
 }
 
 /** Where a pair stands among the results (order of its digits ignored). */
-export interface PairStanding<T> {
+interface PairStanding<T> {
   /** 1 = the easiest. */
   rank: number;
   of: number;

@@ -22,7 +22,7 @@ export type KernelName = "tslab" | "deno";
 export const KERNEL_NAMES: readonly KernelName[] = ["tslab", "deno"];
 
 /** Deno's kernelspec name, as `deno jupyter --install` names it. */
-export const DENO_KERNEL_NAME = "deno";
+const DENO_KERNEL_NAME = "deno";
 
 /** What to do when this project's deno is missing (an install that skipped devDependencies). */
 export const DENO_INSTALL_HINT = "install the project's devDependencies (`npm install`, not `npm install --omit=dev`): the `deno` package brings the binary";
@@ -35,7 +35,7 @@ export const JUPYTER_INSTALL_HINT =
   "install Jupyter: on Debian/Ubuntu `sudo apt-get install jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel jupyter-notebook`, " +
   "elsewhere `python3 -m pip install \"notebook<7\" nbconvert nbclient`";
 
-export interface KernelSpec {
+interface KernelSpec {
   argv: string[];
   display_name: string;
   language: string;
@@ -48,7 +48,7 @@ export function kernelDataDir(root: string = projectRoot()): string {
 }
 
 /** tslab's launcher script in this project's node_modules. */
-export function tslabLauncher(root: string = projectRoot()): string {
+function tslabLauncher(root: string = projectRoot()): string {
   const pkg = require.resolve("tslab/package.json", { paths: [root] });
   return join(dirname(pkg), "bin", "tslab");
 }
@@ -173,7 +173,7 @@ export interface PythonProbe {
 }
 
 /** Asks `python` which of `modules` it can import (null if it does not run at all). */
-export function probePython(python: string, modules: readonly string[]): PythonProbe | null {
+function probePython(python: string, modules: readonly string[]): PythonProbe | null {
   const code = `import importlib.util as u, json; print(json.dumps({m: u.find_spec(m) is not None for m in ${JSON.stringify(modules)}}))`;
   const result = spawnSync(python, ["-c", code], { encoding: "utf8", timeout: 30_000 });
   if (result.status !== 0 || !result.stdout) return null;

@@ -7,7 +7,7 @@ import { cellSource, type Notebook } from "./ipynb";
 import type { RunInfo } from "./run-info";
 
 /** A cell is marked with its duration when it took longer than this, in seconds. */
-export const SLOW_CELL_SECONDS = 1;
+const SLOW_CELL_SECONDS = 1;
 
 /** "2.3 s", "1 min 05 s", "1 h 02 min". */
 export function formatDuration(seconds: number): string {
@@ -84,7 +84,7 @@ export function toolbarHtml(hasCode: boolean): string {
 }
 
 /** Each code cell's duration in seconds from its metadata.timing (run_notebook.py), null where unrecorded. */
-export function cellDurations(notebook: Notebook): (number | null)[] {
+function cellDurations(notebook: Notebook): (number | null)[] {
   return notebook.cells.map((cell) => {
     const timing = cell.metadata.timing as { duration?: unknown } | undefined;
     return cell.cell_type === "code" && typeof timing?.duration === "number" && Number.isFinite(timing.duration) ? timing.duration : null;

@@ -7,7 +7,7 @@
 // variables apply on screens only, and the charts turn light before printing.
 
 /** Chart colours per theme; the traces' own colours are never touched. */
-export const CHART_THEME = {
+const CHART_THEME = {
   dark: { paper: "#1e1e1e", plot: "#1e1e1e", font: "#e0e0e0", grid: "#444444", line: "#888888" },
 } as const;
 

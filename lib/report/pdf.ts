@@ -15,10 +15,10 @@ import { which } from "../core/executables";
 import { writeFileAtomic } from "../core/files";
 
 /** Names a Chromium goes by on $PATH, best first. */
-export const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] as const;
+const CHROMIUM_NAMES = ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"] as const;
 
 /** Where Chromium is installed when it is not on $PATH (Debian/Ubuntu, snap, macOS). */
-export const CHROMIUM_PLACES = [
+const CHROMIUM_PLACES = [
   "/usr/bin/chromium",
   "/usr/bin/chromium-browser",
   "/usr/bin/google-chrome",
@@ -105,7 +105,7 @@ export async function launchChromium(executablePath: string): Promise<Browser> {
 }
 
 /** The line of Playwright's launch error that says why: the browser's last line on stderr, else the error's first line. */
-export function launchFailure(error: unknown): string {
+function launchFailure(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const logs = message.split(/\nCall log:/)[0];
   // The browser's own stderr, as Playwright quotes it: "[pid=123][err] …".
@@ -125,10 +125,10 @@ export async function checkChromium(env: NodeJS.ProcessEnv = process.env): Promi
 }
 
 /** A4 with 12 mm margins, printed at 75 %: 937 CSS pixels across, so the widest chart (767 px) fits. */
-export const PAGE = { format: "A4", marginMm: 12, scale: 0.75 } as const;
+const PAGE = { format: "A4", marginMm: 12, scale: 0.75 } as const;
 
 /** The page width, in CSS pixels, that Chromium lays the printed report out at. */
-export function printWidthPx(page: { marginMm: number; scale: number } = PAGE): number {
+function printWidthPx(page: { marginMm: number; scale: number } = PAGE): number {
   const a4WidthMm = 210;
   return Math.floor((((a4WidthMm - 2 * page.marginMm) / 25.4) * 96) / page.scale);
 }
@@ -137,7 +137,7 @@ export function printWidthPx(page: { marginMm: number; scale: number } = PAGE): 
 const EVERY_CHART_DRAWN = `Array.from(document.querySelectorAll(".binary-digits-plot")).every((p) => p.querySelector("svg.main-svg"))`;
 
 /** Print rules added to each report: nothing that shows a result is split across two pages. */
-export const PRINT_CSS = `@media print {
+const PRINT_CSS = `@media print {
   .jp-OutputArea-child, .jp-RenderedHTMLCommon table, .binary-digits-plot, .binary-digits-table, .js-plotly-plot, svg, img { break-inside: avoid; }
   h1, h2, h3, h4 { break-after: avoid; }
   /* A wide table would be clipped at the page's right edge (its wrapper scrolls on screen): smaller type fits it. */

@@ -49,7 +49,7 @@ function runMetadata(executed: Notebook): { parameters: Record<string, unknown> 
 }
 
 /** The kernel named in the notebook's standard metadata (kernelspec.name), "unknown" without one. */
-export function kernelName(executed: Notebook): string {
+function kernelName(executed: Notebook): string {
   const spec = executed.metadata.kernelspec as { name?: unknown } | undefined;
   return typeof spec?.name === "string" && spec.name !== "" ? spec.name : "unknown";
 }

@@ -7,7 +7,7 @@ import * as ss from "simple-statistics";
 import { studentTCdf, studentTTwoSided } from "../evaluation/student-t";
 import type { CandidateSummary, CandidateComparison, ComparisonMetric, FoldResult } from "./record";
 
-export const COMPARISON_METRICS: readonly ComparisonMetric[] = ["accuracy", "logLoss"];
+const COMPARISON_METRICS: readonly ComparisonMetric[] = ["accuracy", "logLoss"];
 
 /** The half-widths of the regions of practical equivalence (--rope): 0.002 is 0.2 points of accuracy. */
 export const DEFAULT_ROPE: Readonly<Record<ComparisonMetric, number>> = { accuracy: 0.002, logLoss: 0.002 };
@@ -46,7 +46,7 @@ export function compareScores(d: readonly number[], k: number, metric: Compariso
 }
 
 /** The candidate every other is compared with: the lowest finite mean log loss of those that never diverged. */
-export function bestCandidate(summary: readonly CandidateSummary[]): string {
+function bestCandidate(summary: readonly CandidateSummary[]): string {
   const rows = summary.filter((s) => Number.isFinite(s.meanLogLoss) && !((s.divergedFolds ?? 0) > 0));
   if (rows.length === 0) throw new RangeError("no candidate with a finite mean log loss and no diverged fold");
   return rows.reduce((a, b) => (b.meanLogLoss < a.meanLogLoss ? b : a)).architecture;
@@ -79,7 +79,7 @@ export function compareCandidates(
 }
 
 /** Below this posterior probability of being practically worse than the best, a candidate is as good (--rule equivalent). */
-export const EQUIVALENT_RULE_LEVEL = 0.05;
+const EQUIVALENT_RULE_LEVEL = 0.05;
 
 /**
  * The "equivalent" rule: of the candidates whose probability of being practically worse than the

@@ -133,7 +133,7 @@ export function resolveSelectionConfig(options: SelectionSettings = {}): Selecti
  * 0.003"). Settings every candidate shares are left out (they are in the record's config), so the
  * default grid keeps the plain names "logistic", "25-15".
  */
-export function candidateName(hidden: readonly number[], activation: Activation, learningRate: number, varies: { activation: boolean; learningRate: boolean }): string {
+function candidateName(hidden: readonly number[], activation: Activation, learningRate: number, varies: { activation: boolean; learningRate: boolean }): string {
   const parts = [architectureName(hidden)];
   if (varies.activation && hidden.length > 0) parts.push(activation);
   if (varies.learningRate) parts.push(`lr ${learningRate}`);

@@ -15,7 +15,7 @@ import { annotate, annotationProblem } from "./notes";
 import { type ExperimentRecord } from "./record";
 
 /** The newest record schema this code reads and writes. */
-export const RECORD_SCHEMA_VERSION = 2;
+const RECORD_SCHEMA_VERSION = 2;
 
 /** reports/experiments under the project root. */
 export function experimentsDir(): string {
@@ -23,7 +23,7 @@ export function experimentsDir(): string {
 }
 
 /** The fold cache of a records folder: <dir>/cache. */
-export const CACHE_FOLDER = "cache";
+const CACHE_FOLDER = "cache";
 
 export function foldCacheDir(dir: string = experimentsDir()): string {
   return path.join(dir, CACHE_FOLDER);
@@ -45,7 +45,7 @@ export function recordsFolderProblem(dir: string): string | null {
  * (its nearest existing ancestor is a folder it can write into). Checked with access(2), which
  * also refuses root on a read-only file system or an immutable (chattr +i) folder.
  */
-export function checkWritableFolder(dir: string, what: string): void {
+function checkWritableFolder(dir: string, what: string): void {
   let existing = dir;
   while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
   const fix = `choose another folder with --records, or make it writable`;

@@ -22,7 +22,7 @@ import { canonicalInputs, foldKey, type FoldInputs } from "./fold-key";
 import { foldResultChecksum } from "./fold-check";
 import { processAlive } from "../core/processes";
 
-export const FOLD_ENTRY_SCHEMA = "binary-digits/fold";
+const FOLD_ENTRY_SCHEMA = "binary-digits/fold";
 
 interface FoldEntry<T> {
   schema: typeof FOLD_ENTRY_SCHEMA;

@@ -38,13 +38,13 @@ export function recordPair(record: Pick<ExperimentRecord, "data">): Pair {
 }
 
 /** Every record in `dir`, and the files that could not be read as one (see experiments.readExperiments). */
-export function readRecords(dir: string): { records: { file: string; record: ExperimentRecord }[]; unreadable: SkippedRecord[] } {
+function readRecords(dir: string): { records: { file: string; record: ExperimentRecord }[]; unreadable: SkippedRecord[] } {
   const { records, skipped } = readExperiments(dir);
   return { records, unreadable: skipped.filter((s) => s.file.endsWith(".json")) };
 }
 
 /** Why `record` does not fit `target`, or null when it does. */
-export function mismatch(record: ExperimentRecord, target: RecordTarget): string | null {
+function mismatch(record: ExperimentRecord, target: RecordTarget): string | null {
   const pair = recordPair(record);
   if (!samePair(pair, target.pair)) return `other pair: ${pair[0]} against ${pair[1]}, not ${target.pair[0]} against ${target.pair[1]}`;
   if (record.data.fingerprint !== target.fingerprint) {

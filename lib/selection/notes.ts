@@ -5,17 +5,17 @@ import { InputError } from "../core/errors";
 import type { ExperimentRecord } from "./record";
 
 /** A tag: a letter or digit, then letters, digits, ".", "_" or "-"; at most 40 characters. */
-export const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
-export const NOTE_MAX = 2000;
+const TAG_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/;
+const NOTE_MAX = 2000;
 
 /** Why `value` is not a tag, or null when it is one. */
-export function tagProblem(value: unknown): string | null {
+function tagProblem(value: unknown): string | null {
   if (typeof value !== "string") return "a tag is text";
   return TAG_PATTERN.test(value) ? null : `"${value}" is not a tag: use letters, digits, ".", "_" or "-" (at most 40, starting with a letter or digit)`;
 }
 
 /** Why `value` is not a note, or null when it is one. */
-export function noteProblem(value: unknown): string | null {
+function noteProblem(value: unknown): string | null {
   if (typeof value !== "string") return "a note is text";
   if (value.trim() === "") return "a note is empty";
   if ([...value].length > NOTE_MAX) return `a note is at most ${NOTE_MAX} characters`;

@@ -40,7 +40,7 @@ export interface SelectionProgress {
  * to run is turned into wall time by the ratio of wall time to epoch seconds so far, which
  * accounts for parallel threads and for the time spent outside epochs (data, scoring).
  */
-export class RemainingTime {
+class RemainingTime {
   private readonly rows = new Map<string, { cost: number; total: number; done: number; seconds: number }>();
 
   constructor(jobs: readonly FoldJob[], epochs: number) {
@@ -92,7 +92,7 @@ export class RemainingTime {
 }
 
 /** The size of a selection, as its progress reports count it. */
-export interface ProgressTotals {
+interface ProgressTotals {
   /** Fold jobs in the run, and how many of them the cache gave. */
   jobs: number;
   reused: number;

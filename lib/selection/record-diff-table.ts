@@ -37,7 +37,7 @@ export interface CompareTableOptions {
 const list = (values: readonly unknown[]) => values.map(String).join(",");
 
 /** The settings a record was made with, as text, in a fixed order. */
-export function recordSettings(r: ExperimentRecord): [string, string][] {
+function recordSettings(r: ExperimentRecord): [string, string][] {
   const pair = r.data.digits ?? [0, 1];
   return [
     ["pair", `${pair[0]},${pair[1]}`],

@@ -47,7 +47,7 @@ export function compareExperiments(records: readonly ExperimentRecord[]): Compar
 }
 
 /** One row of experimentsDataFrame. */
-export interface ExperimentRow {
+interface ExperimentRow {
   run: string;
   startedAt: string;
   data: string;

@@ -190,7 +190,7 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
 describe("digits train, evaluate and select on small data", () => {
   const modelDir = () => path.join(work, "models", "m8");
 
-  test("train saves a model folder; evaluate --json prints one JSON object that agrees with lib/metrics", async () => {
+  test("train saves a model folder; evaluate --json prints one JSON object that agrees with lib/evaluation/metrics", async () => {
     const trained = digits("train", "--data", trainCsv, "--layers", "8", "--epochs", "3", "--seed", "13", "--model", "models/m8");
     assert.equal(trained.code, 0, trained.stderr);
     assert.match(trained.stderr, /epoch 3\/3/);

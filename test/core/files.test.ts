@@ -48,7 +48,7 @@ test("a failure of the final rename puts the old folder back", () =>
     const target = join(dir, "m");
     mkdirSync(target);
     writeFileSync(join(target, "old.txt"), "old");
-    // the CommonJS module object, which lib/files.ts calls through
+    // the CommonJS module object, which lib/core/files.ts calls through
     const fs = require("node:fs") as typeof FsModule;
     const real = fs.renameSync;
     let calls = 0;

@@ -5,11 +5,9 @@ import {
   auc,
   classificationReport,
   confusionMatrix,
-  f1,
   logLoss,
-  precision,
+  matrixMetrics,
   predictLabels,
-  recall,
   rocAuc,
   rocCurve,
 } from "../../lib/evaluation/metrics";
@@ -46,9 +44,11 @@ describe("confusionMatrix and the scores derived from it", () => {
 
   it("computes accuracy, precision, recall and F1 from the counts", () => {
     assert.equal(accuracy(labels, predicted), 5 / 8); // (tn + tp) / n = (3 + 2) / 8
-    assert.equal(precision(labels, predicted), 0.5); // tp / (tp + fp) = 2 / 4
-    assert.equal(recall(labels, predicted), 2 / 3); // tp / (tp + fn) = 2 / 3
-    assert.equal(f1(labels, predicted), 4 / 7); // 2tp / (2tp + fp + fn) = 4 / 7 = 2·(1/2)(2/3) / (1/2 + 2/3)
+    const scores = matrixMetrics(confusionMatrix(labels, predicted));
+    assert.equal(scores.accuracy, 5 / 8);
+    assert.equal(scores.precision, 0.5); // tp / (tp + fp) = 2 / 4
+    assert.equal(scores.recall, 2 / 3); // tp / (tp + fn) = 2 / 3
+    assert.equal(scores.f1, 4 / 7); // 2tp / (2tp + fp + fn) = 4 / 7 = 2·(1/2)(2/3) / (1/2 + 2/3)
   });
 
   it("accepts typed arrays", () => {
@@ -57,24 +57,19 @@ describe("confusionMatrix and the scores derived from it", () => {
 });
 
 describe("degenerate cases follow sklearn's zero_division=0", () => {
+  // matrices are [[tn, fp], [fn, tp]]
   it("gives precision 0 when nothing is predicted positive", () => {
     // tp = 0, fp = 0, fn = 2: precision 0/0 → 0, recall 0/2 = 0, F1 0
-    assert.equal(precision([0, 1, 1], [0, 0, 0]), 0);
-    assert.equal(recall([0, 1, 1], [0, 0, 0]), 0);
-    assert.equal(f1([0, 1, 1], [0, 0, 0]), 0);
+    assert.deepEqual(matrixMetrics([[1, 0], [2, 0]]), { accuracy: 1 / 3, precision: 0, recall: 0, f1: 0 });
   });
 
   it("gives recall 0 when no label is positive", () => {
     // tp = 0, fp = 1, fn = 0: precision 0/1 = 0, recall 0/0 → 0, F1 0
-    assert.equal(precision([0, 0], [1, 0]), 0);
-    assert.equal(recall([0, 0], [1, 0]), 0);
-    assert.equal(f1([0, 0], [1, 0]), 0);
+    assert.deepEqual(matrixMetrics([[1, 1], [0, 0]]), { accuracy: 1 / 2, precision: 0, recall: 0, f1: 0 });
   });
 
   it("gives 0 for precision, recall and F1 but accuracy 1 when everything is negative", () => {
-    assert.equal(precision([0, 0], [0, 0]), 0);
-    assert.equal(recall([0, 0], [0, 0]), 0);
-    assert.equal(f1([0, 0], [0, 0]), 0);
+    assert.deepEqual(matrixMetrics([[2, 0], [0, 0]]), { accuracy: 1, precision: 0, recall: 0, f1: 0 });
     assert.equal(accuracy([0, 0], [0, 0]), 1);
   });
 });

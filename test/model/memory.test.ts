@@ -1,4 +1,4 @@
-// lib/memory.ts: the estimate of what a run allocates, and the refusals before anything is.
+// lib/model/memory.ts: the estimate of what a run allocates, and the refusals before anything is.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { loadCsv } from "../../lib/data/csv";

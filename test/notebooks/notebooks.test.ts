@@ -61,7 +61,7 @@ describe("the committed notebooks", () => {
         for (const args of runs) assert.match(args, /\bdata: TRAIN_CSV, pair: PAIR\b/, `${name}: runExperiment({${args}})`);
       });
 
-      it("states no finding of the default pair in its prose (findings are computed by lib/findings)", () => {
+      it("states no finding of the default pair in its prose (findings are computed by lib/notebook/findings)", () => {
         const prose = nb.cells.filter((c) => c.cell_type === "markdown").map(cellSource).join("\n");
         assert.doesNotMatch(prose, /\bzeros\b|\bones (use|are|have|get)\b|use less ink|logistic regression (wins|has the lowest)|99\.\d+%/i);
       });

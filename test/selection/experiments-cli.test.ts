@@ -1,6 +1,7 @@
 // `digits select` and `digits experiments` on records folders that are wrong or in use, run as a
-// user runs them (a child process through tsx): a folder that cannot be written is refused before
-// any training, prune never deletes what may be in use, and the small things a user reads.
+// user runs them (the compiled CLI, in a child process): a folder that cannot be written is
+// refused before any training, prune never deletes what may be in use, and the small things a
+// user reads.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";

@@ -1,4 +1,4 @@
-// lib/experiments: records stored, read, found by id prefix, compared and removed; the fold cache
+// lib/selection/experiments: records stored, read, found by id prefix, compared and removed; the fold cache
 // reused by runExperiment (rerun, grid extended, killed and resumed, concurrent runs).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -1,5 +1,5 @@
 // Shared by the browser tests of the drawing pad and the clickable confusion matrix (a page built
-// from lib/draw.ts, the 03 report, the live notebook): strokes drawn with playwright's mouse, the
+// from lib/notebook/draw/draw.ts, the 03 report, the live notebook): strokes drawn with playwright's mouse, the
 // 28×28 view read back, the answers compared with `digits evaluate --predictions`.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";

@@ -4,7 +4,7 @@
 
 /** Side of the square image the network reads, and of the box a digit is scaled to fit. */
 export const MNIST_SIDE = 28;
-export const MNIST_BOX = 20;
+const MNIST_BOX = 20;
 
 /** The bounding box of the ink (`ink[y * width + x]` > 0), inclusive; x1 < 0 when there is none. */
 function inkBox(ink: ArrayLike<number>, width: number, height: number): { x0: number; y0: number; x1: number; y1: number } {

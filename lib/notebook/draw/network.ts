@@ -30,7 +30,7 @@ function activate(activation: string, z: number): number {
 /**
  * P(second digit) for one image of 0–255 intensities: the WebAssembly kernels' forward pass
  * (assembly/kernels.ts) in the same float32 steps and order (Math.fround after every add and
- * multiply; inputs are pixel / 255 in float32 as in data.ts), the final sigmoid in float64.
+ * multiply; inputs are pixel / 255 in float32 as in lib/data/csv.ts), the final sigmoid in float64.
  */
 export function forwardProbability(layers: readonly PageLayer[], activation: string, pixels: ArrayLike<number>): number {
   const f = Math.fround;

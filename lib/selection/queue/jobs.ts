@@ -19,7 +19,7 @@ import { type FoldResult } from "../record";
 import { dataKey } from "./redis";
 
 /** How long the training data stays in Redis after a run last used it. */
-export const DATA_TTL_SECONDS = 7 * 24 * 3600;
+const DATA_TTL_SECONDS = 7 * 24 * 3600;
 /** How long a finished job (its result, or why it failed) stays in Redis: a rerun within it takes the result. */
 export const RESULT_TTL_SECONDS = 24 * 3600;
 
@@ -34,7 +34,7 @@ export interface FoldJobData {
 export type FoldJobProgress = { epoch: number; loss: number; seconds: number } | { refused: { worker: string; kernels: string } };
 
 /** A job's return value: the result, who trained it, and foldResultChecksum(job id, result). */
-export interface StoredResult {
+interface StoredResult {
   result: FoldResult;
   worker: string;
   checksum: string;

@@ -78,7 +78,7 @@ export function displayUrl(url: string): string {
 }
 
 /** How to get a Redis to talk to, on the URL's port. */
-export function redisHint(url: string): string {
+function redisHint(url: string): string {
   let port = 6390;
   try {
     port = Number(parseRedisUrl(url).port);
