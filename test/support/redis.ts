@@ -1,7 +1,7 @@
 // A private Redis for the queue tests: Debian's redis-server on a free loopback port, in a
 // temporary folder, persisting nothing, stopped (and its folder removed) whatever happens,
-// including when the test process itself exits early or is stopped by a signal (killWithTests,
-// which the queue tests also use for the workers they start).
+// including when the test process itself exits early or is stopped by a signal (killWithTests in
+// ./children, which the queue tests also use for the workers they start).
 //
 // Without redis-server a user's `npm test` skips these tests with the reason; under CI=true it
 // is a failure instead (.ci/run installs it).
@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { killWithTests } from "./children";
 
 /** Why the queue tests cannot run here (null when they can). */
 export function redisMissing(): string | null {
@@ -42,31 +43,6 @@ export interface TestRedis {
   process: ChildProcess;
   /** Kills the server (SIGKILL: nothing to save) and removes its folder; safe to call twice. */
   stop(): Promise<void>;
-}
-
-/** Children to kill, with their clean-up, if the test process ends first. */
-const owned = new Map<ChildProcess, () => void>();
-const killAll = () => {
-  for (const [child, cleanup] of owned) {
-    child.kill("SIGKILL");
-    cleanup();
-  }
-  owned.clear();
-};
-process.once("exit", killAll);
-// A test process stopped by a signal (the runner cancelling a file, Ctrl-C) runs no exit handlers:
-// stop the children, then let the signal do what it would have done.
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.once(signal, () => {
-    killAll();
-    process.kill(process.pid, signal);
-  });
-}
-
-/** Kills `child` (SIGKILL, then `cleanup`) if the test process ends, even by a signal, while it runs. */
-export function killWithTests(child: ChildProcess, cleanup: () => void = () => undefined): void {
-  owned.set(child, cleanup);
-  child.once("exit", () => owned.delete(child));
 }
 
 /** Starts redis-server and resolves once it accepts connections. */

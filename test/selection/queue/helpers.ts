@@ -9,7 +9,8 @@ import { pathToFileURL } from "node:url";
 import { type Dataset } from "../../../lib/data/dataset";
 import { createRng } from "../../../lib/core/random";
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
-import { killWithTests, startRedis, type TestRedis } from "../../support/redis";
+import { killWithTests } from "../../support/children";
+import { startRedis, type TestRedis } from "../../support/redis";
 
 export const ROOT = path.resolve(__dirname, "..", "..", "..");
 export const CLI = path.join(ROOT, "cli", "digits.ts");
