@@ -2,20 +2,19 @@
 // results are computed, never what they are. Pinned from the CLI on 2026-11-30 (commit 1bc3359),
 // before lib/ was reorganised by stage; a change here is a change in behaviour, to be justified.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
+import { runDigits } from "./support/cli";
 
 const ROOT = path.resolve(__dirname, "..");
-const CLI = path.join(ROOT, "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
 let work = "";
 
 function digits(...args: string[]): string {
-  const run = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
-  assert.equal(run.status, 0, `digits ${args.join(" ")}: ${run.stderr}`);
+  const run = runDigits(args, { cwd: work });
+  assert.equal(run.code, 0, `digits ${args.join(" ")}: ${run.stderr}`);
   return run.stdout;
 }
 

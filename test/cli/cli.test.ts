@@ -3,7 +3,6 @@
 // `npm install` links (npm test and `npm test -- FILE` build first, and the build is incremental),
 // which starts in a fraction of the time tsx takes to compile the sources on every spawn.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -18,9 +17,7 @@ import { oneStandardErrorRule } from "../../lib/selection/one-se";
 import { type ExperimentRecord } from "../../lib/selection/record";
 import { predictProbabilities } from "../../lib/model/train";
 import { envNetwork } from "../../lib/notebook/params";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const COMPILED_CLI = path.join(ROOT, "dist", "cli", "digits.js");
+import { DIGITS_CLI, runDigits, type CliRun } from "../support/cli";
 
 let work = "";
 let trainCsv = "";
@@ -29,29 +26,17 @@ let tenClassCsv = "";
 /** Rows of tenClassCsv labelled 0 or 1. */
 let tenClassBinaryRows = 0;
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function digits(...args: string[]): Run {
+function digits(...args: string[]): CliRun {
   return digitsWith({}, ...args);
 }
 
 /** digits with more Node flags (e.g. a module imported first) and environment variables. */
-function digitsWith(how: { nodeArgs?: string[]; env?: Record<string, string> }, ...args: string[]): Run {
-  const result = spawnSync(process.execPath, [...(how.nodeArgs ?? []), COMPILED_CLI, ...args], {
-    cwd: work,
-    encoding: "utf8",
-    timeout: 120_000,
-    env: { ...process.env, ...how.env },
-  });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function digitsWith(how: { nodeArgs?: string[]; env?: Record<string, string> }, ...args: string[]): CliRun {
+  return runDigits(args, { cwd: work, ...how });
 }
 
 /** Exit code 2, one line on stderr saying `expected`, no stack trace, nothing on stdout. */
-function assertUserError(run: Run, expected: RegExp): void {
+function assertUserError(run: CliRun, expected: RegExp): void {
   assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
   assert.match(run.stderr, expected);
   assert.equal(run.stderr.trim().split("\n").length, 1, `one line on stderr, got:\n${run.stderr}`);
@@ -775,9 +760,8 @@ describe("digits data", () => {
 
 describe("the compiled CLI (dist/cli/digits.js, the installed `digits` bin)", () => {
   const compiled = (...args: string[]) => {
-    assert.ok(fs.existsSync(COMPILED_CLI), `${COMPILED_CLI} is missing; run \`npm run build\``);
-    const result = spawnSync(process.execPath, [COMPILED_CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+    assert.ok(fs.existsSync(DIGITS_CLI), `${DIGITS_CLI} is missing; run \`npm run build\``);
+    return runDigits(args, { cwd: work });
   };
   const lines = (file: string) => fs.readFileSync(file, "latin1").split("\n").length - 1;
 

@@ -1,17 +1,13 @@
 // `digits experiments` compare flags, notes and tags, handles, run as a user runs them (a child
-// process through tsx) on quick selections of a small CSV.
+// process, the compiled CLI) on quick selections of a small CSV.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as path from "node:path";
 import { before, describe, test } from "node:test";
+import { runDigits, type CliRun } from "../support/cli";
 import { smallCsv, tempDir } from "../support/selection-data";
 
-const CLI = path.join(__dirname, "..", "..", "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
-
-function digits(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function digits(...args: string[]): CliRun {
+  return runDigits(args);
 }
 
 let csv = "";

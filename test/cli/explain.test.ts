@@ -1,22 +1,18 @@
 // `digits explain` and the calibration of `digits evaluate --json`, run as a user runs them (a
-// child process through tsx), checked against computations made here from the files they read
+// child process, the compiled CLI), checked against computations made here from the files they read
 // and write: the model's model.json + weights.bin, evaluate's own --predictions file.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
+import { runDigits, type CliRun } from "../support/cli";
 
 let work = "";
 
-function digits(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function digits(...args: string[]): CliRun {
+  return runDigits(args, { cwd: work });
 }
 
 before(() => {

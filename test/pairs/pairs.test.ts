@@ -2,7 +2,6 @@
 // pair but 8 vs 9 is separable by one pixel; 8 vs 9 cannot be told apart at all, so its accuracy
 // is a coin toss whatever the model learns.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,10 +14,8 @@ import { runPairs } from "../../lib/pairs/run";
 import type { PairResult } from "../../lib/pairs/score-pair";
 import { scorePairs } from "../../lib/pairs/score-pairs";
 import { envPair } from "../../lib/notebook/params";
+import { runDigits, type CliRun } from "../support/cli";
 import { LEARN, PER_DIGIT, syntheticImages, writeIdx } from "./synthetic";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
 
 let work = "";
 let idx = { images: "", labels: "" };
@@ -234,16 +231,8 @@ describe("the record", () => {
 });
 
 describe("digits pairs", () => {
-  interface Run {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-  }
-  const digits = (...args: string[]): Run => {
-    const result = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
-    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-  };
-  const userError = (run: Run, expected: RegExp) => {
+  const digits = (...args: string[]): CliRun => runDigits(args, { cwd: work });
+  const userError = (run: CliRun, expected: RegExp) => {
     assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
     assert.match(run.stderr, expected);
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);

@@ -3,7 +3,6 @@
 // in range, the configured folds). Any other record is not used: one warning names the file and
 // why, and the map is computed again and saved in its place. On the synthetic files of ./synthetic.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -13,10 +12,8 @@ import { DEFAULT_PAIRS_CONFIG, QUICK_PAIRS_CONFIG, resolvePairsConfig } from "..
 import { readDigitImages } from "../../lib/pairs/images";
 import { pairsKey, pairsRecordChecksum, pairsRecordProblem, sealPairsRecord, type PairsRecord } from "../../lib/pairs/record";
 import { notebookPairs, runPairs, type RunPairsOptions } from "../../lib/pairs/run";
+import { runDigits } from "../support/cli";
 import { LEARN, syntheticImages, writeIdx } from "./synthetic";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-const CLI = path.join(ROOT, "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
 
 let work = "";
 let idx = { images: "", labels: "" };
@@ -172,9 +169,9 @@ describe("digits pairs and a record it cannot use", () => {
   test("prints one warning on stderr naming the file and why, even with --quiet, and the recomputed map", () => {
     const records = path.join(work, "cli-records");
     const args = ["pairs", "--images", idx.images, "--labels", idx.labels, "--epochs", "20", "--learning-rate", "0.05", "--workers", "1", "--records", records, "--json", "--quiet"];
-    const digits = () => spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: "utf8", timeout: 120_000 });
+    const digits = () => runDigits(args, { cwd: work });
     const first = digits();
-    assert.equal(first.status, 0, first.stderr);
+    assert.equal(first.code, 0, first.stderr);
     const [name] = fs.readdirSync(records);
     const file = path.join(records, name);
     const record = readJson(file);
@@ -182,7 +179,7 @@ describe("digits pairs and a record it cannot use", () => {
     writeJson(file, record);
 
     const second = digits();
-    assert.equal(second.status, 0, second.stderr);
+    assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stderr, `warning: pairs record ${file} was changed after it was written (its checksum does not match its content); computing the map again\n`);
     assert.equal(second.stdout, first.stdout);
   });

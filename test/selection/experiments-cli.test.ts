@@ -9,23 +9,15 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { foldCacheDir } from "../../lib/selection/experiments";
 import { FoldCache } from "../../lib/selection/fold-cache";
+import { runDigits, type CliRun } from "../support/cli";
 import { smallCsv, tempDir } from "../support/selection-data";
 
-const CLI = path.join(__dirname, "..", "..", "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function digits(...args: string[]): Run {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+function digits(...args: string[]): CliRun {
+  return runDigits(args);
 }
 
 /** Exit code 2, one line on stderr, "digits: " then `expected`, nothing on stdout. */
-function assertUserError(run: Run, expected: RegExp): void {
+function assertUserError(run: CliRun, expected: RegExp): void {
   assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
   assert.match(run.stderr.trimEnd().replace(/^digits: /, ""), expected);
   assert.ok(run.stderr.startsWith("digits: "), run.stderr);

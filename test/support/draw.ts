@@ -2,21 +2,16 @@
 // from lib/notebook/draw/draw.ts, the 03 report, the live notebook): strokes drawn with playwright's mouse, the
 // 28×28 view read back, the answers compared with `digits evaluate --predictions`.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Locator, Page } from "playwright-core";
 import { rowPixels } from "../../lib/notebook/draw/embed";
 import type { Dataset } from "../../lib/data/dataset";
-import { ROOT } from "./integration";
+import { runDigits } from "./cli";
 
 /** `digits evaluate --predictions`: P(second digit) of every row, by row index. */
 export function cliProbabilities(modelDir: string, csv: string, out: string): Float64Array {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "digits.ts"), "evaluate", "--model", modelDir, "--data", csv, "--predictions", out], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  assert.equal(run.status, 0, `digits evaluate failed:\n${run.stdout}\n${run.stderr}`);
+  const run = runDigits(["evaluate", "--model", modelDir, "--data", csv, "--predictions", out]);
+  assert.equal(run.code, 0, `digits evaluate failed:\n${run.stdout}\n${run.stderr}`);
   const lines = readFileSync(out, "utf8").trim().split("\n");
   assert.equal(lines[0], "index,label,probability,prediction");
   const probabilities = new Float64Array(lines.length - 1);

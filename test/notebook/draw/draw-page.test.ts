@@ -5,7 +5,6 @@
 // `digits train`; the page's answers are compared with `digits evaluate --predictions`.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,8 +14,9 @@ import type { Dataset } from "../../../lib/data/dataset";
 import { ensureDefaultDataset } from "../../../lib/data/default-files";
 import { confusionCellsHtml, drawPadHtml } from "../../../lib/notebook/draw/draw";
 import { loadModel } from "../../../lib/model/persist";
+import { runDigits } from "../../support/cli";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../../support/draw";
-import { collectErrors, findRequireJs, launchChromium, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../../support/integration";
+import { collectErrors, findRequireJs, launchChromium, SCREENSHOTS, skipUnlessAvailable } from "../../support/integration";
 
 describe("the drawing pad and the clickable confusion matrix in Chromium", { timeout: 240_000 }, () => {
   const available = skipUnlessAvailable([]);
@@ -31,11 +31,8 @@ describe("the drawing pad and the clickable confusion matrix in Chromium", { tim
     work = mkdtempSync(join(tmpdir(), "digits-draw-"));
     const { train, test: testCsv } = ensureDefaultDataset();
     const model = join(work, "model");
-    const trained = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "cli", "digits.ts"), "train", "--data", train, "--layers", "25,15", "--epochs", "3", "--seed", "13", "--model", model, "--quiet"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(trained.status, 0, trained.stderr);
+    const trained = runDigits(["train", "--data", train, "--layers", "25,15", "--epochs", "3", "--seed", "13", "--model", model, "--quiet"]);
+    assert.equal(trained.code, 0, trained.stderr);
     cli = cliProbabilities(model, testCsv, join(work, "predictions.csv"));
     test = loadCsv(testCsv);
     const { network } = await loadModel(model);

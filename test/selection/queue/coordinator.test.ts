@@ -2,7 +2,6 @@
 // before it is used, --no-cache reuses nothing from Redis either, finished jobs expire, and a
 // coordinator with no worker says so and, with a wait timeout, stops.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -16,7 +15,8 @@ import { jobKey, QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/r
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
 import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
-import { alive, CLI, numbers, pause, nodeProcessesWith, queueFixture, ROOT, syntheticDataset, TestCli, TSX, writeCsv } from "./helpers";
+import { runDigits } from "../../support/cli";
+import { alive, numbers, pause, nodeProcessesWith, queueFixture, syntheticDataset, TestCli, writeCsv } from "./helpers";
 
 /** Changes a finished job's result in Redis the way someone editing it by hand would: its checksum stays. */
 async function editResult(client: IORedis, key: string, edit: (result: FoldResult) => void): Promise<void> {
@@ -148,8 +148,8 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     const csv = path.join(dir, "train.csv");
     writeCsv(syntheticDataset(100, 5), csv);
     const args = ["select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--queue", fx.redis.url, "--wait-timeout", "1", "--records", path.join(dir, "records")];
-    const run = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000, env: { ...process.env, DIGITS_QUEUE_NOTICE_MS: "300" } });
-    assert.equal(run.status, 2, run.stderr);
+    const run = runDigits(args, { env: { DIGITS_QUEUE_NOTICE_MS: "300" } });
+    assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /still waiting: 2 of 2 folds are queued on redis:\/\/127\.0\.0\.1:\d+ and no worker has taken one/);
     assert.match(run.stderr, /no worker took any of the 2 of 2 folds waiting on redis:\/\/127\.0\.0\.1:\d+ for 1 s \(--wait-timeout\)/);
   });
@@ -159,8 +159,8 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
       [["--wait-timeout", "0", "--queue", fx.redis.url], /--wait-timeout "0": expected a positive number/],
       [["--wait-timeout", "5"], /--wait-timeout needs --queue/],
     ] as const) {
-      const run = spawnSync(process.execPath, ["--import", TSX, CLI, "select", ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-      assert.equal(run.status, 2, run.stderr);
+      const run = runDigits(["select", ...args]);
+      assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, message);
     }
   });

@@ -5,16 +5,14 @@ import { after, afterEach, before, beforeEach } from "node:test";
 import IORedis from "ioredis";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { pathToFileURL } from "node:url";
 import { type Dataset } from "../../../lib/data/dataset";
 import { createRng } from "../../../lib/core/random";
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
+import { startDigits } from "../../support/cli";
 import { killWithTests } from "../../support/children";
 import { startRedis, type TestRedis } from "../../support/redis";
 
-export const ROOT = path.resolve(__dirname, "..", "..", "..");
-export const CLI = path.join(ROOT, "cli", "digits.ts");
-export const TSX = pathToFileURL(require.resolve("tsx")).href;
+const ROOT = path.resolve(__dirname, "..", "..", "..");
 
 /** Two classes of 28×28 "images": a few bright pixels, mostly in the top or the bottom part. */
 export function syntheticDataset(rows: number, seed: number): Dataset {
@@ -91,11 +89,10 @@ export class TestCli {
   private readonly waiting: { pattern: RegExp; resolve: () => void }[] = [];
 
   constructor(args: string[], start: CliStart = {}) {
-    const env = { ...process.env, ...start.env };
     this.child = start.npx
       ? // npx runs the built bin (dist/) through npm's shell; no prompt, and no `prepare` build of its own.
-        spawn("npx", ["digits", ...args], { cwd: ROOT, env: { ...env, npm_config_yes: "true", npm_config_ignore_scripts: "true" }, stdio: ["ignore", "ignore", "pipe"] })
-      : spawn(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, env, stdio: ["ignore", "ignore", "pipe"] });
+        spawn("npx", ["digits", ...args], { cwd: ROOT, env: { ...process.env, ...start.env, npm_config_yes: "true", npm_config_ignore_scripts: "true" }, stdio: ["ignore", "ignore", "pipe"] })
+      : startDigits(args, { env: start.env, stdio: ["ignore", "ignore", "pipe"] });
     killWithTests(this.child);
     this.child.stderr!.on("data", (chunk: Buffer) => {
       this.text += chunk.toString();

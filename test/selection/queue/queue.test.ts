@@ -4,7 +4,6 @@
 // unreachable or lost Redis and a job that fails for good stop the run with a message saying what
 // and where.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -15,14 +14,15 @@ import { dataKey } from "../../../lib/selection/queue/redis";
 import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
 import { type ExperimentRecord } from "../../../lib/selection/record";
 import { freePort, skipUnlessRedis, startRedis } from "../../support/redis";
-import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TSX, type CliStart } from "./helpers";
+import { runDigits } from "../../support/cli";
+import { numbers, queueFixture, syntheticDataset, type CliStart } from "./helpers";
 
 describe("Redis missing at start", () => {
   test("digits select --queue and digits worker exit 2 naming the URL and how to start a Redis", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;
     for (const args of [["select", "--queue", url, "--epochs", "1"], ["worker", "--queue", url]]) {
-      const run = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-      assert.equal(run.status, 2, `${args[0]}: ${run.stderr}`);
+      const run = runDigits(args);
+      assert.equal(run.code, 2, `${args[0]}: ${run.stderr}`);
       assert.match(run.stderr, new RegExp(`cannot reach Redis at ${url.replace(/\./g, "\\.")} \\(connect ECONNREFUSED`));
       assert.match(run.stderr, /redis-server --port \d+/);
     }

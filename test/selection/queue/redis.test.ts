@@ -1,11 +1,10 @@
 // lib/selection/queue/redis: a --queue URL is checked where it enters, an InputError (exit 2) for
 // anything unusable, and never shown with its password.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import { InputError } from "../../../lib/core/errors";
 import { displayUrl, parseRedisUrl } from "../../../lib/selection/queue/redis";
-import { CLI, ROOT, TSX } from "./helpers";
+import { runDigits } from "../../support/cli";
 
 const refuses = (url: string, pattern: RegExp) =>
   assert.throws(
@@ -48,8 +47,8 @@ describe("Redis URLs", () => {
   test("digits worker and digits select exit 2 on a bad percent escape, without the password", () => {
     const url = "redis://:wr%ZZong@127.0.0.1:1";
     for (const args of [["worker", "--queue", url], ["select", "--queue", url, "--epochs", "1"]]) {
-      const run = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 120_000 });
-      assert.equal(run.status, 2, `${args[0]}: ${run.stderr}`);
+      const run = runDigits(args);
+      assert.equal(run.code, 2, `${args[0]}: ${run.stderr}`);
       assert.match(run.stderr, /bad percent escape/);
       assert.doesNotMatch(run.stderr, /wr%ZZong/);
     }
