@@ -8,7 +8,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { chromiumPath } from "../../lib/report/pdf";
-import { findPython, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES } from "../../lib/report/jupyter";
+import { denoBinary, findPython, JUPYTER_INSTALL_HINT, NOTEBOOK_MODULES, REPORT_MODULES, type KernelName } from "../../lib/report/jupyter";
 import { isClassicNotebook, notebookVersion } from "./notebook-version";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -30,6 +30,14 @@ export function skipUnlessAvailable(modules?: readonly string[]): { skip: string
   const missing = missingRequirements(modules);
   if (missing && process.env.CI === "true") throw new Error(`CI=true but ${missing}`);
   return { skip: missing ?? false };
+}
+
+/** skipUnlessAvailable, and for Deno this project's deno too (never a skip under CI, where npm ci installs it). */
+export function kernelAvailable(kernel: KernelName): { skip: string | false } {
+  const available = skipUnlessAvailable();
+  if (available.skip || kernel !== "deno" || denoBinary() !== null) return available;
+  if (process.env.CI === "true") throw new Error("CI=true but this project's deno is not installed");
+  return { skip: "this project's deno is not installed (npm install without devDependencies?)" };
 }
 
 /**

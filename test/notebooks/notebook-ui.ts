@@ -6,8 +6,10 @@
 // It drives the classic Notebook 6 interface (Debian's jupyter-notebook). Notebook 7 is built on
 // JupyterLab, with other menus and options: there the test skips and says why (never under CI).
 //
-// All of it twice, once per kernel (tslab, then Deno): the same notebooks, copied with the
-// kernel's name in their metadata, as a user who picks "TypeScript (Deno)" in the menu saves them.
+// All of it once per kernel (tslab and Deno), one test file each (notebook-ui-tslab.test.ts,
+// notebook-ui-deno.test.ts, so that the runner can run the two at once): the same notebooks, copied
+// with the kernel's name in their metadata, as a user who picks "TypeScript (Deno)" in the menu
+// saves them.
 //
 // The notebooks are copied to a temporary folder first (with a `dist` link beside them so their
 // `../dist/lib` imports resolve): Jupyter autosaves, and the committed notebooks must stay
@@ -22,7 +24,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
-import { denoBinary, installKernels, isRoot, jupyterEnv, kernelDataDir, KERNEL_NAMES, type KernelName } from "../../lib/report/jupyter";
+import { denoBinary, installKernels, isRoot, jupyterEnv, kernelDataDir, type KernelName } from "../../lib/report/jupyter";
 import { loadCsv } from "../../lib/data/csv";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { NOTEBOOKS } from "../../lib/report/report";
@@ -63,15 +65,13 @@ async function waitForServer(url: string, child: ChildProcess, timeoutMs: number
   throw new Error(`Jupyter Notebook did not answer ${url} within ${timeoutMs / 1000} s`);
 }
 
-for (const kernel of KERNEL_NAMES) describeKernel(kernel);
-
 /** Skips (with the reason) where this kernel cannot run; never under CI, where deno is installed with npm ci. */
 function kernelSkip(kernel: KernelName): string | false {
   if (kernel !== "deno" || denoBinary() !== null || process.env.CI) return false;
   return "this project's deno is not installed (npm install without devDependencies?)";
 }
 
-function describeKernel(kernel: KernelName): void {
+export function describeLiveNotebooks(kernel: KernelName): void {
   describe(`the notebooks run cell by cell in Jupyter Notebook on the ${kernel} kernel`, { timeout: 300_000 }, () => {
     // Notebook 6's classic UI (menus, #run_all_cells, --NotebookApp.token); 7.x skips with the reason.
     const notebook = classicNotebook();
