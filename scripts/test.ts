@@ -6,17 +6,23 @@
 //   npm run test:unit                         the unit tier: no Jupyter, Chromium or Redis
 //   npm test -- --slow                        the other tier
 //   npm test -- --list                        which tier each file is in, and why; runs nothing
-//   npm test -- test/data --test-name-pattern=fold   --test-… options go to node --test
+//   npm test -- test/data --test-name-pattern=fold   only the tests whose names match
 //
 // A test file is in the slow tier when it reaches, through its imports, a support module that
 // finds or starts Jupyter, Chromium, poppler or Redis (SLOW_SUPPORT); every other file is a unit
 // test. Files in separate processes may run at the same time: each test keeps its outputs in its
 // own temporary folder, and the shared default data/ files are written atomically, identical
-// whoever writes them.
-import { spawn } from "node:child_process";
+// whoever writes them. The quick reports several files read (test/support/shared-reports.ts) are
+// built once per run, in a folder made here and removed when the run ends.
+//
+// The files run through node:test's run(), in the order selectFiles gives: `node --test FILE…`
+// would sort them by name.
 import * as fs from "node:fs";
-import { availableParallelism, constants as osConstants } from "node:os";
+import { availableParallelism, constants as osConstants, tmpdir } from "node:os";
 import * as path from "node:path";
+import { run } from "node:test";
+import { spec } from "node:test/reporters";
+import { SHARED_DIR_VARIABLE } from "../test/support/shared-reports";
 import { importsOf, ROOT } from "./architecture";
 
 /** The support modules that need Jupyter, Chromium, poppler-utils or Redis: a test that imports one is slow. */
@@ -56,21 +62,58 @@ export function needs(file: string, seen = new Set<string>()): string[] {
 
 export const tierOf = (file: string): Tier => (needs(file).length > 0 ? "slow" : "unit");
 
+/** What node:test's run() is told: the --test-… options of `node --test` that it has. */
+interface RunOptions {
+  testNamePatterns: RegExp[];
+  only: boolean;
+  timeout?: number;
+  concurrency?: number;
+}
+
 interface Request {
   paths: string[];
   tier: Tier | null;
   list: boolean;
-  nodeArgs: string[];
+  run: RunOptions;
 }
 
-/** The command line: paths (relative to where npm was started), --unit, --slow, --list and --test-… options for node. */
+const RUN_OPTIONS = "--test-name-pattern=RE, --test-only, --test-timeout=MS or --test-concurrency=N";
+
+/** A pattern as node --test reads it: /body/flags, or the body alone. */
+function namePattern(text: string): RegExp {
+  const literal = /^\/(.*)\/([a-z]*)$/s.exec(text);
+  try {
+    return literal ? new RegExp(literal[1], literal[2]) : new RegExp(text);
+  } catch (error) {
+    throw new UsageError(`--test-name-pattern=${text}: ${(error as Error).message}`);
+  }
+}
+
+/** A whole number of at least 1 given to `option`. */
+function positive(option: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`${option}=${text}: expected a whole number of at least 1`);
+  return value;
+}
+
+/** One --test-… option into `options`. */
+function runOption(arg: string, options: RunOptions): void {
+  const [name, value] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+  if (name === "--test-only" && value === undefined) options.only = true;
+  else if (name === "--test-name-pattern" && value !== undefined) options.testNamePatterns.push(namePattern(value));
+  else if (name === "--test-timeout" && value !== undefined) options.timeout = positive(name, value);
+  else if (name === "--test-concurrency" && value !== undefined) options.concurrency = positive(name, value);
+  else throw new UsageError(`${arg}: the test options are ${RUN_OPTIONS}`);
+}
+
+/** The command line: paths (relative to where npm was started), --unit, --slow, --list and the --test-… options run() has. */
 export function parseArgs(args: readonly string[], cwd: string): Request {
-  const request: Request = { paths: [], tier: null, list: false, nodeArgs: [] };
+  const request: Request = { paths: [], tier: null, list: false, run: { testNamePatterns: [], only: false } };
   for (const arg of args) {
     if (arg === "--unit" || arg === "--slow") request.tier = arg === "--unit" ? "unit" : "slow";
     else if (arg === "--list") request.list = true;
-    else if (arg.startsWith("--test-")) request.nodeArgs.push(arg);
-    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}: use --unit, --slow, --list or a node --test-… option`);
+    else if (arg.startsWith("--test-")) runOption(arg, request.run);
+    else if (arg.startsWith("-")) throw new UsageError(`unknown option ${arg}: use --unit, --slow, --list, ${RUN_OPTIONS}`);
     else {
       const absolute = path.resolve(cwd, arg);
       if (!fs.existsSync(absolute)) throw new UsageError(`${arg}: no such test file or folder (from ${cwd})`);
@@ -84,11 +127,32 @@ export function parseArgs(args: readonly string[], cwd: string): Request {
 
 class UsageError extends Error {}
 
-/** The files to run, slow tier first so that its long files start while the short ones fill the other cores. */
+/**
+ * The longest files, longest first (CPU seconds on an idle 2-core machine, measured 2026-12-06):
+ * started first, so that the short ones fill the other cores while they run. Their order also
+ * decides who builds a shared quick report: the first of its readers to start.
+ */
+export const LONGEST_FIRST = [
+  "test/report/quick-report-tslab.test.ts",
+  "test/report/quick-report-deno.test.ts",
+  "test/report/quick-report-4-9.test.ts",
+  "test/notebook/hostile-names.test.ts",
+  "test/notebooks/notebook-ui-tslab.test.ts",
+  "test/notebooks/notebook-ui-deno.test.ts",
+  "test/report/report.test.ts",
+] as const;
+
+/** Where a file starts: the longest files first, then the rest of the slow tier, then the unit tier. */
+function startRank(file: string, tier: Tier): number {
+  const longest = (LONGEST_FIRST as readonly string[]).indexOf(file);
+  return longest >= 0 ? longest : LONGEST_FIRST.length + (tier === "slow" ? 0 : 1);
+}
+
+/** The files to run, in the order they start (a stable sort: by name within a rank). */
 export function selectFiles(request: Request): { file: string; tier: Tier }[] {
   const files = [...new Set((request.paths.length > 0 ? request.paths : [TEST_DIR]).flatMap((p) => testFiles(p)))];
   const tiered = files.map((file) => ({ file, tier: tierOf(file) }));
-  return tiered.filter((f) => request.tier === null || f.tier === request.tier).sort((a, b) => (a.tier === b.tier ? 0 : a.tier === "slow" ? -1 : 1));
+  return tiered.filter((f) => request.tier === null || f.tier === request.tier).sort((a, b) => startRank(a.file, a.tier) - startRank(b.file, b.tier));
 }
 
 function main(): void {
@@ -109,17 +173,30 @@ function main(): void {
     console.error("npm test: no test files match");
     process.exit(2);
   }
-  const concurrency = availableParallelism();
+  const { concurrency = availableParallelism(), ...options } = request.run;
   console.log(`${files.length} test file(s), ${concurrency} at a time`);
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", "--test", "--test-reporter=spec", `--test-concurrency=${concurrency}`, ...request.nodeArgs, ...files.map((f) => f.file)],
-    { cwd: ROOT, stdio: "inherit" },
-  );
-  // Ctrl-C reaches the child from the terminal: wait for its clean-up. A SIGTERM is ours to pass on.
-  process.on("SIGINT", () => undefined);
-  process.on("SIGTERM", () => child.kill("SIGTERM"));
-  child.on("exit", (code, signal) => process.exit(code ?? 128 + (signal ? osConstants.signals[signal] : 1)));
+  // The test files are this process's children, started with its --import tsx, in the project's folder.
+  process.chdir(ROOT);
+  const shared = fs.mkdtempSync(path.join(tmpdir(), "digits-test-shared-"));
+  process.env[SHARED_DIR_VARIABLE] = shared;
+  const stop = new AbortController();
+  let signal: NodeJS.Signals | null = null;
+  // Ctrl-C reaches the test files from the terminal: wait for their clean-up. A SIGTERM is ours to pass on.
+  process.on("SIGINT", () => (signal ??= "SIGINT"));
+  process.on("SIGTERM", () => {
+    signal ??= "SIGTERM";
+    stop.abort();
+  });
+  const stream = run({ files: files.map((f) => path.join(ROOT, f.file)), concurrency, signal: stop.signal, ...options });
+  let failed = false;
+  stream.on("test:fail", () => (failed = true));
+  stream
+    .compose(new spec())
+    .on("end", () => {
+      fs.rmSync(shared, { recursive: true, force: true });
+      process.exitCode = signal ? 128 + osConstants.signals[signal] : failed ? 1 : 0;
+    })
+    .pipe(process.stdout);
 }
 
 if (require.main === module) main();

@@ -1,15 +1,15 @@
 // The same numbers on both kernels: notebook 02's selection and notebook 03's training, run in
 // quick mode on tslab and on Deno with the same parameters and seed, give the same selection
 // record (every fold's scores, the summary, the winner), the same test metrics and the same
-// weights. Only times, dates, ids and the runtime's own version may differ.
-import { after, before, describe, it } from "node:test";
+// weights. Only times, dates, ids and the runtime's own version may differ. Read from the shared
+// quick runs on each kernel (test/support/shared-reports.ts).
+import { before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { denoBinary, KERNEL_NAMES, type KernelName } from "../../lib/report/jupyter";
-import { buildReports } from "../../lib/report/report";
-import { skipUnlessAvailable } from "../support/integration";
+import { KERNEL_NAMES, type KernelName } from "../../lib/report/jupyter";
+import { kernelAvailable } from "../support/integration";
+import { sharedReport } from "../support/shared-reports";
 
 /** What one kernel's run left: the selection record and the saved model's training notes and weights. */
 interface KernelRun {
@@ -25,30 +25,15 @@ function recordNumbers(record: Record<string, unknown>): unknown {
   return { config: record.config, data: record.data, folds, summary, winner: record.winner };
 }
 
-function available(): { skip: string | false } {
-  const jupyter = skipUnlessAvailable();
-  if (jupyter.skip || denoBinary() !== null) return jupyter;
-  if (process.env.CI === "true") throw new Error("CI=true but this project's deno is not installed");
-  return { skip: "this project's deno is not installed (npm install without devDependencies?)" };
-}
-
 describe("notebooks 02 and 03 on tslab and on Deno", { timeout: 900_000 }, () => {
-  const ready = available();
-  const work = ready.skip ? "" : mkdtempSync(join(tmpdir(), "digits-kernels-"));
+  const ready = kernelAvailable("deno");
   const runs = new Map<KernelName, KernelRun>();
 
   before(async () => {
     if (ready.skip) return;
-    for (const kernel of KERNEL_NAMES) {
-      const dir = join(work, kernel);
-      await buildReports({
-        kernel,
-        quick: true,
-        notebooks: ["02", "03"],
-        outDir: join(dir, "reports"),
-        env: { DIGITS_EXPERIMENTS_DIR: join(dir, "experiments"), DIGITS_MODEL_DIR: join(dir, "model"), DIGITS_PAIRS_DIR: join(dir, "pairs") },
-        log: () => undefined,
-      });
+    // Both built at once when no other test file has built them yet.
+    const shared = await Promise.all(KERNEL_NAMES.map(async (kernel) => [kernel, (await sharedReport(kernel)).work] as const));
+    for (const [kernel, dir] of shared) {
       const records = readdirSync(join(dir, "experiments")).filter((f) => f.endsWith(".json"));
       assert.equal(records.length, 1, `${kernel}: one selection record`);
       runs.set(kernel, {
@@ -57,10 +42,6 @@ describe("notebooks 02 and 03 on tslab and on Deno", { timeout: 900_000 }, () =>
         weights: readFileSync(join(dir, "model", "weights.bin")),
       });
     }
-  });
-
-  after(() => {
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   it("select the same network from the same fold scores (notebook 02's record)", ready, () => {

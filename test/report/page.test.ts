@@ -1,6 +1,7 @@
-// A report page's run header, contents, code toggle and theme, in Chromium: one quick report of
-// notebook 01 (about 20 s) with its code and one without (--no-input), each opened from disk
-// offline, as written, without require.js and with it.
+// A report page's run header, contents, code toggle and theme, in Chromium: notebook 01's quick
+// report with its code (the shared tslab run, test/support/shared-reports.ts) and one without
+// (--no-input, run here: about 20 s), each opened from disk offline, as written, without
+// require.js and with it.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -11,11 +12,14 @@ import type { Notebook } from "../../lib/report/ipynb";
 import { buildReports } from "../../lib/report/report";
 import { collectErrors, findRequireJs, launchChromium, plotStates, skipUnlessAvailable } from "../support/integration";
 import { checkCodeToggle, checkHeaderAndToc, checkTheme } from "../support/page-parts";
+import { sharedReport } from "../support/shared-reports";
 import { REPORT_MODULES } from "../../lib/report/jupyter";
 
 describe("a report page's header, contents, code toggle and theme", { timeout: 600_000 }, () => {
   const available = skipUnlessAvailable(REPORT_MODULES);
   let work = "";
+  // The report with its code: the shared run's, only read.
+  let withCode = "";
   let browser: Browser | null = null;
   let requireJs = "";
   const NAME = "01-exploratory-analysis";
@@ -23,9 +27,8 @@ describe("a report page's header, contents, code toggle and theme", { timeout: 6
   before(async () => {
     if (available.skip) return;
     work = mkdtempSync(join(tmpdir(), "digits-page-"));
-    const env = { DIGITS_PAIRS_DIR: join(work, "pairs") };
-    await buildReports({ quick: true, outDir: join(work, "code"), notebooks: ["01"], env, log: () => undefined });
-    await buildReports({ quick: true, outDir: join(work, "no-input"), notebooks: ["01"], env, noInput: true, log: () => undefined });
+    const noInput = buildReports({ quick: true, outDir: join(work, "no-input"), notebooks: ["01"], env: { DIGITS_PAIRS_DIR: join(work, "pairs") }, noInput: true, log: () => undefined });
+    [{ out: withCode }] = await Promise.all([sharedReport("tslab"), noInput]);
     browser = await launchChromium();
     requireJs = readFileSync(findRequireJs(), "utf8");
   });
@@ -36,7 +39,7 @@ describe("a report page's header, contents, code toggle and theme", { timeout: 6
   });
 
   it("records each code cell's start, end and duration, and marks the slow ones on the page", available, () => {
-    const executed = JSON.parse(readFileSync(join(work, "code", "executed", `${NAME}.ipynb`), "utf8")) as Notebook;
+    const executed = JSON.parse(readFileSync(join(withCode, "executed", `${NAME}.ipynb`), "utf8")) as Notebook;
     const code = executed.cells.filter((c) => c.cell_type === "code");
     for (const cell of code) {
       const timing = cell.metadata.timing as { start: string; end: string; duration: number };
@@ -44,7 +47,7 @@ describe("a report page's header, contents, code toggle and theme", { timeout: 6
       assert.ok(Math.abs((Date.parse(timing.end) - Date.parse(timing.start)) / 1000 - timing.duration) < 0.01, JSON.stringify(timing));
     }
     const slow = code.filter((c) => (c.metadata.timing as { duration: number }).duration > 1).length;
-    const html = readFileSync(join(work, "code", `${NAME}.html`), "utf8");
+    const html = readFileSync(join(withCode, `${NAME}.html`), "utf8");
     assert.equal(html.match(/data-digits-cell-time=/g)?.length ?? 0, slow);
     const parameters = (executed.metadata.binary_digits as { parameters: Record<string, unknown> }).parameters;
     assert.deepEqual(parameters.PAIR, [0, 1]);
@@ -62,14 +65,14 @@ describe("a report page's header, contents, code toggle and theme", { timeout: 6
   });
 
   it("works offline as written, without require.js and with it", available, async () => {
-    const written = readFileSync(join(work, "code", `${NAME}.html`), "utf8");
+    const written = readFileSync(join(withCode, `${NAME}.html`), "utf8");
     const variants = [
       { label: "as written", html: written },
       { label: "without require.js", html: written.replace(/<script src="[^"]*require(\.min)?\.js"><\/script>/g, "") },
       { label: "with require.js injected", html: written.replace("<head>", `<head><script>${requireJs}</script>`) },
     ];
     for (const variant of variants) {
-      const path = join(work, "code", `.${variant.label.replace(/\W+/g, "-")}.html`);
+      const path = join(work, `${variant.label.replace(/\W+/g, "-")}.html`);
       writeFileSync(path, variant.html);
       const context = await browser!.newContext({ offline: true, viewport: { width: 1400, height: 900 } });
       try {
@@ -91,7 +94,7 @@ describe("a report page's header, contents, code toggle and theme", { timeout: 6
     const context = await browser!.newContext({ offline: true, colorScheme: "dark" });
     try {
       const page = await context.newPage();
-      await page.goto(`file://${join(work, "code", `${NAME}.html`)}`, { waitUntil: "load" });
+      await page.goto(`file://${join(withCode, `${NAME}.html`)}`, { waitUntil: "load" });
       await plotStates(page);
       assert.equal(await page.evaluate(() => document.documentElement.getAttribute("data-digits-color")), "dark");
       const paper = () => page.evaluate(() => (document.querySelector(".js-plotly-plot") as unknown as { _fullLayout: { paper_bgcolor: string } })._fullLayout.paper_bgcolor);

@@ -2,7 +2,7 @@
 // folders it made for them (removed). Undone at exit, and on SIGINT or SIGTERM (the runner
 // cancelling a file, Ctrl-C), which run no exit handlers: there the signal is then re-raised, to do
 // what it would have done.
-import type { ChildProcess } from "node:child_process";
+import { spawnSync, type ChildProcess } from "node:child_process";
 
 const pending = new Set<() => void>();
 let installed = false;
@@ -39,3 +39,7 @@ export function killWithTests(child: ChildProcess, cleanup: () => void = () => u
   child.once("exit", forget);
 }
 
+/** A process id that is not running: a child's, after it has exited. */
+export function deadPid(): number {
+  return spawnSync(process.execPath, ["-e", "0"]).pid!;
+}

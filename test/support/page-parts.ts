@@ -1,5 +1,5 @@
 // Checks a report page's additions in Chromium (run header, contents, code toggle, theme): shared
-// by test/report/page.test.ts and the quick reports of test/report/report.test.ts.
+// by test/report/page.test.ts and the quick reports' checks, test/report/quick-reports.ts.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import type { Page } from "playwright-core";

@@ -1,6 +1,6 @@
 // The drawing pad and the clickable confusion matrix in Chromium, on a page built by lib/notebook/draw
-// (no Jupyter needed; the 03 report and the live notebook are checked in report.test.ts and
-// notebook-ui.test.ts): opened from disk offline, without require.js, with it, and with the
+// (no Jupyter needed; the 03 report and the live notebook are checked in test/report/quick-reports.ts
+// and test/notebooks/notebook-ui.ts): opened from disk offline, without require.js, with it, and with the
 // scripts run before the widgets are attached (as JupyterLab may). A 25-15 network is trained by
 // `digits train`; the page's answers are compared with `digits evaluate --predictions`.
 import { after, before, describe, it } from "node:test";

@@ -1,0 +1,76 @@
+// npm run report -- --quick --digits 4,9: the three notebooks on a pair other than 0 and 1 (the
+// shared run of test/support/shared-reports.ts) say nothing of zeros and ones, record the pair with
+// the selection and the model, and every chart that names a class names 4 and 9.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { cellErrors, type Notebook } from "../../lib/report/ipynb";
+import { outputsOfType } from "../support/notebook-outputs";
+import { NOTEBOOKS } from "../../lib/report/report";
+import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
+import { sharedReport } from "../support/shared-reports";
+import { checkPageParts } from "./quick-reports";
+
+
+// A pair other than 0 and 1: every chart that names a class names 4 and 9.
+const EXPECTED_PAIR: Record<string, RegExp[]> = {
+  "01-exploratory-analysis": [/^Class balance: 5,842 fours and 5,949 nines \(11,791 images\)/, /^Pixel intensities/, /^Per-image features by class/, /^Mean image \(top\) and pixel variance \(bottom\)/, /^100 random digits with their labels/, /^Which pairs are hard: .* per pair of digits; outlined: 4 vs 9$/],
+  "02-model-selection": [/^Model selection of 4 against 9: validation scores against network size \(mean ± sd over 3 folds, 2 epochs\); winner /, /^Validation log loss on each of 3 folds/, /^Which differences are real: each candidate against /],
+  "03-training-and-evaluation": [/^Training curves/, /^Confusion matrices/, /^100 test digits titled "true, predicted"/, /^Misclassified test digits: .*with P\(digit is 9\)$/, /^Predicted probability that a test digit is a 9, by true digit$/, /^ROC curve on the test set, 9 the positive class: AUC = /, /^(First-layer weights|Logistic regression's weights)/, /^Integrated gradients of \d+ test digits/, /^Reliability diagram, test set/],
+};
+
+describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
+  const available = skipUnlessAvailable();
+  // The shared run (npm run report -- --quick --pdf --digits 4,9), which these tests only read.
+  let work = "";
+  let out = "";
+  let browser: Browser | null = null;
+
+  before(async () => {
+    if (available.skip) return;
+    ({ work, out } = await sharedReport("4-9"));
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+  });
+
+  it("runs every notebook on the pair with no error output, and records the pair with the selection and the model", available, () => {
+    for (const name of NOTEBOOKS) {
+      const executed = JSON.parse(readFileSync(join(out, "executed", `${name}.ipynb`), "utf8")) as Notebook;
+      assert.deepEqual(cellErrors(executed), [], `${name} has error outputs`);
+      assert.deepEqual(executed.cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === "stderr")), [], `${name} wrote to stderr`);
+      // What the notebooks say is about fours and nines, never the default pair's classes.
+      const said = [...outputsOfType(executed, "text/markdown"), ...outputsOfType(executed, "text/html").filter((h) => h.includes("<table"))].join("\n");
+      assert.doesNotMatch(said, /\bzeros\b|\bP\(1\)|digit 1 is the positive|\btrue 0\b|\bpredicted 1\b|\bdigit [01]\b/, `${name} names the default pair's classes`);
+    }
+    const [record] = readdirSync(join(work, "experiments")).filter((f) => f.endsWith(".json")).map((f) => JSON.parse(readFileSync(join(work, "experiments", f), "utf8")));
+    assert.deepEqual(record.data.digits, [4, 9]);
+    assert.deepEqual(JSON.parse(readFileSync(join(work, "model", "training.json"), "utf8")).digits, [4, 9]);
+  });
+
+  for (const name of NOTEBOOKS) {
+    it(`${name}.html renders every chart, titled with the pair's digits where it names a class`, available, async () => {
+      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+      try {
+        const page = await context.newPage();
+        const errors = collectErrors(page);
+        await page.goto(`file://${join(out, `${name}.html`)}`, { waitUntil: "load" });
+        const plots = await plotStates(page);
+        assert.deepEqual(errors, [], `${name}: errors on the page`);
+        assert.equal(plots.length, EXPECTED_PAIR[name].length, `${name}: ${plots.length} chart containers`);
+        plots.forEach((plot, i) => {
+          assert.ok(plot.rendered, `${name}: chart ${i + 1} did not render`);
+          assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
+        });
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
+        await checkPageParts(page, `${name} 4-9`);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

@@ -1,0 +1,101 @@
+// The test runner (scripts/test.ts) and the quick reports several test files share
+// (test/support/shared-reports.ts): the longest files start first and each is a test file; a shared
+// product is built by one process of a run while the others wait, and a failed or abandoned build
+// is said to every process that wanted it.
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LONGEST_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
+import { deadPid } from "./support/children";
+import { buildOnce } from "./support/shared-reports";
+
+const ROOT = join(__dirname, "..");
+
+describe("the order files start in", () => {
+  test("every file named as longest is a test file, and they start first, in that order, before the rest of the slow tier and then the unit tier", () => {
+    const all = testFiles();
+    for (const file of LONGEST_FIRST) assert.ok(all.includes(file), `${file} is not a test file`);
+    // The folders of the longest files, one more slow file and a unit file (every file's imports take seconds to read).
+    const order = selectFiles(parseArgs(["test/report", "test/notebooks", "test/notebook/hostile-names.test.ts", "test/notebook/draw/draw-page.test.ts", "test/core/pair.test.ts"], ROOT));
+    assert.ok(order.some((f) => f.tier === "unit") && order.filter((f) => f.tier === "slow").length > LONGEST_FIRST.length);
+    assert.deepEqual(
+      order.slice(0, LONGEST_FIRST.length).map((f) => f.file),
+      [...LONGEST_FIRST],
+    );
+    const tiers = order.slice(LONGEST_FIRST.length).map((f) => f.tier);
+    assert.deepEqual(tiers, [...tiers].sort((a, b) => (a === b ? 0 : a === "slow" ? -1 : 1)), "a unit file before a slow one");
+  });
+});
+
+/** Runs `buildOnce(target, build)` in a new process; `build` appends this process's pid to `log`, waits `ms`, then fails when `fail`. */
+function builder(target: string, log: string, ms: number, fail = false): Promise<{ code: number | null; stderr: string }> {
+  const script = `
+    const { appendFileSync } = require("node:fs");
+    const { buildOnce } = require(${JSON.stringify(join(ROOT, "test", "support", "shared-reports.ts"))});
+    buildOnce(${JSON.stringify(target)}, async () => {
+      appendFileSync(${JSON.stringify(log)}, process.pid + "\\n");
+      await new Promise((r) => setTimeout(r, ${ms}));
+      if (${fail}) throw new Error("the notebook failed");
+    }).catch((e) => { console.error(e.message); process.exit(1); });`;
+  const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
+}
+
+describe("a product shared by the test files of a run (buildOnce)", () => {
+  test("is built by one of the processes that ask for it at once; the others wait for it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-build-once-"));
+    try {
+      const target = join(dir, "report");
+      const log = join(dir, "builds.log");
+      const runs = await Promise.all([builder(target, log, 2000), builder(target, log, 2000), builder(target, log, 2000)]);
+      assert.deepEqual(runs.map((r) => r.code), [0, 0, 0], runs.map((r) => r.stderr).join("\n"));
+      assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 1, "built more than once");
+      assert.ok(existsSync(`${target}.done`));
+      assert.equal(existsSync(`${target}.lock`), false, "the lock was left");
+      // Asked again later in the run: already built.
+      assert.equal((await builder(target, log, 0)).code, 0);
+      assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 1, "built again");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("that fails to build fails every process that asked for it, with the reason, and is not built again", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-build-once-"));
+    try {
+      const target = join(dir, "report");
+      const log = join(dir, "builds.log");
+      const first = builder(target, log, 2000, true);
+      // The second asks once the first has started building.
+      while (!existsSync(log)) await new Promise((r) => setTimeout(r, 50));
+      const [a, b] = await Promise.all([first, builder(target, log, 0)]);
+      assert.equal(a.code, 1);
+      assert.match(a.stderr, /the notebook failed/);
+      assert.equal(b.code, 1);
+      assert.match(b.stderr, /report could not be built by another test file: the notebook failed/);
+      assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("whose builder died without finishing is said to be so, not waited for forever", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-build-once-"));
+    try {
+      const target = join(dir, "report");
+      const dead = deadPid();
+      writeFileSync(`${target}.lock`, `${dead}\n`);
+      const run = await builder(target, join(dir, "builds.log"), 0);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, new RegExp(`report: the test process building it \\(pid ${dead}\\) is gone without finishing; run the tests again`));
+      assert.equal(existsSync(join(dir, "builds.log")), false, "built although another process held the lock");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
