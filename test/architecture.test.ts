@@ -162,7 +162,7 @@ const ALLOWED_EXPORTS: Readonly<Record<string, string>> = {
   "lib/notebook/draw/page/main.ts start": "the page bundle's entry point: the widget's inline script calls it (lib/notebook/draw/draw.ts)",
   "cli/digits.ts commands": "test/readme.test.ts checks docs/cli.md against the CLI's own table of commands and flags",
   "lib/notebook/display.ts setDisplaySink": "the seam through which tests receive what display would show in a kernel (tslab's display exists only inside one)",
-  "lib/selection/compare.ts experimentsDataFrame": "notebook 02's prose offers it to the reader for their own analysis",
+  "lib/selection/record-diff.ts experimentsDataFrame": "notebook 02's prose offers it to the reader for their own analysis",
 };
 
 /**
@@ -195,7 +195,7 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/notebook/display.ts DisplayMessage",
   "lib/notebook/display.ts tslabBundleWriter",
   "lib/notebook/draw/embed.ts rowPixels",
-  "lib/notebook/draw/widget.ts pageScript",
+  "lib/notebook/draw/widget.ts drawPadBundle",
   "lib/notebook/findings.ts thresholdAccuracy",
   "lib/notebook/params.ts binaryOnly",
   "lib/notebook/params.ts envFlag",
@@ -224,8 +224,8 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/report/pdf.ts launchChromium",
   "lib/report/report.ts NOTEBOOKS",
   "lib/report/report.ts selectNotebooks",
-  "lib/selection/compare.ts experimentRows",
-  "lib/selection/comparisons.ts compareScores",
+  "lib/selection/record-diff.ts experimentRows",
+  "lib/selection/candidate-tests.ts compareScores",
   "lib/selection/experiments.ts upgradeRecord",
   "lib/selection/experiments.ts matchIds",
   "lib/selection/one-se.ts standardError",
