@@ -6,6 +6,7 @@ import { runPool, shareArray } from "../core/pool";
 import { type FoldInputs } from "./fold-key";
 import { FoldJob, FoldRun, FoldSettings, foldOf, epochCost, type EpochProgress, type FoldThreadData } from "./fold-run";
 import { FoldResult } from "./record";
+import { yieldToEventLoop } from "../core/yield";
 
 /** The run was cancelled through its AbortSignal; nothing was recorded. */
 export class SelectionCancelled extends Error {
@@ -50,7 +51,7 @@ export async function runSerial(s: Scheduler): Promise<void> {
     while (!run.done) {
       const { loss, seconds } = run.step();
       s.onEpoch(job, ++epoch, loss, seconds);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       if (s.signal?.aborted) throw cancelled(s.signal);
     }
     s.onResult(job, run.result());
