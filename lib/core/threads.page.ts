@@ -3,15 +3,27 @@
 //
 // A page opened from disk (file://) can start a Worker only from a blob URL, and it is not
 // cross-origin isolated, so it has no SharedArrayBuffer: each thread is given its own copy of the
-// shared data, in its first message. The bundled source of each thread module is handed over by
-// the page code (provideThreadSource) before the pool starts a thread on it.
+// shared data, in its first message. The page code hands over the bundled script of each thread
+// module (provideThreadSource) before the pool starts a thread on it, with what that script needs
+// before its first task (its set-up: the training kernels' bytes, say), which the script takes
+// with onThreadSetup.
 import type { PoolThread, ThreadSide } from "./thread-port";
 
-const sources = new Map<string, string>();
+const sources = new Map<string, { source: string; setup: unknown }>();
 
-/** The bundled script of the thread module `module` ("selection/fold-thread"), for startThread. */
-export function provideThreadSource(module: string, source: string): void {
-  sources.set(module, source);
+/**
+ * The bundled script of the thread module `module` ("selection/fold-thread"), for startThread, and
+ * the set-up each of its threads is given before the pool's shared data (see onThreadSetup).
+ */
+export function provideThreadSource(module: string, source: string, setup: unknown = null): void {
+  sources.set(module, { source, setup });
+}
+
+let setupHandler: ((setup: unknown) => void) | null = null;
+
+/** In a page's thread: what to do with its set-up (provideThreadSource) before the first task. */
+export function onThreadSetup(handler: (setup: unknown) => void): void {
+  setupHandler = handler;
 }
 
 export function canShareMemory(): boolean {
@@ -19,13 +31,13 @@ export function canShareMemory(): boolean {
 }
 
 export function startThread(module: string, shared: unknown): PoolThread {
-  const source = sources.get(module);
-  if (source === undefined) throw new Error(`no script was provided for the thread module ${module} (provideThreadSource)`);
-  const url = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
+  const given = sources.get(module);
+  if (given === undefined) throw new Error(`no script was provided for the thread module ${module} (provideThreadSource)`);
+  const url = URL.createObjectURL(new Blob([given.source], { type: "text/javascript" }));
   const worker = new Worker(url);
   // The worker has fetched its script once it runs; the URL is not needed after that.
   worker.addEventListener("message", () => URL.revokeObjectURL(url), { once: true });
-  worker.postMessage({ shared });
+  worker.postMessage({ setup: given.setup, shared });
   return {
     post: (message) => worker.postMessage(message),
     onMessage: (listener) => worker.addEventListener("message", (event) => listener(event.data)),
@@ -48,7 +60,9 @@ export function threadSide(): ThreadSide {
         const data = (event as MessageEvent).data;
         if (started) return onMessage(data);
         started = true;
-        ready((data as { shared: unknown }).shared);
+        const { setup, shared } = data as { setup: unknown; shared: unknown };
+        setupHandler?.(setup);
+        ready(shared);
       });
     },
     post: (message) => postMessage(message),
