@@ -2,7 +2,9 @@
 // build with nothing changed takes about a second; a deleted dist/ is built whole again.
 //   kernels  dist/kernels.wasm from assembly/ (asc), when a file there, this script or the
 //            assemblyscript version differs from the last build's (recorded in dist/kernels.wasm.inputs);
-//   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo);
+//   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo),
+//            then the outputs of sources that are gone (a renamed module) removed: tsc leaves them,
+//            and a stale .d.ts would still be read (tslab type-checks every declaration it finds);
 //   pages    the page bundles (PAGE_BUNDLES: dist/draw-page.js, …): the page program type-checked
 //            once (tsconfig.page.json: DOM, no Node), then each entry bundled by esbuild into one
 //            script that a page inlines, when a file it was bundled from differs (recorded in
@@ -11,7 +13,7 @@
 // The three run side by side. `--watch` builds, then rebuilds each part as its files change.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../lib/core/files";
 import { projectRoot } from "../lib/core/project";
@@ -105,12 +107,38 @@ async function buildKernels(): Promise<string> {
   return `kernels built (${seconds(started)})`;
 }
 
-/** dist/lib and dist/cli, by tsc --build (which skips what is up to date). */
+// What tsc writes for a module X.ts: X.js, X.d.ts and their maps.
+const EMITTED = /\.(js|d\.ts)(\.map)?$/;
+
+/**
+ * Removes from dist/lib and dist/cli what tsc wrote for sources that no longer exist (or are no
+ * longer compiled, such as page code): only files named as tsc names its outputs, each beside no
+ * source of that name. Returns how many.
+ */
+function pruneOrphans(): number {
+  let removed = 0;
+  for (const dir of ["lib", "cli"]) {
+    const out = join(ROOT, "dist", dir);
+    if (!existsSync(out)) continue;
+    for (const file of readdirSync(out, { recursive: true }) as string[]) {
+      if (!EMITTED.test(file)) continue;
+      const source = join(ROOT, dir, file.replace(EMITTED, ".ts"));
+      const excluded = /(^|[\\/])page[\\/]|\.page\.ts$/.test(source);
+      if (existsSync(source) && !excluded) continue;
+      rmSync(join(out, file), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** dist/lib and dist/cli, by tsc --build (which skips what is up to date), without orphans. */
 async function buildTypeScript(): Promise<string> {
   const started = Date.now();
   const code = await run(tscBin, ["--build", "tsconfig.build.json"]);
   if (code !== 0) throw new Error(`tsc failed (exit code ${code})`);
-  return `tsc ${seconds(started)}`;
+  const removed = pruneOrphans();
+  return `tsc ${seconds(started)}${removed > 0 ? ` (removed ${removed} output(s) of sources that are gone)` : ""}`;
 }
 
 /** esbuild's options for one page bundle. */

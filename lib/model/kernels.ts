@@ -11,7 +11,7 @@ import { projectRoot } from "../core/project";
 let compiled: { module: WebAssembly.Module; sha256: string } | null = null;
 
 /** The kernels' file, as this project builds it. */
-export function kernelsPath(): string {
+function kernelsPath(): string {
   return join(projectRoot(), "dist", "kernels.wasm");
 }
 
