@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadCsv } from "../lib/data/csv";
-import { classCounts, datasetFingerprint, describeDropped, type LoadedDataset } from "../lib/data/dataset";
+import { classCounts, describeDropped, type LoadedDataset } from "../lib/data/dataset";
+import { datasetFingerprint } from "../lib/data/fingerprint";
 import { countOf, DEFAULT_PAIR, samePair } from "../lib/core/pair";
 import { describeRecord, describeSkipped, type WinnerLookup } from "../lib/selection/latest-winner";
 import { chooseNetwork } from "../lib/selection/network-choice";

@@ -2,15 +2,18 @@
 // build with nothing changed takes about a second; a deleted dist/ is built whole again.
 //   kernels  dist/kernels.wasm from assembly/ (asc), when a file there, this script or the
 //            assemblyscript version differs from the last build's (recorded in dist/kernels.wasm.inputs);
-//   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo);
-//   page     dist/draw-page.js, the drawing pad's page code type-checked under its own tsconfig
-//            (DOM, no Node) and bundled by esbuild into one script that lib/notebook/draw/widget.ts
-//            inlines, when a file it was bundled from differs (recorded in dist/draw-page.js.inputs).
+//   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo),
+//            then the outputs of sources that are gone (a renamed module) removed: tsc leaves them,
+//            and a stale .d.ts would still be read (tslab type-checks every declaration it finds);
+//   pages    the page bundles (PAGE_BUNDLES: dist/draw-page.js, …): the page program type-checked
+//            once (tsconfig.page.json: DOM, no Node), then each entry bundled by esbuild into one
+//            script that a page inlines, when a file it was bundled from differs (recorded in
+//            dist/<bundle>.inputs). Page twins of Node modules (lib/**/*.page.ts) are taken in their
+//            place, as the page program's moduleSuffixes do for the type-check.
 // The three run side by side. `--watch` builds, then rebuilds each part as its files change.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from "node:fs";
-import { createRequire } from "node:module";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../lib/core/files";
 import { projectRoot } from "../lib/core/project";
@@ -19,11 +22,22 @@ import { PAGE_GLOBAL } from "../lib/notebook/draw/page-config";
 const ROOT = projectRoot();
 const THIS_SCRIPT = "scripts/build.ts";
 const KERNELS = { out: "dist/kernels.wasm", source: "assembly", entry: "assembly/kernels.ts", config: "assembly/asconfig.json" };
-// config: PAGE_GLOBAL is read from it here, so a change there changes the bundle too.
-const PAGE = { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", tsconfig: "lib/notebook/draw/page/tsconfig.json", config: "lib/notebook/draw/page-config.ts" };
+const PAGE_TSCONFIG = "tsconfig.page.json";
 
-// esbuild comes with tsx (its one dependency), asked for through tsx so that it is found wherever npm put it.
-const esbuild = createRequire(require.resolve("tsx/package.json"))("esbuild") as typeof import("esbuild");
+/** One script bundled for pages: an IIFE, assigning its exports to `global` when it has one. */
+interface PageBundle {
+  out: string;
+  entry: string;
+  global?: string;
+  /** Files read by this script besides the bundle's own inputs (PAGE_GLOBAL comes from page-config). */
+  also?: string[];
+}
+
+const PAGE_BUNDLES: readonly PageBundle[] = [
+  { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", global: PAGE_GLOBAL, also: ["lib/notebook/draw/page-config.ts"] },
+];
+
+import * as esbuild from "esbuild";
 // The TypeScript of package.json, named by path: node_modules/.bin/tsc may be tslab's older copy.
 const tscBin = require.resolve("typescript/bin/tsc");
 const tscVersion = (require("typescript/package.json") as { version: string }).version;
@@ -93,62 +107,94 @@ async function buildKernels(): Promise<string> {
   return `kernels built (${seconds(started)})`;
 }
 
-/** dist/lib and dist/cli, by tsc --build (which skips what is up to date). */
+// What tsc writes for a module X.ts: X.js, X.d.ts and their maps.
+const EMITTED = /\.(js|d\.ts)(\.map)?$/;
+
+/**
+ * Removes from dist/lib and dist/cli what tsc wrote for sources that no longer exist (or are no
+ * longer compiled, such as page code): only files named as tsc names its outputs, each beside no
+ * source of that name. Returns how many.
+ */
+function pruneOrphans(): number {
+  let removed = 0;
+  for (const dir of ["lib", "cli"]) {
+    const out = join(ROOT, "dist", dir);
+    if (!existsSync(out)) continue;
+    for (const file of readdirSync(out, { recursive: true }) as string[]) {
+      if (!EMITTED.test(file)) continue;
+      const source = join(ROOT, dir, file.replace(EMITTED, ".ts"));
+      const excluded = /(^|[\\/])page[\\/]|\.page\.ts$/.test(source);
+      if (existsSync(source) && !excluded) continue;
+      rmSync(join(out, file), { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}
+
+/** dist/lib and dist/cli, by tsc --build (which skips what is up to date), without orphans. */
 async function buildTypeScript(): Promise<string> {
   const started = Date.now();
   const code = await run(tscBin, ["--build", "tsconfig.build.json"]);
   if (code !== 0) throw new Error(`tsc failed (exit code ${code})`);
-  return `tsc ${seconds(started)}`;
+  const removed = pruneOrphans();
+  return `tsc ${seconds(started)}${removed > 0 ? ` (removed ${removed} output(s) of sources that are gone)` : ""}`;
 }
 
-const PAGE_OPTIONS = {
-  absWorkingDir: ROOT,
-  entryPoints: [PAGE.entry],
-  tsconfig: PAGE.tsconfig,
-  bundle: true,
-  // An IIFE assigning its exports to PAGE_GLOBAL: no module loader, and inside each widget's
-  // function wrapper the variable stays local to that widget.
-  format: "iife",
-  globalName: PAGE_GLOBAL,
-  target: "es2020",
-  platform: "browser",
-  charset: "utf8",
-  legalComments: "none",
-  write: false,
-  metafile: true,
-  logLevel: "warning",
-} satisfies import("esbuild").BuildOptions;
-
-/** The page script's inputs as of its last bundle (its files, from that bundle's metafile). */
-function pageInputs(files: readonly string[]): Inputs {
-  return inputsOf(`esbuild ${esbuild.version}, typescript ${tscVersion}`, [...files, PAGE.config, PAGE.tsconfig]);
+/** esbuild's options for one page bundle. */
+function pageOptions(bundle: PageBundle) {
+  return {
+    absWorkingDir: ROOT,
+    entryPoints: [bundle.entry],
+    tsconfig: PAGE_TSCONFIG,
+    // A page twin (threads.page.ts) is found before its Node module (threads.ts).
+    resolveExtensions: [".page.ts", ".ts", ".js", ".json"],
+    bundle: true,
+    // An IIFE (assigning its exports to `global`): no module loader, and inside each widget's
+    // function wrapper the variable stays local to that widget.
+    format: "iife",
+    ...(bundle.global ? { globalName: bundle.global } : {}),
+    target: "es2020",
+    platform: "browser",
+    charset: "utf8",
+    legalComments: "none",
+    write: false,
+    metafile: true,
+    logLevel: "warning",
+  } satisfies esbuild.BuildOptions;
 }
 
-function lastPageFiles(): string[] {
+/** A bundle's inputs as of its last build (its files, from that build's metafile). */
+function pageInputs(bundle: PageBundle, files: readonly string[]): Inputs {
+  return inputsOf(`esbuild ${esbuild.version}, typescript ${tscVersion}`, [...files, ...(bundle.also ?? []), PAGE_TSCONFIG]);
+}
+
+function lastPageFiles(bundle: PageBundle): string[] {
   try {
-    return Object.keys((JSON.parse(readFileSync(join(ROOT, `${PAGE.out}.inputs`), "utf8")) as Inputs).files);
+    return Object.keys((JSON.parse(readFileSync(join(ROOT, `${bundle.out}.inputs`), "utf8")) as Inputs).files);
   } catch {
-    return [PAGE.entry];
+    return [bundle.entry];
   }
 }
 
 /** Writes a bundle's script and the inputs it came from. */
-function writePage(result: { metafile?: import("esbuild").Metafile; outputFiles?: import("esbuild").OutputFile[] }): void {
-  if (!result.metafile || !result.outputFiles) throw new Error("esbuild returned no bundle");
+function writePage(bundle: PageBundle, result: { metafile?: esbuild.Metafile; outputFiles?: esbuild.OutputFile[] }): void {
+  if (!result.metafile || !result.outputFiles) throw new Error(`esbuild returned no bundle for ${bundle.out}`);
   const files = Object.keys(result.metafile.inputs);
   mkdirSync(join(ROOT, "dist"), { recursive: true });
-  writeFileAtomic(join(ROOT, PAGE.out), result.outputFiles[0].text);
-  stamp(PAGE.out, pageInputs(files));
+  writeFileAtomic(join(ROOT, bundle.out), result.outputFiles[0].text);
+  stamp(bundle.out, pageInputs(bundle, files));
 }
 
-/** dist/draw-page.js, type-checked then bundled, unless it is up to date. */
-async function buildPage(): Promise<string> {
-  if (upToDate(PAGE.out, pageInputs(lastPageFiles()))) return "page script up to date";
+/** The page bundles that are out of date, type-checked once, then bundled. */
+async function buildPages(): Promise<string> {
+  const stale = PAGE_BUNDLES.filter((bundle) => !upToDate(bundle.out, pageInputs(bundle, lastPageFiles(bundle))));
+  if (stale.length === 0) return "page scripts up to date";
   const started = Date.now();
-  const code = await run(tscBin, ["-p", PAGE.tsconfig]);
-  if (code !== 0) throw new Error(`tsc failed (exit code ${code}) type-checking the page code (${PAGE.tsconfig})`);
-  writePage(await esbuild.build(PAGE_OPTIONS));
-  return `page script bundled (${seconds(started)})`;
+  const code = await run(tscBin, ["-p", PAGE_TSCONFIG]);
+  if (code !== 0) throw new Error(`tsc failed (exit code ${code}) type-checking the page code (${PAGE_TSCONFIG})`);
+  for (const bundle of stale) writePage(bundle, await esbuild.build(pageOptions(bundle)));
+  return `page scripts bundled: ${stale.map((b) => b.out).join(", ")} (${seconds(started)})`;
 }
 
 function seconds(since: number): string {
@@ -157,7 +203,7 @@ function seconds(since: number): string {
 
 async function buildAll(): Promise<void> {
   const started = Date.now();
-  const results = await Promise.allSettled([buildKernels(), buildTypeScript(), buildPage()]);
+  const results = await Promise.allSettled([buildKernels(), buildTypeScript(), buildPages()]);
   const failed = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as Error).message] : []));
   if (failed.length > 0) {
     console.error(`build failed: ${failed.join("; ")}`);
@@ -168,32 +214,36 @@ async function buildAll(): Promise<void> {
 }
 
 /**
- * Builds, then keeps each part built: tsc in its own watch mode (lib/ and cli/, and the page code
- * type-checked), the page bundle through esbuild's, the kernels on a change in assembly/.
+ * Builds, then keeps each part built: tsc in its own watch mode (lib/ and cli/, and the page program
+ * type-checked), the page bundles through esbuild's, the kernels on a change in assembly/.
  */
 async function watchAll(): Promise<void> {
-  await Promise.all([buildKernels(), buildPage()]).then(
+  await Promise.all([buildKernels(), buildPages()]).then(
     (done) => console.log(`build: ${done.join(", ")}`),
     (error: Error) => console.error(error.message),
   );
   const children = new Set<ChildProcess>();
   void run(tscBin, ["--build", "--watch", "--preserveWatchOutput", "tsconfig.build.json"], children);
-  void run(tscBin, ["-p", PAGE.tsconfig, "--watch", "--preserveWatchOutput"], children);
-  const context = await esbuild.context({
-    ...PAGE_OPTIONS,
-    plugins: [
-      {
-        name: "write",
-        setup: (build) =>
-          build.onEnd((result) => {
-            if (result.errors.length > 0) return;
-            writePage(result);
-            console.log("page script bundled");
-          }),
-      },
-    ],
-  });
-  await context.watch();
+  void run(tscBin, ["-p", PAGE_TSCONFIG, "--watch", "--preserveWatchOutput"], children);
+  const contexts = await Promise.all(
+    PAGE_BUNDLES.map((bundle) =>
+      esbuild.context({
+        ...pageOptions(bundle),
+        plugins: [
+          {
+            name: "write",
+            setup: (build) =>
+              build.onEnd((result) => {
+                if (result.errors.length > 0) return;
+                writePage(bundle, result);
+                console.log(`${bundle.out} bundled`);
+              }),
+          },
+        ],
+      }),
+    ),
+  );
+  await Promise.all(contexts.map((context) => context.watch()));
   let pending: NodeJS.Timeout | undefined;
   watch(join(ROOT, KERNELS.source), { recursive: true }, () => {
     clearTimeout(pending);
@@ -202,7 +252,7 @@ async function watchAll(): Promise<void> {
   for (const [signal, code] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
     process.on(signal, () => {
       for (const child of children) child.kill();
-      void context.dispose().then(() => process.exit(code));
+      void Promise.all(contexts.map((context) => context.dispose())).then(() => process.exit(code));
     });
   }
 }

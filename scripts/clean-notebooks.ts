@@ -1,11 +1,11 @@
 // npm run clean-notebooks [-- --check]: removes outputs and execution counts from notebooks/*.ipynb,
-// so they are committed clean (the analysis with outputs is what `npm run report` writes).
-// --check changes nothing and exits 1 naming the cells that have outputs.
+// so they are committed clean (the analysis with outputs is what `npm run report` writes), and gives
+// every cell an id (nbformat 4.5). --check changes nothing and exits 1 naming the cells to clean.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../lib/core/project";
 import { writeFileAtomic } from "../lib/core/files";
-import { formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../lib/report/ipynb";
+import { formatNotebook, stripOutputs, uncleanCells, withCellIds, type Notebook } from "../lib/report/ipynb";
 
 const check = process.argv.includes("--check");
 const dir = join(projectRoot(), "notebooks");
@@ -20,8 +20,8 @@ for (const name of readdirSync(dir).filter((f) => f.endsWith(".ipynb")).sort()) 
     console.error(`notebooks/${name}: ${problems.join("; ")}`);
     continue;
   }
-  writeFileAtomic(file, formatNotebook(stripOutputs(notebook)));
-  console.log(`notebooks/${name}: outputs removed`);
+  writeFileAtomic(file, formatNotebook(withCellIds(stripOutputs(notebook))));
+  console.log(`notebooks/${name}: cleaned (${problems.length} problem(s))`);
 }
 if (check && unclean > 0) {
   console.error("run `npm run clean-notebooks` before committing");

@@ -10,6 +10,10 @@
 // a result, a field of a used interface) is used too, since it is part of that export's contract
 // and a caller may need to name it; a type only the module's own code names is not.
 //
+// A page twin (X.page.ts, see ./twins) stands in for X.ts in a page: its export is used when X.ts's
+// export of that name is, or when any module of lib/ imports the name from X (page code imports
+// page-only names, provideKernels say, that the Node program read here cannot resolve).
+//
 // The modules are read with the TypeScript compiler, which follows aliases and `export *` as tsc
 // does. Only relative imports are resolved: packages in node_modules are read as empty files,
 // which is all the question needs, and many times faster than reading their declarations.
@@ -17,6 +21,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { ROOT } from "./architecture";
+import { namesImportedFromTwins } from "./twins";
 
 /** An export no module uses, and where it is used otherwise. */
 export interface UnusedExport {
@@ -112,6 +117,7 @@ export function unusedExports(root = ROOT): UnusedExport[] {
   }
   const used = new Set([...users].filter(([s, by]) => [...by].some((u) => !u.startsWith(`${TESTS}/`) && u !== relative(exported.get(s)!))).map(([s]) => s));
   for (const s of signatureClosure([...used], checker)) if (exported.has(s)) used.add(s);
+  markTwinUses(exported, used, relative, root);
   return [...exported]
     .filter(([s]) => !used.has(s))
     .map(([s, file]) => ({
@@ -123,6 +129,22 @@ export function unusedExports(root = ROOT): UnusedExport[] {
       tests: [...(users.get(s) ?? [])].filter((u) => u.startsWith(`${TESTS}/`)).sort(),
     }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
+}
+
+/** A page twin's exports are used as its Node module's are, and as page code imports them (see the header). */
+function markTwinUses(exported: Map<ts.Symbol, ts.SourceFile>, used: Set<ts.Symbol>, relative: (file: ts.SourceFile) => string, root: string): void {
+  const imported = namesImportedFromTwins(root);
+  const usedByModule = new Map<string, Set<string>>();
+  for (const s of used) {
+    const file = relative(exported.get(s)!).replace(/\.ts$/, "");
+    usedByModule.set(file, (usedByModule.get(file) ?? new Set()).add(s.name));
+  }
+  for (const [s, file] of exported) {
+    const module = relative(file);
+    if (!module.endsWith(".page.ts")) continue;
+    const base = module.replace(/\.page\.ts$/, "");
+    if (usedByModule.get(base)?.has(s.name) || imported.get(base)?.has(s.name)) used.add(s);
+  }
 }
 
 /**

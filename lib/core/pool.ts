@@ -1,12 +1,13 @@
 // The one pool of threads. Tasks wait in one queue, in the order given; each of N threads (running
 // one of lib/'s modules, which calls serveTasks) takes the next as soon as it is free, reports
 // progress and its result, and the first error, a thread that dies or an abort ends the run.
-// Selection folds, pairs and `digits worker --concurrency N` all run on it.
-import * as os from "node:os";
-import { Worker, parentPort, workerData } from "node:worker_threads";
+// Selection folds, pairs and `digits worker --concurrency N` all run on it, in Node; a report's lab
+// runs it in the page. What a thread is (worker_threads, or a Web Worker) is ./threads' business.
 import { InputError, isInputError } from "./errors";
+import { availableCores } from "./machine";
 import { settleOnce } from "./settle";
-import { threadEntry } from "./thread-entry";
+import type { PoolThread } from "./thread-port";
+import { canShareMemory, startThread, threadSide } from "./threads";
 
 /** What a thread posts back about task `id`. */
 type ThreadMessage<P, R> =
@@ -41,49 +42,22 @@ export interface PoolRun<T, P, R> {
   onAbort?: "terminate" | "finish";
 }
 
-/** One per core (os.availableParallelism): how many threads a pool runs by default. */
+/** One per core: how many threads a pool runs by default. */
 export function defaultThreads(): number {
-  return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  return availableCores();
 }
 
-/** A copy of `array` in shared memory (or the array itself when it is already there). */
+/**
+ * A copy of `array` in shared memory (or the array itself when it is already there), so that every
+ * thread reads one copy. Where memory cannot be shared (a page from disk), the array itself: each
+ * thread is then given a copy.
+ */
 export function shareArray<A extends Float32Array | Uint8Array>(array: A): A {
-  if (array.buffer instanceof SharedArrayBuffer) return array;
+  if (!canShareMemory() || array.buffer instanceof SharedArrayBuffer) return array;
   const Type = array.constructor as new (buffer: SharedArrayBuffer) => A;
   const shared = new Type(new SharedArrayBuffer(array.byteLength));
   shared.set(array);
   return shared;
-}
-
-// Typed arrays over shared memory cross to a thread as their bare buffer and are rebuilt there:
-// Deno clones such a view slowly (34 s for the pairs map's 47 MB, against 0.15 s for the buffer).
-const VIEWS = { Float32Array, Float64Array, Uint8Array, Uint32Array, Int32Array } as const;
-const VIEW = "binary-digits shared view";
-type PackedView = { [VIEW]: keyof typeof VIEWS; buffer: SharedArrayBuffer; byteOffset: number; length: number };
-
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype;
-
-/** @internal `value` with every typed array over a SharedArrayBuffer replaced by its buffer and shape. */
-export function packShared(value: unknown): unknown {
-  if (ArrayBuffer.isView(value) && value.buffer instanceof SharedArrayBuffer && value.constructor.name in VIEWS) {
-    const view = value as unknown as Float32Array;
-    return { [VIEW]: view.constructor.name, buffer: view.buffer, byteOffset: view.byteOffset, length: view.length } as PackedView;
-  }
-  if (Array.isArray(value)) return value.map(packShared);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, packShared(v)]));
-  return value;
-}
-
-/** @internal The inverse of packShared: the same views, over the same memory. */
-export function unpackShared(value: unknown): unknown {
-  if (isPlainObject(value) && typeof value[VIEW] === "string") {
-    const { [VIEW]: name, buffer, byteOffset, length } = value as PackedView;
-    return new VIEWS[name](buffer, byteOffset, length);
-  }
-  if (Array.isArray(value)) return value.map(unpackShared);
-  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unpackShared(v)]));
-  return value;
 }
 
 /** An error posted by a thread, rebuilt with its class (InputError or Error) and its stack. */
@@ -97,38 +71,36 @@ function rebuild(message: Extract<ThreadMessage<unknown, unknown>, { type: "erro
 export function runPool<T, P, R>(run: PoolRun<T, P, R>): Promise<void> {
   // No thread would take a task, and the run would never end.
   if (!Number.isInteger(run.threads) || run.threads < 1) throw new Error(`runPool needs a whole number ≥ 1 of threads, got ${run.threads}`);
-  const { entry, eval: isEval } = threadEntry(run.module);
-  const shared = packShared(run.shared);
   const waiting = run.tasks.map((task, id) => ({ id, task }));
-  const running = new Map<Worker, number>();
-  const workers: Worker[] = [];
+  const running = new Map<PoolThread, number>();
+  const threads: PoolThread[] = [];
   let remaining = run.tasks.length;
   let stopping = false;
   // Threads are gone before the caller hears the outcome, so what it does next runs alone.
-  const outcome = settleOnce<void>(() => Promise.allSettled(workers.map((w) => w.terminate())));
+  const outcome = settleOnce<void>(() => Promise.allSettled(threads.map((t) => t.terminate())));
   const cancelled = () => run.cancelled?.() ?? (run.signal?.reason instanceof Error ? run.signal.reason : new Error("cancelled"));
   const onAbort = () => {
     if (run.onAbort !== "finish") return outcome.reject(cancelled());
     stopping = true;
     waiting.length = 0;
-    for (const worker of workers) worker.postMessage({ type: "stop" } satisfies PoolMessage<T>);
+    for (const thread of threads) thread.post({ type: "stop" } satisfies PoolMessage<T>);
     if (running.size === 0) outcome.resolve();
   };
-  const next = (worker: Worker) => {
+  const next = (thread: PoolThread) => {
     const item = waiting.shift();
     if (!item) return;
-    running.set(worker, item.id);
-    worker.postMessage({ type: "task", id: item.id, task: item.task } satisfies PoolMessage<T>);
+    running.set(thread, item.id);
+    thread.post({ type: "task", id: item.id, task: item.task } satisfies PoolMessage<T>);
   };
-  const onMessage = (worker: Worker, message: ThreadMessage<P, R>) => {
+  const onMessage = (thread: PoolThread, message: ThreadMessage<P, R>) => {
     const task = run.tasks[message.id];
     if (message.type === "progress") return run.onProgress?.(task, message.progress);
     if (message.type === "error") return outcome.reject(rebuild(message));
-    running.delete(worker);
+    running.delete(thread);
     run.onResult(task, message.result);
     remaining--;
     if (remaining === 0 || (stopping && running.size === 0)) outcome.resolve();
-    else next(worker);
+    else next(thread);
   };
   // A throw in a handler (the caller's onProgress included) ends the run with that error: left
   // alone it would escape as an uncaught exception, with the promise pending and threads running.
@@ -151,12 +123,12 @@ export function runPool<T, P, R>(run: PoolRun<T, P, R>): Promise<void> {
   guarded(() => {
     const count = Math.min(run.threads, run.tasks.length);
     for (let t = 0; t < count && !outcome.settled; t++) {
-      const worker = new Worker(entry, { eval: isEval, workerData: shared });
-      workers.push(worker);
-      worker.on("message", (message: ThreadMessage<P, R>) => guarded(() => onMessage(worker, message)));
-      worker.on("error", (error) => outcome.reject(error));
-      worker.on("exit", (code) => outcome.reject(new Error(`${run.name} stopped unexpectedly (exit code ${code})`)));
-      next(worker);
+      const thread = startThread(run.module, run.shared);
+      threads.push(thread);
+      thread.onMessage((message) => guarded(() => onMessage(thread, message as ThreadMessage<P, R>)));
+      thread.onError((error) => outcome.reject(error));
+      thread.onExit((code) => outcome.reject(new Error(`${run.name} stopped unexpectedly (exit code ${code})`)));
+      next(thread);
     }
   });
   return outcome.promise;
@@ -167,12 +139,12 @@ export type TaskHandler<S, T, P, R> = (task: T, shared: S, progress: (progress: 
 
 /** Serves a pool's tasks in this thread: call it once at the top of the thread's module. */
 export function serveTasks<S, T, P, R>(handle: TaskHandler<S, T, P, R>): void {
-  const port = parentPort;
-  if (!port) throw new Error(`${process.argv[1] ?? "this module"} is a thread of lib/core/pool's runPool, not a program`);
+  const side = threadSide();
   const stop = new AbortController();
-  const shared = unpackShared(workerData) as S;
-  const send = (message: ThreadMessage<P, R>) => port.postMessage(message);
-  port.on("message", async (message: PoolMessage<T>) => {
+  let shared: S;
+  const send = (message: ThreadMessage<P, R>) => side.post(message);
+  side.listen((data) => (shared = data as S), async (data) => {
+    const message = data as PoolMessage<T>;
     if (message.type === "stop") return stop.abort();
     const { id, task } = message;
     try {

@@ -1,7 +1,6 @@
 // Dataset: what a loaded CSV becomes (rows of pixels in [0, 1] with 0/1 labels and the pair they
-// stand for), the layout of a row, and the pure summaries of one: rows per class, a fingerprint of
-// its contents, the rows of other digits a load left out.
-import { createHash } from "node:crypto";
+// stand for), the layout of a row, and the pure summaries of one: rows per class, the rows of other
+// digits a load left out. (Its fingerprint is ./fingerprint's, which hashes with Node's crypto.)
 import { DEFAULT_PAIR, type Pair } from "../core/pair";
 
 /** Images as rows of pixels scaled to [0, 1], with their 0/1 labels. */
@@ -46,7 +45,6 @@ export const CSV_COLUMNS = PIXELS + 1;
 /** The reference header, shared with Kaggle's Digit Recognizer train.csv. */
 export const CSV_HEADER_NAMES: readonly string[] = ["label", ...Array.from({ length: PIXELS }, (_, i) => `pixel${i}`)];
 
-
 /** Rows per class: [zeros, ones]. Values other than 0 and 1 are not counted. */
 export function classCounts(labels: ArrayLike<number>): [number, number] {
   let zeros = 0;
@@ -58,20 +56,3 @@ export function classCounts(labels: ArrayLike<number>): [number, number] {
   return [zeros, ones];
 }
 
-/**
- * A short stable id of a dataset's contents (first 16 hex digits of a sha256 over rows, cols,
- * labels and feature bytes), for experiment records and saved models: same data, same id.
- * Float32 bytes are hashed as stored (little-endian on every platform Node supports in practice).
- */
-export function datasetFingerprint(dataset: Dataset): string {
-  const { features, labels, rows, cols } = dataset;
-  if (features.length !== rows * cols || labels.length !== rows) {
-    throw new RangeError(`inconsistent dataset: ${rows} rows × ${cols} cols but ${features.length} features and ${labels.length} labels`);
-  }
-  return createHash("sha256")
-    .update(`dataset v1 ${rows}x${cols}\n`)
-    .update(labels)
-    .update(new Uint8Array(features.buffer, features.byteOffset, features.byteLength))
-    .digest("hex")
-    .slice(0, 16);
-}

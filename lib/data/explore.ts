@@ -9,9 +9,6 @@ import { datasetPair, type Dataset } from "./dataset";
 import type { Pair } from "../core/pair";
 import { createRng } from "../core/random";
 
-/** Side of a square MNIST image in pixels. */
-export const IMAGE_SIDE = 28;
-
 /** Per-image features, one entry per row of the dataset. */
 export interface ImageFeatures {
   labels: Uint8Array;

@@ -7,6 +7,7 @@ export * from "./csv";
 export * from "./dataset";
 export * from "./default-files";
 export * from "./explore";
+export * from "./fingerprint";
 export * from "./frame";
 export * from "./idx";
 export * from "./split";

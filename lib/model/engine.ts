@@ -1,14 +1,12 @@
-// Engine: runs a network on the WebAssembly kernels (assembly/kernels.ts → dist/kernels.wasm).
-// This file fills one WebAssembly memory per run, laid out by memory-layout.ts — the tables the
-// kernels read, the rows as CSR — and copies weights in and out. The arithmetic lives in the kernels.
-import { createHash } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+// Engine: runs a network on the WebAssembly kernels (assembly/kernels.ts → dist/kernels.wasm, read
+// by ./kernels in Node, given by the page in a report's lab). This file fills one WebAssembly memory
+// per run, laid out by memory-layout.ts — the tables the kernels read, the rows as CSR — and copies
+// weights in and out. The arithmetic lives in the kernels.
 import type { Dataset } from "../data/dataset";
-import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import { formatBytes } from "../core/format";
 import { layerSizes, type Activation, type Network } from "./model";
+import { loadKernels } from "./kernels";
 import { countNonZero, describeParts, LAYER_WORDS, MAX_MEMORY_BYTES, WASM_PAGE, planLayout, SLOT_WORDS, type Layout, type LayoutParts, type LayerBlock, type RowsBlock } from "./memory-layout";
 
 interface Kernels {
@@ -19,21 +17,9 @@ interface Kernels {
   correct(): number;
 }
 
-let compiled: { module: WebAssembly.Module; sha256: string } | null = null;
-
-function kernels(): { module: WebAssembly.Module; sha256: string } {
-  if (!compiled) {
-    const file = join(projectRoot(), "dist", "kernels.wasm");
-    if (!existsSync(file)) throw new Error(`${file} is missing: build it with \`npm run build\``);
-    const bytes = readFileSync(file);
-    compiled = { module: new WebAssembly.Module(bytes), sha256: createHash("sha256").update(bytes).digest("hex") };
-  }
-  return compiled;
-}
-
 /** What trains: for experiment records, so a result can be traced to the exact kernels. */
 export function engineInfo(): { engine: string; kernelsSha256: string } {
-  return { engine: "WebAssembly SIMD kernels (assembly/kernels.ts)", kernelsSha256: kernels().sha256 };
+  return { engine: "WebAssembly SIMD kernels (assembly/kernels.ts)", kernelsSha256: loadKernels().sha256 };
 }
 
 const ACTIVATION_CODE: Record<Activation, number> = { sigmoid: 0, relu: 1, tanh: 2 };
@@ -108,7 +94,7 @@ function allocateMemory(bytes: number, network: Network, shapes: LayoutParts): W
 }
 
 function instantiateKernels(memory: WebAssembly.Memory): Kernels {
-  const instance = new WebAssembly.Instance(kernels().module, {
+  const instance = new WebAssembly.Instance(loadKernels().module, {
     env: {
       memory,
       abort: () => {

@@ -3,10 +3,10 @@
 // copies of weights and data kept in JavaScript — checked against the limits before anything is
 // allocated. A network too big is then refused at once with what to change, instead of growing
 // for minutes and dying with a RangeError from deep inside V8.
-import * as os from "node:os";
 import type { Dataset } from "../data/dataset";
 import { engineMemory, MAX_MEMORY_BYTES, partShape, type MemoryParts, type PartShape } from "./memory-layout";
 import { InputError } from "../core/errors";
+import { machineMemoryBytes } from "../core/machine";
 import { formatBytes } from "../core/format";
 import { describeArchitecture, layerSizes, parameterCount, type ModelConfig } from "./model";
 
@@ -19,10 +19,7 @@ export interface MemoryLimits {
 
 /** The limits of this process: WebAssembly's ceiling and the machine's (or container's) memory. */
 export function memoryLimits(): MemoryLimits {
-  const total = os.totalmem();
-  const constrained = (process as { constrainedMemory?: () => number | undefined }).constrainedMemory?.();
-  const machineBytes = constrained !== undefined && constrained > 0 && constrained < total ? constrained : total;
-  return { engineBytes: MAX_MEMORY_BYTES, machineBytes };
+  return { engineBytes: MAX_MEMORY_BYTES, machineBytes: machineMemoryBytes() };
 }
 
 /** What one training run holds at its peak. */

@@ -13,6 +13,7 @@ import { Engine } from "./engine";
 import { createRng, shuffleInPlace, type Rng } from "../core/random";
 import { InputError } from "../core/errors";
 import { checkTrainingMemory } from "./memory";
+import { yieldToEventLoop } from "../core/yield";
 
 export interface TrainConfig {
   epochs: number;
@@ -270,7 +271,7 @@ export async function train(dataset: Dataset, model: ModelConfig, options: Train
   const trainer = new Trainer(dataset, model, options);
   while (!trainer.done) {
     runOneEpoch(trainer, options.callbacks);
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
   }
   return finish(trainer, started);
 }

@@ -7,6 +7,7 @@ import { defaultThreads } from "../core/pool";
 import { allPairs, ascending, type PairsConfig } from "./config";
 import { digitCounts, type DigitImages } from "./images";
 import { scorePair, type PairFold, type PairResult } from "./score-pair";
+import { yieldToEventLoop } from "../core/yield";
 
 /** Reported after every scored fold and every finished pair. */
 export interface PairsProgress {
@@ -123,7 +124,7 @@ export async function scorePairs(images: DigitImages, config: PairsConfig, optio
     for (let index = 0; index < pairs.length; index++) {
       tracker.onResult(index, scorePair(images, pairs[index], config, (fold) => tracker.onFold(index, fold)));
       // Let progress output and signals through between pairs.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     return tracker.results();
   }

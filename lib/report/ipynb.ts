@@ -76,11 +76,34 @@ export function cellErrors(notebook: Notebook): CellError[] {
 export function uncleanCells(notebook: Notebook): string[] {
   const problems: string[] = [];
   notebook.cells.forEach((cell, index) => {
+    // nbformat 4.5 requires an id on every cell (nbformat warns MissingIDFieldWarning on each run without).
+    if (typeof cell.id !== "string" || cell.id === "") problems.push(`${describeCell(notebook, index)} has no id`);
     if (cell.cell_type !== "code") return;
     if ((cell.outputs ?? []).length > 0) problems.push(`${describeCell(notebook, index)} has outputs`);
     if (cell.execution_count !== null && cell.execution_count !== undefined) problems.push(`${describeCell(notebook, index)} has an execution count`);
   });
   return problems;
+}
+
+/**
+ * The notebook with an id on every cell (nbformat 4.5): a cell without one gets one made from its
+ * heading or first words ("which-differences-are-real", "const-all-loadcsv"), unique in the notebook,
+ * so that ids stay readable and do not change from one clean-up to the next.
+ */
+export function withCellIds(notebook: Notebook): Notebook {
+  const taken = new Set(notebook.cells.map((c) => c.id).filter((id): id is string => typeof id === "string" && id !== ""));
+  const cells = notebook.cells.map((cell) => {
+    if (typeof cell.id === "string" && cell.id !== "") return cell;
+    const words = joinText(cell.source).replace(/^[#\s/]+/, "").toLowerCase().match(/[a-z0-9]+/g) ?? ["cell"];
+    // Up to four whole words, and no more than 32 characters of them.
+    const base = words.slice(0, 4).reduce((id, word) => (id === "" ? word : `${id}-${word}`.length <= 32 ? `${id}-${word}` : id), "");
+    let id = base;
+    for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+    taken.add(id);
+    // Keys in Jupyter's (sorted) order, so that a cleaned notebook diffs as Jupyter would write it.
+    return Object.fromEntries(Object.entries({ ...cell, id }).sort(([a], [b]) => a.localeCompare(b))) as NotebookCell;
+  });
+  return { ...notebook, cells };
 }
 
 /** The notebook without outputs, execution counts, per-cell execution metadata and timings, or the run's metadata. */

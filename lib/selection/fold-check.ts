@@ -5,6 +5,9 @@
 // fold cache and the queue coordinator ask here, so the two boundaries apply one rule.
 import { createHash } from "node:crypto";
 import { matrixMetrics, type ConfusionMatrix } from "../evaluation/metrics";
+import type { Fold } from "../data/split";
+import { modelConfig, parameterCount, type Activation } from "../model/model";
+import { foldSeed, repeatSeed } from "./config";
 import type { FoldInputs } from "./fold-key";
 
 /** What the selection knows of a fold before reading its result. */
@@ -92,4 +95,15 @@ export function foldResultProblem(value: unknown, expected: ExpectedFold): strin
     return historyProblem(r.history, diverged.epoch as number, true);
   }
   return matrixProblem(r.confusionMatrix, expected.validationRows) ?? scoresProblem(r, r.confusionMatrix as ConfusionMatrix) ?? historyProblem(r.history, inputs.epochs, false);
+}
+
+/** What a result of this fold must say of itself (fold-check): its rows, parameter count and training seed. */
+export function expectedFold(inputs: FoldInputs, fold: Fold, cols: number): ExpectedFold {
+  return {
+    inputs,
+    trainRows: fold.train.length,
+    validationRows: fold.validation.length,
+    parameters: parameterCount(modelConfig(inputs.hidden, inputs.activation as Activation, cols)),
+    seed: foldSeed(repeatSeed(inputs.seed, inputs.repeat ?? 0), inputs.hidden, inputs.fold),
+  };
 }

@@ -2,6 +2,7 @@
 // inputs in one canonical order. The fold cache stores results under it, the queue names its jobs by
 // it, and fold-check checks results against it.
 import { createHash } from "node:crypto";
+import type { FoldJob, FoldSettings } from "./fold-run";
 
 /** Everything a fold result depends on. Two runs with equal inputs compute equal results. */
 export interface FoldInputs {
@@ -49,4 +50,23 @@ export function canonicalInputs(inputs: FoldInputs): FoldInputs {
 /** The cache key of a fold: hex SHA-256 of its canonical inputs. */
 export function foldKey(inputs: FoldInputs): string {
   return createHash("sha256").update(JSON.stringify(canonicalInputs(inputs))).digest("hex");
+}
+
+/** The FoldInputs of one fold job of a selection (the key that names its job and cache entry). */
+export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, kernels: string, pair: readonly [number, number] | null = null): FoldInputs {
+  return {
+    data,
+    digits: pair,
+    hidden: [...job.candidate.hidden],
+    activation: job.candidate.activation,
+    learningRate: job.candidate.learningRate,
+    batchSize: settings.batchSize,
+    epochs: settings.epochs,
+    folds: settings.folds,
+    fold: job.fold,
+    ...(job.repeat ? { repeat: job.repeat } : {}),
+    seed: settings.seed,
+    threshold: settings.threshold,
+    kernels,
+  };
 }

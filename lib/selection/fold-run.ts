@@ -2,13 +2,11 @@
 // function of its inputs, so the main thread, a thread or a queue worker computes the same result.
 import type { Dataset } from "../data/dataset";
 import { classificationReport, type ClassificationMetrics } from "../evaluation/metrics";
-import { modelConfig, parameterCount, type Activation } from "../model/model";
+import { modelConfig, parameterCount } from "../model/model";
 import { subset, type Fold } from "../data/split";
 import { predictProbabilities, Trainer, TrainingDiverged } from "../model/train";
 import { Candidate, SelectionConfig, foldSeed, repeatSeed } from "./config";
 import { FoldResult } from "./record";
-import { type FoldInputs } from "./fold-key";
-import type { ExpectedFold } from "./fold-check";
 
 // One fold run (shared by the in-process runner, the pool's fold-thread and queue workers)
 
@@ -138,34 +136,4 @@ export function epochCost(hidden: readonly number[]): number {
   let cost = 640 + 26 * sizes[0];
   for (let l = 0; l + 1 < sizes.length; l++) cost += sizes[l] * sizes[l + 1];
   return cost;
-}
-
-/** The FoldInputs of one fold job of a selection (the key that names its job and cache entry). */
-export function foldInputs(job: FoldJob, settings: FoldSettings, data: string, kernels: string, pair: readonly [number, number] | null = null): FoldInputs {
-  return {
-    data,
-    digits: pair,
-    hidden: [...job.candidate.hidden],
-    activation: job.candidate.activation,
-    learningRate: job.candidate.learningRate,
-    batchSize: settings.batchSize,
-    epochs: settings.epochs,
-    folds: settings.folds,
-    fold: job.fold,
-    ...(job.repeat ? { repeat: job.repeat } : {}),
-    seed: settings.seed,
-    threshold: settings.threshold,
-    kernels,
-  };
-}
-
-/** What a result of this fold must say of itself (fold-check): its rows, parameter count and training seed. */
-export function expectedFold(inputs: FoldInputs, fold: Fold, cols: number): ExpectedFold {
-  return {
-    inputs,
-    trainRows: fold.train.length,
-    validationRows: fold.validation.length,
-    parameters: parameterCount(modelConfig(inputs.hidden, inputs.activation as Activation, cols)),
-    seed: foldSeed(repeatSeed(inputs.seed, inputs.repeat ?? 0), inputs.hidden, inputs.fold),
-  };
 }

@@ -1,7 +1,5 @@
 // What a selection leaves behind: each fold's scores, each candidate's summary, the winner, and
 // the record that holds them with where, when and on what they were computed.
-import { randomBytes } from "node:crypto";
-import { packageVersion, dependencyVersion } from "../core/project";
 import { type ClassificationMetrics } from "../evaluation/metrics";
 import { type Activation } from "../model/model";
 import { SelectionConfig } from "./config";
@@ -192,15 +190,6 @@ export interface CacheCounts {
   trained: number;
   /** Of the trained, how many ran on workers through a queue (--queue); absent in a local run. */
   remote?: number;
-}
-
-export function versions(): ExperimentRecord["versions"] {
-  return { node: process.version, tfjs: dependencyVersion("@tensorflow/tfjs"), binaryDigits: packageVersion(), simpleStatistics: dependencyVersion("simple-statistics"), assemblyscript: dependencyVersion("assemblyscript") };
-}
-
-/** "20261125T123456789Z-1a2b": sorts by start time; the suffix keeps simultaneous runs apart. */
-export function experimentId(started: Date): string {
-  return `${started.toISOString().replace(/[-:.]/g, "")}-${randomBytes(2).toString("hex")}`;
 }
 
 /** What a selection run through the Redis queue adds to its record (see queue/). */

@@ -9,7 +9,8 @@ import { checkRecordsWritable, experimentsDir, foldCacheDir, saveExperiment } fr
 import { FoldCache } from "./fold-cache";
 import { takeLease } from "./lease";
 import { type ExperimentRecord } from "./record";
-import { comparisonSettings, selectCandidates, type SelectionOptions } from "./select";
+import { comparisonSettings } from "./plan";
+import { selectCandidates, type SelectionOptions } from "./select";
 
 export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
   /** CSV to select on; default data/train.csv (built on first use). */

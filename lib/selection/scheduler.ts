@@ -1,11 +1,14 @@
 // Schedulers: how a selection's fold jobs are run (in this thread, on threads, or on a queue).
 // The contract they share lives here, so that select and the queue depend on it, not on each other.
+// A scheduler runs the jobs it is given to the end and reports each result, in any order; a
+// selection may call one several times (a race runs round after round). runSerial and runOnThreads
+// are platform-neutral: in a page, runOnThreads's threads are Web Workers (lib/core/threads.page).
 import { type Dataset } from "../data/dataset";
 import { type Fold } from "../data/split";
 import { runPool, shareArray } from "../core/pool";
-import { type FoldInputs } from "./fold-key";
 import { FoldJob, FoldRun, FoldSettings, foldOf, epochCost, type EpochProgress, type FoldThreadData } from "./fold-run";
 import { FoldResult } from "./record";
+import { yieldToEventLoop } from "../core/yield";
 
 /** The run was cancelled through its AbortSignal; nothing was recorded. */
 export class SelectionCancelled extends Error {
@@ -15,7 +18,7 @@ export class SelectionCancelled extends Error {
   }
 }
 
-/** @internal What a way of running fold jobs (in process, threads, a queue) is given. */
+/** What a way of running fold jobs (in process, threads, a queue) is given. */
 export interface Scheduler {
   jobs: FoldJob[];
   /** By repeat, then fold (foldOf). */
@@ -26,8 +29,6 @@ export interface Scheduler {
   threads: number;
   onEpoch(job: FoldJob, epoch: number, loss: number, seconds: number): void;
   onResult(job: FoldJob, result: FoldResult): void;
-  /** What determines a job's result: its fold-cache key and queue job id are the hash of these. */
-  inputsOf(job: FoldJob): FoldInputs;
   signal?: AbortSignal;
 }
 
@@ -50,7 +51,7 @@ export async function runSerial(s: Scheduler): Promise<void> {
     while (!run.done) {
       const { loss, seconds } = run.step();
       s.onEpoch(job, ++epoch, loss, seconds);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       if (s.signal?.aborted) throw cancelled(s.signal);
     }
     s.onResult(job, run.result());

@@ -1,32 +1,29 @@
-// Model selection: stratified k-fold cross-validation over a grid of candidates, run by a
-// scheduler with identical results however it runs, summarised per candidate, and a winner by the
-// one-standard-error rule. Folds already in a fold cache are reused, after a check, not trained.
+// Model selection in Node: stratified k-fold cross-validation over a grid of candidates (./plan),
+// its folds taken from the fold cache where they pass their check, the rest run by a scheduler
+// (this thread, threads, or the queue) with identical results however they run, and the outcome
+// (./outcome: summaries, candidate tests, the winner) recorded with where, when and on what it ran.
 import * as os from "node:os";
-import { classCounts, datasetPair, datasetFingerprint, type Dataset } from "../data/dataset";
+import { randomBytes } from "node:crypto";
+import { classCounts, datasetPair, type Dataset } from "../data/dataset";
+import { datasetFingerprint } from "../data/fingerprint";
 import { resolveDataPath } from "../data/default-files";
-import { projectRelative } from "../core/project";
-import { InputError } from "../core/errors";
-import { modelConfig, type ModelConfig } from "../model/model";
-import { stratifiedKFold, type Fold } from "../data/split";
-import { TrainingDiverged, formatLoss } from "../model/train";
-import { checkSelectionMemory } from "../model/memory";
-import { engineInfo } from "../model/engine";
-import { foldKey, type FoldInputs } from "./fold-key";
-import { type FoldCache } from "./fold-cache";
-import { foldResultProblem } from "./fold-check";
-import type { QueueRunOptions } from "./queue/coordinator";
-import { SelectionConfig, SelectionSettings, candidates, repeatSeed, resolveSelectionConfig, type Candidate } from "./config";
+import { dependencyVersion, packageVersion, projectRelative } from "../core/project";
 import { defaultThreads } from "../core/pool";
-import { FoldJob, FoldSettings, expectedFold, foldInputs, foldOf } from "./fold-run";
-import { chooseWinner, summarise } from "./one-se";
+import { engineInfo } from "../model/engine";
+import { foldInputs, foldKey, type FoldInputs } from "./fold-key";
+import { type FoldCache } from "./fold-cache";
+import { expectedFold, foldResultProblem } from "./fold-check";
+import type { QueueRunOptions } from "./queue/coordinator";
+import { foldOf, type FoldJob } from "./fold-run";
+import { selectionOutcome } from "./outcome";
+import { planSelection, type PlanOptions, type SelectionPlan } from "./plan";
 import { ProgressReporter, type SelectionProgress } from "./progress";
-import { CandidateSummary, CacheCounts, ExperimentRecord, FoldResult, experimentId, versions, SELECTION_RULES, type ComparisonMetric, type QueueInfo, type SelectionRule } from "./record";
-import { compareCandidates, DEFAULT_ROPE } from "./candidate-tests";
+import type { CacheCounts, ExperimentRecord, FoldResult, QueueInfo } from "./record";
 import { Scheduler, runOnThreads, runSerial } from "./scheduler";
 
 export type { SelectionProgress } from "./progress";
 
-export interface SelectionOptions extends SelectionSettings {
+export interface SelectionOptions extends PlanOptions {
   /**
    * Finished folds, stored by what determines them (fold-cache.ts): folds found there, and
    * passing their checks (fold-check.ts), are reused; every fold trained is stored as soon as it
@@ -42,11 +39,6 @@ export interface SelectionOptions extends SelectionSettings {
   onKeys?: (keys: readonly string[]) => void;
   /** Told once, before any training, how many folds the cache gives and how many are trained. */
   onStart?: (plan: { folds: number } & CacheCounts) => void;
-  /**
-   * Threads to train on (the CLI's --threads, the record's `workers`); default one per core
-   * (os.availableParallelism()); 1 runs in this thread.
-   */
-  threads?: number;
   onProgress?: (progress: SelectionProgress) => void;
   /** Aborting stops the run (threads are terminated) and rejects with SelectionCancelled. */
   signal?: AbortSignal;
@@ -54,100 +46,31 @@ export interface SelectionOptions extends SelectionSettings {
   source?: string;
   /** Run the folds on `digits worker` processes through this BullMQ queue instead of here (queue/). */
   queue?: QueueRunOptions;
-  /** Half-widths of the regions of practical equivalence of the comparisons (default DEFAULT_ROPE). */
-  rope?: Partial<Record<ComparisonMetric, number>>;
-  /** How the winner is chosen: the one-SE rule (default) or "equivalent" (candidate-tests.ts equivalentRule). */
-  rule?: SelectionRule;
 }
 
-/** What a selection will do, worked out and checked before anything is read or trained. */
-interface SelectionPlan {
-  config: SelectionConfig;
-  settings: FoldSettings;
-  candidates: Candidate[];
-  /** By repeat, then fold. */
-  folds: Fold[][];
-  /** In grid order, then repeat, then fold order; job.id is the index. */
-  jobs: FoldJob[];
-  /** Threads asked for. */
-  threads: number;
+/** A plan (./plan) with what Node adds: the data's fingerprint, and each job's inputs and fold-cache key. */
+interface KeyedPlan extends SelectionPlan {
   fingerprint: string;
   inputsOf(job: FoldJob): FoldInputs;
   /** The fold-cache key of each job, by job.id. */
   keys: string[];
-  rope: Record<ComparisonMetric, number>;
-  rule: SelectionRule;
 }
 
-/**
- * Refuses, before any thread starts, a grid that cannot fit: the largest fold's rows (and their
- * non-zero pixels) with each candidate's network, `concurrent` fold runs at once, plus the copy of the
- * dataset that threads share.
- */
-function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: ModelConfig[], concurrent: number): void {
-  const perRow = new Uint32Array(dataset.rows);
-  for (let r = 0; r < dataset.rows; r++) {
-    let n = 0;
-    for (let c = r * dataset.cols, end = c + dataset.cols; c < end; c++) if (dataset.features[c] !== 0) n++;
-    perRow[r] = n;
-  }
-  const largest = (pick: (fold: Fold) => Uint32Array) => {
-    let rows = 0;
-    let nonZero = 0;
-    for (const fold of folds) {
-      const indices = pick(fold);
-      let n = 0;
-      for (const i of indices) n += perRow[i];
-      rows = Math.max(rows, indices.length);
-      nonZero = Math.max(nonZero, n);
-    }
-    return { rows, nonZero };
-  };
-  const shared = concurrent > 1 && !(dataset.features.buffer instanceof SharedArrayBuffer) ? dataset.features.byteLength + dataset.rows : 0;
-  checkSelectionMemory(models, largest((f) => f.train), largest((f) => f.validation), concurrent, shared);
-}
-
-/** The ROPE half-widths and the rule, checked: an InputError says which is wrong. */
-export function comparisonSettings(options: Pick<SelectionOptions, "rope" | "rule">): { rope: Record<ComparisonMetric, number>; rule: SelectionRule } {
-  const rope = { ...DEFAULT_ROPE, ...options.rope };
-  for (const [metric, eps] of Object.entries(rope)) {
-    if (!(Number.isFinite(eps) && eps >= 0 && eps < 1)) throw new InputError(`the region of practical equivalence for ${metric} must be a number from 0 to 1, got ${eps}`);
-  }
-  const rule = options.rule ?? "one-se";
-  if (!SELECTION_RULES.includes(rule)) throw new InputError(`rule must be one of ${SELECTION_RULES.join(", ")}, got "${rule}"`);
-  return { rope, rule };
-}
-
-/** The settings checked, the folds cut, the jobs and their cache keys; throws InputError on a bad setting. */
-function planSelection(dataset: Dataset, options: SelectionOptions): SelectionPlan {
-  const config = resolveSelectionConfig(options);
-  const threads = options.threads ?? defaultThreads();
-  if (!Number.isInteger(threads) || threads < 1) throw new InputError(`threads must be a whole number ≥ 1, got ${threads}`);
-  if (dataset.rows === 0) throw new InputError("the data has no rows");
-  // Repeat 0 is the plain k-fold cut; each further repeat shuffles with a seed of its own.
-  const folds = Array.from({ length: config.repeats }, (_, r) => stratifiedKFold(dataset.labels, config.folds, repeatSeed(config.seed, r)));
-  const { grid: _grid, activations: _activations, learningRates: _learningRates, repeats: _repeats, ...settings } = config;
-  const list = candidates(config);
-  const jobs: FoldJob[] = [];
-  for (const candidate of list) {
-    for (let r = 0; r < config.repeats; r++) for (let f = 0; f < config.folds; f++) jobs.push({ id: jobs.length, candidate, fold: f, ...(r > 0 ? { repeat: r } : {}) });
-  }
-  // Refused before anything trains: the whole grid must fit, this many fold runs at once.
-  checkFoldMemory(dataset, folds.flat(), list.map((c) => modelConfig(c.hidden, c.activation, dataset.cols)), Math.min(threads, jobs.length));
-  // A fold is a pure function of these inputs: the cache gives back what an earlier run trained.
+/** The plan, with the inputs that determine each fold (a fold is a pure function of them) and their keys. */
+function keyedPlan(dataset: Dataset, options: SelectionOptions): KeyedPlan {
+  const plan = planSelection(dataset, options);
   const fingerprint = datasetFingerprint(dataset);
   const kernels = engineInfo().kernelsSha256;
   const pair = datasetPair(dataset);
-  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, settings, fingerprint, kernels, pair);
-  const { rope, rule } = comparisonSettings(options);
-  return { config, settings, candidates: list, folds, jobs, threads, fingerprint, inputsOf, keys: jobs.map((job) => foldKey(inputsOf(job))), rope, rule };
+  const inputsOf = (job: FoldJob): FoldInputs => foldInputs(job, plan.settings, fingerprint, kernels, pair);
+  return { ...plan, fingerprint, inputsOf, keys: plan.jobs.map((job) => foldKey(inputsOf(job))) };
 }
 
 /**
  * The folds the cache gives, each checked as a result of its own fold (fold-check.ts), under the
  * name its candidate has in this grid; the rest are to train.
  */
-function takeFromCache(plan: SelectionPlan, cols: number, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
+function takeFromCache(plan: KeyedPlan, cols: number, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
   if (!cache) return { results: [], toTrain: [...plan.jobs] };
   const found = cache.getAll<FoldResult>(
     plan.jobs.map((job) => {
@@ -173,7 +96,7 @@ function takeFromCache(plan: SelectionPlan, cols: number, cache: FoldCache | und
  */
 async function trainFolds(
   dataset: Dataset,
-  plan: SelectionPlan,
+  plan: KeyedPlan,
   toTrain: FoldJob[],
   results: FoldResult[],
   threads: number,
@@ -187,7 +110,6 @@ async function trainFolds(
     dataset,
     threads,
     signal: options.signal,
-    inputsOf: plan.inputsOf,
     onEpoch: (job, epoch, loss, seconds) => progress.epoch(job, epoch, loss, seconds),
     onResult(job, result) {
       // Stored the moment it is scored, so a run killed later keeps it.
@@ -198,30 +120,10 @@ async function trainFolds(
   };
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
   // Without reuse, results finished in Redis are not taken either: every fold is trained anew.
-  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, { ...options.queue, reuse: options.reuse !== false && options.queue.reuse !== false });
+  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, plan.inputsOf, { ...options.queue, reuse: options.reuse !== false && options.queue.reuse !== false });
   if (threads === 1) await runSerial(scheduler);
   else if (threads > 1) await runOnThreads(scheduler);
   return undefined;
-}
-
-/** The results in grid then fold order (completion order depends on scheduling; the record does not). */
-function inJobOrder(results: FoldResult[], jobs: readonly FoldJob[]): FoldResult[] {
-  const at = (name: string, repeat: number | undefined, fold: number) => `${name}/${repeat ?? 0}/${fold}`;
-  const order = new Map(jobs.map((job) => [at(job.candidate.name, job.repeat, job.fold), job.id]));
-  return [...results].sort((a, b) => order.get(at(a.architecture, a.repeat, a.fold))! - order.get(at(b.architecture, b.repeat, b.fold))!);
-}
-
-/** Throws TrainingDiverged when no candidate trained on every fold: there is nothing to choose. */
-function checkSomeCandidateTrained(results: readonly FoldResult[], summary: readonly CandidateSummary[], learningRates: readonly number[]): void {
-  if (!summary.every((s) => s.divergedFolds > 0)) return;
-  const first = results.find((r) => r.diverged)!;
-  throw new TrainingDiverged(
-    `training diverged in every candidate of the grid (${summary.map((s) => `${s.architecture}: ${s.divergedFolds} of ${s.folds} folds`).join(", ")}; ` +
-      `e.g. ${first.architecture} fold ${first.fold + 1} at epoch ${first.diverged!.epoch}, mean training loss ${formatLoss(first.diverged!.loss)}), so none can be chosen`,
-    first.diverged!.epoch,
-    first.diverged!.loss,
-    [...learningRates],
-  );
 }
 
 /** What a finished run is recorded with besides its results. */
@@ -234,13 +136,19 @@ interface RunFacts {
   source?: string;
 }
 
-/** The record of a finished selection: its results summarised, the winner, and where and how they were computed. */
-function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[], run: RunFacts): ExperimentRecord {
-  const folds = inJobOrder(results, plan.jobs);
-  const { config } = plan;
-  const summary = summarise(folds, plan.candidates, config);
-  checkSomeCandidateTrained(folds, summary, config.learningRates);
-  const comparisons = compareCandidates(folds, summary, config.folds, plan.rope);
+/** The versions of what computed a record's numbers. */
+function versions(): ExperimentRecord["versions"] {
+  return { node: process.version, tfjs: dependencyVersion("@tensorflow/tfjs"), binaryDigits: packageVersion(), simpleStatistics: dependencyVersion("simple-statistics"), assemblyscript: dependencyVersion("assemblyscript") };
+}
+
+/** "20261125T123456789Z-1a2b": sorts by start time; the suffix keeps simultaneous runs apart. */
+function experimentId(started: Date): string {
+  return `${started.toISOString().replace(/[-:.]/g, "")}-${randomBytes(2).toString("hex")}`;
+}
+
+/** The record of a finished selection: its outcome, and where and how it was computed. */
+function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], run: RunFacts): ExperimentRecord {
+  const { folds, summary, comparisons, winner } = selectionOutcome(plan, results);
   const engine = engineInfo();
   return {
     schema: "binary-digits/experiment",
@@ -266,7 +174,7 @@ function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[
     machine: { platform: process.platform, arch: process.arch, cpus: defaultThreads(), cpuModel: os.cpus()[0]?.model ?? "unknown" },
     folds,
     summary,
-    winner: chooseWinner(summary, { rule: plan.rule, comparisons, repeats: config.repeats }),
+    winner,
     comparisons,
     ...(run.queue ? { queue: run.queue } : {}),
   };
@@ -281,7 +189,7 @@ function buildRecord(dataset: Dataset, plan: SelectionPlan, results: FoldResult[
 export async function selectCandidates(dataset: Dataset, options: SelectionOptions = {}): Promise<ExperimentRecord> {
   const started = new Date();
   const startedMs = performance.now();
-  const plan = planSelection(dataset, options);
+  const plan = keyedPlan(dataset, options);
   options.onKeys?.(plan.keys);
   const { results, toTrain } = takeFromCache(plan, dataset.cols, options.reuse === false ? undefined : options.cache);
   const cache = { reused: results.length, trained: toTrain.length };

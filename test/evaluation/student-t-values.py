@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-# The expected values of test/evaluation/student-t.test.ts and test/selection/comparisons.test.ts,
+# The expected values of test/evaluation/student-t.test.ts and test/selection/candidate-tests.test.ts,
 # computed independently with SciPy (run once: /usr/bin/python3 test/evaluation/student-t-values.py;
 # needs python3-scipy). The tests hold the numbers printed here and do not need SciPy.
 import numpy as np

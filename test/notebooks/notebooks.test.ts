@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cellErrors, cellSource, describeCell, formatNotebook, stripOutputs, uncleanCells, type Notebook } from "../../lib/report/ipynb";
+import { cellErrors, cellSource, describeCell, formatNotebook, stripOutputs, uncleanCells, withCellIds, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { NOTEBOOKS } from "../../lib/report/report";
 
@@ -108,12 +108,29 @@ describe("notebook JSON helpers", () => {
     assert.deepEqual(outputsOfType(nb, "text/html"), ["<table></table>"]);
   });
 
-  it("strips outputs, counts and execution metadata, keeping everything else", () => {
-    assert.deepEqual(uncleanCells(nb), ["cell 2 (code cell 1: `show(chart);`) has outputs", "cell 2 (code cell 1: `show(chart);`) has an execution count"]);
-    const clean = stripOutputs(nb);
+  it("strips outputs, counts and execution metadata, keeping everything else; a cell without an id is unclean too", () => {
+    assert.deepEqual(uncleanCells(nb), [
+      "cell 1 (markdown cell 1: `# Title`) has no id",
+      "cell 2 (code cell 1: `show(chart);`) has no id",
+      "cell 2 (code cell 1: `show(chart);`) has outputs",
+      "cell 2 (code cell 1: `show(chart);`) has an execution count",
+    ]);
+    const clean = withCellIds(stripOutputs(nb));
     assert.deepEqual(uncleanCells(clean), []);
     assert.deepEqual(clean.cells[1].metadata, { tags: ["keep"] });
     assert.equal(clean.cells[1].source, nb.cells[1].source);
     assert.ok(formatNotebook(clean).endsWith("}\n"));
+  });
+
+  it("gives each cell without an id one made of its first words, unique, keeping ids it has", () => {
+    const cells = [
+      { cell_type: "markdown" as const, source: "## Which differences are real?", metadata: {} },
+      { cell_type: "code" as const, source: "// Parameters. Environment variables override them", metadata: {}, id: "params" },
+      { cell_type: "markdown" as const, source: "## Which differences are real? Again", metadata: {} },
+      { cell_type: "code" as const, source: "", metadata: {} },
+    ];
+    const ids = withCellIds({ ...nb, cells }).cells.map((c) => c.id);
+    assert.deepEqual(ids, ["which-differences-are-real", "params", "which-differences-are-real-2", "cell"]);
+    assert.deepEqual(Object.keys(withCellIds({ ...nb, cells }).cells[0]), ["cell_type", "id", "metadata", "source"], "keys in Jupyter's sorted order");
   });
 });

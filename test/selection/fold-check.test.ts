@@ -4,9 +4,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { stratifiedKFold } from "../../lib/data/split";
 import { resolveSelectionConfig, candidates } from "../../lib/selection/config";
-import { foldResultChecksum, foldResultProblem, type ExpectedFold } from "../../lib/selection/fold-check";
-import { expectedFold, FoldRun, foldInputs, type FoldJob } from "../../lib/selection/fold-run";
-import { foldKey } from "../../lib/selection/fold-key";
+import { expectedFold, foldResultChecksum, foldResultProblem, type ExpectedFold } from "../../lib/selection/fold-check";
+import { FoldRun, type FoldJob } from "../../lib/selection/fold-run";
+import { foldInputs, foldKey } from "../../lib/selection/fold-key";
 import { smallData } from "../support/selection-data";
 
 const config = resolveSelectionConfig({ grid: [[8]], folds: 2, epochs: 2, seed: 13 });

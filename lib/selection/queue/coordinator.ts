@@ -10,6 +10,8 @@
 // is dropped with a warning and its fold trained again, so nothing unverified reaches the
 // scheduler (nor, through it, the local fold cache). One run's machinery is ./queued-run.
 import { cancelled, type Scheduler } from "../scheduler";
+import type { FoldInputs } from "../fold-key";
+import type { FoldJob } from "../fold-run";
 import { coordinatorEnvironment } from "./jobs";
 import { QueuedRun, type QueueRunOptions } from "./queued-run";
 import type { QueueInfo } from "../record";
@@ -37,13 +39,13 @@ export async function checkedQueueOptions(url: string, options: Omit<QueueRunOpt
  * a fold within options.waitTimeoutSeconds; SelectionCancelled on abort. Jobs not yet started are
  * taken off the queue when the run ends early.
  */
-export async function runQueued(s: Scheduler, options: QueueRunOptions): Promise<QueueInfo> {
+export async function runQueued(s: Scheduler, inputsOf: (job: FoldJob) => FoldInputs, options: QueueRunOptions): Promise<QueueInfo> {
   const url = displayUrl(options.url);
   if (s.signal?.aborted) throw cancelled(s.signal);
   // Every fold came from the cache: nothing to queue, and no reason to need Redis.
   if (s.jobs.length === 0) return { url, remote: 0, reused: 0, dropped: 0, workers: [], retried: 0 };
   await checkRedis(options.url);
-  const run = new QueuedRun(s, options);
+  const run = new QueuedRun(s, inputsOf, options);
   try {
     await run.run();
   } catch (error) {

@@ -10,7 +10,8 @@
 import * as os from "node:os";
 import { deflateSync, inflateSync } from "node:zlib";
 import type IORedis from "ioredis";
-import { datasetFingerprint, type Dataset } from "../../data/dataset";
+import { type Dataset } from "../../data/dataset";
+import { datasetFingerprint } from "../../data/fingerprint";
 import { InputError } from "../../core/errors";
 import { type FoldInputs } from "../fold-key";
 import { foldResultChecksum, foldResultProblem, type ExpectedFold } from "../fold-check";

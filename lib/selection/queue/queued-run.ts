@@ -6,13 +6,13 @@
 // abort, on the connection lost for good, on a job failed for good, or at the wait timeout.
 import { Job, Queue, QueueEvents } from "bullmq";
 import IORedis, { type RedisOptions } from "ioredis";
-import { datasetFingerprint } from "../../data/dataset";
+import { datasetFingerprint } from "../../data/fingerprint";
 import { engineInfo } from "../../model/engine";
 import { InputError } from "../../core/errors";
 import { settleOnce } from "../../core/settle";
-import { foldKey } from "../fold-key";
-import { type ExpectedFold } from "../fold-check";
-import { expectedFold, foldOf, type FoldJob } from "../fold-run";
+import { foldKey, type FoldInputs } from "../fold-key";
+import { expectedFold, type ExpectedFold } from "../fold-check";
+import { foldOf, type FoldJob } from "../fold-run";
 import { cancelled, costliestFirst, type Scheduler } from "../scheduler";
 import { describeJob, jobOptions, RESULT_TTL_SECONDS, uploadDataset, verifiedResult, type FoldJobData, type FoldJobProgress } from "./jobs";
 import { IdleWatch } from "./idle";
@@ -82,6 +82,8 @@ export class QueuedRun {
 
   constructor(
     private readonly s: Scheduler,
+    /** What determines each job's result: its job id (and fold-cache key) is their hash. */
+    inputsOf: (job: FoldJob) => FoldInputs,
     private readonly options: QueueRunOptions,
   ) {
     this.url = displayUrl(options.url);
@@ -91,7 +93,7 @@ export class QueuedRun {
     this.ttl = options.resultTtlSeconds ?? RESULT_TTL_SECONDS;
     this.idle = new IdleWatch(options.noticeMs ?? 30000, options.waitTimeoutSeconds === undefined ? Infinity : options.waitTimeoutSeconds * 1000, Date.now());
     for (const job of costliestFirst(s.jobs)) {
-      const inputs = s.inputsOf(job);
+      const inputs = inputsOf(job);
       const key = foldKey(inputs);
       const fold = foldOf(s.folds, job);
       this.entries.set(key, { job, data: { key, inputs, candidate: job.candidate }, expected: expectedFold(inputs, fold, s.dataset.cols) });

@@ -3,12 +3,13 @@
 // worker stored with it, and the rule every stored fold result must pass (lib/selection/fold-check).
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { datasetFingerprint, type Dataset } from "../../../lib/data/dataset";
+import { type Dataset } from "../../../lib/data/dataset";
+import { datasetFingerprint } from "../../../lib/data/fingerprint";
 import { stratifiedKFold } from "../../../lib/data/split";
 import { engineInfo } from "../../../lib/model/engine";
-import { foldKey } from "../../../lib/selection/fold-key";
-import { foldResultChecksum } from "../../../lib/selection/fold-check";
-import { FoldRun, foldInputs, type FoldSettings, expectedFold } from "../../../lib/selection/fold-run";
+import { foldInputs, foldKey } from "../../../lib/selection/fold-key";
+import { expectedFold, foldResultChecksum } from "../../../lib/selection/fold-check";
+import { FoldRun, type FoldSettings } from "../../../lib/selection/fold-run";
 import { decodeDataset, decodeResult, encodeDataset, encodeResult, storeResult, verifiedResult } from "../../../lib/selection/queue/jobs";
 import { type FoldResult } from "../../../lib/selection/record";
 import { syntheticDataset } from "./helpers";

@@ -1,5 +1,5 @@
 // The page code of the drawing pad and the clickable confusion matrix: a browser module (DOM, no
-// Node), type-checked by this folder's tsconfig.json and bundled by the build (scripts/build.ts,
+// Node), type-checked by tsconfig.page.json and bundled by the build (scripts/build.ts,
 // esbuild) into one IIFE, dist/draw-page.js, that assigns these exports to PAGE_GLOBAL. draw.ts
 // inlines that script in each widget's <script>, so a notebook or report page stays one offline
 // file, and calls start() with the widget's config. No module loader is used: it works with or
