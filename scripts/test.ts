@@ -17,6 +17,7 @@
 //
 // The files run through node:test's run(), in the order selectFiles gives: `node --test FILE…`
 // would sort them by name.
+import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import { availableParallelism, constants as osConstants, tmpdir } from "node:os";
 import * as path from "node:path";
@@ -180,6 +181,8 @@ function main(): void {
   const shared = fs.mkdtempSync(path.join(tmpdir(), "digits-test-shared-"));
   process.env[SHARED_DIR_VARIABLE] = shared;
   const stop = new AbortController();
+  // run() listens on the signal once per test file: as many listeners as files, not a leak.
+  setMaxListeners(files.length + 10, stop.signal);
   let signal: NodeJS.Signals | null = null;
   // Ctrl-C reaches the test files from the terminal: wait for their clean-up. A SIGTERM is ours to pass on.
   process.on("SIGINT", () => (signal ??= "SIGINT"));
