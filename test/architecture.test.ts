@@ -184,7 +184,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/charts/pairs.ts CHOSEN_PAIR_COLOR",
   "lib/core/format.ts bar",
   "lib/core/format.ts percentDone",
-  "lib/data/default-files.ts idxToCsv",
   "lib/data/explore.ts describe",
   "lib/evaluation/calibration.ts binOf",
   "lib/evaluation/metrics.ts confusionMatrix",

@@ -6,18 +6,31 @@ import * as path from "node:path";
 import { InputError } from "../../lib/core/errors";
 import { loadCsv } from "../../lib/data/csv";
 import { classCounts } from "../../lib/data/dataset";
-import { DEFAULT_TRAIN_CSV, ensureDefaultDataset, idxToCsv, resolveDataPath, writeDefaultDataset, type DefaultDatasetSummary } from "../../lib/data/default-files";
+import { DEFAULT_TRAIN_CSV, ensureDefaultDataset, resolveDataPath, writeDefaultDataset, type DefaultDatasetSummary } from "../../lib/data/default-files";
 import { mnistIdxPaths, readIdxImages, readIdxLabels } from "../../lib/data/idx";
 import { projectRoot } from "../../lib/core/project";
 import { HEADER, row, tmp } from "../support/csv-rows";
 
-describe("idxToCsv", () => {
+/** An IDX file in tmp: the magic number, the dimensions (big-endian), then the bytes. */
+function idxFile(name: string, magic: number, dims: number[], data: Uint8Array): string {
+  const header = Buffer.alloc(4 + 4 * dims.length);
+  header.writeUInt32BE(magic, 0);
+  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, Buffer.concat([header, data]));
+  return file;
+}
+
+describe("the CSV written from IDX files", () => {
   test("keeps only 0s and 1s in source order, label first, integer pixels, \\n endings and a trailing newline", () => {
     const pixels = new Uint8Array(3 * 784);
     pixels[0] = 255; // image 0 (label 1), pixel0
     pixels[784 + 5] = 9; // image 1 (label 7): dropped
     pixels[2 * 784 + 783] = 128; // image 2 (label 0), pixel783
-    const text = idxToCsv({ count: 3, rows: 28, cols: 28, pixels }, Uint8Array.from([1, 7, 0])).toString("latin1");
+    const images = idxFile("three-idx3", 2051, [3, 28, 28], pixels);
+    const labels = idxFile("three-idx1", 2049, [3], Uint8Array.from([1, 7, 0]));
+    const idx = { trainImages: images, trainLabels: labels, testImages: images, testLabels: labels };
+    const text = fs.readFileSync(writeDefaultDataset(path.join(tmp, "three"), { idx }).train.path, "latin1");
     const lines = text.split("\n");
     assert.equal(lines.length, 4); // header, two rows, "" after the trailing newline
     assert.equal(lines[0], HEADER);
