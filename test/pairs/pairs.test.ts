@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { pairsFigure, CHOSEN_PAIR_COLOR } from "../../lib/charts/pairs";
+import { pairsFigure } from "../../lib/charts/pairs";
 import { allPairs, resolvePairsConfig } from "../../lib/pairs/config";
 import { digitRows, pairRows } from "../../lib/pairs/images";
 import { pairRank, pairRankSentence, rankPairs } from "../../lib/pairs/ranking";
@@ -170,7 +170,7 @@ describe("pairsFigure", () => {
         [3.5, 4.5, 8.5, 9.5], // row 9, column 4
       ],
     );
-    for (const s of shapes) assert.equal(s.line.color, CHOSEN_PAIR_COLOR);
+    for (const s of shapes) assert.equal(s.line.color, "#1f77b4");
     assert.match((figure.layout.title as { text: string }).text, /outlined: 4 vs 9$/);
   });
 
