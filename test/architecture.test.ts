@@ -222,7 +222,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/report/report.ts selectNotebooks",
   "lib/selection/record-diff.ts experimentRows",
   "lib/selection/candidate-tests.ts compareScores",
-  "lib/selection/experiments.ts upgradeRecord",
   "lib/selection/experiments.ts matchIds",
   "lib/selection/one-se.ts standardError",
   "lib/selection/one-se.ts oneStandardErrorRule",
