@@ -203,7 +203,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/notebook/progress.ts selectionProgressText",
   "lib/notebook/table-html.ts tableData",
   "lib/pairs/images.ts digitRows",
-  "lib/pairs/ranking.ts pairRank",
   "lib/pairs/record.ts pairsRecordChecksum",
   "lib/pairs/record.ts pairsRecordProblem",
   "lib/report/jupyter.ts KERNEL_NAMES",
