@@ -227,7 +227,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/selection/queue/jobs.ts encodeDataset",
   "lib/selection/queue/jobs.ts encodeResult",
   "lib/selection/queue/jobs.ts decodeResult",
-  "lib/selection/queue/worker.ts THREAD_BYTES",
 ];
 
 /** What is wrong with an unused export, and what to do about it. */
