@@ -200,7 +200,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/notebook/plotly.ts PLOT_CONFIG",
   "lib/notebook/plotly.ts typedArray",
   "lib/notebook/plotly.ts plotlyJson",
-  "lib/notebook/progress.ts selectionProgressText",
   "lib/notebook/table-html.ts tableData",
   "lib/pairs/images.ts digitRows",
   "lib/pairs/record.ts pairsRecordChecksum",
