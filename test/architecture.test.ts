@@ -186,8 +186,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/evaluation/metrics.ts confusionMatrix",
   "lib/evaluation/metrics.ts auc",
   "lib/evaluation/metrics.ts rocAuc",
-  "lib/model/memory.ts trainingMemory",
-  "lib/model/memory.ts foldRunMemory",
   "lib/model/persist.ts saveModel",
   "lib/model/train.ts hasDiverged",
   "lib/model/train.ts trainSync",
