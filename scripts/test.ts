@@ -2,7 +2,7 @@
 // or every test, with Node's test runner, one file per core at a time.
 //
 //   npm test                                  everything (build first)
-//   npm test -- test/core test/cli/cli.test.ts   those files and folders only
+//   npm test -- test/core test/cli/data.test.ts  those files and folders only
 //   npm run test:unit                         the unit tier: no Jupyter, Chromium or Redis
 //   npm test -- --slow                        the other tier
 //   npm test -- --list                        which tier each file is in, and why; runs nothing

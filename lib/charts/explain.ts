@@ -9,7 +9,7 @@ import type { Network } from "../model/model";
 import { CLASS_COLORS, INK_SCALE, round, thousands, title, WRONG_COLOR, type Figure, type Trace } from "./figure";
 
 /** Negative → first class colour, 0 → white, positive → second class colour. */
-export const DIVERGING_SCALE: [number, string][] = [[0, CLASS_COLORS[0]], [0.5, "#ffffff"], [1, CLASS_COLORS[1]]];
+const DIVERGING_SCALE: [number, string][] = [[0, CLASS_COLORS[0]], [0.5, "#ffffff"], [1, CLASS_COLORS[1]]];
 
 /**
  * The same with 0 transparent: attribution maps are drawn over the digits' ink trace, which shows

@@ -6,7 +6,7 @@ import type { ExperimentRecord } from "../selection/record";
 import { CLASS_COLORS, round, thousands, title, type Figure, type Trace } from "./figure";
 
 /** Which settings the record's grid varies: layer sizes, activation, learning rate. */
-export function variedSettings(record: ExperimentRecord): string[] {
+function variedSettings(record: ExperimentRecord): string[] {
   const varied: string[] = [];
   if (record.config.grid.length > 1) varied.push("layers");
   if (record.config.activations.length > 1) varied.push("activation");

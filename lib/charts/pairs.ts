@@ -3,7 +3,7 @@ import type { PairResult } from "../pairs/score-pair";
 import { round, title, type Figure } from "./figure";
 
 /** Outline of the pair under study in the pairs map. */
-export const CHOSEN_PAIR_COLOR = "#1f77b4";
+const CHOSEN_PAIR_COLOR = "#1f77b4";
 
 /**
  * The pairs map: a 10 × 10 heatmap of the cross-validated error (1 − accuracy, in %) of each pair

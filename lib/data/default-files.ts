@@ -40,7 +40,7 @@ const DECIMAL = Array.from({ length: 256 }, (_, v) => Buffer.from(String(v), "la
  * source order; "\n" line endings and a trailing newline. Byte-identical for the same input on
  * every build.
  */
-export function idxToCsv(images: IdxImages, labels: Uint8Array, keepLabels: readonly number[] = [0, 1]): Buffer {
+function idxToCsv(images: IdxImages, labels: Uint8Array, keepLabels: readonly number[] = [0, 1]): Buffer {
   if (images.count !== labels.length) throw new InputError(`${images.count} images but ${labels.length} labels; the image and label files do not belong together`);
   const size = images.rows * images.cols;
   if (size !== PIXELS) throw new InputError(`images are ${images.rows}×${images.cols}; the CSV layout needs 28×28 (${PIXELS} pixels)`);

@@ -39,7 +39,7 @@ const WEIGHT_BYTES = 4; // float32
  * epoch, in the same engine): the engine, plus two float32 copies of the weights in JavaScript —
  * the seeded initial network and the trained one read back out.
  */
-export function trainingMemory(model: ModelConfig, train: PartShape, validation?: PartShape): RunMemory {
+function trainingMemory(model: ModelConfig, train: PartShape, validation?: PartShape): RunMemory {
   const engine = engineMemory(layerSizes(model), { train, validation });
   const otherBytes = 2 * WEIGHT_BYTES * parameterCount(model);
   return { engine, otherBytes, totalBytes: engine.bytes + otherBytes };
@@ -50,7 +50,7 @@ export function trainingMemory(model: ModelConfig, train: PartShape, validation?
  * predicts the validation rows (while the first is still alive), the fold's rows copied out of the
  * dataset (float32 pixels and a label byte per row), and two copies of the weights.
  */
-export function foldRunMemory(model: ModelConfig, train: PartShape, validation: PartShape): RunMemory {
+function foldRunMemory(model: ModelConfig, train: PartShape, validation: PartShape): RunMemory {
   const engine = engineMemory(layerSizes(model), { train });
   const scoring = engineMemory(layerSizes(model), { predict: validation });
   const rows = (train.rows + validation.rows) * (model.inputSize * 4 + 1);

@@ -27,7 +27,7 @@ export function quickMode(env: Env = process.env): boolean {
  * True when DIGITS_BINARY_ONLY is set to 1/true/yes: the CSVs may hold all ten digits (such as
  * Kaggle's Digit Recognizer train.csv) and only their 0s and 1s are kept (loadCsv's binaryOnly).
  */
-export function binaryOnly(env: Env = process.env): boolean {
+function binaryOnly(env: Env = process.env): boolean {
   return envFlag("DIGITS_BINARY_ONLY", false, env);
 }
 
@@ -45,7 +45,7 @@ export function envPair(env: Env = process.env): [number, number] {
 }
 
 /** A yes/no variable: 1/true/yes/on or 0/false/no/off, any case; unset or blank is `fallback`. */
-export function envFlag(name: string, fallback: boolean, env: Env = process.env): boolean {
+function envFlag(name: string, fallback: boolean, env: Env = process.env): boolean {
   const value = raw(name, env);
   if (value === undefined) return fallback;
   if (/^(1|true|yes|on)$/i.test(value)) return true;
@@ -90,7 +90,7 @@ export function envPath(name: string, fallback: string, env: Env = process.env):
 }
 
 /** Hidden layer sizes from a variable such as DIGITS_LAYERS=25,15. */
-export function envLayers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
+function envLayers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
   const value = raw(name, env);
   return value === undefined ? [...fallback] : withName(name, () => parseLayers(value));
 }

@@ -19,7 +19,7 @@ export function epochProgress(epochs: number): TrainCallbacks {
 }
 
 /** The progress line of a model selection: candidate, fold, epoch, elapsed and remaining time. */
-export function selectionProgressText(p: SelectionProgress): string {
+function selectionProgressText(p: SelectionProgress): string {
   const remaining = p.remainingSeconds === null ? "" : `, about ${clock(p.remainingSeconds)} left`;
   return (
     `${percentBar(p.fraction)}  ${p.candidate}, fold ${p.fold + 1}/${p.folds}, epoch ${p.epoch}/${p.epochs}` +

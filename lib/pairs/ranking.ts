@@ -25,7 +25,7 @@ interface PairStanding<T> {
   hardest: T;
 }
 
-export function pairRank<T extends RankedPair>(pairs: readonly T[], pair: Pair): PairStanding<T> {
+function pairRank<T extends RankedPair>(pairs: readonly T[], pair: Pair): PairStanding<T> {
   const ranked = rankPairs(pairs);
   const [a, b] = ascending(pair);
   const index = ranked.findIndex((r) => r.digits[0] === a && r.digits[1] === b);

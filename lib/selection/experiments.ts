@@ -125,7 +125,7 @@ function winnerProblem(w: Partial<ExperimentRecord["winner"]>): string | null {
  * A record as version 2: version 1 had one activation and one learning rate for the whole grid
  * (config.activation, config.learningRate), which become the lists and each row's own settings.
  */
-export function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
+function upgradeRecord(record: ExperimentRecord): ExperimentRecord {
   // Records before --repeats cut the folds once.
   if (record.schemaVersion === 2) return { ...record, config: { ...record.config, repeats: record.config.repeats ?? 1 }, folds: record.folds ?? [] };
   const old = (record.config ?? {}) as SelectionConfig & { activation?: Activation; learningRate?: number };

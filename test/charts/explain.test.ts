@@ -1,7 +1,7 @@
 // lib/charts/explain.ts: first-layer weights, attribution maps beside their digits, the reliability diagram.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { attributionsFigure, DIVERGING_SCALE, firstLayerWeightsFigure, reliabilityFigure } from "../../lib/charts/explain";
+import { attributionsFigure, firstLayerWeightsFigure, reliabilityFigure } from "../../lib/charts/explain";
 import { CLASS_COLORS, WRONG_COLOR } from "../../lib/charts/figure";
 import { calibration } from "../../lib/evaluation/calibration";
 import { initNetwork, modelConfig } from "../../lib/model/model";
@@ -19,7 +19,7 @@ describe("firstLayerWeightsFigure", () => {
     const bar = trace.colorbar as { tickvals: number[]; ticktext: string[] };
     assert.deepEqual(bar.tickvals, [-1000, -500, 0, 500, 1000]);
     assert.equal(bar.ticktext[4], Number(limit.toPrecision(2)).toString());
-    assert.deepEqual(trace.colorscale, DIVERGING_SCALE);
+    assert.deepEqual(trace.colorscale, [[0, CLASS_COLORS[0]], [0.5, "#ffffff"], [1, CLASS_COLORS[1]]]);
     // Unit 2 (j = 1): tile 2 starts at x = side + 4 = 6; its pixel (0, 1) is input 1's weight to unit 2.
     const z = trace.z as number[][];
     const y0 = z.findIndex((line) => line[0] !== 0);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InputError } from "../../lib/core/errors";
-import { checkPair, countOf, digitOf, digitPlural, pairFolder, pairName, parsePair } from "../../lib/core/pair";
+import { checkPair, countOf, digitOf, digitPlural, pairDataFiles, pairFolder, pairName, parsePair } from "../../lib/core/pair";
 
 describe("pairs of digits", () => {
   test("parsePair reads A,B in order: the first is the negative class", () => {
@@ -32,5 +32,10 @@ describe("pairs of digits", () => {
     assert.equal(digitOf([4, 9], 1), 9);
     assert.equal(pairFolder("reports", [0, 1]), "reports");
     assert.equal(pairFolder("reports", [4, 9]), "reports/4-9");
+  });
+
+  test("data/A-B/*.csv are data/ for 0, 1 and a folder per pair otherwise", () => {
+    assert.deepEqual(pairDataFiles([0, 1]), { train: "data/train.csv", test: "data/test.csv" });
+    assert.deepEqual(pairDataFiles([4, 9]), { train: "data/4-9/train.csv", test: "data/4-9/test.csv" });
   });
 });

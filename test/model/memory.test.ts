@@ -8,13 +8,15 @@ import { Engine } from "../../lib/model/engine";
 import { engineMemory, partShape } from "../../lib/model/memory-layout";
 import { InputError } from "../../lib/core/errors";
 import { formatBytes } from "../../lib/core/format";
-import { checkSelectionMemory, checkTrainingMemory, foldRunMemory, trainingMemory } from "../../lib/model/memory";
+import { checkSelectionMemory, checkTrainingMemory } from "../../lib/model/memory";
 import { initNetwork, modelConfig } from "../../lib/model/model";
 import { selectCandidates } from "../../lib/selection/select";
 import { subset } from "../../lib/data/split";
 import { train, trainSync, Trainer } from "../../lib/model/train";
 
 const GiB = 2 ** 30;
+/** Limits nothing exceeds: the checks return their estimate. */
+const NO_LIMITS = { engineBytes: Infinity, machineBytes: Infinity };
 const MiB = 2 ** 20;
 const MNIST = { rows: 12665, nonZero: 12665 * 150 };
 
@@ -61,7 +63,7 @@ describe("engine memory estimate", () => {
 describe("refusing a run that cannot fit", () => {
   test("784→30000→30000→1 on MNIST needs 13.8 GiB of WebAssembly memory, above its 4 GiB ceiling", () => {
     const model = modelConfig([30000, 30000]);
-    const m = trainingMemory(model, MNIST);
+    const m = checkTrainingMemory(model, MNIST, undefined, NO_LIMITS);
     // 923,610,001 parameters × 16 bytes (weight, gradient, two moments) ≈ 13.8 GiB
     assert.ok(m.engine.bytes > 923_610_001 * 16 && m.engine.bytes < 923_610_001 * 16 + 32 * MiB);
     assert.throws(
@@ -76,7 +78,7 @@ describe("refusing a run that cannot fit", () => {
 
   test("a run that fits WebAssembly but not the machine names the machine's memory", () => {
     const model = modelConfig([4000, 4000]);
-    const m = trainingMemory(model, MNIST);
+    const m = checkTrainingMemory(model, MNIST, undefined, NO_LIMITS);
     assert.ok(m.engine.bytes < 4 * GiB && m.totalBytes > 256 * MiB);
     assert.throws(
       () => checkTrainingMemory(model, MNIST, undefined, { engineBytes: 4 * GiB, machineBytes: 256 * MiB }),
@@ -89,7 +91,7 @@ describe("refusing a run that cannot fit", () => {
     const models = [modelConfig([]), modelConfig([2000, 1000])];
     const train = { rows: 10000, nonZero: 1_500_000 };
     const validation = { rows: 2500, nonZero: 375_000 };
-    const per = foldRunMemory(models[1], train, validation).totalBytes;
+    const per = checkSelectionMemory([models[1]], train, validation, 1, 0, NO_LIMITS).perThreadBytes;
     const limits = { engineBytes: 4 * GiB, machineBytes: Math.floor(3.5 * per) };
     assert.deepEqual(checkSelectionMemory(models, train, validation, 3, 0, limits), { perThreadBytes: per, totalBytes: 3 * per });
     assert.throws(

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../lib/core/project";
-import { binaryOnly, envActivations, envFlag, envGrid, envInt, envLayers, envNetwork, envNumber, envNumbers, envPair, envPath, envString, quickMode } from "../../lib/notebook/params";
+import { envActivations, envGrid, envInt, envNetwork, envNumber, envNumbers, envPair, envPath, envString, quickMode } from "../../lib/notebook/params";
 import { projectRelative } from "../../lib/core/project";
 import { saveExperiment } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
@@ -21,7 +21,7 @@ describe("environment parameters", () => {
   it("reject malformed values, naming the variable", () => {
     assert.throws(() => envInt("DIGITS_EPOCHS", 20, { DIGITS_EPOCHS: "2.5" }), /DIGITS_EPOCHS=2\.5: expected an integer/);
     assert.throws(() => envNumber("DIGITS_LEARNING_RATE", 1, { DIGITS_LEARNING_RATE: "fast" }), /DIGITS_LEARNING_RATE=fast: expected a number/);
-    assert.throws(() => envFlag("DIGITS_QUICK", false, { DIGITS_QUICK: "maybe" }), /DIGITS_QUICK=maybe: expected 1 or 0/);
+    assert.throws(() => quickMode({ DIGITS_QUICK: "maybe" }), /DIGITS_QUICK=maybe: expected 1 or 0/);
   });
 
   it("quick mode is DIGITS_QUICK=1 (or true/yes/on)", () => {
@@ -33,17 +33,20 @@ describe("environment parameters", () => {
   });
 
   it("DIGITS_BINARY_ONLY=1 keeps only the 0s and 1s of a ten-class CSV; off by default", () => {
-    assert.equal(binaryOnly({}), false);
-    assert.equal(binaryOnly({ DIGITS_BINARY_ONLY: "1" }), true);
-    assert.equal(binaryOnly({ DIGITS_BINARY_ONLY: "off" }), false);
-    assert.throws(() => binaryOnly({ DIGITS_BINARY_ONLY: "digits" }), /DIGITS_BINARY_ONLY=digits: expected 1 or 0/);
+    // It is DIGITS_PAIR=0,1: the pair the notebooks load, and an error beside another pair.
+    assert.deepEqual(envPair({ DIGITS_BINARY_ONLY: "1" }), [0, 1]);
+    assert.throws(() => envPair({ DIGITS_BINARY_ONLY: "1", DIGITS_PAIR: "4,9" }), /DIGITS_BINARY_ONLY=1 means DIGITS_PAIR=0,1 but DIGITS_PAIR=4,9/);
+    assert.deepEqual(envPair({ DIGITS_PAIR: "4,9" }), [4, 9]);
+    assert.deepEqual(envPair({ DIGITS_BINARY_ONLY: "off", DIGITS_PAIR: "4,9" }), [4, 9]);
+    assert.throws(() => envPair({ DIGITS_BINARY_ONLY: "digits" }), /DIGITS_BINARY_ONLY=digits: expected 1 or 0/);
   });
 
   it("parse layer sizes and grids of architectures", () => {
-    assert.deepEqual(envLayers("L", [25, 15], { L: "64,32" }), [64, 32]);
-    assert.deepEqual(envLayers("L", [25, 15], { L: "logistic" }), []);
+    const layers = (value: string) => envNetwork(join(tmpdir(), "digits-no-records"), { fingerprint: "0".repeat(16), pair: [0, 1] }, false, { DIGITS_LAYERS: value }).hidden;
+    assert.deepEqual(layers("64,32"), [64, 32]);
+    assert.deepEqual(layers("logistic"), []);
     assert.deepEqual(envGrid("G", [[1]], { G: "logistic;25,15 64-32" }), [[], [25, 15], [64, 32]]);
-    assert.throws(() => envLayers("DIGITS_LAYERS", [], { DIGITS_LAYERS: "25,,x" }), /^InputError: DIGITS_LAYERS: layer spec "25,,x"/);
+    assert.throws(() => layers("25,,x"), /^InputError: DIGITS_LAYERS: layer spec "25,,x"/);
   });
 
   it("resolve relative paths from the project root, since notebooks run in notebooks/", () => {

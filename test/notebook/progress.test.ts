@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setDisplaySink } from "../../lib/notebook/display";
-import { epochProgress, selectionProgressText } from "../../lib/notebook/progress";
+import { epochProgress, selectionProgress } from "../../lib/notebook/progress";
 
 /** The lines of each updatable display entry the notebook would get. */
 function recorder() {
@@ -31,16 +31,23 @@ describe("progress", () => {
   });
 
   it("describes where a selection is: candidate, fold, epoch, elapsed and remaining", () => {
-    const text = selectionProgressText({
-      kind: "epoch", candidate: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
-      foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90, reused: 0,
-    });
-    assert.match(text, /^█{10}░{14}  42%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
-    const resumed = selectionProgressText({
-      kind: "epoch", candidate: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
-      foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90, reused: 10,
-    });
-    assert.match(resumed, /\(folds done 12\/30, 10 of them from the cache\)/);
-    assert.doesNotMatch(text, /\/100/);
+    const out = recorder();
+    try {
+      // Each selectionProgress keeps its own line; 0 ms between updates shows every report.
+      selectionProgress(0)({
+        kind: "epoch", candidate: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
+        foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90, reused: 0,
+      });
+      selectionProgress(0)({
+        kind: "epoch", candidate: "25-15", hidden: [25, 15], fold: 2, folds: 5, epoch: 7, epochs: 20, loss: 0.01,
+        foldsDone: 12, foldsTotal: 30, fraction: 0.42, elapsedSeconds: 65, remainingSeconds: 90, reused: 10,
+      });
+      const [[text], [resumed]] = out.updates;
+      assert.match(text, /^█{10}░{14}  42%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
+      assert.match(resumed, /\(folds done 12\/30, 10 of them from the cache\)/);
+      assert.doesNotMatch(text, /\/100/);
+    } finally {
+      setDisplaySink(null);
+    }
   });
 });

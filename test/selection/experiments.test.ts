@@ -348,3 +348,28 @@ describe("finding, comparing, removing records and pruning the cache", () => {
     assert.deepEqual(cache.keys().sort(), kept.record.folds.map((f) => f.key!).sort());
   });
 });
+
+describe("records of older versions", () => {
+  test("a version 1 record (one activation and learning rate for the grid) reads as version 2", () => {
+    const dir = tempDir();
+    const v1 = {
+      schema: "binary-digits/experiment",
+      schemaVersion: 1,
+      id: "old",
+      startedAt: "2026-11-01T00:00:00.000Z",
+      data: { source: "data/train.csv", fingerprint: "f".repeat(16), rows: 10, cols: 784, counts: [5, 5] },
+      config: { grid: [[8]], folds: 2, epochs: 1, batchSize: 32, learningRate: 0.003, activation: "tanh", seed: 1, threshold: 0.5 },
+      folds: [{ architecture: "8", hidden: [8], fold: 0 }],
+      summary: [{ architecture: "8", hidden: [8], parameters: 6289, meanLogLoss: 0.1, seLogLoss: 0.01 }],
+      winner: { architecture: "8", hidden: [8], winner: "8" },
+    };
+    fs.writeFileSync(path.join(dir, "old.json"), JSON.stringify(v1));
+    const [record] = listExperiments(dir);
+    assert.equal(record.schemaVersion, 2);
+    assert.deepEqual([record.config.activations, record.config.learningRates], [["tanh"], [0.003]]);
+    assert.equal("activation" in record.config, false);
+    assert.deepEqual([record.summary[0].activation, record.summary[0].learningRate], ["tanh", 0.003]);
+    assert.deepEqual([record.winner.activation, record.winner.learningRate, record.folds[0].activation], ["tanh", 0.003, "tanh"]);
+    assert.deepEqual(record.cache, { reused: 0, trained: 1 });
+  });
+});

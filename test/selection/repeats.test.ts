@@ -11,7 +11,7 @@ import { studentTTwoSided } from "../../lib/evaluation/student-t";
 import { foldSeed } from "../../lib/selection/config";
 import { FoldCache } from "../../lib/selection/fold-cache";
 import { foldKey, type FoldInputs } from "../../lib/selection/fold-key";
-import { upgradeRecord } from "../../lib/selection/experiments";
+import { listExperiments } from "../../lib/selection/experiments";
 import { selectCandidates } from "../../lib/selection/select";
 import type { ExperimentRecord } from "../../lib/selection/record";
 import { smallData, SMALL } from "../support/selection-data";
@@ -78,8 +78,11 @@ describe("repeated stratified k-fold", () => {
   });
 
   test("a record from before --repeats reads as one repeat, without comparisons", () => {
-    const old = { schemaVersion: 2, config: { folds: 5 }, folds: [], summary: [], winner: {} } as unknown as ExperimentRecord;
-    const read = upgradeRecord(old);
+    const old = { schema: "binary-digits/experiment", schemaVersion: 2, id: "old", startedAt: "2026-11-01T00:00:00.000Z", data: {}, config: { folds: 5 }, folds: [], summary: [], winner: {} };
+    const records = path.join(dir, "before-repeats");
+    fs.mkdirSync(records);
+    fs.writeFileSync(path.join(records, "old.json"), JSON.stringify(old));
+    const [read] = listExperiments(records);
     assert.equal(read.config.repeats, 1);
     assert.equal(read.comparisons, undefined);
   });

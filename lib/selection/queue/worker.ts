@@ -58,7 +58,7 @@ const REFUSED_DELAY_MS = 1000;
  * Memory one training thread may need: its copy of the data (decoded from Redis), the fold's rows
  * copied out, two engines and the runtime; about what a fold of a full MNIST pair takes.
  */
-export const THREAD_BYTES = 512 * 2 ** 20;
+const THREAD_BYTES = 512 * 2 ** 20;
 
 /**
  * How many threads a queue worker may run here: no more than the cores (a fold is CPU-bound, a

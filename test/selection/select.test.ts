@@ -1,21 +1,17 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import { InputError } from "../../lib/core/errors";
 import { parameterCount, modelConfig } from "../../lib/model/model";
-import { candidates, DEFAULT_GRID, parseLayers, resolveSelectionConfig } from "../../lib/selection/config";
-import { chooseWinner, oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
+import { DEFAULT_GRID } from "../../lib/selection/config";
+import { chooseWinner } from "../../lib/selection/one-se";
 import { selectCandidates, type SelectionOptions } from "../../lib/selection/select";
 import { SelectionCancelled } from "../../lib/selection/scheduler";
-import { type ExperimentRecord, type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
+import { type ExperimentRecord, type FoldResult } from "../../lib/selection/record";
 import { FoldCache } from "../../lib/selection/fold-cache";
-import { listExperiments } from "../../lib/selection/experiments";
 import { experimentRows } from "../../lib/selection/record-diff";
 import { TrainingDiverged } from "../../lib/model/train";
 
-import { smallData, SMALL } from "../support/selection-data";
+import { smallData, SMALL, tempDir } from "../support/selection-data";
 
 /** The record without what legitimately differs between runs: ids, clocks and worker count. */
 function numbers(record: ExperimentRecord): unknown {
@@ -27,16 +23,6 @@ function numbers(record: ExperimentRecord): unknown {
     winner: record.winner,
   };
 }
-
-const temps: string[] = [];
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "digits-selection-"));
-  temps.push(dir);
-  return dir;
-}
-after(() => {
-  for (const dir of temps) fs.rmSync(dir, { recursive: true, force: true });
-});
 
 describe("cross-validated selection", () => {
   test("the same seed gives the same numbers twice, in process and on 2 threads", async () => {
@@ -219,145 +205,7 @@ describe("cross-validated selection", () => {
   });
 });
 
-describe("one-standard-error rule", () => {
-  const row = (architecture: string, parameters: number, meanLogLoss: number, seLogLoss: number): OneSeCandidate => ({
-    architecture,
-    parameters,
-    meanLogLoss,
-    seLogLoss,
-  });
-
-  test("picks the smallest network within one SE of the best, not the best", () => {
-    const choice = oneStandardErrorRule([
-      row("logistic", 785, 0.2, 0.01), // outside: 0.2 > 0.125
-      row("8", 6289, 0.12, 0.02), // inside
-      row("25-15", 20031, 0.11, 0.02), // inside
-      row("64-32", 52353, 0.1, 0.025), // best: threshold 0.125
-    ]);
-    assert.equal(choice.best, "64-32");
-    assert.equal(choice.threshold, 0.125);
-    assert.equal(choice.winner, "8");
-    assert.deepEqual(choice.withinOneSe, ["8", "25-15", "64-32"]);
-    assert.match(choice.reason, /^8 .*smallest network.*within one standard error of the best, 64-32/);
-  });
-
-  test("a mean exactly at the threshold counts as within one SE", () => {
-    const choice = oneStandardErrorRule([row("big", 1000, 0.5, 0.25), row("small", 10, 0.75, 0.5)]);
-    assert.equal(choice.threshold, 0.75);
-    assert.equal(choice.winner, "small");
-  });
-
-  test("keeps the best when no smaller network is close enough, and says so", () => {
-    const choice = oneStandardErrorRule([row("small", 10, 0.3, 0.01), row("big", 1000, 0.1, 0.01)]);
-    assert.equal(choice.winner, "big");
-    assert.match(choice.reason, /no smaller network comes within one standard error/);
-  });
-
-  test("when the best is also the smallest, says that", () => {
-    const choice = oneStandardErrorRule([row("small", 10, 0.1, 0.01), row("big", 1000, 0.105, 0.01)]);
-    assert.equal(choice.winner, "small");
-    assert.match(choice.reason, /also the smallest network/);
-  });
-
-  test("equal parameter counts go to the lower mean log loss; non-finite means are ignored", () => {
-    const choice = oneStandardErrorRule([
-      row("broken", 1, NaN, 0),
-      row("a", 100, 0.12, 0.01),
-      row("b", 100, 0.11, 0.01),
-      row("best", 500, 0.1, 0.05),
-    ]);
-    assert.equal(choice.winner, "b");
-  });
-
-  test("a candidate with a diverged fold is ignored, even with the lowest mean log loss", () => {
-    const choice = oneStandardErrorRule([
-      { ...row("logistic", 785, 0.01, 0.001), divergedFolds: 1 },
-      row("8", 6289, 0.12, 0.02),
-      row("25-15", 20031, 0.11, 0.02),
-    ]);
-    assert.equal(choice.best, "25-15");
-    assert.equal(choice.winner, "8");
-    assert.deepEqual(choice.withinOneSe, ["8", "25-15"]);
-    assert.throws(() => oneStandardErrorRule([{ ...row("x", 1, 0.1, 0), divergedFolds: 2 }]), RangeError);
-  });
-
-  test("throws on a table with no usable row", () => {
-    assert.throws(() => oneStandardErrorRule([]), RangeError);
-    assert.throws(() => oneStandardErrorRule([row("x", 1, NaN, 0)]), RangeError);
-  });
-});
-
-describe("summaries", () => {
-  const fold = (architecture: string, hidden: number[], index: number, logLoss: number, accuracy: number): FoldResult => ({
-    architecture,
-    hidden,
-    activation: "sigmoid",
-    learningRate: 0.001,
-    fold: index,
-    seed: 0,
-    parameters: 785,
-    trainRows: 2,
-    validationRows: 1,
-    accuracy,
-    precision: 1,
-    recall: 1,
-    f1: 1,
-    logLoss,
-    auc: 1,
-    confusionMatrix: [[1, 0], [0, 1]],
-    seconds: 1,
-    history: { loss: [], acc: [] },
-  });
-
-  test("mean, sample sd and standard error per architecture, by hand", () => {
-    const [s] = summarise([fold("logistic", [], 0, 0.1, 1), fold("logistic", [], 1, 0.2, 0.5), fold("logistic", [], 2, 0.3, 0.75)], [[]]);
-    assert.ok(Math.abs(s.meanLogLoss - 0.2) < 1e-12);
-    assert.ok(Math.abs(s.sdLogLoss - 0.1) < 1e-12); // sqrt(((-0.1)² + 0 + 0.1²) / (3 - 1))
-    assert.ok(Math.abs(s.seLogLoss - 0.1 / Math.sqrt(3)) < 1e-12);
-    assert.equal(s.meanAccuracy, 0.75);
-    assert.equal(s.sdAccuracy, 0.25);
-    assert.equal(s.sdF1, 0);
-    assert.equal(s.folds, 3);
-  });
-});
-
-describe("layer specs", () => {
-  test("parses sizes, and none/logistic/empty as logistic regression", () => {
-    assert.deepEqual(parseLayers("25,15"), [25, 15]);
-    assert.deepEqual(parseLayers(" 64 , 32 "), [64, 32]);
-    assert.deepEqual(parseLayers("25-15"), [25, 15]);
-    assert.deepEqual(parseLayers("8"), [8]);
-    assert.deepEqual(parseLayers(""), []);
-    assert.deepEqual(parseLayers("none"), []);
-    assert.deepEqual(parseLayers("logistic"), []);
-  });
-
-  test("rejects anything else with an InputError naming the spec", () => {
-    for (const spec of ["25,,x", "0", "2.5", "-1", "abc", "25,", "1e3"]) {
-      assert.throws(() => parseLayers(spec), (e: unknown) => e instanceof InputError && e.message.includes(`"${spec}"`), spec);
-    }
-  });
-});
-
 describe("a grid over activations and learning rates", () => {
-  test("candidates are layers × activations × learning rates, named by what varies; logistic once per rate", () => {
-    const product = candidates({ grid: [[], [8]], activations: ["sigmoid", "relu"], learningRates: [0.001, 0.003] });
-    assert.deepEqual(
-      product.map((c) => c.name),
-      ["logistic lr 0.001", "logistic lr 0.003", "8 sigmoid lr 0.001", "8 sigmoid lr 0.003", "8 relu lr 0.001", "8 relu lr 0.003"],
-    );
-    assert.deepEqual(product[5], { name: "8 relu lr 0.003", hidden: [8], activation: "relu", learningRate: 0.003 });
-    assert.deepEqual(candidates({ grid: [[25, 15]], activations: ["sigmoid"], learningRates: [0.001] }).map((c) => c.name), ["25-15"]);
-    assert.deepEqual(candidates({ grid: [[8]], activations: ["tanh", "relu"], learningRates: [0.01] }).map((c) => c.name), ["8 tanh", "8 relu"]);
-  });
-
-  test("a setting listed twice, or none at all, is refused", () => {
-    assert.throws(() => resolveSelectionConfig({ activations: ["relu", "relu"] }), (e: Error) => e instanceof InputError && /activation relu is in the grid twice/.test(e.message));
-    assert.throws(() => resolveSelectionConfig({ learningRates: [0.001, 0.001] }), /learning rate 0.001 is in the grid twice/);
-    assert.throws(() => resolveSelectionConfig({ activations: [] }), /no activation to try/);
-    assert.throws(() => resolveSelectionConfig({ learningRates: [0.01, -1] }), InputError);
-  });
-
   test("each candidate trains with its own settings, as it would alone", async () => {
     const options = { grid: [[8]], folds: 3, epochs: 2, seed: 13, threads: 1 };
     const product = await selectCandidates(smallData(), { ...options, activations: ["sigmoid", "relu"], learningRates: [0.001, 0.01] });
@@ -374,35 +222,5 @@ describe("a grid over activations and learning rates", () => {
     assert.deepEqual(product.folds.filter((f) => f.architecture === "8 relu lr 0.01").map((f) => f.history.loss), alone.folds.map((f) => f.history.loss));
     const winner = product.summary.find((s) => s.architecture === product.winner.architecture)!;
     assert.deepEqual([product.winner.activation, product.winner.learningRate], [winner.activation, winner.learningRate]);
-  });
-
-  test("the one-SE rule breaks a tie in size by the lower mean log loss", () => {
-    const row = (architecture: string, parameters: number, meanLogLoss: number): OneSeCandidate => ({ architecture, parameters, meanLogLoss, seLogLoss: 0.02 });
-    const choice = oneStandardErrorRule([row("8 sigmoid", 6289, 0.05), row("8 relu", 6289, 0.04), row("16-8 relu", 12705, 0.035)]);
-    assert.deepEqual(choice.withinOneSe, ["8 relu", "8 sigmoid", "16-8 relu"]);
-    assert.equal(choice.winner, "8 relu");
-  });
-
-  test("a version 1 record (one activation and learning rate for the grid) reads as version 2", () => {
-    const dir = tempDir();
-    const v1 = {
-      schema: "binary-digits/experiment",
-      schemaVersion: 1,
-      id: "old",
-      startedAt: "2026-11-01T00:00:00.000Z",
-      data: { source: "data/train.csv", fingerprint: "f".repeat(16), rows: 10, cols: 784, counts: [5, 5] },
-      config: { grid: [[8]], folds: 2, epochs: 1, batchSize: 32, learningRate: 0.003, activation: "tanh", seed: 1, threshold: 0.5 },
-      folds: [{ architecture: "8", hidden: [8], fold: 0 }],
-      summary: [{ architecture: "8", hidden: [8], parameters: 6289, meanLogLoss: 0.1, seLogLoss: 0.01 }],
-      winner: { architecture: "8", hidden: [8], winner: "8" },
-    };
-    fs.writeFileSync(path.join(dir, "old.json"), JSON.stringify(v1));
-    const [record] = listExperiments(dir);
-    assert.equal(record.schemaVersion, 2);
-    assert.deepEqual([record.config.activations, record.config.learningRates], [["tanh"], [0.003]]);
-    assert.equal("activation" in record.config, false);
-    assert.deepEqual([record.summary[0].activation, record.summary[0].learningRate], ["tanh", 0.003]);
-    assert.deepEqual([record.winner.activation, record.winner.learningRate, record.folds[0].activation], ["tanh", 0.003, "tanh"]);
-    assert.deepEqual(record.cache, { reused: 0, trained: 1 });
   });
 });

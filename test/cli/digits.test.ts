@@ -1,0 +1,171 @@
+// cli/digits.ts, the entry point: help, bad input (exit 2, one line), internal errors (exit 1, the
+// stack with --verbose), and the compiled bin; run as a user runs it (the compiled CLI in a child process) in the folder of small CSVs that
+// test/support/cli-work.ts makes.
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { describe, test } from "node:test";
+import { assertUserError, digits, digitsWith, testCsv, trainCsv, work } from "../support/cli-work";
+import { DIGITS_CLI, runDigits } from "../support/cli";
+
+/** The files under `dir`, relative, sorted. */
+function filesUnder(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join("/")).sort();
+}
+
+describe("digits --help", () => {
+  test("prints the commands at top level and each command's options, exit 0", () => {
+    const top = digits("--help");
+    assert.equal(top.code, 0);
+    for (const name of ["data", "select", "train", "evaluate"]) assert.match(top.stdout, new RegExp(`\\n  ${name} `));
+    for (const name of ["data", "select", "train", "evaluate"]) {
+      const run = digits(name, "--help");
+      assert.equal(run.code, 0, name);
+      assert.match(run.stdout, new RegExp(`^Usage: digits ${name}`));
+    }
+  });
+
+  test("no command prints the usage on stderr, exit 2", () => {
+    const run = digits();
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /^Usage: digits <command>/);
+  });
+});
+
+describe("bad input ends with exit code 2, one message, and nothing written", () => {
+  test("unknown command", () => assertUserError(digits("frobnicate"), /unknown command "frobnicate"/));
+
+  test("unknown flag", () => assertUserError(digits("select", "--bogus"), /Unknown option '--bogus'/));
+
+  test("--workers is still --threads (its old name); both with different values is a user error", () => {
+    assertUserError(digits("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
+    assertUserError(digits("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
+    assert.match(digits("select", "--help").stdout, /\n  --threads N /);
+    assert.match(digits("pairs", "--help").stdout, /\n  --threads N /);
+  });
+
+  test("flag without its value, and a stray argument", () => {
+    assertUserError(digits("train", "--epochs"), /--epochs/);
+    assertUserError(digits("train", "extra"), /Unexpected argument 'extra'/);
+  });
+
+  test("numbers that are not numbers", () => {
+    assertUserError(digits("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
+    assertUserError(digits("select", "--threads", "0", "--data", trainCsv), /--threads "0"/);
+    assertUserError(digits("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
+    assertUserError(digits("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
+    assertUserError(digits("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
+    assertUserError(digits("train", "--activation", "softmax", "--data", trainCsv), /--activation "softmax"/);
+  });
+
+  test("unknown layer spec", () => {
+    const records = path.join(work, "records-layers");
+    assertUserError(digits("select", "--layers", "25,,x", "--data", trainCsv, "--records", records), /layer spec "25,,x"/);
+    assertUserError(digits("train", "--layers", "abc", "--data", trainCsv, "--model", path.join(work, "m-layers")), /layer spec "abc"/);
+    assert.equal(fs.existsSync(records), false);
+    assert.equal(fs.existsSync(path.join(work, "m-layers")), false);
+  });
+
+  test("missing data file", () => {
+    const records = path.join(work, "records-missing");
+    assertUserError(digits("select", "--data", "no-such.csv", "--records", records), /no-such\.csv: file not found/);
+    assertUserError(digits("train", "--data", "no-such.csv", "--model", path.join(work, "m-missing")), /no-such\.csv: file not found/);
+    assert.equal(fs.existsSync(records), false);
+    assert.equal(fs.existsSync(path.join(work, "m-missing")), false);
+  });
+
+  test("missing model folder", () => {
+    assertUserError(digits("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
+  });
+
+  test("a negative number after a flag gets our message, with or without '='", () => {
+    for (const command of ["train", "select"]) {
+      const spaced = digits(command, "--seed", "-1", "--data", trainCsv);
+      const joined = digits(command, "--seed=-1", "--data", trainCsv);
+      assertUserError(spaced, /--seed "-1": expected a whole number from 0 to 4294967295/);
+      assert.equal(spaced.stderr, joined.stderr);
+    }
+    assertUserError(digits("train", "--epochs", "-3", "--data", trainCsv), /--epochs "-3": expected a whole number ≥ 1/);
+    assertUserError(digits("train", "--seed", "4294967296", "--data", trainCsv), /--seed "4294967296"/);
+  });
+
+  test("a file given as --model is refused with a folder to use instead", () => {
+    const run = digits("evaluate", "--model", testCsv, "--data", testCsv);
+    assertUserError(run, /is a file; a model is a folder written by `digits train`, such as models\/25-15/);
+    assert.doesNotMatch(run.stderr, /--model [^ ]*\.csv/);
+    const missing = digits("evaluate", "--model", "some.csv", "--data", testCsv);
+    assertUserError(missing, /some\.csv: no such model folder/);
+    assert.doesNotMatch(missing.stderr, /--model [^ ]*some\.csv/);
+  });
+
+  test("bad CSVs name the line and column; no record, model or predictions file appears", () => {
+    const before = filesUnder(work);
+    const records = path.join(work, "records-bad");
+    assertUserError(digits("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
+    assertUserError(digits("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
+    // evaluate reads the model first (it knows the pair to keep), so a missing model is what it reports.
+    assertUserError(digits("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /no model\.json there/);
+    assert.deepEqual(filesUnder(work), before);
+  });
+});
+
+describe("an internal error is one line saying it is a bug; the stack only when asked for", () => {
+  // A fault the code cannot foresee, simulated by breaking WebAssembly.Instance before the CLI loads.
+  const sabotage = () => {
+    const file = path.join(work, "sabotage.mjs");
+    fs.writeFileSync(file, 'WebAssembly.Instance = function () { throw new TypeError("simulated fault in the kernels"); };\n');
+    return ["--import", pathToFileURL(file).href];
+  };
+  const args = ["train", "--data", "train-small.csv", "--layers", "4", "--epochs", "1", "--model", "models/bug", "--quiet"];
+
+  test("by default: exit 1, one line with the error, that it is a bug, and what to report", () => {
+    const run = digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "" } }, ...args);
+    assert.equal(run.code, 1, run.stderr);
+    assert.equal(run.stderr.trimEnd().split("\n").length, 1, run.stderr);
+    assert.match(
+      run.stderr,
+      /^digits: internal error \(a bug in digits, not in your input\): TypeError: simulated fault in the kernels\. Please report it .* with the command you ran and the output of the same command run with --verbose \(or DIGITS_VERBOSE=1\)/,
+    );
+    assert.doesNotMatch(run.stderr, /\n\s+at /);
+    assert.equal(fs.existsSync(path.join(work, "models", "bug")), false);
+  });
+
+  test("--verbose anywhere, or DIGITS_VERBOSE=1, adds the stack trace", () => {
+    for (const run of [
+      digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "" } }, ...args, "--verbose"),
+      digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "" } }, "--verbose", ...args),
+      digitsWith({ nodeArgs: sabotage(), env: { DIGITS_VERBOSE: "1" } }, ...args),
+    ]) {
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /^digits: internal error \(a bug in digits, not in your input\): TypeError: simulated fault in the kernels\./);
+      assert.match(run.stderr, /\nTypeError: simulated fault in the kernels\n\s+at /);
+    }
+  });
+
+  test("--verbose does not change a user error: still one line, exit 2", () => {
+    assertUserError(digits("train", "--verbose", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
+  });
+});
+
+describe("the compiled CLI (dist/cli/digits.js, the installed `digits` bin)", () => {
+  const compiled = (...args: string[]) => {
+    assert.ok(fs.existsSync(DIGITS_CLI), `${DIGITS_CLI} is missing; run \`npm run build\``);
+    return runDigits(args, { cwd: work });
+  };
+  const lines = (file: string) => fs.readFileSync(file, "latin1").split("\n").length - 1;
+
+  test("--help lists the commands", () => {
+    const run = compiled("--help");
+    assert.equal(run.code, 0, run.stderr);
+    for (const name of ["data", "select", "train", "evaluate"]) assert.match(run.stdout, new RegExp(`\\n  ${name} `));
+  });
+
+  test("data --out DIR --quiet writes train.csv (12,666 lines) and test.csv (2,116 lines), printing nothing", () => {
+    const run = compiled("data", "--out", "compiled-data", "--quiet");
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stdout, "");
+    assert.equal(lines(path.join(work, "compiled-data", "train.csv")), 12666);
+    assert.equal(lines(path.join(work, "compiled-data", "test.csv")), 2116);
+  });
+});
