@@ -29,9 +29,10 @@ export function raceSettings(asked: Partial<RaceSettings>, design: Pick<Selectio
     throw new InputError(`the race's confidence must be a probability from 0.5 to below 1 (e.g. 0.99), got ${confidence}`);
   }
   const total = design.folds * design.repeats;
-  if (minFolds > total) {
+  // A stop after the last round saves nothing: the first one must come before it.
+  if (minFolds >= total) {
     throw new InputError(
-      `the race's minimum of ${minFolds} folds is more than the run's ${total} (${design.folds} folds × ${design.repeats} repeat${design.repeats === 1 ? "" : "s"}), so it could stop nothing; ` +
+      `the race's minimum of ${minFolds} folds leaves no fold to save in the run's ${total} (${design.folds} folds × ${design.repeats} repeat${design.repeats === 1 ? "" : "s"}), so it could stop nothing; ` +
         `lower it (--race-min-folds) or add repeats (--repeats)`,
     );
   }
@@ -39,7 +40,7 @@ export function raceSettings(asked: Partial<RaceSettings>, design: Pick<Selectio
 }
 
 /** Which round a job is in: (repeat, fold) in that order, from 0. */
-export function roundOf(job: Pick<FoldJob, "fold" | "repeat">, folds: number): number {
+function roundOf(job: Pick<FoldJob, "fold" | "repeat">, folds: number): number {
   return (job.repeat ?? 0) * folds + job.fold;
 }
 
@@ -59,8 +60,8 @@ export interface RacePlan {
 
 /**
  * The candidates to stop after `rounds` rounds (each running candidate has that many folds), given
- * every result so far and the candidates stopped before: none before race.minFolds, nor when fewer
- * than two run. The best running candidate (lowest mean log loss; one whose training diverged
+ * every result so far and the candidates stopped before: none before race.minFolds, after the last
+ * round, or when fewer than two run. The best running candidate (lowest mean log loss; one whose training diverged
  * never is) and each smaller one within one standard error of it are kept; any other whose
  * probability of being practically worse on log loss reaches race.confidence is stopped. A
  * candidate whose test is undefined (a diverged fold, no spread) is not.
@@ -68,7 +69,8 @@ export interface RacePlan {
 export function raceStops(plan: RacePlan, race: RaceSettings, results: readonly FoldResult[], stopped: ReadonlyMap<string, RaceStop>, rounds: number): Map<string, RaceStop> {
   const stops = new Map<string, RaceStop>();
   const running = plan.candidates.filter((c) => !stopped.has(c.name));
-  if (rounds < race.minFolds || running.length < 2) return stops;
+  // After the last round a stop would save nothing and only hide folds the candidate has.
+  if (rounds < race.minFolds || rounds >= plan.config.folds * plan.config.repeats || running.length < 2) return stops;
   const order = new Map(running.map((c, i) => [c.name, i]));
   const { folds: k } = plan.config;
   // Sums run in round then grid order, whatever order the results arrived in.

@@ -8,7 +8,7 @@ import { compareScores, DEFAULT_ROPE } from "../../lib/selection/candidate-tests
 import type { Candidate } from "../../lib/selection/config";
 import type { FoldJob } from "../../lib/selection/fold-run";
 import { oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
-import { raceRecordProblem, raceRounds, raceSettings, raceStops, roundOf, type RacePlan } from "../../lib/selection/race";
+import { raceRecordProblem, raceRounds, raceSettings, raceStops, type RacePlan } from "../../lib/selection/race";
 import type { FoldResult, RaceStop } from "../../lib/selection/record";
 
 const K = 5;
@@ -43,6 +43,8 @@ function result(c: Candidate, round: number): FoldResult {
     accuracy: 1 - LOG_LOSS[c.name][round], precision: 1, recall: 1, f1: 1, logLoss: LOG_LOSS[c.name][round], auc: 1, confusionMatrix: [[1, 0], [0, 1]], seconds: 1, history: { loss: [], acc: [] },
   };
 }
+
+const roundOf = (r: FoldResult) => (r.repeat ?? 0) * K + r.fold;
 
 const PLAN: RacePlan = { candidates: GRID, config: { folds: K, repeats: REPEATS }, rope: DEFAULT_ROPE };
 
@@ -88,7 +90,7 @@ describe("racing candidates on a score table", () => {
     assert.equal(stops.has("32"), false);
     for (let n = settings.minFolds; n <= ROUNDS; n++) {
       assert.ok(pWorse("32", n) >= 0.99, `after ${n} folds P(worse) of "32" is ${pWorse("32", n)}: the table should make the test sure`);
-      const running = results.filter((r) => ["32", "64"].includes(r.architecture) && roundOf(r, K) < n);
+      const running = results.filter((r) => ["32", "64"].includes(r.architecture) && roundOf(r) < n);
       const rule = oneStandardErrorRule(summarise(running, [GRID[2], GRID[3]], { folds: K, repeats: REPEATS }));
       assert.deepEqual(rule.withinOneSe.sort(), ["32", "64"], `after ${n} folds "32" is within one SE of "64"`);
     }
@@ -107,8 +109,11 @@ describe("racing candidates on a score table", () => {
     assert.ok([...strict.keys()].every((name) => stops.has(name)));
   });
 
-  test("nothing is stopped before the minimum of folds or when a single candidate runs", () => {
-    assert.equal(raceStops(PLAN, { minFolds: 4, confidence: 0.5 }, results.filter((r) => roundOf(r, K) < 3), new Map(), 3).size, 0);
+  test("nothing is stopped before the minimum of folds, after the last round, or when a single candidate runs", () => {
+    const everyFold = GRID.flatMap((c) => Array.from({ length: ROUNDS }, (_, r) => result(c, r)));
+    assert.ok(raceStops(PLAN, settings, everyFold.filter((r) => roundOf(r) < ROUNDS - 1), new Map(), ROUNDS - 1).has("logistic"));
+    assert.equal(raceStops(PLAN, settings, everyFold, new Map(), ROUNDS).size, 0);
+    assert.equal(raceStops(PLAN, { minFolds: 4, confidence: 0.5 }, results.filter((r) => roundOf(r) < 3), new Map(), 3).size, 0);
     const alone = new Map(GRID.filter((c) => c.name !== "64").map((c) => [c.name, { afterFolds: 3, pWorse: 1, against: "64" }]));
     assert.equal(raceStops(PLAN, settings, results, alone, ROUNDS).size, 0);
   });
@@ -130,13 +135,15 @@ describe("race rounds", () => {
 describe("race settings", () => {
   test("unset settings take the defaults, 5 folds and 0.99", () => {
     assert.deepEqual(raceSettings({}, { folds: 5, repeats: 3 }), { minFolds: 5, confidence: 0.99 });
-    assert.deepEqual(raceSettings({ confidence: 0.95 }, { folds: 5, repeats: 1 }), { minFolds: 5, confidence: 0.95 });
+    assert.deepEqual(raceSettings({ confidence: 0.95 }, { folds: 3, repeats: 2 }), { minFolds: 5, confidence: 0.95 });
   });
 
-  test("a minimum below 2 or above the run's folds, or a confidence outside [0.5, 1), is an InputError that says what to change", () => {
+  test("a minimum below 2 or at least the run's folds, or a confidence outside [0.5, 1), is an InputError that says what to change", () => {
+    assert.throws(() => raceSettings({}, { folds: 5, repeats: 1 }), (e: Error) => e instanceof InputError && /--repeats/.test(e.message));
     assert.throws(() => raceSettings({ minFolds: 1 }, { folds: 5, repeats: 3 }), (e: Error) => e instanceof InputError && /≥ 2/.test(e.message));
     assert.throws(() => raceSettings({ minFolds: 2.5 }, { folds: 5, repeats: 3 }), InputError);
-    assert.throws(() => raceSettings({ minFolds: 11 }, { folds: 5, repeats: 2 }), (e: Error) => e instanceof InputError && /--race-min-folds/.test(e.message) && /10/.test(e.message));
+    assert.throws(() => raceSettings({ minFolds: 10 }, { folds: 5, repeats: 2 }), (e: Error) => e instanceof InputError && /--race-min-folds/.test(e.message) && /10/.test(e.message));
+    assert.deepEqual(raceSettings({ minFolds: 9 }, { folds: 5, repeats: 2 }), { minFolds: 9, confidence: 0.99 });
     assert.throws(() => raceSettings({ confidence: 1 }, { folds: 5, repeats: 3 }), (e: Error) => e instanceof InputError && /0\.5/.test(e.message));
     assert.throws(() => raceSettings({ confidence: 0.3 }, { folds: 5, repeats: 3 }), InputError);
     assert.throws(() => raceSettings({ confidence: Number.NaN }, { folds: 5, repeats: 3 }), InputError);
