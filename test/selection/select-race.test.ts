@@ -44,7 +44,7 @@ describe("a raced selection", () => {
       assert.equal(s.folds, 3);
       assert.equal(foldsOf(raced, s.architecture), 3);
       // Its comparisons rest on the folds it has.
-      assert.ok(raced.comparisons.filter((c) => c.candidate === s.architecture).every((c) => c.folds === 3));
+      assert.ok((raced.comparisons ?? []).filter((c) => c.candidate === s.architecture).every((c) => c.folds === 3));
     }
     for (const s of raced.summary.filter((s) => !s.stopped)) {
       assert.equal(s.stopped, null);
