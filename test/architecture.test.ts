@@ -201,7 +201,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/notebook/draw/widget.ts drawPadBundle",
   "lib/notebook/findings.ts thresholdAccuracy",
   "lib/notebook/params.ts binaryOnly",
-  "lib/notebook/params.ts envFlag",
   "lib/notebook/params.ts envLayers",
   "lib/notebook/plotly.ts plotlyBundle",
   "lib/notebook/plotly.ts PLOT_CONFIG",
