@@ -22,7 +22,7 @@ import { type Command, type Flags, out, err, num, activation, list, trainingFlag
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */
 const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
 
-function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
+function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; note: (line: string) => void; done: () => void } {
   return progressOnStderr<SelectionProgress>(quiet, {
     line: (p, remaining) =>
       `${percentBar(p.fraction, { ascii: true })} ${p.candidate} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining}`,
@@ -64,7 +64,7 @@ export function printSelection(record: ExperimentRecord): void {
     f4(s.meanAuc),
     s.meanSeconds.toFixed(1),
     ...(anyDiverged ? [(s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds}/${s.folds} folds` : ""] : []),
-    ...(record.config.race ? [raceMark(record, s)] : []),
+    ...(record.config.race ? [raceMark(record.config, s)] : []),
   ]);
   const { config } = record;
   const race = config.race ? `; raced (a candidate stopped once P(worse) on log loss ≥ ${config.race.confidence}, from ${config.race.minFolds} folds on)` : "";
@@ -216,6 +216,7 @@ ${RACE_USAGE}
           else err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
         },
         onCacheWarning: (message) => err(`warning: ${message}`),
+        onRaceStop: (name, stop) => progress.note(`race: ${name} ${raceMark({ folds, repeats }, { stopped: stop })}`),
         ...(queue ? { queue } : {}),
       }));
     } finally {

@@ -33,9 +33,9 @@ const allFolds = (config: Pick<ExperimentRecord["config"], "folds" | "repeats">)
  * A candidate's mark in the score tables of a raced record: "stopped after 6 of 15 folds: P(worse)
  * 0.998 against 64-32" for one the race stopped, "all 15 folds" for one that ran to the end.
  */
-export function raceMark(record: Pick<ExperimentRecord, "config">, row: Pick<CandidateSummary, "stopped">): string {
+export function raceMark(config: Pick<ExperimentRecord["config"], "folds" | "repeats">, row: Pick<CandidateSummary, "stopped">): string {
   const stop = row.stopped;
-  return stop ? `stopped after ${stop.afterFolds} of ${allFolds(record.config)} folds: P(worse) ${prob(stop.pWorse)} against ${stop.against}` : `all ${allFolds(record.config)} folds`;
+  return stop ? `stopped after ${stop.afterFolds} of ${allFolds(config)} folds: P(worse) ${prob(stop.pWorse)} against ${stop.against}` : `all ${allFolds(config)} folds`;
 }
 
 /** The candidates a race stopped, in grid order ([] for a record without a race). */

@@ -85,7 +85,7 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
     "seconds per fold": s.meanSeconds,
     ...(anyDiverged ? { diverged: (s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds} of ${s.folds} folds` : "" } : {}),
     // Raced records only: which candidates the race stopped, and why.
-    ...(record.config.race ? { race: raceMark(record, s) } : {}),
+    ...(record.config.race ? { race: raceMark(record.config, s) } : {}),
   }));
 }
 

@@ -48,6 +48,8 @@ export interface SelectionOptions extends PlanOptions {
    */
   onStart?: (plan: { folds: number; race?: boolean } & CacheCounts) => void;
   onProgress?: (progress: SelectionProgress) => void;
+  /** Told each time a race (options.race) stops a candidate, after the round that decided it. */
+  onRaceStop?: (candidate: string, stop: RaceStop) => void;
   /** Aborting stops the run (threads are terminated) and rejects with SelectionCancelled. */
   signal?: AbortSignal;
   /** Where the data came from, for the record. */
@@ -190,6 +192,7 @@ async function raceFolds(dataset: Dataset, plan: KeyedPlan, settings: RaceSettin
     threads = Math.max(threads, roundThreads);
     for (const [name, stop] of raceStops(plan, settings, results, stops, i + 1)) {
       stops.set(name, stop);
+      options.onRaceStop?.(name, stop);
       const later = rounds.slice(i + 1).flat().filter((job) => job.candidate.name === name);
       progress.stopped(name, later.length, later.filter((job) => !cached.has(job.id)).length);
     }

@@ -95,7 +95,7 @@ describe("comparisons of a raced record", () => {
   });
 
   test("the score tables' mark: where and why the race stopped a candidate, or that it ran every fold", () => {
-    assert.equal(raceMark(raced, racedSummary[0] as unknown as CandidateSummary), "stopped after 5 of 15 folds: P(worse) 0.999 against 25-15");
-    assert.equal(raceMark(raced, racedSummary[1] as unknown as CandidateSummary), "all 15 folds");
+    assert.equal(raceMark(raced.config, racedSummary[0] as unknown as CandidateSummary), "stopped after 5 of 15 folds: P(worse) 0.999 against 25-15");
+    assert.equal(raceMark(raced.config, racedSummary[1] as unknown as CandidateSummary), "all 15 folds");
   });
 });
