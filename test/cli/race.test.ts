@@ -64,7 +64,7 @@ describe("digits select --race", () => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /24 fold runs at most: 0 in the cache, up to 24 to train/);
     // Said when it happens, between the progress lines.
-    assert.match(run.stderr, /^race: logistic lr 0\.00001 stopped after 3 of 6 folds: P\(worse\) \S+ against \S+ lr 0\.001$/m);
+    assert.match(run.stderr, /^race: logistic lr 0\.00001 stopped after 3 of 6 folds: P\(worse\) (> )?0\.\d+ against \S+ lr 0\.001$/m);
     const mark = /logistic lr 0\.00001 .*stopped after 3 of 6 folds: P\(worse\) (0\.9\d+|> 0\.999) against (\S+ lr 0\.001)/;
     assert.match(run.stdout, mark);
     assert.match(run.stdout, /logistic lr 0\.001 .*all 6 folds/);
