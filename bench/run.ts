@@ -1,7 +1,7 @@
 // `npm run bench`: seconds per epoch of our trainer beside PyTorch and scikit-learn on the same
 // job, the wall time of the default model selection with 1 and 2 threads (and with --repeats 3), and that of the pairs
 // map (`digits pairs`, which must stay under a minute on two cores). `-- --only pairs` times the
-// pairs map alone.
+// pairs map alone; `-- --only race` times `--race` against the full run on 54 candidates (./race).
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
 // depend on the machine and its load, so they are reported, never asserted.
 import { execFileSync } from "node:child_process";
@@ -25,6 +25,7 @@ import { DEFAULT_PAIRS_CONFIG, describePairsConfig } from "../lib/pairs/config";
 import { readDigitImages } from "../lib/pairs/images";
 import { scorePairs } from "../lib/pairs/score-pairs";
 import { findPython, pythonCandidates } from "../lib/report/jupyter";
+import { benchRace } from "./race";
 
 /** A Python peer: its script in bench/, what it imports, and how to get that on Debian/Ubuntu. */
 interface Peer {
@@ -180,7 +181,8 @@ function printPairs(pairs: { seconds: number; threads: number }): void {
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-  if (only !== undefined && only !== "pairs") throw new Error(`--only ${only}: the only item that runs alone is "pairs"`);
+  if (only !== undefined && only !== "pairs" && only !== "race") throw new Error(`--only ${only}: the items that run alone are "pairs" and "race"`);
+  if (only === "race") return benchRace(quick);
   if (only === "pairs") {
     console.error(`Pairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 threads …`);
     printPairs(await timePairs(2));

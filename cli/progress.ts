@@ -14,7 +14,7 @@ export interface ProgressView<P> {
   logged(p: P, remaining: string): string | null;
 }
 
-export function progressOnStderr<P extends { remainingSeconds: number | null }>(quiet: boolean, view: ProgressView<P>): { onProgress: (p: P) => void; done: () => void } {
+export function progressOnStderr<P extends { remainingSeconds: number | null }>(quiet: boolean, view: ProgressView<P>): { onProgress: (p: P) => void; note: (line: string) => void; done: () => void } {
   const tty = process.stderr.isTTY === true;
   let lastDraw = 0;
   let drawn = false;
@@ -32,6 +32,13 @@ export function progressOnStderr<P extends { remainingSeconds: number | null }>(
       lastDraw = now;
       process.stderr.write(`\r\x1b[2K${view.line(p, remaining).slice(0, (process.stderr.columns || 100) - 1)}`);
       drawn = true;
+    },
+    /** A line of its own between progress lines (a drawn bar is cleared first and drawn again by the next progress). */
+    note(line) {
+      if (quiet) return;
+      if (drawn) process.stderr.write("\r\x1b[2K");
+      drawn = false;
+      err(line);
     },
     done() {
       if (drawn) process.stderr.write("\r\x1b[2K");

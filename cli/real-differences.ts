@@ -1,8 +1,11 @@
 // The "which differences are real" table under a selection's scores (digits select, digits
-// experiments show), and the flags that shape it (--repeats, --rope, --rule).
+// experiments show), and the flags that shape it (--repeats, --rope, --rule) or stop candidates
+// on it (--race, --race-min-folds, --race-confidence).
 import { InputError } from "../lib/core/errors";
 import { textTable } from "../lib/core/format";
 import { DEFAULT_ROPE } from "../lib/selection/candidate-tests";
+import { DEFAULT_RACE } from "../lib/selection/race";
+import type { RaceSettings } from "../lib/selection/config";
 import { SELECTION_RULES, type ComparisonMetric, type ExperimentRecord, type SelectionRule } from "../lib/selection/record";
 import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../lib/notebook/real-differences";
 import { out, type Flags } from "./common";
@@ -15,6 +18,34 @@ export const COMPARISON_USAGE = `  --repeats R           repeated stratified k-f
   --rule NAME           how the winner is chosen: one-se (default, the one-SE rule) or
                         equivalent (the smallest candidate whose probability of being
                         practically worse than the best on accuracy is below 0.05)`;
+
+export const RACE_USAGE = `  --race                race the candidates fold by fold: after each round of folds (from
+                        --race-min-folds on) stop a candidate once the Bayesian correlated
+                        t-test says it is practically worse than the best on log loss with
+                        probability ≥ --race-confidence; the best and every smaller candidate
+                        within one SE of it run every fold. Off by default
+  --race-min-folds N    folds before the first stop, at least 2 (default ${DEFAULT_RACE.minFolds})
+  --race-confidence P   P(worse) that stops a candidate, from 0.5 to below 1 (default ${DEFAULT_RACE.confidence})`;
+
+/** --race, --race-min-folds and --race-confidence, checked before any work; undefined without --race. */
+export function raceFlags(flags: Flags): RaceSettings | undefined {
+  const given = (["race-min-folds", "race-confidence"] as const).filter((name) => flags[name] !== undefined);
+  if (flags.race !== true) {
+    if (given.length > 0) throw new InputError(`--${given[0]} needs --race: it sets how the race stops candidates`);
+    return undefined;
+  }
+  // Number("") is 0: an empty value fails the range checks below.
+  const value = (name: "race-min-folds" | "race-confidence", fallback: number) => (flags[name] === undefined ? fallback : Number(String(flags[name]).trim()));
+  const minFolds = value("race-min-folds", DEFAULT_RACE.minFolds);
+  if (!Number.isInteger(minFolds) || minFolds < 2) {
+    throw new InputError(`--race-min-folds "${flags["race-min-folds"]}": expected a whole number ≥ 2 (the test needs two paired folds)`);
+  }
+  const confidence = value("race-confidence", DEFAULT_RACE.confidence);
+  if (!(confidence >= 0.5 && confidence < 1)) {
+    throw new InputError(`--race-confidence "${flags["race-confidence"]}": expected a probability from 0.5 to below 1, e.g. 0.99`);
+  }
+  return { minFolds, confidence };
+}
 
 /** --repeats, --rope and --rule, checked (InputError on a bad value, before any work). */
 export function comparisonFlags(flags: Flags): { repeats: number; rope: Record<ComparisonMetric, number>; rule: SelectionRule } {

@@ -14,14 +14,15 @@ import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
 import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
-import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./real-differences";
+import { COMPARISON_USAGE, RACE_USAGE, comparisonFlags, printComparisons, raceFlags } from "./real-differences";
+import { raceMark } from "../lib/notebook/real-differences";
 import { progressOnStderr } from "./progress";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
 
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */
 const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
 
-function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; done: () => void } {
+function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress) => void; note: (line: string) => void; done: () => void } {
   return progressOnStderr<SelectionProgress>(quiet, {
     line: (p, remaining) =>
       `${percentBar(p.fraction, { ascii: true })} ${p.candidate} ${foldText(p)} epoch ${p.epoch}/${p.epochs}  elapsed ${clock(p.elapsedSeconds)}  remaining ${remaining}`,
@@ -63,8 +64,10 @@ export function printSelection(record: ExperimentRecord): void {
     f4(s.meanAuc),
     s.meanSeconds.toFixed(1),
     ...(anyDiverged ? [(s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds}/${s.folds} folds` : ""] : []),
+    ...(record.config.race ? [raceMark(record.config, s)] : []),
   ]);
   const { config } = record;
+  const race = config.race ? `; raced (a candidate stopped once P(worse) on log loss ≥ ${config.race.confidence}, from ${config.race.minFolds} folds on)` : "";
   const [a, b] = recordPair(record);
   const variesActivation = config.activations.length > 1;
   const variesRate = config.learningRates.length > 1;
@@ -72,11 +75,11 @@ export function printSelection(record: ExperimentRecord): void {
     `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} thread${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
-      `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained`,
+      `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained${race}`,
   );
   out();
   const header = [variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"];
-  out(textTable(anyDiverged ? [...header, "diverged"] : header, rows));
+  out(textTable([...header, ...(anyDiverged ? ["diverged"] : []), ...(config.race ? ["race"] : [])], rows));
   out();
   printComparisons(record);
   out();
@@ -89,6 +92,7 @@ export const selectCommand: Command = {
   usage: `Usage: digits select [--data FILE] [--digits A,B] [--layers SIZES]... [--folds K]
                      [--epochs N] [--batch-size N] [--learning-rate X,…] [--activation NAME,…]
                      [--repeats R] [--rope X[,Y]] [--rule one-se|equivalent]
+                     [--race [--race-min-folds N] [--race-confidence P]]
                      [--seed N] [--threads N] [--queue URL [--wait-timeout S]] [--no-cache]
                      [--out FILE] [--records DIR] [--json] [--quiet] [--note TEXT] [--tag NAME]...
 
@@ -102,6 +106,9 @@ reports/experiments/. The same seed gives the same numbers with any number of th
 Every fold run is kept in the records folder's cache/ under the hash of what determines it
 (data, pair, candidate, folds, seed, training kernels): a rerun, a grid with one more candidate or
 a run that was killed trains only the folds it does not have yet, with the same numbers.
+With --race the folds run in rounds and a candidate surely worse than the best stops early; the
+table says where. Its finished folds stay in the cache: a later run without --race trains only
+the folds the race skipped, and the same --race run again trains nothing.
 
 Options:
 ${dataFlagsHelp(24)}
@@ -114,6 +121,7 @@ ${dataFlagsHelp(24)}
   --activation NAME,…   hidden units: ${ACTIVATIONS.join(", ")}; a comma list tries each
                         (default ${DEFAULT_SELECTION_CONFIG.activation})
 ${COMPARISON_USAGE}
+${RACE_USAGE}
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --threads N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
                         thread only; --workers N, its old name, works too)
@@ -138,6 +146,9 @@ ${COMPARISON_USAGE}
     repeats: { type: "string" },
     rope: { type: "string" },
     rule: { type: "string" },
+    race: { type: "boolean" },
+    "race-min-folds": { type: "string" },
+    "race-confidence": { type: "string" },
     ...THREADS_OPTIONS,
     queue: { type: "string" },
     "wait-timeout": { type: "string" },
@@ -158,6 +169,7 @@ ${COMPARISON_USAGE}
     );
     const folds = foldsFlag(flags);
     const { repeats, rope, rule } = comparisonFlags(flags);
+    const race = raceFlags(flags);
     const threads = threadsFlag(flags);
     const copy = outputFile(flags, "out");
     // Checked before any training, written into the record once it is saved.
@@ -190,6 +202,7 @@ ${COMPARISON_USAGE}
         repeats,
         rope,
         rule,
+        ...(race ? { race } : {}),
         threads,
         data,
         pair,
@@ -198,9 +211,12 @@ ${COMPARISON_USAGE}
         onProgress: progress.onProgress,
         reuse: flags["no-cache"] !== true,
         onStart: (plan) => {
-          if (flags.quiet !== true) err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
+          if (flags.quiet === true) return;
+          if (plan.race) err(`${plan.folds} fold runs at most: ${plan.reused} in the cache, up to ${plan.trained} to train (the race stops candidates early)`);
+          else err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
         },
         onCacheWarning: (message) => err(`warning: ${message}`),
+        onRaceStop: (name, stop) => progress.note(`race: ${name} ${raceMark({ folds, repeats }, { stopped: stop })}`),
         ...(queue ? { queue } : {}),
       }));
     } finally {

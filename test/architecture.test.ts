@@ -220,7 +220,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/selection/candidate-tests.ts compareScores",
   "lib/selection/experiments.ts matchIds",
   "lib/selection/one-se.ts standardError",
-  "lib/selection/one-se.ts oneStandardErrorRule",
   "lib/selection/queue/jobs.ts encodeDataset",
   "lib/selection/queue/jobs.ts encodeResult",
   "lib/selection/queue/jobs.ts decodeResult",

@@ -1,6 +1,7 @@
 // Notebook 02, "which differences are real": per candidate, the Bayesian correlated t-test's
 // probabilities that it is better than, practically equivalent to, or worse than the best
-// candidate, as one stacked bar per candidate, a panel per metric (accuracy, log loss).
+// candidate, as one stacked bar per candidate, a panel per metric (accuracy, log loss); in a raced
+// record, a candidate the race stopped is labelled with the folds its bars rest on.
 import type { CandidateComparison, ComparisonMetric, ExperimentRecord } from "../selection/record";
 import { gridDomains, panelTitle, round, title, WRONG_COLOR, type Figure, type Trace } from "./figure";
 
@@ -16,14 +17,24 @@ const METRICS: readonly { metric: ComparisonMetric; label: string }[] = [
 ];
 
 /**
+ * A candidate's label on the chart: its name, and for one a race stopped, "(stopped after 6 of 15
+ * folds)", as its bars rest on those folds alone.
+ */
+function candidateLabel(record: Partial<Pick<ExperimentRecord, "summary" | "config">>, name: string): string {
+  const stop = record.summary?.find((s) => s.architecture === name)?.stopped;
+  return stop && record.config ? `${name} (stopped after ${stop.afterFolds} of ${record.config.folds * (record.config.repeats ?? 1)} folds)` : name;
+}
+
+/**
  * Stacked horizontal bars (worse, equivalent, better; they sum to 1) per candidate against the
  * best, one panel per metric. A candidate whose test is undefined (s² = 0) has no bar; its hover
- * text says why.
+ * text says why. A candidate a race stopped says so in its label.
  */
-export function comparisonsFigure(record: Pick<ExperimentRecord, "comparisons">): Figure {
+export function comparisonsFigure(record: Pick<ExperimentRecord, "comparisons"> & Partial<Pick<ExperimentRecord, "summary" | "config">>): Figure {
   const list: CandidateComparison[] = record.comparisons ?? [];
   // Plotly draws the first category at the bottom: reversed, so the bars read top-down in grid order.
   const names = [...new Set(list.map((c) => c.candidate))].reverse();
+  const labels = names.map((n) => candidateLabel(record, n));
   const domains = gridDomains(1, 2, 0.12);
   const data: Trace[] = [];
   const layout: Record<string, unknown> = {
@@ -45,7 +56,7 @@ export function comparisonsFigure(record: Pick<ExperimentRecord, "comparisons">)
         legendgroup: part.name,
         showlegend: i === 0,
         marker: { color: part.color },
-        y: names,
+        y: labels,
         x: rows.map((c) => (c && c[part.key] !== null ? round(c[part.key]!, 4) : 0)),
         text: rows.map((c) => (c && c[part.key] === null ? (c.note ?? "undefined") : "")),
         hovertemplate: `%{y}: P(${part.name}) = %{x:.3f}<extra>${label}</extra>`,

@@ -215,7 +215,10 @@ export function selectionSentence(record: ExperimentRecord): string {
       );
     }
   }
-  return parts.join(" ") + divergedNote;
+  // A race stopped some candidates early: their means are over fewer folds than the others'.
+  const stopped = record.summary.filter((s) => s.stopped);
+  const raceNote = stopped.length === 0 ? "" : ` The race stopped ${stopped.map((s) => `${s.architecture} after ${s.stopped!.afterFolds}`).join(", ")} of ${folds * (record.config.repeats ?? 1)} folds (surely worse than the best): ${stopped.length === 1 ? "its scores are" : "their scores are"} over those folds alone.`;
+  return parts.join(" ") + divergedNote + raceNote;
 }
 
 // ---------------------------------------------------------------------------------------------

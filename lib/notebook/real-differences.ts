@@ -1,7 +1,8 @@
 // "Which differences are real": the comparisons of a selection record (lib/selection/candidate-tests)
-// as table rows and as a sentence that claims only what the probabilities show. Pure, so the
-// CLI (digits select, digits experiments show) and notebook 02 print the same thing.
-import type { CandidateComparison, ComparisonMetric, ExperimentRecord } from "../selection/record";
+// as table rows and as a sentence that claims only what the probabilities show, and where a race
+// (lib/selection/race) stopped a candidate. Pure, so the CLI (digits select, digits experiments
+// show) and notebook 02 print the same thing.
+import type { CandidateComparison, CandidateSummary, ComparisonMetric, ExperimentRecord } from "../selection/record";
 
 /** The probability a sentence needs before it calls a difference (or its absence) practical. */
 const CLAIM_LEVEL = 0.95;
@@ -25,6 +26,23 @@ function cells(c: CandidateComparison | undefined, digits: number): [string, str
   return [diff, prob(c.pValue), `${prob(c.pBetter)} / ${prob(c.pEquivalent)} / ${prob(c.pWorse)}`];
 }
 
+/** The folds a candidate that ran to the end has: k × repeats. */
+const allFolds = (config: Pick<ExperimentRecord["config"], "folds" | "repeats">) => config.folds * (config.repeats ?? 1);
+
+/**
+ * A candidate's mark in the score tables of a raced record: "stopped after 6 of 15 folds: P(worse)
+ * 0.998 against 64-32" for one the race stopped, "all 15 folds" for one that ran to the end.
+ */
+export function raceMark(config: Pick<ExperimentRecord["config"], "folds" | "repeats">, row: Pick<CandidateSummary, "stopped">): string {
+  const stop = row.stopped;
+  return stop ? `stopped after ${stop.afterFolds} of ${allFolds(config)} folds: P(worse) ${prob(stop.pWorse)} against ${stop.against}` : `all ${allFolds(config)} folds`;
+}
+
+/** The candidates a race stopped, in grid order ([] for a record without a race). */
+function stoppedRows(record: Partial<Pick<ExperimentRecord, "summary">>): CandidateSummary[] {
+  return (record.summary ?? []).filter((s) => s.stopped);
+}
+
 /** The record's comparisons, [] for a record made before them. */
 function recordComparisons(record: Pick<ExperimentRecord, "comparisons">): CandidateComparison[] {
   return Array.isArray(record.comparisons) ? record.comparisons : [];
@@ -34,15 +52,19 @@ function recordComparisons(record: Pick<ExperimentRecord, "comparisons">): Candi
  * One row per candidate compared with the best: on accuracy and on log loss, the mean paired
  * difference (candidate − best), the corrected t-test's p and the Bayesian probabilities that the
  * candidate is better, practically equivalent or worse. Where s² = 0, "undefined" and the note.
+ * In a raced record, also the folds each comparison rests on, and which candidates were stopped.
  */
-export function comparisonRows(record: Pick<ExperimentRecord, "comparisons">): Record<string, string>[] {
+export function comparisonRows(record: Pick<ExperimentRecord, "comparisons"> & Partial<Pick<ExperimentRecord, "config" | "summary">>): Record<string, string>[] {
   const list = recordComparisons(record);
   const names = [...new Set(list.map((c) => c.candidate))];
+  const raced = record.config?.race !== undefined;
   return names.map((candidate) => {
     const [accDiff, accP, accProbs] = cells(list.find((c) => c.candidate === candidate && c.metric === "accuracy"), 4);
     const [llDiff, llP, llProbs] = cells(list.find((c) => c.candidate === candidate && c.metric === "logLoss"), 4);
+    const stopped = record.summary?.find((s) => s.architecture === candidate)?.stopped;
     return {
       candidate,
+      ...(raced ? { "paired folds": `${list.find((c) => c.candidate === candidate)!.folds}${stopped ? " (stopped by the race)" : ""}` } : {}),
       "Δ accuracy": accDiff,
       "p (accuracy)": accP,
       "P better / equiv. / worse (accuracy)": accProbs,
@@ -59,9 +81,11 @@ export function comparisonsCaption(record: Pick<ExperimentRecord, "comparisons" 
   if (list.length === 0) return "No comparisons: this record was made before digits compared candidates, or it has one candidate.";
   const rope = (m: ComparisonMetric) => list.find((c) => c.metric === m)?.rope;
   const repeats = record.config.repeats ?? 1;
+  const design = `${record.config.folds} folds × ${repeats} repeat${repeats === 1 ? "" : "s"}`;
+  // A race leaves stopped candidates fewer folds: each is compared on the folds both have.
+  const over = record.config.race ? `over the folds both have (${allFolds(record.config)}, ${design}; fewer for a candidate the race stopped: see paired folds)` : `over ${list[0].folds} paired folds (${design})`;
   return (
-    `Each candidate against the best, ${list[0].against} (lowest mean validation log loss), over ${list[0].folds} paired folds ` +
-    `(${record.config.folds} folds × ${repeats} repeat${repeats === 1 ? "" : "s"}): Δ = candidate − best; p from the corrected resampled t-test ` +
+    `Each candidate against the best, ${list[0].against} (lowest mean validation log loss), ${over}: Δ = candidate − best; p from the corrected resampled t-test ` +
     `(Nadeau & Bengio); probabilities from the Bayesian correlated t-test with practical equivalence within ±${rope("accuracy")} accuracy, ±${rope("logLoss")} log loss. ` +
     `Better = higher accuracy, lower log loss.`
   );
@@ -104,7 +128,7 @@ function metricSentence(list: readonly CandidateComparison[], metric: Comparison
  * claimed only where its probability reaches CLAIM_LEVEL; logistic regression, the baseline, is
  * always given with its own probability of being worse on accuracy.
  */
-export function comparisonsSentence(record: Pick<ExperimentRecord, "comparisons" | "summary">): string {
+export function comparisonsSentence(record: Pick<ExperimentRecord, "comparisons" | "summary" | "config">): string {
   const list = recordComparisons(record);
   if (list.length === 0) return "This record has no comparisons (it was made before digits compared candidates, or it has one candidate); run the selection again to get them.";
   const parts = [...metricSentence(list, "accuracy"), ...metricSentence(list, "logLoss")];
@@ -113,8 +137,13 @@ export function comparisonsSentence(record: Pick<ExperimentRecord, "comparisons"
   if (vsLogistic && vsLogistic.pWorse !== null && vsLogistic.meanDifference !== null) {
     parts.push(
       `Logistic regression's accuracy is ${(Math.abs(vsLogistic.meanDifference) * 100).toFixed(2)} points ${vsLogistic.meanDifference < 0 ? "below" : "above"} ${vsLogistic.against}'s; ` +
-        `the probability that it is practically worse is ${prob(vsLogistic.pWorse)}.`,
+        `the probability that it is practically worse is ${prob(vsLogistic.pWorse)}${vsLogistic.folds < allFolds(record.config) ? ` (over ${vsLogistic.folds} folds)` : ""}.`,
     );
+  }
+  const stopped = stoppedRows(record);
+  if (stopped.length > 0) {
+    const when = listed(stopped.map((s) => `${s.architecture} after ${s.stopped!.afterFolds}`));
+    parts.push(`The race stopped ${when} of ${allFolds(record.config)} folds (P(worse) on log loss ≥ ${record.config.race?.confidence}): what is said of ${stopped.length === 1 ? "it" : "them"} rests on those folds alone.`);
   }
   return parts.join(" ");
 }

@@ -7,6 +7,7 @@ import type { ClassificationMetrics } from "../evaluation/metrics";
 import type { ExperimentRecord } from "../selection/record";
 import type { SelectionConfig } from "../selection/config";
 import { markdownCode } from "./escape";
+import { raceMark } from "./real-differences";
 
 /** The data-quality counts as a two-column table a reader can scan. */
 export function qualityRows(q: DataQuality): { check: string; count: number }[] {
@@ -83,6 +84,8 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
     "AUC (mean ± sd)": pm(s.meanAuc, s.sdAuc, 6),
     "seconds per fold": s.meanSeconds,
     ...(anyDiverged ? { diverged: (s.divergedFolds ?? 0) > 0 ? `${s.divergedFolds} of ${s.folds} folds` : "" } : {}),
+    // Raced records only: which candidates the race stopped, and why.
+    ...(record.config.race ? { race: raceMark(record.config, s) } : {}),
   }));
 }
 

@@ -35,6 +35,17 @@ export interface SelectionConfig {
   seed: number;
   /** Probability above which a prediction is class 1 (for accuracy, precision, recall, F1). */
   threshold: number;
+  /** Present when the candidates were raced (`digits select --race`, ./race): how soon and how surely one was stopped. */
+  race?: RaceSettings;
+}
+
+/**
+ * A race's settings: from `minFolds` folds on, a candidate is stopped once the probability that
+ * it is practically worse than the best on log loss reaches `confidence` (./race).
+ */
+export interface RaceSettings {
+  minFolds: number;
+  confidence: number;
 }
 
 export const DEFAULT_SELECTION_CONFIG: Readonly<Omit<SelectionConfig, "grid" | "activations" | "learningRates"> & { activation: Activation; learningRate: number }> = {
@@ -57,8 +68,8 @@ export interface Candidate {
   learningRate: number;
 }
 
-/** A SelectionConfig's settings, where one activation or learning rate may be given alone. */
-export interface SelectionSettings extends Partial<SelectionConfig> {
+/** A SelectionConfig's settings, where one activation or learning rate may be given alone (a race is asked for apart: ./select). */
+export interface SelectionSettings extends Partial<Omit<SelectionConfig, "race">> {
   /** Shorthand for `activations: [activation]`. */
   activation?: Activation;
   /** Shorthand for `learningRates: [learningRate]`. */

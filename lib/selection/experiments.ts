@@ -12,6 +12,7 @@ import { writeFileAtomic } from "../core/files";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { annotate, annotationProblem } from "./notes";
+import { raceRecordProblem } from "./race";
 import { type ExperimentRecord } from "./record";
 
 /** The newest record schema this code reads and writes. */
@@ -107,7 +108,7 @@ function recordProblem(value: unknown): string | null {
   if (version !== undefined && version !== 1 && version !== 2) return `corrupt: schema version ${JSON.stringify(version)} is not one digits writes`;
   if (!Array.isArray(r.summary) || !r.winner || !r.data || typeof r.startedAt !== "string") return "corrupt: not a model-selection record";
   if (r.folds !== undefined && !Array.isArray(r.folds)) return "corrupt: its folds are not a list";
-  return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>) ?? annotationProblem(r);
+  return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>) ?? raceRecordProblem({ config: r.config, summary: r.summary }) ?? annotationProblem(r);
 }
 
 /** The winner is what notebook 03 and `train --layers winner` train and name: its settings must be ones we train. */

@@ -25,7 +25,7 @@ export function foldOf(folds: readonly (readonly Fold[])[], job: Pick<FoldJob, "
 }
 
 /** @internal The settings a fold run needs (a SelectionConfig without what varies per candidate). */
-export type FoldSettings = Omit<SelectionConfig, "grid" | "activations" | "learningRates" | "repeats">;
+export type FoldSettings = Omit<SelectionConfig, "grid" | "activations" | "learningRates" | "repeats" | "race">;
 
 /** @internal Trains one candidate on one fold, an epoch at a time, then scores it. */
 export class FoldRun {

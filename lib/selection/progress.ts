@@ -109,15 +109,28 @@ interface ProgressTotals {
 export class ProgressReporter {
   private readonly clock: RemainingTime;
   private readonly lastLoss = new Map<number, number>();
+  private readonly totals: ProgressTotals;
 
   constructor(
     toTrain: readonly FoldJob[],
-    private readonly totals: ProgressTotals,
+    totals: ProgressTotals,
     private readonly startedMs: number,
     private readonly foldsDone: () => number,
     private readonly onProgress?: (progress: SelectionProgress) => void,
   ) {
+    this.totals = { ...totals };
     this.clock = new RemainingTime(toTrain, totals.epochs);
+  }
+
+  /** A race's round took `folds` more fold runs from the cache. */
+  reused(folds: number): void {
+    this.totals.reused += folds;
+  }
+
+  /** A race stopped `candidate`: its `jobs` later fold runs will not happen, `untrained` of them ones the cache lacks. */
+  stopped(candidate: string, jobs: number, untrained: number): void {
+    this.totals.jobs -= jobs;
+    if (untrained > 0) this.clock.epochsSkipped(candidate, untrained * this.totals.epochs);
   }
 
   /** Seconds since the selection started. */

@@ -71,6 +71,21 @@ export interface CandidateSummary extends OneSeCandidate {
   sdAuc: number;
   meanSeconds: number;
   sdSeconds: number;
+  /**
+   * In raced records only (config.race): where the race stopped the candidate, or null when it ran
+   * every fold. Its scores are then over its first afterFolds folds alone.
+   */
+  stopped?: RaceStop | null;
+}
+
+/** Where a race stopped a candidate (./race): after how many folds, and how sure it was that it is worse than which. */
+export interface RaceStop {
+  /** Folds it had (rounds of the race): its summary, comparisons and the record's folds hold these alone. */
+  afterFolds: number;
+  /** The Bayesian correlated t-test's probability that it is practically worse on log loss than `against`, over those folds. */
+  pWorse: number;
+  /** The candidate that was best (lowest mean log loss) among those still running then. */
+  against: string;
 }
 
 /** Outcome of the one-SE rule on a summary table. */

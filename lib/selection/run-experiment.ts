@@ -10,6 +10,7 @@ import { FoldCache } from "./fold-cache";
 import { takeLease } from "./lease";
 import { type ExperimentRecord } from "./record";
 import { comparisonSettings } from "./plan";
+import { raceSettings } from "./race";
 import { selectCandidates, type SelectionOptions } from "./select";
 
 export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
@@ -28,8 +29,9 @@ export interface RunExperimentOptions extends SelectionOptions, LoadCsvOptions {
  */
 export async function runExperiment(options: RunExperimentOptions = {}): Promise<{ record: ExperimentRecord; path: string; dropped: LoadedDataset["dropped"] }> {
   const { data = DEFAULT_TRAIN_CSV, dir = experimentsDir(), binaryOnly, pair, onCacheWarning, ...selection } = options;
-  resolveSelectionConfig(selection); // bad settings fail before the (slow) load
+  const config = resolveSelectionConfig(selection); // bad settings fail before the (slow) load
   comparisonSettings(selection);
+  if (selection.race) raceSettings(selection.race, config);
   checkRecordsWritable(dir); // and so does a folder the record or the folds cannot go to
   const dataset = loadCsv(data, { binaryOnly, pair });
   const cache = new FoldCache(foldCacheDir(dir), onCacheWarning);

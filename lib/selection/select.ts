@@ -2,6 +2,8 @@
 // its folds taken from the fold cache where they pass their check, the rest run by a scheduler
 // (this thread, threads, or the queue) with identical results however they run, and the outcome
 // (./outcome: summaries, candidate tests, the winner) recorded with where, when and on what it ran.
+// With a race (--race, ./race) the folds run round by round and candidates surely worse than the
+// best stop early.
 import * as os from "node:os";
 import { randomBytes } from "node:crypto";
 import { classCounts, datasetPair, type Dataset } from "../data/dataset";
@@ -18,8 +20,10 @@ import { foldOf, type FoldJob } from "./fold-run";
 import { selectionOutcome } from "./outcome";
 import { planSelection, type PlanOptions, type SelectionPlan } from "./plan";
 import { ProgressReporter, type SelectionProgress } from "./progress";
-import type { CacheCounts, ExperimentRecord, FoldResult, QueueInfo } from "./record";
-import { Scheduler, runOnThreads, runSerial } from "./scheduler";
+import type { CacheCounts, ExperimentRecord, FoldResult, QueueInfo, RaceStop } from "./record";
+import { Scheduler, cancelled, runOnThreads, runSerial } from "./scheduler";
+import type { RaceSettings } from "./config";
+import { raceRounds, raceSettings, raceStops } from "./race";
 
 export type { SelectionProgress } from "./progress";
 
@@ -37,15 +41,26 @@ export interface SelectionOptions extends PlanOptions {
   reuse?: boolean;
   /** Told the fold-cache key of every fold of the run, before the cache is read (what the run will use). */
   onKeys?: (keys: readonly string[]) => void;
-  /** Told once, before any training, how many folds the cache gives and how many are trained. */
-  onStart?: (plan: { folds: number } & CacheCounts) => void;
+  /**
+   * Told once, before any training, how many folds the cache gives and how many are trained; with
+   * a race (race: true), what the cache holds and the most that may train, as the race may stop
+   * candidates before their folds.
+   */
+  onStart?: (plan: { folds: number; race?: boolean } & CacheCounts) => void;
   onProgress?: (progress: SelectionProgress) => void;
+  /** Told each time a race (options.race) stops a candidate, after the round that decided it. */
+  onRaceStop?: (candidate: string, stop: RaceStop) => void;
   /** Aborting stops the run (threads are terminated) and rejects with SelectionCancelled. */
   signal?: AbortSignal;
   /** Where the data came from, for the record. */
   source?: string;
   /** Run the folds on `digits worker` processes through this BullMQ queue instead of here (queue/). */
   queue?: QueueRunOptions;
+  /**
+   * Race the candidates (./race): stop each once it is surely worse than the best; unset fields
+   * take DEFAULT_RACE's. Absent (the default), every candidate runs every fold.
+   */
+  race?: Partial<RaceSettings>;
 }
 
 /** A plan (./plan) with what Node adds: the data's fingerprint, and each job's inputs and fold-cache key. */
@@ -68,10 +83,11 @@ function keyedPlan(dataset: Dataset, options: SelectionOptions): KeyedPlan {
 
 /**
  * The folds the cache gives, each checked as a result of its own fold (fold-check.ts), under the
- * name its candidate has in this grid; the rest are to train.
+ * name its candidate has in this grid, by job id; the jobs missing from it are to train.
  */
-function takeFromCache(plan: KeyedPlan, cols: number, cache: FoldCache | undefined): { results: FoldResult[]; toTrain: FoldJob[] } {
-  if (!cache) return { results: [], toTrain: [...plan.jobs] };
+function takeFromCache(plan: KeyedPlan, cols: number, cache: FoldCache | undefined): Map<number, FoldResult> {
+  const cached = new Map<number, FoldResult>();
+  if (!cache) return cached;
   const found = cache.getAll<FoldResult>(
     plan.jobs.map((job) => {
       const inputs = plan.inputsOf(job);
@@ -79,15 +95,12 @@ function takeFromCache(plan: KeyedPlan, cols: number, cache: FoldCache | undefin
       return { inputs, check: (result: unknown) => foldResultProblem(result, expectedFold(inputs, fold, cols)) };
     }),
   );
-  const results: FoldResult[] = [];
-  const toTrain: FoldJob[] = [];
   plan.jobs.forEach((job, i) => {
-    const cached = found[i];
+    const result = found[i];
     // The candidate's name depends on the grid it is in ("8" alone, "8 relu" beside "8 tanh").
-    if (cached) results.push({ ...cached, architecture: job.candidate.name, key: plan.keys[job.id] });
-    else toTrain.push(job);
+    if (result) cached.set(job.id, { ...result, architecture: job.candidate.name, key: plan.keys[job.id] });
   });
-  return { results, toTrain };
+  return cached;
 }
 
 /**
@@ -126,13 +139,71 @@ async function trainFolds(
   return undefined;
 }
 
+/** How a run's folds came: from the cache or trained, on how many threads, through a queue, and where a race stopped candidates. */
+interface FoldsRun {
+  cache: CacheCounts;
+  /** The most threads a scheduler call ran on (0 when the cache gave every fold). */
+  threads: number;
+  queue?: QueueInfo;
+  /** A race's settings and its stops (by candidate name); absent without a race. */
+  race?: { settings: RaceSettings; stops: ReadonlyMap<string, RaceStop> };
+}
+
+/** Every fold of every candidate: the cache's, and the rest trained in one scheduler call. */
+async function everyFold(dataset: Dataset, plan: KeyedPlan, cached: ReadonlyMap<number, FoldResult>, toTrain: FoldJob[], results: FoldResult[], progress: ProgressReporter, options: SelectionOptions): Promise<FoldsRun> {
+  results.push(...plan.jobs.flatMap((job) => cached.get(job.id) ?? []));
+  // No more threads than fold jobs to train: the record and the CLI say how many really ran.
+  const threads = Math.min(plan.threads, toTrain.length);
+  const queue = await trainFolds(dataset, plan, toTrain, results, threads, progress, options);
+  return { cache: { reused: cached.size, trained: toTrain.length }, threads, queue };
+}
+
+/** A race's rounds through a queue, reported as one queued run. */
+function queueOfRounds(rounds: readonly QueueInfo[]): QueueInfo | undefined {
+  if (rounds.length === 0) return undefined;
+  const sum = (key: "remote" | "reused" | "dropped" | "retried") => rounds.reduce((n, q) => n + q[key], 0);
+  return { url: rounds[0].url, remote: sum("remote"), reused: sum("reused"), dropped: sum("dropped"), workers: [...new Set(rounds.flatMap((q) => q.workers))].sort(), retried: sum("retried") };
+}
+
+/**
+ * The race (./race): round after round, the fold jobs of the candidates still running, from the
+ * cache where it has them and trained otherwise (one scheduler call per round, so a queue holds one
+ * round at a time), then the round's decision. A warm cache gives a cold run's decisions, so its
+ * record; a stopped candidate's later folds are neither trained nor recorded.
+ */
+async function raceFolds(dataset: Dataset, plan: KeyedPlan, settings: RaceSettings, cached: ReadonlyMap<number, FoldResult>, results: FoldResult[], progress: ProgressReporter, options: SelectionOptions): Promise<FoldsRun> {
+  const stops = new Map<string, RaceStop>();
+  const cache = { reused: 0, trained: 0 };
+  const queued: QueueInfo[] = [];
+  let threads = 0;
+  const rounds = raceRounds(plan.jobs, plan.config.folds);
+  for (const [i, round] of rounds.entries()) {
+    if (options.signal?.aborted) throw cancelled(options.signal);
+    const running = round.filter((job) => !stops.has(job.candidate.name));
+    const fromCache = running.flatMap((job) => cached.get(job.id) ?? []);
+    results.push(...fromCache);
+    progress.reused(fromCache.length);
+    const toTrain = running.filter((job) => !cached.has(job.id));
+    const roundThreads = Math.min(plan.threads, toTrain.length);
+    const queue = await trainFolds(dataset, plan, toTrain, results, roundThreads, progress, options);
+    if (queue) queued.push(queue);
+    cache.reused += fromCache.length;
+    cache.trained += toTrain.length;
+    threads = Math.max(threads, roundThreads);
+    for (const [name, stop] of raceStops(plan, settings, results, stops, i + 1)) {
+      stops.set(name, stop);
+      options.onRaceStop?.(name, stop);
+      const later = rounds.slice(i + 1).flat().filter((job) => job.candidate.name === name);
+      progress.stopped(name, later.length, later.filter((job) => !cached.has(job.id)).length);
+    }
+  }
+  return { cache, threads, queue: queueOfRounds(queued), race: { settings, stops } };
+}
+
 /** What a finished run is recorded with besides its results. */
-interface RunFacts {
+interface RunFacts extends FoldsRun {
   started: Date;
   seconds: number;
-  threads: number;
-  cache: CacheCounts;
-  queue?: QueueInfo;
   source?: string;
 }
 
@@ -150,6 +221,7 @@ function experimentId(started: Date): string {
 function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], run: RunFacts): ExperimentRecord {
   const { folds, summary, comparisons, winner } = selectionOutcome(plan, results);
   const engine = engineInfo();
+  const { race } = run;
   return {
     schema: "binary-digits/experiment",
     schemaVersion: 2,
@@ -158,7 +230,8 @@ function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], r
     startedAt: run.started.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: run.seconds,
-    config: plan.config,
+    // A raced record says how it raced, and each candidate whether it was stopped; others are as before races.
+    config: race ? { ...plan.config, race: race.settings } : plan.config,
     workers: run.threads,
     cache: { ...run.cache, ...(run.queue ? { remote: run.queue.remote } : {}) },
     data: {
@@ -173,7 +246,7 @@ function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], r
     backend: `${engine.engine}, sha256 ${engine.kernelsSha256}; TensorFlow.js only saves and loads models`,
     machine: { platform: process.platform, arch: process.arch, cpus: defaultThreads(), cpuModel: os.cpus()[0]?.model ?? "unknown" },
     folds,
-    summary,
+    summary: race ? summary.map((s) => ({ ...s, stopped: race.stops.get(s.architecture) ?? null })) : summary,
     winner,
     comparisons,
     ...(run.queue ? { queue: run.queue } : {}),
@@ -190,14 +263,15 @@ export async function selectCandidates(dataset: Dataset, options: SelectionOptio
   const started = new Date();
   const startedMs = performance.now();
   const plan = keyedPlan(dataset, options);
+  const race = options.race ? raceSettings(options.race, plan.config) : undefined;
   options.onKeys?.(plan.keys);
-  const { results, toTrain } = takeFromCache(plan, dataset.cols, options.reuse === false ? undefined : options.cache);
-  const cache = { reused: results.length, trained: toTrain.length };
-  options.onStart?.({ folds: plan.jobs.length, ...cache });
-  // No more threads than fold jobs to train: the record and the CLI say how many really ran.
-  const threads = Math.min(plan.threads, toTrain.length);
-  const totals = { jobs: plan.jobs.length, reused: cache.reused, folds: plan.config.folds, repeats: plan.config.repeats, epochs: plan.config.epochs };
+  const cached = takeFromCache(plan, dataset.cols, options.reuse === false ? undefined : options.cache);
+  const toTrain = plan.jobs.filter((job) => !cached.has(job.id));
+  options.onStart?.({ folds: plan.jobs.length, reused: cached.size, trained: toTrain.length, ...(race ? { race: true } : {}) });
+  const results: FoldResult[] = [];
+  // A race counts the cache's folds as its rounds reach them.
+  const totals = { jobs: plan.jobs.length, reused: race ? 0 : cached.size, folds: plan.config.folds, repeats: plan.config.repeats, epochs: plan.config.epochs };
   const progress = new ProgressReporter(toTrain, totals, startedMs, () => results.length, options.onProgress);
-  const queue = await trainFolds(dataset, plan, toTrain, results, threads, progress, options);
-  return buildRecord(dataset, plan, results, { started, seconds: progress.elapsed(), threads, cache, queue, source: options.source });
+  const run = race ? await raceFolds(dataset, plan, race, cached, results, progress, options) : await everyFold(dataset, plan, cached, toTrain, results, progress, options);
+  return buildRecord(dataset, plan, results, { ...run, started, seconds: progress.elapsed(), source: options.source });
 }

@@ -29,3 +29,11 @@ test("a record without comparisons gives an empty figure that says so", () => {
   assert.ok(figure.data.every((t) => (t.y as unknown[]).length === 0));
   assert.match(JSON.stringify(figure.layout.title), /No comparisons/);
 });
+
+test("in a raced record, a candidate the race stopped is labelled with the folds its bars rest on; the others by name", () => {
+  const summary = [{ architecture: "logistic", stopped: { afterFolds: 5, pWorse: 0.999, against: "25-15" } }, { architecture: "8", stopped: null }, { architecture: "25-15", stopped: null }];
+  const record = { comparisons: [c("logistic", "accuracy", [0, 0, 1]), c("logistic", "logLoss", [0, 0, 1]), c("8", "accuracy", [0.3, 0.4, 0.3]), c("8", "logLoss", [0.3, 0.4, 0.3])], summary, config: { folds: 5, repeats: 3 } };
+  const figure = comparisonsFigure(record as unknown as Parameters<typeof comparisonsFigure>[0]);
+  for (const trace of figure.data) assert.deepEqual(trace.y, ["8", "logistic (stopped after 5 of 15 folds)"]);
+  assert.deepEqual(comparisonsFigure({ comparisons: record.comparisons }).data[0].y, ["8", "logistic"]);
+});

@@ -2,7 +2,7 @@
 // its absence) only where the probabilities on the page reach 0.95. Made-up comparisons.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { comparisonRows, comparisonsCaption, comparisonsSentence } from "../../lib/notebook/real-differences";
+import { comparisonRows, comparisonsCaption, comparisonsSentence, raceMark } from "../../lib/notebook/real-differences";
 import type { CandidateSummary, CandidateComparison, ExperimentRecord } from "../../lib/selection/record";
 
 function c(candidate: string, metric: "accuracy" | "logLoss", p: [number, number, number] | null, meanDifference = 0): CandidateComparison {
@@ -68,5 +68,34 @@ describe("comparisons for the reader", () => {
     assert.match(comparisonsCaption(record(undefined)), /^No comparisons/);
     assert.match(comparisonsSentence(record(undefined)), /no comparisons/);
     assert.match(comparisonsCaption(record([c("8", "accuracy", [0, 1, 0])])), /over 15 paired folds \(5 folds × 3 repeats\)/);
+  });
+});
+
+describe("comparisons of a raced record", () => {
+  // The race stopped logistic after 5 of 15 folds: its comparisons rest on those 5.
+  const stop = { afterFolds: 5, pWorse: 0.9987, against: "25-15" };
+  const racedSummary = [{ architecture: "logistic", hidden: [], stopped: stop }, { architecture: "8", hidden: [8], stopped: null }, { architecture: "25-15", hidden: [25, 15], stopped: null }];
+  const short = (comparison: CandidateComparison) => ({ ...comparison, folds: 5, df: 4 });
+  const raced = {
+    comparisons: [short(c("logistic", "accuracy", [0, 0.001, 0.999], -0.02)), short(c("logistic", "logLoss", [0, 0.001, 0.999], 0.1)), c("8", "accuracy", [0.1, 0.5, 0.4]), c("8", "logLoss", [0.1, 0.5, 0.4])],
+    summary: racedSummary,
+    config: { folds: 5, repeats: 3, race: { minFolds: 5, confidence: 0.99 } },
+  } as unknown as ExperimentRecord;
+
+  test("each row says the folds it rests on, and which candidate the race stopped", () => {
+    assert.deepEqual(comparisonRows(raced).map((row) => [row.candidate, row["paired folds"]]), [["logistic", "5 (stopped by the race)"], ["8", "15"]]);
+    assert.equal("paired folds" in comparisonRows(record([c("8", "accuracy", [0, 1, 0])]))[0], false, "a record without a race keeps its columns");
+  });
+
+  test("the caption and the sentence claim no more than the folds each candidate has", () => {
+    assert.match(comparisonsCaption(raced), /over the folds both have \(15, 5 folds × 3 repeats; fewer for a candidate the race stopped/);
+    const sentence = comparisonsSentence(raced);
+    assert.match(sentence, /the probability that it is practically worse is 0\.999 \(over 5 folds\)/);
+    assert.match(sentence, /The race stopped logistic after 5 of 15 folds \(P\(worse\) on log loss ≥ 0\.99\): what is said of it rests on those folds alone\./);
+  });
+
+  test("the score tables' mark: where and why the race stopped a candidate, or that it ran every fold", () => {
+    assert.equal(raceMark(raced.config, racedSummary[0] as unknown as CandidateSummary), "stopped after 5 of 15 folds: P(worse) 0.999 against 25-15");
+    assert.equal(raceMark(raced.config, racedSummary[1] as unknown as CandidateSummary), "all 15 folds");
   });
 });
