@@ -157,18 +157,20 @@ export async function writePdfs(
   files: readonly { html: string; pdf: string }[],
   options: { executablePath?: string; timeoutMs?: number; log?: (line: string) => void } = {},
 ): Promise<void> {
+  const timeout = options.timeoutMs ?? 120_000;
   const browser = await launchChromium(options.executablePath ?? requireChromium());
   try {
     for (const { html, pdf } of files) {
       const context = await browser.newContext({ offline: true, viewport: { width: printWidthPx(), height: 1200 } });
       try {
         const page = await context.newPage();
-        await page.goto(pathToFileURL(html).href, { waitUntil: "load" });
+        // A report of several MB loads slowly on a busy machine: the same allowance as its charts.
+        await page.goto(pathToFileURL(html).href, { waitUntil: "load", timeout });
         await page.addStyleTag({ content: PRINT_CSS });
         const waited = await page
-          .waitForFunction(EVERY_CHART_DRAWN, null, { timeout: options.timeoutMs ?? 120_000, polling: 200 })
+          .waitForFunction(EVERY_CHART_DRAWN, null, { timeout, polling: 200 })
           .then(() => true, () => false);
-        if (!waited) throw new Error(`${html}: a chart did not draw within ${(options.timeoutMs ?? 120_000) / 1000} s, so no PDF was written`);
+        if (!waited) throw new Error(`${html}: a chart did not draw within ${timeout / 1000} s, so no PDF was written`);
         const margin = `${PAGE.marginMm}mm`;
         const bytes = await page.pdf({ format: PAGE.format, scale: PAGE.scale, printBackground: true, margin: { top: margin, bottom: margin, left: margin, right: margin } });
         writeFileAtomic(pdf, bytes);
