@@ -43,6 +43,7 @@ interface PageBundle {
 const PAGE_BUNDLES: readonly PageBundle[] = [
   { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", global: PAGE_GLOBAL, also: ["lib/notebook/draw/page-config.ts"] },
   { out: "dist/plotly-charts.js", entry: "lib/notebook/page/plotly.ts", library: true },
+  { out: "dist/report-page.js", entry: "lib/report/page/main.ts" },
 ];
 
 import * as esbuild from "esbuild";
