@@ -5,11 +5,12 @@
 //   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo),
 //            then the outputs of sources that are gone (a renamed module) removed: tsc leaves them,
 //            and a stale .d.ts would still be read (tslab type-checks every declaration it finds);
-//   pages    the page bundles (PAGE_BUNDLES: dist/draw-page.js, …): the page program type-checked
-//            once (tsconfig.page.json: DOM, no Node), then each entry bundled by esbuild into one
-//            script that a page inlines, when a file it was bundled from differs (recorded in
-//            dist/<bundle>.inputs). Page twins of Node modules (lib/**/*.page.ts) are taken in their
-//            place, as the page program's moduleSuffixes do for the type-check.
+//   pages    the page bundles (PAGE_BUNDLES: dist/draw-page.js, dist/plotly-charts.js, …): the
+//            page program type-checked once (tsconfig.page.json: DOM, no Node), then each entry
+//            bundled by esbuild into one script that a page inlines, when a file it was bundled
+//            from differs (recorded in dist/<bundle>.inputs). Page twins of Node modules
+//            (lib/**/*.page.ts) are taken in their place, as the page program's moduleSuffixes do
+//            for the type-check.
 // The three run side by side. `--watch` builds, then rebuilds each part as its files change.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -31,10 +32,18 @@ interface PageBundle {
   global?: string;
   /** Files read by this script besides the bundle's own inputs (PAGE_GLOBAL comes from page-config). */
   also?: string[];
+  /**
+   * A third-party library bundled from its CommonJS modules (plotly.js): minified, its licence
+   * comments kept, and built as the library's own build does (global is window, no AMD define; the
+   * CSS it requires only for trace types left out is empty).
+   */
+  library?: boolean;
 }
 
 const PAGE_BUNDLES: readonly PageBundle[] = [
   { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", global: PAGE_GLOBAL, also: ["lib/notebook/draw/page-config.ts"] },
+  { out: "dist/plotly-charts.js", entry: "lib/notebook/page/plotly.ts", library: true },
+  { out: "dist/report-page.js", entry: "lib/report/page/main.ts" },
 ];
 
 import * as esbuild from "esbuild";
@@ -157,7 +166,8 @@ function pageOptions(bundle: PageBundle) {
     target: "es2020",
     platform: "browser",
     charset: "utf8",
-    legalComments: "none",
+    legalComments: bundle.library ? "inline" : "none",
+    ...(bundle.library ? { minify: true, define: { global: "window", "define.amd": "false" }, loader: { ".css": "empty" } } : {}),
     write: false,
     metafile: true,
     logLevel: "warning",

@@ -214,7 +214,7 @@ function emitOr(emit: () => void, fallback: string): void {
 // Charts
 
 /**
- * Sends plotly.js (≈ 5 MB) to the notebook: call it once per notebook, in the imports cell. It
+ * Sends plotly.js (≈ 1.3 MB) to the notebook: call it once per notebook, in the imports cell. It
  * sends the library every time it runs, so re-running that cell (or any chart cell afterwards)
  * never leaves the saved notebook without it; show() then sends only figures.
  */

@@ -1,7 +1,9 @@
 // Plotly in notebook output: pure builders of what display.ts sends for a chart.
 //
-// plotly.js is embedded from the plotly.js-dist-min package (no CDN, so exported reports open
-// offline): plotlyLibraryHtml() is the <script> that defines window.Plotly. Each chart's script
+// plotly.js is embedded (no CDN, so exported reports open offline) as the build bundles it from
+// plotly.js's own modules: its core and the trace types lib/charts uses (page/plotly.ts, built
+// into dist/plotly-charts.js: 1.3 MB where the whole library is 4.9 MB). plotlyLibraryHtml() is
+// the <script> that defines window.Plotly. Each chart's script
 // (figureHtml)
 //   - shadows define/module/exports/require while plotly.js evaluates, so the library lands on
 //     window.Plotly whether or not require.js is on the page (Jupyter Notebook and nbconvert's
@@ -17,8 +19,8 @@
 // text/plain line with the title.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
 import type { Figure } from "../charts/figure";
+import { pageBundle } from "./draw/widget";
 import { escapeHtml, scriptJson } from "./escape";
 
 /** One output's data by MIME type, as in a Jupyter display_data message. */
@@ -28,28 +30,26 @@ export type MimeBundle = Record<string, unknown> & { "text/plain": string };
 const session = randomBytes(4).toString("hex");
 let counter = 0;
 
-let plotlySource: { version: string; code: string } | null = null;
-
-/** plotly.min.js from the installed plotly.js-dist-min package, and its version. */
+/**
+ * The plotly.js the charts draw with (dist/plotly-charts.js, read at each call like the other page
+ * bundles) and its version: that of the plotly.js package the build bundled it from.
+ */
 export function plotlyBundle(): { version: string; code: string } {
-  if (!plotlySource) {
-    const pkgFile = require.resolve("plotly.js-dist-min/package.json");
-    const version = (JSON.parse(readFileSync(pkgFile, "utf8")) as { version: string }).version;
-    const code = readFileSync(join(dirname(pkgFile), "plotly.min.js"), "utf8");
-    plotlySource = { version, code };
-  }
-  return plotlySource;
+  const pkgFile = require.resolve("plotly.js/package.json");
+  const version = (JSON.parse(readFileSync(pkgFile, "utf8")) as { version: string }).version;
+  return { version, code: pageBundle("plotly-charts") };
 }
 
 /**
  * A <script> that defines window.Plotly from the embedded library. Wrapped in a function whose
- * parameters shadow the AMD/CommonJS globals, so a UMD bundle takes its browser-global branch even
- * with require.js loaded (plotly.js 2.x would otherwise call define() and never set window.Plotly).
+ * parameters shadow the AMD/CommonJS globals, so that a UMD bundle takes its browser-global branch
+ * even with require.js loaded (plotly.js 2.x's would otherwise call define() and never set
+ * window.Plotly; ours assigns window.Plotly itself, and the wrapper keeps any library safe).
  */
 export function plotlyLibraryHtml(bundle: { version: string; code: string } = plotlyBundle()): string {
   const code = bundle.code.replace(/<\/(script)/gi, "<\\/$1");
   return (
-    `<script type="text/javascript">/* plotly.js ${bundle.version} (plotly.js-dist-min), embedded: no network needed */\n` +
+    `<script type="text/javascript">/* plotly.js ${bundle.version} (core, bar, heatmap, parcoords), embedded: no network needed */\n` +
     `if (!window.Plotly || window.Plotly.version !== ${JSON.stringify(bundle.version)}) {\n` +
     `(function (define, module, exports, require) {\n${code}\n}).call(window);\n` +
     `}\n</script>`
@@ -103,10 +103,6 @@ export function nextPlotId(): string {
   return `binary-digits-plot-${session}-${counter}`;
 }
 
-/**
- * Sends plotly.js (≈ 5 MB) to the notebook: call it once per notebook, in the imports cell. It
- * sends the library every time it runs, so re-running that cell (or any chart cell afterwards)
- * never leaves the saved notebook without it; show() then sends only figures.
 /** Plotly's typed-array form of a numeric data array (plotly.js ≥ 2.28; what plotly.py 6 sends). */
 interface TypedArraySpec {
   dtype: "u1" | "i1" | "u2" | "i2" | "u4" | "i4" | "f8";

@@ -6,7 +6,7 @@ export * from "./jupyter";
 export * from "./outputs";
 export * from "./page";
 export * from "./page-parts";
-export * from "./page-script";
+export * from "./page-style";
 export * from "./pdf";
 export * from "./report";
 export * from "./run-info";

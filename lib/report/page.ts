@@ -1,12 +1,14 @@
 // The one place a report page gains its additions: decoratePage puts the style in <head>, and the
 // toolbar, the run header and the table of contents at the top of <body>, each slow cell's time
-// in its cell, and the script at the end of <body>, into the HTML nbconvert exported.
+// in its cell, and the script (page/main.ts, bundled by the build) at the end of <body>, into the
+// HTML nbconvert exported.
 // addPageParts does it to a report's temporary files before they are put in place.
 import { readFileSync } from "node:fs";
 import { writeFileAtomic } from "../core/files";
+import { pageBundle } from "../notebook/draw/widget";
 import type { Notebook } from "./ipynb";
 import { hasCode, markCellTimes, pageHeadings, runHeaderHtml, tocHtml, toolbarHtml } from "./page-parts";
-import { REPORT_PAGE_CSS, REPORT_PAGE_SCRIPT } from "./page-script";
+import { REPORT_PAGE_CSS } from "./page-style";
 import { runInfo, type GitState, type RunInfo } from "./run-info";
 
 export interface PageOptions {
@@ -29,8 +31,9 @@ export function decoratePage(html: string, executed: Notebook, info: RunInfo, op
   const body = /<body[^>]*>/i.exec(page);
   if (!body) throw new Error("the exported HTML has no <body>");
   page = page.slice(0, body.index + body[0].length) + "\n" + top + "\n" + page.slice(body.index + body[0].length);
-  // A script that closes before </body>: the same rule as scriptJson, no "</script>" inside.
-  return insertBefore(page, /<\/body>(?![\s\S]*<\/body>)/i, `<script data-digits-page>${REPORT_PAGE_SCRIPT.replace(/<\//g, "<\\/")}</script>\n`, "</body>");
+  // The page's script (page/main.ts, bundled into dist/report-page.js), which pageBundle refuses if
+  // it holds a "</script" that would end its element early.
+  return insertBefore(page, /<\/body>(?![\s\S]*<\/body>)/i, `<script data-digits-page>${pageBundle("report-page")}</script>\n`, "</body>");
 }
 
 /** Decorates the report `html` (a file) from its executed notebook `executed` (a file), in place, atomically. */

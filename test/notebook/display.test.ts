@@ -32,7 +32,7 @@ describe("show", () => {
   beforeEach(() => (out = recorder()));
   afterEach(() => setDisplaySink(null));
 
-  const carriesLibrary = (html: string) => html.includes(`/* plotly.js ${plotlyBundle().version} (plotly.js-dist-min), embedded`);
+  const carriesLibrary = (html: string) => html.includes(`/* plotly.js ${plotlyBundle().version} (core, bar, heatmap, parcoords), embedded`);
 
   it("without setupCharts, sends plotly.js with the first chart only, once per session", () => {
     show(figure);

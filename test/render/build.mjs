@@ -5,8 +5,9 @@
 // jupyterlab-plotly comes from its npm tarball (`npm pack`, integrity pinned below), unpacked
 // without its dependencies: as a package it would pull plotly.js 2, @jupyter-widgets/base and
 // Lumino 1. Its renderer needs only @lumino/widgets (Lumino 2 here, as in JupyterLab 4) and
-// plotly.js, which resolves to the project's own plotly.js-dist-min, the same library the charts'
-// HTML embeds.
+// plotly.js, which resolves to the whole library from the project's plotly.js package (its
+// dist/plotly.min.js, as jupyterlab-plotly ships the whole library; the charts' HTML embeds a
+// bundle of the same version's modules: lib/notebook/page/plotly.ts).
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -42,7 +43,7 @@ function fetchPlotlyRenderer() {
 }
 
 const plotlyRenderer = fetchPlotlyRenderer();
-const plotlyJs = join(root, "node_modules", "plotly.js-dist-min", "plotly.min.js");
+const plotlyJs = join(root, "node_modules", "plotly.js", "dist", "plotly.min.js");
 if (!existsSync(plotlyJs)) throw new Error(`${plotlyJs} is missing: run npm ci in ${root} first`);
 
 await build({
@@ -66,4 +67,4 @@ await build({
     },
   ],
 });
-console.log(`render harness: ${join("test", "render", "dist", "harness.js")} (jupyterlab-plotly ${PLOTLY_RENDERER.version}, plotly.js from plotly.js-dist-min)`);
+console.log(`render harness: ${join("test", "render", "dist", "harness.js")} (jupyterlab-plotly ${PLOTLY_RENDERER.version}, plotly.js from the plotly.js package)`);

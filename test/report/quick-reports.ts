@@ -100,7 +100,7 @@ export function describeQuickReports(kernel: KernelName): void {
         for (const caption of EXPECTED[name].tables) {
           assert.ok(html.some((h) => h.includes("<table") && caption.test(h.replace(/<[^>]+>/g, " "))), `${name}: no table captioned ${caption}`);
         }
-        const embedded = `plotly.js ${plotlyBundle().version} (plotly.js-dist-min), embedded`;
+        const embedded = `plotly.js ${plotlyBundle().version} (core, bar, heatmap, parcoords), embedded`;
         assert.equal(html.filter((h) => h.includes(embedded)).length, 1, `${name}: plotly.js should be sent exactly once`);
         // By setupCharts() in the imports cell, so re-running a chart cell cannot take it out of the saved notebook.
         const carrier = executed.cells.find((c) => (c.outputs ?? []).some((o) => joinText(o.data?.["text/html"]).includes(embedded)));

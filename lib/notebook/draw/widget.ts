@@ -8,26 +8,27 @@ import { projectRoot } from "../../core/project";
 import { scriptJson } from "../escape";
 import { PAGE_GLOBAL, type WidgetConfigs } from "./page-config";
 
-/** Where the build writes the bundled page code. */
-function drawPadBundlePath(): string {
-  return join(projectRoot(), "dist", "draw-page.js");
-}
-
 /**
- * The bundled page code, read at each call (a rebuild reaches a running kernel). Bundled code that
- * could end its <script> element early is a bug in the build, refused here rather than shipped.
+ * The bundled page script dist/`name`.js, read at each call (a rebuild reaches a running kernel).
+ * Bundled code that could end its <script> element early is a bug in the build, refused here
+ * rather than shipped.
  */
-export function drawPadBundle(): string {
-  const file = drawPadBundlePath();
+export function pageBundle(name: string): string {
+  const file = join(projectRoot(), "dist", `${name}.js`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${file} is missing: run \`npm run build\` (it bundles the drawing pad's page code)`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new Error(`${file} is missing: run \`npm run build\` (it bundles the page code)`);
     throw error;
   }
   if (/<\/script|<!--/i.test(text)) throw new Error(`${file} contains "</script" or "<!--", which would end its <script> element: rebuild it with \`npm run build\``);
   return text;
+}
+
+/** The drawing pad's and the clickable confusion matrix's bundled page code. */
+export function drawPadBundle(): string {
+  return pageBundle("draw-page");
 }
 
 const session = randomBytes(4).toString("hex");
