@@ -5,7 +5,7 @@ import { classCounts, describeDropped, type LoadedDataset } from "../lib/data/da
 import { DEFAULT_TEST_CSV } from "../lib/data/default-files";
 import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, samePair, type Pair } from "../lib/core/pair";
 import { defaultModelDir } from "../lib/selection/network-choice";
-import { textTable } from "../lib/core/format";
+import { textTable, visible } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { evaluateSet } from "../lib/evaluation/evaluate";
 import { calibration } from "../lib/evaluation/calibration";
@@ -62,8 +62,8 @@ Options:
       out(JSON.stringify({ digits: [...pair], accuracy, precision, recall, f1, logLoss, auc, confusionMatrix, ece, calibration: { bins } }));
       return;
     }
-    printReport(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir}`, data, dataset, metrics);
-    if (predictionsFile) out(`\npredictions: ${predictionsFile}`);
+    printReport(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${visible(dir)}`, data, dataset, metrics);
+    if (predictionsFile) out(`\npredictions: ${visible(predictionsFile)}`);
   },
 };
 
@@ -123,8 +123,8 @@ function printReport(model: string, data: string, dataset: LoadedDataset, metric
   const [countA, countB] = classCounts(dataset.labels);
   const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
   const [[tn, fp], [fn, tp]] = confusionMatrix;
-  out(`${model}, ${a} against ${b} (positive class ${b}), on ${dataset.rows.toLocaleString("en-US")} rows of ${data} (${countOf(countA, a)}, ${countOf(countB, b)})`);
-  if (dataset.dropped.length > 0) out(`${data}: ${describeDropped(dataset.dropped)}`);
+  out(`${model}, ${a} against ${b} (positive class ${b}), on ${dataset.rows.toLocaleString("en-US")} rows of ${visible(data)} (${countOf(countA, a)}, ${countOf(countB, b)})`);
+  if (dataset.dropped.length > 0) out(`${visible(data)}: ${describeDropped(dataset.dropped)}`);
   out();
   out(textTable(["metric", "value"], [
     ["accuracy", f4(accuracy)],

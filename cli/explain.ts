@@ -5,6 +5,7 @@ import type { LoadedDataset } from "../lib/data/dataset";
 import { subset } from "../lib/data/split";
 import { digitOf, type Pair } from "../lib/core/pair";
 import { InputError } from "../lib/core/errors";
+import { visible } from "../lib/core/format";
 import { attribute, attributionSum, ATTRIBUTION_METHODS, DEFAULT_STEPS, strongestPixels, type Attribution, type AttributionMethod } from "../lib/evaluation/attributions";
 import { REFERENCE_HIDDEN } from "../lib/model/model";
 import { predictProbabilities } from "../lib/model/train";
@@ -63,7 +64,7 @@ Options:
       out(JSON.stringify({ digits: [...pair], method, steps, rows: explained.map((r) => jsonRow(r, method)) }));
       return;
     }
-    out(`${dir}, ${pair[0]} against ${pair[1]}: attributions of the logit (positive pushes towards ${pair[1]}) on ${data}`);
+    out(`${visible(dir)}, ${pair[0]} against ${pair[1]}: attributions of the logit (positive pushes towards ${pair[1]}) on ${visible(data)}`);
     for (const r of explained) printRow(r, method, pair, dataset.cols, steps);
   },
 };

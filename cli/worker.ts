@@ -6,9 +6,8 @@ import { defaultThreads } from "../lib/core/pool";
 import { InputError } from "../lib/core/errors";
 import { memoryLimits } from "../lib/model/memory";
 import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
-import type { Command } from "./common";
-
-const err = (line = "") => process.stderr.write(line + "\n");
+import { visible } from "../lib/core/format";
+import { err, type Command } from "./common";
 
 export const workerCommand: Command = {
   summary: "train fold jobs from a selection's queue (digits select --queue) until stopped",
@@ -60,7 +59,7 @@ DIGITS_QUEUE_RESULT_TTL_SECONDS=N how long a finished job stays in Redis (defaul
         })
       : () => undefined;
     try {
-      const summary = await runQueueWorker({ url, concurrency: threads, signal: stop.signal, log: quiet ? undefined : err, ...environment });
+      const summary = await runQueueWorker({ url, concurrency: threads, signal: stop.signal, log: quiet ? undefined : (line) => err(visible(line)), ...environment });
       err(`worker stopped: trained ${summary.trained} fold${summary.trained === 1 ? "" : "s"}, refused ${summary.refused}, failed ${summary.failed}`);
     } finally {
       unwatch();

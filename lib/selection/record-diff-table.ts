@@ -4,6 +4,7 @@
 // each record's difference to a baseline record for every metric (--baseline). Pure functions of
 // records, and the table as Markdown or CSV (escaped for each); JSON is the table itself.
 import { architectureName } from "../model/model";
+import { visible } from "../core/format";
 import type { ExperimentRecord } from "./record";
 
 /** One cell: a number (a metric, a count), text (a setting), or null where a record lacks it. */
@@ -92,13 +93,17 @@ export function compareTable(records: readonly ExperimentRecord[], options: Comp
   return { ids, baseline: base >= 0 ? ids[base] : null, rows: [...settingRows, ...winners, ...kept.flat()] };
 }
 
-/** The table's header and cells as text: name, one column per record, then "Δ id" per other record when there is a baseline. */
+/**
+ * The table's header and cells as text: name, one column per record, then "Δ id" per other record
+ * when there is a baseline. Ids, names and settings come from records read back from disk, so every
+ * cell is shown visible (a hand-edited name can neither drive a terminal nor break a table's lines).
+ */
 export function compareCells(table: CompareTable, format: (v: number) => string = (v) => v.toFixed(4)): { header: string[]; rows: string[][] } {
   const others = table.baseline === null ? [] : table.ids.map((id, i) => ({ id, i })).filter((o) => o.id !== table.baseline);
-  const header = ["", ...table.ids.map((id) => (id === table.baseline ? `${id} (baseline)` : id)), ...others.map((o) => `Δ ${o.id}`)];
-  const text = (v: CompareValue) => (v === null ? "" : typeof v === "number" ? format(v) : v);
+  const header = ["", ...table.ids.map((id) => (id === table.baseline ? `${id} (baseline)` : id)), ...others.map((o) => `Δ ${o.id}`)].map(visible);
+  const text = (v: CompareValue) => (v === null ? "" : typeof v === "number" ? format(v) : visible(v));
   const signed = (v: number | null | undefined) => (v === null || v === undefined ? "" : `${v > 0 ? "+" : ""}${format(v)}`);
-  const rows = table.rows.map((row) => [row.name, ...row.values.map(text), ...others.map((o) => signed(row.delta?.[o.i]))]);
+  const rows = table.rows.map((row) => [visible(row.name), ...row.values.map(text), ...others.map((o) => signed(row.delta?.[o.i]))]);
   return { header, rows };
 }
 
