@@ -166,8 +166,9 @@ function prune({ dir, exists, json, force }: Call): void {
   const result: PruneResult = exists ? pruneCache(dir, { force }) : { kept: 0, removed: 0 };
   if (json) return void out(JSON.stringify(result, null, 2));
   const entries = (n: number) => `${n} entr${n === 1 ? "y" : "ies"}`;
-  out(`fold cache ${visible(path.join(dir, "cache"))}: removed ${entries(result.removed)} no record uses, kept ${result.kept}`);
-  for (const run of result.running ?? []) out(`kept the ${entries(run.keys)} of the selection running since ${visible(run.startedAt)} (pid ${run.pid} on ${visible(run.host)})`);
+  out(`fold cache ${visible(path.join(dir, "cache"))}: removed ${entries(result.removed)} no record uses, kept ${entries(result.kept)}`);
+  // Counts of the same kept entries (a record may use some of them too), never of folds not trained yet.
+  for (const run of result.running ?? []) out(`  of which ${run.keys} ${run.keys === 1 ? "is" : "are"} used by the selection running since ${visible(run.startedAt)} (pid ${run.pid} on ${visible(run.host)})`);
   for (const s of result.ignored ?? []) err(`--force: ignored ${visible(s.file)}, which cannot be read (${visible(s.reason)}); the entries it used may be gone`);
 }
 
