@@ -20,12 +20,15 @@ import { workerCommand } from "./worker";
 
 export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, explain: explainCommand, pairs: pairsCommand, experiments: experimentsCommand, worker: workerCommand };
 
+/** The command names' column: the longest name and two spaces, so no summary runs into its name. */
+const NAME_COLUMN = Math.max(...Object.keys(commands).map((name) => name.length)) + 2;
+
 const topUsage = `Usage: digits <command> [options]
 
 Tell two handwritten digits apart (MNIST; 0 and 1 unless --digits A,B) with a Dense network.
 
 Commands:
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`).join("\n")}
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(NAME_COLUMN)}${c.summary}`).join("\n")}
 
 Run \`digits <command> --help\` for a command's options. Every command also takes --verbose:
 on an internal error (a bug), print its stack trace too (as does DIGITS_VERBOSE=1).`;
