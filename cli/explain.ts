@@ -53,7 +53,7 @@ Options:
     const method = str(flags, "method", "both") as AttributionMethod;
     if (!ATTRIBUTION_METHODS.includes(method)) throw new InputError(`--method "${method}": expected one of ${ATTRIBUTION_METHODS.join(", ")}`);
     const steps = num(flags, "steps", DEFAULT_STEPS, "positive-int");
-    const { dir, network, pair, data, dataset } = await modelAndData(flags);
+    const { dir, network, pair, data, dataset } = await modelAndData(flags, "explain");
     const kept = keptRows(dataset, rows, data);
     const probabilities = predictProbabilities(network, subset(dataset, kept));
     const explained = kept.map((k, i) => {
@@ -76,6 +76,8 @@ function rowsFlag(flags: Flags): number[] {
   const rows = v.split(",").map((part) => {
     const text = part.trim();
     if (!/^\d+$/.test(text)) throw new InputError(`--rows "${v}": "${part}" is not a row index; expected whole numbers ≥ 0 separated by commas, e.g. 0,1,2`);
+    // Past 2^53 a number is rounded, and a message would quote a row the user did not type.
+    if (!Number.isSafeInteger(Number(text))) throw new InputError(`--rows "${v}": row ${text} is too large to be a row of a CSV; rows are 0-based indexes among the data rows`);
     return Number(text);
   });
   const repeated = rows.find((r, i) => rows.indexOf(r) !== i);
