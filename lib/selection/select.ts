@@ -158,7 +158,8 @@ function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], r
     startedAt: run.started.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: run.seconds,
-    config: plan.config,
+    // How the candidates are compared and the winner chosen change the outcome: stored with the settings.
+    config: { ...plan.config, rope: plan.rope, rule: plan.rule },
     workers: run.threads,
     cache: { ...run.cache, ...(run.queue ? { remote: run.queue.remote } : {}) },
     data: {
