@@ -1,7 +1,7 @@
 // `digits worker`: trains the fold jobs a `digits select --queue` puts on Redis, until stopped.
 // Parse, call lib/selection/queue/worker, print; the first SIGINT/SIGTERM stops after the fold in
 // progress, a second one stops at once (BullMQ gives that fold to another queue worker). Started
-// through npm (npx), it also stops when npm is gone (lib/selection/queue/parent).
+// through npm (npx), it also stops when npm is gone, however it ended (lib/selection/queue/parent).
 import { defaultThreads } from "../lib/core/pool";
 import { InputError } from "../lib/core/errors";
 import { memoryLimits } from "../lib/model/memory";
@@ -18,7 +18,8 @@ this installation's kernels and returns the result; any number of workers on any
 the project installed and built. A job queued by a coordinator with other kernels (another
 version of the code) is refused and left for another worker. Ctrl-C (SIGINT) or SIGTERM stops
 after the fold in progress; a second one stops at once (that fold goes to another worker).
-Started through npx or npm, the worker also stops (after its fold) when npm is stopped.
+Started through npx or npm, the worker also stops (after its fold) within seconds when npm is
+gone, however it ended (SIGTERM, SIGHUP, SIGKILL).
 
 Options:
   --queue URL         redis://[:PASSWORD@]HOST:PORT[/DB] (rediss:// for TLS)
@@ -54,7 +55,7 @@ DIGITS_QUEUE_RESULT_TTL_SECONDS=N how long a finished job stays in Redis (defaul
     process.on("SIGTERM", onSignal);
     const unwatch = startedByNpm()
       ? watchParent((pid) => {
-          err(`worker: npm, which started it (its shell, pid ${pid}), is gone: stopping after the fold in progress`);
+          err(`worker: npm, which started it, is gone (pid ${pid}, npm or its shell): stopping after the fold in progress`);
           stop.abort();
         })
       : () => undefined;
