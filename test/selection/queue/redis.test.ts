@@ -3,9 +3,13 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
+import IORedis from "ioredis";
 import { InputError } from "../../../lib/core/errors";
 import { displayUrl, parseRedisUrl } from "../../../lib/selection/queue/redis";
-import { CLI, ROOT, TSX } from "./helpers";
+import { selectCandidates } from "../../../lib/selection/select";
+import { skipUnlessRedis } from "../../support/redis";
+import { smallCsv } from "../../support/selection-data";
+import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TestWorker, TSX } from "./helpers";
 
 const refuses = (url: string, pattern: RegExp) =>
   assert.throws(
@@ -52,6 +56,44 @@ describe("Redis URLs", () => {
       assert.equal(run.status, 2, `${args[0]}: ${run.stderr}`);
       assert.match(run.stderr, /bad percent escape/);
       assert.doesNotMatch(run.stderr, /wr%ZZong/);
+    }
+  });
+});
+
+describe("the database a --queue URL names", skipUnlessRedis(), () => {
+  const fx = queueFixture();
+  const digits = (...args: string[]) => spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+
+  test("one the server does not have (/99 of 16) is exit 2 for select and worker, before anything is uploaded", async () => {
+    const url = `${fx.redis.url}/99`;
+    const runs = {
+      select: digits("select", "--data", smallCsv(200), "--layers", "none", "--folds", "2", "--epochs", "1", "--queue", url, "--wait-timeout", "5"),
+      worker: digits("worker", "--queue", url),
+    };
+    for (const [name, run] of Object.entries(runs)) {
+      assert.equal(run.status, 2, `${name}: ${run.stderr}`);
+      assert.match(run.stderr, /^digits: Redis at redis:\/\/127\.0\.0\.1:\d+\/99 has no database 99 \(ERR DB index is out of range; it has 16, numbered 0 to 15\): name one it has/m, name);
+      assert.doesNotMatch(run.stderr, /uploaded|queued/, name);
+    }
+    assert.equal(await fx.client.dbsize(), 0, "nothing went to database 0");
+  });
+
+  test("one it has (/3) holds the run's keys, and a worker on /3 trains its folds", async () => {
+    const url = `${fx.redis.url}/3`;
+    const worker = new TestWorker(url);
+    const db3 = new IORedis({ ...parseRedisUrl(url) });
+    try {
+      await worker.waitFor(/waiting for fold jobs/);
+      const data = syntheticDataset(200, 5);
+      const options = { grid: [[]], folds: 2, epochs: 1, seed: 13 };
+      const record = await selectCandidates(data, { ...options, queue: { url } });
+      assert.equal(record.queue?.remote, 2);
+      assert.deepEqual(numbers(record), numbers(await selectCandidates(data, { ...options, threads: 1 })));
+      assert.ok((await db3.keys("binary-digits:*")).length > 0, "the keys are in database 3");
+      assert.deepEqual(await fx.client.keys("binary-digits:*"), [], "and none in database 0");
+    } finally {
+      db3.disconnect();
+      await worker.kill();
     }
   });
 });
