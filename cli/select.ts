@@ -118,7 +118,9 @@ ${COMPARISON_USAGE}
   --threads N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
                         thread only; --workers N, its old name, works too)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
-                        (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
+                        (redis://[:PASSWORD@]HOST:PORT[/DB]); same numbers, see the README;
+                        --queue env takes the URL from DIGITS_QUEUE_URL, which keeps a
+                        password out of the command line (where \`ps\` shows it to all)
   --wait-timeout S      with --queue: stop (exit 2) when no worker has taken any fold for S
                         seconds (default: wait; every 30 s a line says the folds are waiting)
   --no-cache            train every fold again (the fresh results replace the cached ones; with

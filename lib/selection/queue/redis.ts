@@ -2,7 +2,7 @@
 // InputError for anything we cannot use, with the password never printed), the URL as it may be
 // shown, and a first connection that turns an unreachable Redis into a message saying what to do.
 //
-//   pure   parseRedisUrl, displayUrl, redisHint, jobKey, dataKey
+//   pure   queueUrl, parseRedisUrl, displayUrl, redisHint, jobKey, dataKey
 //   I/O    checkRedis, withTimeout
 import IORedis, { type RedisOptions } from "ioredis";
 import { InputError } from "../../core/errors";
@@ -22,6 +22,23 @@ export function dataKey(fingerprint: string): string {
 }
 
 const EXAMPLE = "expected redis://HOST:PORT, e.g. redis://127.0.0.1:6390";
+
+/** The environment variable `--queue env` takes the URL from. */
+const QUEUE_URL_VARIABLE = "DIGITS_QUEUE_URL";
+
+/**
+ * The URL a --queue flag stands for: the flag itself, or with `--queue env` the value of
+ * DIGITS_QUEUE_URL. A password in a command line is visible to every local user (ps, /proc); one in
+ * the environment only to the user and root.
+ */
+export function queueUrl(flag: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== "env") return flag;
+  const url = env[QUEUE_URL_VARIABLE];
+  if (url === undefined || url.trim() === "") {
+    throw new InputError(`--queue env: ${QUEUE_URL_VARIABLE} is not set; set it to the queue's URL (export ${QUEUE_URL_VARIABLE}=redis://:PASSWORD@HOST:PORT), or give the URL to --queue`);
+  }
+  return url.trim();
+}
 
 /** A URL component decoded, or an InputError that names the URL without its password. */
 function decoded(part: string, what: string, url: string): string {

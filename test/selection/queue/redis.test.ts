@@ -8,8 +8,8 @@ import { InputError } from "../../../lib/core/errors";
 import { displayUrl, parseRedisUrl } from "../../../lib/selection/queue/redis";
 import { selectCandidates } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
-import { smallCsv } from "../../support/selection-data";
-import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TestWorker, TSX } from "./helpers";
+import { smallCsv, tempDir } from "../../support/selection-data";
+import { CLI, numbers, queueFixture, ROOT, syntheticDataset, TestCli, TestWorker, TSX } from "./helpers";
 
 const refuses = (url: string, pattern: RegExp) =>
   assert.throws(
@@ -94,6 +94,42 @@ describe("the database a --queue URL names", skipUnlessRedis(), () => {
     } finally {
       db3.disconnect();
       await worker.kill();
+    }
+  });
+});
+
+describe("a queue URL with a password, given in DIGITS_QUEUE_URL (--queue env)", skipUnlessRedis(), () => {
+  const fx = queueFixture();
+  const PASSWORD = `pw-${process.pid}-${Date.now()}`;
+  /** The command lines of every process on the machine (ps), where any local user could read a password. */
+  const commandLines = () => spawnSync("ps", ["-eo", "args="], { encoding: "utf8" }).stdout;
+
+  test("select and worker take the URL from it; the password is never printed nor on a command line of theirs", async () => {
+    await fx.client.config("SET", "requirepass", PASSWORD);
+    const env = { DIGITS_QUEUE_URL: fx.redis.url.replace("redis://", `redis://:${PASSWORD}@`) };
+    const worker = new TestWorker("env", { env });
+    const csv = smallCsv(200);
+    try {
+      await worker.waitFor(/waiting for fold jobs/);
+      assert.ok(!commandLines().includes(PASSWORD), "no command line holds the password");
+      const select = new TestCli(["select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--queue", "env", "--records", tempDir("digits-queue-env-")], { env });
+      const exited = new Promise<number | null>((resolve) => select.child.once("exit", resolve));
+      await select.waitFor(/queued \d+ fold jobs on redis:\/\/:\*\*\*@127\.0\.0\.1:\d+/);
+      assert.ok(!commandLines().includes(PASSWORD), "no command line holds the password while the selection runs");
+      assert.equal(await exited, 0, select.output);
+      for (const [name, output] of [["select", select.output], ["worker", worker.output]]) assert.ok(!output.includes(PASSWORD), `${name} printed the password:\n${output}`);
+      assert.match(worker.output, /finished fold 2\/2 of candidate logistic/);
+    } finally {
+      await worker.kill();
+    }
+  });
+
+  test("--queue env without DIGITS_QUEUE_URL is exit 2 naming the variable", () => {
+    const env = { ...process.env, DIGITS_QUEUE_URL: "" };
+    for (const args of [["worker", "--queue", "env"], ["select", "--queue", "env", "--epochs", "1"]]) {
+      const run = spawnSync(process.execPath, ["--import", TSX, CLI, ...args], { cwd: ROOT, env, encoding: "utf8", timeout: 60_000 });
+      assert.equal(run.status, 2, `${args[0]}: ${run.stderr}`);
+      assert.match(run.stderr, /^digits: --queue env: DIGITS_QUEUE_URL is not set; set it to the queue's URL/);
     }
   });
 });
