@@ -7,6 +7,7 @@ import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/core/pair";
 import { writeFileAtomic } from "../lib/core/files";
 import { InputError } from "../lib/core/errors";
+import { visible } from "../lib/core/format";
 import { ACTIVATIONS, type Activation } from "../lib/model/model";
 import { experimentsDir } from "../lib/selection/experiments";
 import { defaultThreads } from "../lib/core/pool";
@@ -22,8 +23,15 @@ export interface Command {
   run(flags: Flags, positionals?: string[]): Promise<void>;
 }
 
-export const out = (line = "") => process.stdout.write(line + "\n");
-export const err = (line = "") => process.stderr.write(line + "\n");
+/**
+ * Each line of `text` made visible: the net under every line the CLI prints, so that no raw control
+ * or bidi character reaches the terminal even where a value was not passed through visible() by
+ * its caller. Callers still pass every value from outside through visible() themselves, which also
+ * shows its line feeds as "\n" (here they are the lines' own ends).
+ */
+const shown = (text: string) => text.split("\n").map(visible).join("\n");
+export const out = (line = "") => process.stdout.write(shown(line) + "\n");
+export const err = (line = "") => process.stderr.write(shown(line) + "\n");
 
 // ---------------------------------------------------------------------------------------------
 // Flag values

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import { writeDefaultDataset } from "../lib/data/default-files";
 import { projectRoot } from "../lib/core/project";
 import { DEFAULT_PAIR, pairDataDir } from "../lib/core/pair";
+import { visible } from "../lib/core/format";
 import { type Command, out, pairFlag } from "./common";
 
 export const dataCommand: Command = {
@@ -30,7 +31,7 @@ Options:
     if (flags.quiet) return;
     for (const file of [summary.train, summary.test]) {
       const [a, b] = file.counts;
-      out(`${file.written ? "wrote" : "up to date"} ${file.path}: ${file.rows.toLocaleString("en-US")} rows (label ${pair[0]}: ${a.toLocaleString("en-US")}, label ${pair[1]}: ${b.toLocaleString("en-US")}), sha256 ${file.sha256.slice(0, 16)}`);
+      out(`${file.written ? "wrote" : "up to date"} ${visible(file.path)}: ${file.rows.toLocaleString("en-US")} rows (label ${pair[0]}: ${a.toLocaleString("en-US")}, label ${pair[1]}: ${b.toLocaleString("en-US")}), sha256 ${file.sha256.slice(0, 16)}`);
     }
   },
 };

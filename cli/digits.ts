@@ -5,6 +5,7 @@
 // Each command lives in its own file (cli/<command>.ts); this one parses the command line and dispatches.
 import { parseArgs } from "node:util";
 import { InputError, isInputError } from "../lib/core/errors";
+import { visible } from "../lib/core/format";
 import { SelectionCancelled } from "../lib/selection/scheduler";
 import { TrainingDiverged } from "../lib/model/train";
 import { type Flags, type Command, out, err } from "./common";
@@ -19,12 +20,15 @@ import { workerCommand } from "./worker";
 
 export const commands: Record<string, Command> = { data: dataCommand, select: selectCommand, train: trainCommand, evaluate: evaluateCommand, explain: explainCommand, pairs: pairsCommand, experiments: experimentsCommand, worker: workerCommand };
 
+/** The command names' column: the longest name and two spaces, so no summary runs into its name. */
+const NAME_COLUMN = Math.max(...Object.keys(commands).map((name) => name.length)) + 2;
+
 const topUsage = `Usage: digits <command> [options]
 
 Tell two handwritten digits apart (MNIST; 0 and 1 unless --digits A,B) with a Dense network.
 
 Commands:
-${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)}${c.summary}`).join("\n")}
+${Object.entries(commands).map(([name, c]) => `  ${name.padEnd(NAME_COLUMN)}${c.summary}`).join("\n")}
 
 Run \`digits <command> --help\` for a command's options. Every command also takes --verbose:
 on an internal error (a bug), print its stack trace too (as does DIGITS_VERBOSE=1).`;
@@ -81,11 +85,12 @@ function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv = proc
  */
 function describeFailure(error: unknown, verbose: boolean): { text: string; code: number } {
   if (error instanceof TrainingDiverged) {
-    return { text: `digits: ${error.what}; ${TrainingDiverged.fix(error.learningRates, "--learning-rate")}`, code: 2 };
+    return { text: `digits: ${visible(error.what)}; ${TrainingDiverged.fix(error.learningRates, "--learning-rate")}`, code: 2 };
   }
-  if (isInputError(error)) return { text: `digits: ${error.message}`, code: 2 };
-  if (error instanceof SelectionCancelled) return { text: `digits: ${error.message}; no record written`, code: 130 };
-  const what = error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error);
+  // A message is one line that may quote a path or a value: shown visible whole.
+  if (isInputError(error)) return { text: `digits: ${visible(error.message)}`, code: 2 };
+  if (error instanceof SelectionCancelled) return { text: `digits: ${visible(error.message)}; no record written`, code: 130 };
+  const what = visible(error instanceof Error ? `${error.name}: ${error.message.split("\n")[0]}` : String(error));
   const line =
     `digits: internal error (a bug in digits, not in your input): ${what}. ` +
     (verbose

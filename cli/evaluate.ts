@@ -5,7 +5,7 @@ import { classCounts, describeDropped, type LoadedDataset } from "../lib/data/da
 import { DEFAULT_TEST_CSV } from "../lib/data/default-files";
 import { countOf, DEFAULT_PAIR, digitOf, pairDataFiles, samePair, type Pair } from "../lib/core/pair";
 import { defaultModelDir } from "../lib/selection/network-choice";
-import { textTable } from "../lib/core/format";
+import { textTable, visible } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { evaluateSet } from "../lib/evaluation/evaluate";
 import { calibration } from "../lib/evaluation/calibration";
@@ -53,7 +53,7 @@ Options:
   },
   async run(flags) {
     const predictionsFile = outputFile(flags, "predictions");
-    const { dir, network, record, pair, data, dataset } = await modelAndData(flags);
+    const { dir, network, record, pair, data, dataset } = await modelAndData(flags, "evaluate");
     const { probabilities, metrics } = evaluateSet(network, dataset);
     if (predictionsFile) writeOutput(predictionsFile, predictionsCsv(dataset, probabilities));
     const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
@@ -62,8 +62,8 @@ Options:
       out(JSON.stringify({ digits: [...pair], accuracy, precision, recall, f1, logLoss, auc, confusionMatrix, ece, calibration: { bins } }));
       return;
     }
-    printReport(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${dir}`, data, dataset, metrics);
-    if (predictionsFile) out(`\npredictions: ${predictionsFile}`);
+    printReport(`${architectureName(network.config.hidden)} (${describeArchitecture(network.config)}) from ${visible(dir)}`, data, dataset, metrics);
+    if (predictionsFile) out(`\npredictions: ${visible(predictionsFile)}`);
   },
 };
 
@@ -72,11 +72,11 @@ Options:
  * (default: the pair's test file) with the model's pair's rows, checked to fit each other.
  * Shared by `evaluate` and `explain`.
  */
-export async function modelAndData(flags: Flags) {
+export async function modelAndData(flags: Flags, command: "evaluate" | "explain") {
   const asked = pairFlag(flags);
   const dir = str(flags, "model", defaultModelDir(REFERENCE_HIDDEN, asked ?? DEFAULT_PAIR));
   const { network, record } = await loadModel(dir);
-  const pair = evaluatedPair(dir, record, asked);
+  const pair = evaluatedPair(dir, record, asked, command);
   const data = str(flags, "data", pairDataFiles(pair).test);
   const dataset = loadCsv(data, { pair: pair });
   if (network.config.inputSize !== dataset.cols) {
@@ -89,7 +89,7 @@ export async function modelAndData(flags: Flags) {
  * The pair to score on: the model's own (its training.json), which --digits may only confirm; a
  * model without training.json does not say, so --digits must.
  */
-function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined): Pair {
+function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair | undefined, command: "evaluate" | "explain"): Pair {
   const recorded = modelPair(record, path.join(dir, TRAINING_FILE));
   if (!recorded) {
     if (asked) return asked;
@@ -101,7 +101,7 @@ function evaluatedPair(dir: string, record: TrainingRecord | null, asked: Pair |
   if (asked && !samePair(asked, recorded)) {
     throw new InputError(
       `--digits ${asked.join(",")}: the model in ${dir} tells ${recorded[0]} from ${recorded[1]} (its ${TRAINING_FILE}); ` +
-        `evaluate it with --digits ${recorded.join(",")} (or without --digits), or train a model on ${asked.join(",")} with \`digits train --digits ${asked.join(",")}\``,
+        `${command} it with --digits ${recorded.join(",")} (or without --digits), or train a model on ${asked.join(",")} with \`digits train --digits ${asked.join(",")}\``,
     );
   }
   return recorded;
@@ -123,8 +123,8 @@ function printReport(model: string, data: string, dataset: LoadedDataset, metric
   const [countA, countB] = classCounts(dataset.labels);
   const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;
   const [[tn, fp], [fn, tp]] = confusionMatrix;
-  out(`${model}, ${a} against ${b} (positive class ${b}), on ${dataset.rows.toLocaleString("en-US")} rows of ${data} (${countOf(countA, a)}, ${countOf(countB, b)})`);
-  if (dataset.dropped.length > 0) out(`${data}: ${describeDropped(dataset.dropped)}`);
+  out(`${model}, ${a} against ${b} (positive class ${b}), on ${dataset.rows.toLocaleString("en-US")} rows of ${visible(data)} (${countOf(countA, a)}, ${countOf(countB, b)})`);
+  if (dataset.dropped.length > 0) out(`${visible(data)}: ${describeDropped(dataset.dropped)}`);
   out();
   out(textTable(["metric", "value"], [
     ["accuracy", f4(accuracy)],

@@ -11,7 +11,7 @@ import { compareCells, compareCsv, compareMarkdown, compareTable } from "../lib/
 import { parseNote, parseTag } from "../lib/selection/notes";
 import { pruneCache, type PruneResult } from "../lib/selection/prune";
 import { InputError } from "../lib/core/errors";
-import { clock, textTable } from "../lib/core/format";
+import { clock, textTable, visible } from "../lib/core/format";
 import { architectureName } from "../lib/model/model";
 import { recordPair } from "../lib/selection/latest-winner";
 import type { ExperimentRecord } from "../lib/selection/record";
@@ -46,7 +46,7 @@ function recordsDir(flags: Flags): { dir: string; exists: boolean } {
 
 function reportSkipped(skipped: readonly SkippedFile[], json: boolean): void {
   if (json) return;
-  for (const s of skipped) err(`skipped ${s.file}: ${s.reason}`);
+  for (const s of skipped) err(`skipped ${visible(s.file)}: ${visible(s.reason)}`);
 }
 
 /** "layers × activations × learning rates" as list shows it. */
@@ -92,7 +92,7 @@ function list({ dir, json, flags }: Call): void {
   const rows = records.filter((r) => tag === null || (r.record.tags ?? []).includes(tag)).map((r) => listRow(r.record, handles.get(r.record.id) ?? r.record.id));
   if (json) return void out(JSON.stringify({ records: rows, skipped }, null, 2));
   reportSkipped(skipped, json);
-  if (rows.length === 0) return void out(tag === null ? `no selection records in ${dir}; \`digits select\` writes one` : `no selection record in ${dir} is tagged ${tag}`);
+  if (rows.length === 0) return void out(tag === null ? `no selection records in ${visible(dir)}; \`digits select\` writes one` : `no selection record in ${visible(dir)} is tagged ${tag}`);
   out(
     textTable(
       ["handle", "id", "started", "duration", "pair", "rows", "grid", "folds", "epochs", "winner", "best log loss", "reused/trained", "tags", "note"],
@@ -106,10 +106,10 @@ function show({ dir, ids, json }: Call): void {
   const { record, file } = findExperiment(ids[0], dir);
   if (json) return void out(JSON.stringify(record, null, 2));
   const [a, b] = recordPair(record);
-  out(`Record ${record.id} (${path.join(dir, file)}), digits ${a} against ${b}`);
-  out(`Started ${record.startedAt}, finished ${record.finishedAt} (${clock(record.seconds)})`);
-  if (record.tags && record.tags.length > 0) out(`Tags: ${record.tags.join(", ")}`);
-  if (record.note) out(`Note: ${record.note}`);
+  out(`Record ${visible(record.id)} (${visible(path.join(dir, file))}), digits ${a} against ${b}`);
+  out(`Started ${visible(record.startedAt)}, finished ${visible(record.finishedAt)} (${clock(record.seconds)})`);
+  if (record.tags && record.tags.length > 0) out(`Tags: ${visible(record.tags.join(", "))}`);
+  if (record.note) out(`Note: ${visible(record.note)}`);
   printSelection(record);
 }
 
@@ -130,26 +130,27 @@ function compare({ dir, ids, flags }: Call): void {
   const table = compareTable(records, { onlyChanged: flags["only-changed"] === true, baseline: baseline?.id });
   // JSON keeps compareExperiments' runs, rows and notes as before, and adds the table.
   if (format === "json") return void out(JSON.stringify({ ...compareExperiments(records), table }, null, 2));
-  if (format === "md") return void process.stdout.write(compareMarkdown(table));
-  if (format === "csv") return void process.stdout.write(compareCsv(table));
+  // Both end with a line feed, which out adds back.
+  if (format === "md") return void out(compareMarkdown(table).slice(0, -1));
+  if (format === "csv") return void out(compareCsv(table).slice(0, -1));
   const cells = compareCells(table);
   out(textTable(cells.header.map((h, i) => (i === 0 ? "setting / candidate" : h)), cells.rows));
-  out(`\nMean over the folds of each candidate's validation metrics${table.baseline ? `; Δ = the record's value − ${table.baseline}'s` : ""}.`);
+  out(`\nMean over the folds of each candidate's validation metrics${table.baseline ? `; Δ = the record's value − ${visible(table.baseline)}'s` : ""}.`);
   if (flags["only-changed"] === true) out("Only the settings and candidates that differ between the records are shown.");
-  for (const note of compareExperiments(records).notes) out(`Note: ${note}.`);
+  for (const note of compareExperiments(records).notes) out(`Note: ${visible(note)}.`);
 }
 
 function note({ dir, ids }: Call): void {
   const [id, text] = ids;
   const record = annotateExperiment(id, { note: parseNote(text) }, dir);
-  out(`${record.id}: note saved`);
+  out(`${visible(record.id)}: note saved`);
 }
 
 function tag({ dir, ids }: Call): void {
   const [id, ...names] = ids;
   const tags = names.map(parseTag);
   const record = annotateExperiment(id, { tags }, dir);
-  out(`${record.id}: tags ${(record.tags ?? []).join(", ")}`);
+  out(`${visible(record.id)}: tags ${visible((record.tags ?? []).join(", "))}`);
 }
 
 function remove({ dir, ids, json }: Call): void {
@@ -157,7 +158,7 @@ function remove({ dir, ids, json }: Call): void {
   const found = new Map(ids.map((id) => findRemovable(id, dir)).map((f) => [f.file, f]));
   const removed = removeExperiments([...found.keys()], dir);
   if (json) return void out(JSON.stringify({ removed }, null, 2));
-  for (const f of found.values()) out(f.record ? `removed ${f.record.id} (${path.join(dir, f.file)})` : `removed ${path.join(dir, f.file)}, which could not be read (${f.reason})`);
+  for (const f of found.values()) out(f.record ? `removed ${visible(f.record.id)} (${visible(path.join(dir, f.file))})` : `removed ${visible(path.join(dir, f.file))}, which could not be read (${visible(f.reason ?? "")})`);
   out(`${found.size === 1 ? "Its" : "Their"} folds stay in the cache: \`digits experiments prune\` drops the ones no record uses.`);
 }
 
@@ -165,9 +166,10 @@ function prune({ dir, exists, json, force }: Call): void {
   const result: PruneResult = exists ? pruneCache(dir, { force }) : { kept: 0, removed: 0 };
   if (json) return void out(JSON.stringify(result, null, 2));
   const entries = (n: number) => `${n} entr${n === 1 ? "y" : "ies"}`;
-  out(`fold cache ${path.join(dir, "cache")}: removed ${entries(result.removed)} no record uses, kept ${result.kept}`);
-  for (const run of result.running ?? []) out(`kept the ${entries(run.keys)} of the selection running since ${run.startedAt} (pid ${run.pid} on ${run.host})`);
-  for (const s of result.ignored ?? []) err(`--force: ignored ${s.file}, which cannot be read (${s.reason}); the entries it used may be gone`);
+  out(`fold cache ${visible(path.join(dir, "cache"))}: removed ${entries(result.removed)} no record uses, kept ${entries(result.kept)}`);
+  // Counts of the same kept entries (a record may use some of them too), never of folds not trained yet.
+  for (const run of result.running ?? []) out(`  of which ${run.keys} ${run.keys === 1 ? "is" : "are"} used by the selection running since ${visible(run.startedAt)} (pid ${run.pid} on ${visible(run.host)})`);
+  for (const s of result.ignored ?? []) err(`--force: ignored ${visible(s.file)}, which cannot be read (${visible(s.reason)}); the entries it used may be gone`);
 }
 
 const RUN: Record<Subcommand, { ids: [number, number]; run(call: Call): void }> = {

@@ -5,6 +5,7 @@ import type { LoadedDataset } from "../lib/data/dataset";
 import { subset } from "../lib/data/split";
 import { digitOf, type Pair } from "../lib/core/pair";
 import { InputError } from "../lib/core/errors";
+import { visible } from "../lib/core/format";
 import { attribute, attributionSum, ATTRIBUTION_METHODS, DEFAULT_STEPS, strongestPixels, type Attribution, type AttributionMethod } from "../lib/evaluation/attributions";
 import { REFERENCE_HIDDEN } from "../lib/model/model";
 import { predictProbabilities } from "../lib/model/train";
@@ -52,7 +53,7 @@ Options:
     const method = str(flags, "method", "both") as AttributionMethod;
     if (!ATTRIBUTION_METHODS.includes(method)) throw new InputError(`--method "${method}": expected one of ${ATTRIBUTION_METHODS.join(", ")}`);
     const steps = num(flags, "steps", DEFAULT_STEPS, "positive-int");
-    const { dir, network, pair, data, dataset } = await modelAndData(flags);
+    const { dir, network, pair, data, dataset } = await modelAndData(flags, "explain");
     const kept = keptRows(dataset, rows, data);
     const probabilities = predictProbabilities(network, subset(dataset, kept));
     const explained = kept.map((k, i) => {
@@ -63,7 +64,7 @@ Options:
       out(JSON.stringify({ digits: [...pair], method, steps, rows: explained.map((r) => jsonRow(r, method)) }));
       return;
     }
-    out(`${dir}, ${pair[0]} against ${pair[1]}: attributions of the logit (positive pushes towards ${pair[1]}) on ${data}`);
+    out(`${visible(dir)}, ${pair[0]} against ${pair[1]}: attributions of the logit (positive pushes towards ${pair[1]}) on ${visible(data)}`);
     for (const r of explained) printRow(r, method, pair, dataset.cols, steps);
   },
 };
@@ -75,6 +76,8 @@ function rowsFlag(flags: Flags): number[] {
   const rows = v.split(",").map((part) => {
     const text = part.trim();
     if (!/^\d+$/.test(text)) throw new InputError(`--rows "${v}": "${part}" is not a row index; expected whole numbers ≥ 0 separated by commas, e.g. 0,1,2`);
+    // Past 2^53 a number is rounded, and a message would quote a row the user did not type.
+    if (!Number.isSafeInteger(Number(text))) throw new InputError(`--rows "${v}": row ${text} is too large to be a row of a CSV; rows are 0-based indexes among the data rows`);
     return Number(text);
   });
   const repeated = rows.find((r, i) => rows.indexOf(r) !== i);

@@ -1,6 +1,6 @@
 // `digits pairs`: which pairs of digits are hard (lib/pairs), as a table hardest first.
 import * as path from "node:path";
-import { clock, percentBar, textTable } from "../lib/core/format";
+import { clock, percentBar, textTable, visible } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { pairLabel } from "../lib/core/pair";
 import { defaultThreads } from "../lib/core/pool";
@@ -26,11 +26,11 @@ function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void
 
 function printPairs(record: PairsRecord, file: string, reused: boolean): void {
   const { data } = record;
-  out(`${describePairsConfig(record.config)}; ${data.count.toLocaleString("en-US")} images of ${data.images}`);
+  out(`${describePairsConfig(record.config)}; ${data.count.toLocaleString("en-US")} images of ${visible(data.images)}`);
   out(
     reused
-      ? `Reused ${file} (computed ${record.createdAt} in ${record.seconds.toFixed(1)} s): the images and settings are unchanged; --force recomputes.`
-      : `Computed in ${record.seconds.toFixed(1)} s with ${record.workers} thread${record.workers === 1 ? "" : "s"}; record: ${file}`,
+      ? `Reused ${visible(file)} (computed ${visible(record.createdAt)} in ${record.seconds.toFixed(1)} s): the images and settings are unchanged; --force recomputes.`
+      : `Computed in ${record.seconds.toFixed(1)} s with ${record.workers} thread${record.workers === 1 ? "" : "s"}; record: ${visible(file)}`,
   );
   out();
   const hardestFirst = rankPairs(record.pairs).reverse();
@@ -126,14 +126,14 @@ Options:
         force: flags.force === true,
         onProgress: progress.onProgress,
         // Said before the map is computed; shown even with --quiet, like select's cache warnings.
-        onWarning: (message) => err(`warning: ${message}`),
+        onWarning: (message) => err(`warning: ${visible(message)}`),
       });
     } finally {
       progress.done();
     }
     const { record, path: file, reused } = run;
     if (flags.json) {
-      if (reused && !quiet) err(`digits: reused ${file} (same images and settings; --force recomputes)`);
+      if (reused && !quiet) err(`digits: reused ${visible(file)} (same images and settings; --force recomputes)`);
       out(JSON.stringify({ pairs: record.pairs.map((p) => ({ digits: p.digits, accuracy: p.accuracy, logLoss: p.logLoss })) }));
       return;
     }

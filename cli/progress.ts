@@ -1,7 +1,7 @@
 // Progress on stderr, as select and pairs show it: on a terminal one line redrawn in place (at
 // most every 100 ms, unless a report must be shown), elsewhere (a log, CI) whole lines for the
 // reports worth a line; done() clears a drawn line so the results start on a clean one.
-import { clock } from "../lib/core/format";
+import { clock, visible } from "../lib/core/format";
 import { err } from "./common";
 
 /** What a command shows of its progress reports. */
@@ -30,7 +30,7 @@ export function progressOnStderr<P extends { remainingSeconds: number | null }>(
       const now = Date.now();
       if (now - lastDraw < 100 && view.skippable(p)) return;
       lastDraw = now;
-      process.stderr.write(`\r\x1b[2K${view.line(p, remaining).slice(0, (process.stderr.columns || 100) - 1)}`);
+      process.stderr.write(`\r\x1b[2K${visible(view.line(p, remaining)).slice(0, (process.stderr.columns || 100) - 1)}`);
       drawn = true;
     },
     /** A line of its own between progress lines (a drawn bar is cleared first and drawn again by the next progress). */

@@ -2,7 +2,7 @@
 // experiments show), and the flags that shape it (--repeats, --rope, --rule) or stop candidates
 // on it (--race, --race-min-folds, --race-confidence).
 import { InputError } from "../lib/core/errors";
-import { textTable } from "../lib/core/format";
+import { textTable, visible } from "../lib/core/format";
 import { DEFAULT_ROPE } from "../lib/selection/candidate-tests";
 import { DEFAULT_RACE } from "../lib/selection/race";
 import type { RaceSettings } from "../lib/selection/config";
@@ -71,8 +71,9 @@ export function comparisonFlags(flags: Flags): { repeats: number; rope: Record<C
 export function printComparisons(record: ExperimentRecord): void {
   const rows = comparisonRows(record);
   out("Which differences are real:");
-  if (rows.length === 0) return void out(comparisonsCaption(record));
+  // The caption and the sentence name candidates, which a record read back may carry from anywhere.
+  if (rows.length === 0) return void out(visible(comparisonsCaption(record)));
   out(textTable(Object.keys(rows[0]), rows.map((r) => Object.values(r))));
-  out(comparisonsCaption(record));
-  out(comparisonsSentence(record));
+  out(visible(comparisonsCaption(record)));
+  out(visible(comparisonsSentence(record)));
 }

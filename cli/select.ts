@@ -2,7 +2,7 @@
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
 import { describeDropped } from "../lib/data/dataset";
 import { recordPair } from "../lib/selection/latest-winner";
-import { clock, percentBar, textTable } from "../lib/core/format";
+import { clock, percentBar, textTable, visible } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";
 import { runExperiment } from "../lib/selection/run-experiment";
 import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, parseLayers } from "../lib/selection/config";
@@ -72,7 +72,7 @@ export function printSelection(record: ExperimentRecord): void {
   const variesActivation = config.activations.length > 1;
   const variesRate = config.learningRates.length > 1;
   out(
-    `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source ?? "in memory"}), ` +
+    `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source === null ? "in memory" : visible(record.data.source)}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} thread${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained${race}`,
@@ -84,7 +84,7 @@ export function printSelection(record: ExperimentRecord): void {
   printComparisons(record);
   out();
   const w = record.winner;
-  out(`Winner${w.rule === "equivalent" ? " (rule: equivalent)" : ""}: ${w.architecture} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${w.reason}`);
+  out(`Winner${w.rule === "equivalent" ? " (rule: equivalent)" : ""}: ${visible(w.architecture)} (hidden ${JSON.stringify(w.hidden)}, ${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}). ${visible(w.reason)}`);
 }
 
 export const selectCommand: Command = {
@@ -126,7 +126,9 @@ ${RACE_USAGE}
   --threads N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
                         thread only; --workers N, its old name, works too)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
-                        (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
+                        (redis://[:PASSWORD@]HOST:PORT[/DB]); same numbers, see the README;
+                        --queue env takes the URL from DIGITS_QUEUE_URL, which keeps a
+                        password out of the command line (where \`ps\` shows it to all)
   --wait-timeout S      with --queue: stop (exit 2) when no worker has taken any fold for S
                         seconds (default: wait; every 30 s a line says the folds are waiting)
   --no-cache            train every fold again (the fresh results replace the cached ones; with
@@ -180,7 +182,7 @@ ${RACE_USAGE}
     if (waitTimeoutSeconds !== undefined && typeof flags.queue !== "string") throw new InputError("--wait-timeout needs --queue: it is how long to wait for queue workers");
     const queue =
       typeof flags.queue === "string"
-        ? await (await import("../lib/selection/queue/coordinator")).checkedQueueOptions(flags.queue, { log: flags.quiet === true ? undefined : err, warn: (message) => err(`warning: ${message}`), waitTimeoutSeconds })
+        ? await (await import("../lib/selection/queue/coordinator")).checkedQueueOptions(flags.queue, { log: flags.quiet === true ? undefined : (line) => err(visible(line)), warn: (message) => err(`warning: ${visible(message)}`), waitTimeoutSeconds })
         : undefined;
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();
@@ -215,8 +217,8 @@ ${RACE_USAGE}
           if (plan.race) err(`${plan.folds} fold runs at most: ${plan.reused} in the cache, up to ${plan.trained} to train (the race stops candidates early)`);
           else err(`${plan.folds} fold runs: ${plan.reused} reused, ${plan.trained} to train`);
         },
-        onCacheWarning: (message) => err(`warning: ${message}`),
-        onRaceStop: (name, stop) => progress.note(`race: ${name} ${raceMark({ folds, repeats }, { stopped: stop })}`),
+        onCacheWarning: (message) => err(`warning: ${visible(message)}`),
+        onRaceStop: (name, stop) => progress.note(`race: ${visible(name)} ${raceMark({ folds, repeats }, { stopped: stop })}`),
         ...(queue ? { queue } : {}),
       }));
     } finally {
@@ -232,9 +234,9 @@ ${RACE_USAGE}
       return;
     }
     printSelection(record);
-    if (record.queue) out(`Queue: ${record.queue.remote} folds trained through ${record.queue.url} by ${record.queue.workers.join(", ") || "no worker"}`);
-    if (dropped.length > 0) out(`${data}: ${describeDropped(dropped)}`);
-    out(`Record: ${file}${copy ? ` (copy: ${copy})` : ""}`);
+    if (record.queue) out(`Queue: ${record.queue.remote} folds trained through ${visible(record.queue.url)} by ${visible(record.queue.workers.join(", ")) || "no worker"}`);
+    if (dropped.length > 0) out(`${visible(data)}: ${describeDropped(dropped)}`);
+    out(`Record: ${visible(file)}${copy ? ` (copy: ${visible(copy)})` : ""}`);
   },
 };
 

@@ -8,6 +8,7 @@ import { countOf, DEFAULT_PAIR, samePair } from "../lib/core/pair";
 import { describeRecord, describeSkipped, type WinnerLookup } from "../lib/selection/latest-winner";
 import { chooseNetwork } from "../lib/selection/network-choice";
 import { InputError } from "../lib/core/errors";
+import { visible } from "../lib/core/format";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_ACTIVATION, REFERENCE_HIDDEN } from "../lib/model/model";
 import { checkTrainingMemory } from "../lib/model/memory";
 import { MODEL_FILE, saveTrained } from "../lib/model/persist";
@@ -83,7 +84,7 @@ ${dataFlagsHelp(23)}
     const [countA, countB] = classCounts(dataset.labels);
     if (!quiet) {
       err(
-        `training ${describeArchitecture(model)} (${parameterCount(model).toLocaleString("en-US")} parameters, ${model.activation}) on ${dataset.rows.toLocaleString("en-US")} rows of ${data} ` +
+        `training ${describeArchitecture(model)} (${parameterCount(model).toLocaleString("en-US")} parameters, ${model.activation}) on ${dataset.rows.toLocaleString("en-US")} rows of ${visible(data)} ` +
           `(${countOf(countA, a)}, ${countOf(countB, b)})`,
       );
       if (dataset.dropped.length > 0) err(describeDropped(dataset.dropped));
@@ -99,7 +100,7 @@ ${dataFlagsHelp(23)}
     });
     const saved = await saveTrained(dir, result, dataset, data);
     const h = result.history.history;
-    out(`saved ${architectureName(hidden)} (${a} against ${b}) to ${saved} (final training loss ${f4(h.loss[h.loss.length - 1])}, accuracy ${f4(h.acc[h.acc.length - 1])}, ${result.seconds.toFixed(1)} s)`);
+    out(`saved ${architectureName(hidden)} (${a} against ${b}) to ${visible(saved)} (final training loss ${f4(h.loss[h.loss.length - 1])}, accuracy ${f4(h.acc[h.acc.length - 1])}, ${result.seconds.toFixed(1)} s)`);
   },
 };
 
@@ -120,6 +121,6 @@ function reportWinner(lookup: WinnerLookup, run: { records: string; data: string
   }
   const w = lookup.record.winner;
   // The winner trains with the activation and learning rate it was selected with, unless given.
-  err(`--layers winner: ${w.architecture} (${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}), from selection ${describeRecord(lookup.record)} (${path.join(records, lookup.file!)})`);
-  for (const line of skipped) err(`  skipped ${line}`);
+  err(`--layers winner: ${visible(w.architecture)} (${w.hidden.length > 0 ? `${w.activation}, ` : ""}learning rate ${w.learningRate}), from selection ${visible(describeRecord(lookup.record))} (${visible(path.join(records, lookup.file!))})`);
+  for (const line of skipped) err(`  skipped ${visible(line)}`);
 }

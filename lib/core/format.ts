@@ -1,6 +1,34 @@
 // Format: the small text formatting shared by the command line and the notebooks' display —
-// durations as a clock, progress bars, cell values and plain-text tables. Pure functions of their
-// arguments; where the text goes is the caller's business.
+// durations as a clock, progress bars, cell values and plain-text tables, and text from outside
+// made safe to show on a terminal (visible). Pure functions of their arguments; where the text
+// goes is the caller's business.
+
+/**
+ * What a terminal would act on or hide rather than show: control characters (C0, DEL, C1), format
+ * characters (bidi embeddings, overrides and isolates, zero-width characters, the BOM, soft hyphen),
+ * the Unicode line and paragraph separators, and lone surrogates.
+ */
+const NON_PRINTING = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/gu;
+const SHORT_ESCAPES: Readonly<Record<string, string>> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+
+/**
+ * Text from outside (a path, a record's field, a note, a file name, a name from Redis) as it may be
+ * shown on a terminal: every non-printing character written as an escape — "\n", "\x1b" for the
+ * other C0 controls, "\u202e" for the rest — so a value can neither drive the
+ * terminal (retitle, recolour, clear it), nor reorder what follows it, nor start a line that looks
+ * like the program's own. Everything printable is kept, backslashes included (a Windows path stays
+ * readable), so visible(visible(s)) is visible(s); the \u escapes are JSON's own, so JSON text
+ * stays JSON with the same value.
+ */
+export function visible(text: string): string {
+  return text.replace(NON_PRINTING, (c) => {
+    const code = c.codePointAt(0)!;
+    if (SHORT_ESCAPES[c]) return SHORT_ESCAPES[c];
+    if (code < 0x20) return `\\x${code.toString(16).padStart(2, "0")}`;
+    // Above U+FFFF (the tag characters): its two UTF-16 halves, as JSON writes them.
+    return [...Array(c.length).keys()].map((i) => `\\u${c.charCodeAt(i).toString(16).padStart(4, "0")}`).join("");
+  });
+}
 
 /** "0:07", "1:05", or "1:02:03" past an hour: a duration in whole seconds (negative counts as 0). */
 export function clock(seconds: number): string {
@@ -59,18 +87,19 @@ export function formatCell(value: unknown, digits = 4): string {
 /**
  * A plain-text table: the header, a rule of dashes, then the rows; columns two spaces apart, the
  * first (names) left-aligned, the others (numbers) right-aligned. Cells that are not strings go
- * through formatCell. Widths count characters, so "±" and "–" line up in a terminal.
+ * through formatCell; every cell is shown visible, so a value from outside can neither break the
+ * table's lines nor drive the terminal. Widths count characters, so "±" and "–" line up in a terminal.
  */
 export function textTable(header: readonly string[], rows: readonly (readonly unknown[])[], digits = 4): string {
-  const text = rows.map((row) => header.map((_, c) => (typeof row[c] === "string" ? (row[c] as string) : formatCell(row[c], digits))));
+  const text = rows.map((row) => header.map((_, c) => visible(typeof row[c] === "string" ? (row[c] as string) : formatCell(row[c], digits))));
   const length = (s: string) => [...s].length;
-  const widths = header.map((h, c) => Math.max(length(h), ...text.map((r) => length(r[c]))));
+  const widths = header.map((h, c) => Math.max(length(visible(h)), ...text.map((r) => length(r[c]))));
   const pad = (cell: string, c: number) => {
     const fill = " ".repeat(widths[c] - length(cell));
     return c === 0 ? cell + fill : fill + cell;
   };
   const line = (cells: readonly string[]) => cells.map(pad).join("  ").trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...text.map(line)].join("\n");
+  return [line(header.map(visible)), widths.map((w) => "-".repeat(w)).join("  "), ...text.map(line)].join("\n");
 }
 
 /**

@@ -123,7 +123,9 @@ const pauseCell = new Int32Array(new SharedArrayBuffer(4));
  * on another thread and writes "idle" beside them on the same socket: a cell that ends while a
  * large output is still being written loses it (or corrupts the next message). Blocking this
  * thread a moment, longer for larger outputs (plotly.js is 4.8 MB: about 1 s), lets the queue
- * drain first; measured on 2 busy cores, it keeps every output of the three notebooks.
+ * drain first; measured on 2 busy cores, it keeps every output of the three notebooks. Deno 2.9
+ * gives nothing to wait on instead (broadcast returns before the kernel publishes, and the kernel
+ * sends "idle" without waiting for its queue): docs/notebooks.md, "Outputs on Deno".
  */
 function denoSend(deno: DenoJupyter, bundle: Record<string, unknown>, transient: Record<string, unknown> = {}, update = false): void {
   deno.broadcast(update ? "update_display_data" : "display_data", { data: bundle, metadata: {}, transient });

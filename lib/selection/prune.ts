@@ -17,7 +17,10 @@ export interface PruneOptions {
 export interface PruneResult {
   kept: number;
   removed: number;
-  /** The selections running in the folder, whose entries were kept (absent when none). */
+  /**
+   * The selections running in the folder, whose entries were kept (absent when none): keys counts
+   * the entries of the cache it uses, not those it will train later (they are not there yet).
+   */
   running?: { pid: number; host: string; startedAt: string; keys: number }[];
   /** With force: the files that could not be read and did not protect any entry (absent when none). */
   ignored?: SkippedFile[];
@@ -60,10 +63,12 @@ export function pruneCache(dir: string = experimentsDir(), options: PruneOptions
   const removed = cache.remove(stored.filter((key) => !used.has(key)));
   for (const file of leases.stale) fs.rmSync(path.join(dir, file), { force: true });
   const ignored = [...unreadable, ...leases.unreadable];
+  const kept = new Set(cache.keys());
+  const held = (keys: readonly string[]) => keys.filter((key) => kept.has(key)).length;
   return {
-    kept: cache.keys().length,
+    kept: kept.size,
     removed,
-    ...(leases.running.length > 0 ? { running: leases.running.map(({ lease }) => ({ pid: lease.pid, host: lease.host, startedAt: lease.startedAt, keys: lease.keys.length })) } : {}),
+    ...(leases.running.length > 0 ? { running: leases.running.map(({ lease }) => ({ pid: lease.pid, host: lease.host, startedAt: lease.startedAt, keys: held(lease.keys) })) } : {}),
     ...(ignored.length > 0 ? { ignored } : {}),
   };
 }

@@ -4,7 +4,8 @@
 // each record's difference to a baseline record for every metric (--baseline). Pure functions of
 // records, and the table as Markdown or CSV (escaped for each); JSON is the table itself.
 import { architectureName } from "../model/model";
-import type { ExperimentRecord } from "./record";
+import { visible } from "../core/format";
+import type { ComparisonMetric, ExperimentRecord } from "./record";
 
 /** One cell: a number (a metric, a count), text (a setting), or null where a record lacks it. */
 export type CompareValue = number | string | null;
@@ -36,20 +37,45 @@ export interface CompareTableOptions {
 
 const list = (values: readonly unknown[]) => values.map(String).join(",");
 
-/** The settings a record was made with, as text, in a fixed order. */
-function recordSettings(r: ExperimentRecord): [string, string][] {
+/** The config's fields that recordSettings shows by their own names, in its order. */
+const NAMED_SETTINGS = new Set(["grid", "activations", "learningRates", "folds", "repeats", "epochs", "batchSize", "seed", "threshold", "rule", "rope"]);
+
+/** A setting read from a record: text as it is, anything else as JSON (an object stays one cell). */
+const settingText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value) ?? String(value));
+
+/**
+ * The settings a record was made with, as text, in a fixed order; then any other field of its config
+ * by its own name (a setting added later shows up without more code). Records from before a setting
+ * was stored show what they ran with: one cut of the folds, the winner's rule (the one-SE rule
+ * before --rule), the ROPE of their comparisons, or "not recorded".
+ */
+function recordSettings(r: ExperimentRecord, others: readonly string[]): [string, string][] {
   const pair = r.data.digits ?? [0, 1];
+  const config = r.config;
+  const ropeOf = (metric: ComparisonMetric) => config.rope?.[metric] ?? r.comparisons?.find((c) => c.metric === metric)?.rope;
+  const rope = (metric: ComparisonMetric) => {
+    const eps = ropeOf(metric);
+    return eps === undefined ? "not recorded" : String(eps);
+  };
   return [
     ["pair", `${pair[0]},${pair[1]}`],
     ["data", `${r.data.rows} rows, ${r.data.fingerprint.slice(0, 12)}`],
-    ["grid", r.config.grid.map((h) => architectureName(h)).join(" ")],
-    ["activations", list(r.config.activations)],
-    ["learning rates", list(r.config.learningRates)],
-    ["folds", String(r.config.folds)],
-    ["epochs", String(r.config.epochs)],
-    ["batch size", String(r.config.batchSize)],
-    ["seed", String(r.config.seed)],
-    ["threshold", String(r.config.threshold)],
+    ["grid", config.grid.map((h) => architectureName(h)).join(" ")],
+    ["activations", list(config.activations)],
+    ["learning rates", list(config.learningRates)],
+    ["folds", String(config.folds)],
+    ["repeats", String(config.repeats ?? 1)],
+    ["epochs", String(config.epochs)],
+    ["batch size", String(config.batchSize)],
+    ["seed", String(config.seed)],
+    ["threshold", String(config.threshold)],
+    ["rule", config.rule ?? r.winner.rule ?? "one-se"],
+    ["rope accuracy", rope("accuracy")],
+    ["rope log loss", rope("logLoss")],
+    ...others.map((key): [string, string] => {
+      const value = (config as unknown as Record<string, unknown>)[key];
+      return [key, value === undefined ? "not recorded" : settingText(value)];
+    }),
   ];
 }
 
@@ -71,7 +97,9 @@ export function compareTable(records: readonly ExperimentRecord[], options: Comp
   const ids = records.map((r) => r.id);
   const base = options.baseline === undefined ? -1 : ids.indexOf(options.baseline);
   if (options.baseline !== undefined && base < 0) throw new RangeError(`the baseline ${options.baseline} is not one of the records compared`);
-  const settings = records.map(recordSettings);
+  // Fields of the config that are not named settings, from any of the records, each once.
+  const others = [...new Set(records.flatMap((r) => Object.keys(r.config).filter((key) => !NAMED_SETTINGS.has(key))))].sort();
+  const settings = records.map((r) => recordSettings(r, others));
   const rows: CompareRow[] = settings[0].map(([name], k) => ({ kind: "setting" as const, name, values: settings.map((s) => s[k][1]) }));
   const candidates: string[] = [];
   for (const r of records) for (const s of r.summary) if (!candidates.includes(s.architecture)) candidates.push(s.architecture);
@@ -92,13 +120,17 @@ export function compareTable(records: readonly ExperimentRecord[], options: Comp
   return { ids, baseline: base >= 0 ? ids[base] : null, rows: [...settingRows, ...winners, ...kept.flat()] };
 }
 
-/** The table's header and cells as text: name, one column per record, then "Δ id" per other record when there is a baseline. */
+/**
+ * The table's header and cells as text: name, one column per record, then "Δ id" per other record
+ * when there is a baseline. Ids, names and settings come from records read back from disk, so every
+ * cell is shown visible (a hand-edited name can neither drive a terminal nor break a table's lines).
+ */
 export function compareCells(table: CompareTable, format: (v: number) => string = (v) => v.toFixed(4)): { header: string[]; rows: string[][] } {
   const others = table.baseline === null ? [] : table.ids.map((id, i) => ({ id, i })).filter((o) => o.id !== table.baseline);
-  const header = ["", ...table.ids.map((id) => (id === table.baseline ? `${id} (baseline)` : id)), ...others.map((o) => `Δ ${o.id}`)];
-  const text = (v: CompareValue) => (v === null ? "" : typeof v === "number" ? format(v) : v);
+  const header = ["", ...table.ids.map((id) => (id === table.baseline ? `${id} (baseline)` : id)), ...others.map((o) => `Δ ${o.id}`)].map(visible);
+  const text = (v: CompareValue) => (v === null ? "" : typeof v === "number" ? format(v) : visible(v));
   const signed = (v: number | null | undefined) => (v === null || v === undefined ? "" : `${v > 0 ? "+" : ""}${format(v)}`);
-  const rows = table.rows.map((row) => [row.name, ...row.values.map(text), ...others.map((o) => signed(row.delta?.[o.i]))]);
+  const rows = table.rows.map((row) => [visible(row.name), ...row.values.map(text), ...others.map((o) => signed(row.delta?.[o.i]))]);
   return { header, rows };
 }
 

@@ -124,6 +124,18 @@ export interface Winner extends OneSeChoice {
   standardError?: "sd/sqrt(k)" | "corrected";
 }
 
+/**
+ * A record's settings: the selection's, and how its candidates were compared and its winner chosen,
+ * which change the outcome too. Optional: records written before them lack them (their rule is the
+ * winner's, or the one-SE rule; their ROPE is that of their comparisons, if any).
+ */
+export interface RecordConfig extends SelectionConfig {
+  /** Half-widths of the regions of practical equivalence of the candidate tests (--rope). */
+  rope?: Record<ComparisonMetric, number>;
+  /** How the winner was chosen (--rule). */
+  rule?: SelectionRule;
+}
+
 /** One selection run as stored in reports/experiments/<id>.json. */
 export interface ExperimentRecord {
   schema: "binary-digits/experiment";
@@ -136,7 +148,7 @@ export interface ExperimentRecord {
   startedAt: string;
   finishedAt: string;
   seconds: number;
-  config: SelectionConfig;
+  config: RecordConfig;
   /** Threads the folds trained on (the JSON field keeps its first name; the CLI's --threads; 1 = in process, 0 = every fold came from the cache); changes no number below but seconds. */
   workers: number;
   /** How many fold runs the cache gave and how many this run trained (reused + trained = folds). */

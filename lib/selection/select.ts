@@ -230,8 +230,9 @@ function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], r
     startedAt: run.started.toISOString(),
     finishedAt: new Date().toISOString(),
     seconds: run.seconds,
-    // A raced record says how it raced, and each candidate whether it was stopped; others are as before races.
-    config: race ? { ...plan.config, race: race.settings } : plan.config,
+    // How the candidates are compared and the winner chosen change the outcome: stored with the settings,
+    // and a raced record says how it raced (each candidate says whether it was stopped).
+    config: { ...plan.config, rope: plan.rope, rule: plan.rule, ...(race ? { race: race.settings } : {}) },
     workers: run.threads,
     cache: { ...run.cache, ...(run.queue ? { remote: run.queue.remote } : {}) },
     data: {

@@ -8,6 +8,7 @@ import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
 import { assertUserError, digits, digitsWith, testCsv, trainCsv, work } from "../support/cli-work";
 import { DIGITS_CLI, runDigits } from "../support/cli";
+import { commands } from "../../cli/digits";
 
 /** The files under `dir`, relative, sorted. */
 function filesUnder(dir: string): string[] {
@@ -23,6 +24,16 @@ describe("digits --help", () => {
       const run = digits(name, "--help");
       assert.equal(run.code, 0, name);
       assert.match(run.stdout, new RegExp(`^Usage: digits ${name}`));
+    }
+  });
+
+  test("lists every command on a line of its own, its name set apart from its summary by at least two spaces", () => {
+    const run = digits("--help");
+    assert.equal(run.code, 0, run.stderr);
+    for (const [name, command] of Object.entries(commands)) {
+      const line = run.stdout.split("\n").find((l) => l.trimStart().startsWith(name) && l.includes(command.summary));
+      assert.ok(line, `--help lists ${name}:\n${run.stdout}`);
+      assert.match(line, new RegExp(`^  ${name} {2,}${command.summary.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`), `${name}'s line: ${JSON.stringify(line)}`);
     }
   });
 

@@ -105,6 +105,10 @@ describe("digits explain", () => {
       [["--rows", "1,x"], /--rows "1,x": "x" is not a row index/],
       [["--rows", "2,2"], /row 2 is given twice/],
       [["--rows", "300"], /has no data row 300 .*the last one is row 299/],
+      // Past 2^53 a number rounds: the message quotes the row as typed, not 100000000000000000000.
+      [["--rows", "99999999999999999999"], /--rows "99999999999999999999": row 99999999999999999999 is too large/],
+      // The model tells 0 from 1: explain (not evaluate) is the command to run again.
+      [["--rows", "0", "--digits", "4,9"], /--digits 4,9: the model in m tells 0 from 1 .*; explain it with --digits 0,1/],
       [["--rows", "0", "--method", "gradcam"], /--method "gradcam": expected one of saliency, integrated-gradients, both/],
       [["--rows", "0", "--steps", "0"], /--steps "0"/],
     ];
@@ -128,6 +132,18 @@ describe("digits explain", () => {
 });
 
 describe("digits evaluate --json calibration", () => {
+  test("the README's quick start shows its output with the keys it starts with, in order", () => {
+    const run = digits("evaluate", "--model", "m", "--data", "test.csv", "--json");
+    assert.equal(run.code, 0, run.stderr);
+    const keys = Object.keys(JSON.parse(run.stdout));
+    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const shown = /npx digits evaluate [^\n]*--json +# (\{.*\})$/m.exec(readme);
+    assert.ok(shown, "the README's quick start runs evaluate --json and shows its output");
+    const shownKeys = [...shown[1].matchAll(/"(\w+)":/g)].map((m) => m[1]);
+    assert.deepEqual(shownKeys, keys.slice(0, shownKeys.length), `README shows ${shown[1]}; evaluate --json prints the keys ${keys.join(", ")}`);
+    assert.ok(shownKeys.length >= 2);
+  });
+
   test("its bins and ECE equal a computation from its own --predictions file", () => {
     const run = digits("evaluate", "--model", "m", "--data", "test.csv", "--predictions", "p.csv", "--json");
     assert.equal(run.code, 0, run.stderr);

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bar, clock, countBar, formatBytes, formatCell, percentBar, percentDone, textTable } from "../../lib/core/format";
+import { bar, clock, countBar, formatBytes, formatCell, percentBar, percentDone, textTable, visible } from "../../lib/core/format";
 
 describe("clock", () => {
   it("shows minutes and seconds, and hours past an hour", () => {
@@ -78,6 +78,39 @@ describe("textTable", () => {
 
   it("leaves no trailing spaces after a left-aligned last column", () => {
     assert.equal(textTable(["name"], [["a"], ["long"]]), "name\n----\na\nlong");
+  });
+
+  it("shows a cell from outside visible, one line, its escapes counted in the width", () => {
+    assert.equal(textTable(["name", "n"], [["a\nb\x1b", 1], ["c", 22]]), ["name       n", "--------  --", "a\\nb\\x1b   1", "c         22"].join("\n"));
+  });
+});
+
+describe("visible", () => {
+  it("writes control characters as escapes: the short ones by name, the other C0 as \\xNN", () => {
+    assert.equal(visible("a\nb\rc\td"), "a\\nb\\rc\\td");
+    // a terminal title (OSC 0 … BEL) and red (CSI 31 m)
+    assert.equal(visible("\x1b]0;TITLE\x07\x1b[31m"), "\\x1b]0;TITLE\\x07\\x1b[31m");
+    assert.equal(visible("\x00\x08\x1f"), "\\x00\\x08\\x1f");
+  });
+
+  it("writes DEL, C1 controls, bidi and other invisible characters as \\uXXXX", () => {
+    assert.equal(visible("\x7f\x85\x9b"), "\\u007f\\u0085\\u009b");
+    // right-to-left override, isolates, marks, zero-width space and joiner, BOM, line separator, soft hyphen
+    assert.equal(visible("a\u202eb\u2066\u2069\u200e\u061c"), "a\\u202eb\\u2066\\u2069\\u200e\\u061c");
+    assert.equal(visible("\u200b\u200d\ufeff\u2028\u2029\u00ad"), "\\u200b\\u200d\\ufeff\\u2028\\u2029\\u00ad");
+    // a lone surrogate, and a tag character above U+FFFF as its two halves
+    assert.equal(visible("\ud800x\u{e0041}"), "\\ud800x\\udb40\\udc41");
+  });
+
+  it("keeps printable text as it is: accents, other scripts, emoji, backslashes", () => {
+    for (const text of ["café ±–∞", "données/日本語/Ελληνικά", "🙂 ok", "C:\\Users\\x1b\\data.csv", "a \"quoted\" | note"]) assert.equal(visible(text), text);
+  });
+
+  it("is idempotent, and its escapes inside a JSON string keep the JSON's value", () => {
+    const text = "x\u202e\x7f\u2028\u{e0041}y";
+    assert.equal(visible(visible(text)), visible(text));
+    const json = JSON.stringify({ name: text });
+    assert.deepEqual(JSON.parse(visible(json)), { name: text });
   });
 });
 

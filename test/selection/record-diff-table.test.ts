@@ -43,6 +43,36 @@ describe("experiments compare as a table", () => {
     assert.match(compareCsv(table), /^name,20261130T0837-53cd \(baseline\),20261130T0838-a1b2,Δ 20261130T0838-a1b2\n/);
   });
 
+  it("--only-changed shows runs that differ only in repeats, the rule or the ROPE", () => {
+    const differing: [string, Partial<ExperimentRecord["config"]>][] = [
+      ["repeats", { repeats: 3 }],
+      ["rule", { rule: "equivalent" }],
+      ["rope accuracy", { rope: { accuracy: 0.01, logLoss: 0.002 } }],
+    ];
+    const same = { ...A, config: { ...A.config, repeats: 1, rule: "one-se", rope: { accuracy: 0.002, logLoss: 0.002 } } } as ExperimentRecord;
+    for (const [name, change] of differing) {
+      const other = { ...same, config: { ...same.config, ...change } } as ExperimentRecord;
+      const rows = compareTable([same, other], { onlyChanged: true }).rows;
+      assert.deepEqual(rows.map((r) => r.name), [name], `runs differing in ${name}`);
+    }
+  });
+
+  it("shows an old record's settings as it ran: one cut of the folds, its winner's rule or the one-SE rule, its comparisons' ROPE or 'not recorded'", () => {
+    const withTests = { ...B, winner: { ...B.winner, rule: "equivalent" }, comparisons: [{ metric: "accuracy", rope: 0.005 }] } as unknown as ExperimentRecord;
+    const value = (table: ReturnType<typeof compareTable>, name: string) => table.rows.find((r) => r.name === name)!.values;
+    const table = compareTable([A, withTests]);
+    assert.deepEqual(value(table, "repeats"), ["1", "1"]);
+    assert.deepEqual(value(table, "rule"), ["one-se", "equivalent"]);
+    assert.deepEqual(value(table, "rope accuracy"), ["not recorded", "0.005"]);
+    assert.deepEqual(value(table, "rope log loss"), ["not recorded", "not recorded"]);
+  });
+
+  it("lists a config field it has no name for by its own key, 'not recorded' where a record lacks it", () => {
+    const raced = { ...B, config: { ...B.config, race: { after: 3, alpha: 0.05 } } } as unknown as ExperimentRecord;
+    const rows = compareTable([A, raced], { onlyChanged: true }).rows;
+    assert.deepEqual(rows.find((r) => r.name === "race")?.values, ["not recorded", '{"after":3,"alpha":0.05}']);
+  });
+
   it("writes CSV with quoted fields and Markdown with escaped pipes", () => {
     const odd = { ...B, config: { ...B.config, activations: ["relu", "tanh"] } } as ExperimentRecord;
     const csv = compareCsv(compareTable([A, odd], { onlyChanged: true }));

@@ -15,17 +15,18 @@ import type { FoldJob } from "../fold-run";
 import { coordinatorEnvironment } from "./jobs";
 import { QueuedRun, type QueueRunOptions } from "./queued-run";
 import type { QueueInfo } from "../record";
-import { checkRedis, displayUrl } from "./redis";
+import { checkRedis, displayUrl, queueUrl } from "./redis";
 
 // The options and the record's part live with the run that reads them; callers take them from here.
 export type { QueueRunOptions } from "./queued-run";
 
 /**
- * The queue options of `digits select --queue URL`, checked before any data is loaded: Redis
- * reachable (else an InputError saying how to start one), and the test settings the environment
- * gives (coordinatorEnvironment) under those given here.
+ * The queue options of `digits select --queue URL` (or `--queue env`: DIGITS_QUEUE_URL), checked
+ * before any data is loaded: Redis reachable (else an InputError saying how to start one), and the
+ * test settings the environment gives (coordinatorEnvironment) under those given here.
  */
-export async function checkedQueueOptions(url: string, options: Omit<QueueRunOptions, "url">): Promise<QueueRunOptions> {
+export async function checkedQueueOptions(flag: string, options: Omit<QueueRunOptions, "url">): Promise<QueueRunOptions> {
+  const url = queueUrl(flag);
   await checkRedis(url);
   return { ...coordinatorEnvironment(), ...options, url };
 }

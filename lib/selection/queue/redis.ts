@@ -2,7 +2,7 @@
 // InputError for anything we cannot use, with the password never printed), the URL as it may be
 // shown, and a first connection that turns an unreachable Redis into a message saying what to do.
 //
-//   pure   parseRedisUrl, displayUrl, redisHint, jobKey, dataKey
+//   pure   queueUrl, parseRedisUrl, displayUrl, redisHint, jobKey, dataKey
 //   I/O    checkRedis, withTimeout
 import IORedis, { type RedisOptions } from "ioredis";
 import { InputError } from "../../core/errors";
@@ -22,6 +22,23 @@ export function dataKey(fingerprint: string): string {
 }
 
 const EXAMPLE = "expected redis://HOST:PORT, e.g. redis://127.0.0.1:6390";
+
+/** The environment variable `--queue env` takes the URL from. */
+const QUEUE_URL_VARIABLE = "DIGITS_QUEUE_URL";
+
+/**
+ * The URL a --queue flag stands for: the flag itself, or with `--queue env` the value of
+ * DIGITS_QUEUE_URL. A password in a command line is visible to every local user (ps, /proc); one in
+ * the environment only to the user and root.
+ */
+export function queueUrl(flag: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (flag !== "env") return flag;
+  const url = env[QUEUE_URL_VARIABLE];
+  if (url === undefined || url.trim() === "") {
+    throw new InputError(`--queue env: ${QUEUE_URL_VARIABLE} is not set; set it to the queue's URL (export ${QUEUE_URL_VARIABLE}=redis://:PASSWORD@HOST:PORT), or give the URL to --queue`);
+  }
+  return url.trim();
+}
 
 /** A URL component decoded, or an InputError that names the URL without its password. */
 function decoded(part: string, what: string, url: string): string {
@@ -92,8 +109,31 @@ function redisHint(url: string): string {
 }
 
 /**
- * Connects once and asks the server's version, so that an unreachable or unusable Redis is an
- * InputError (exit 2) naming the URL and what to do, before any work is queued.
+ * The database the URL names, selected on the probe connection: ioredis only reports a failed
+ * SELECT as an error event and goes on in database 0, so a database the server does not have
+ * (redis://…/99 on 16) would put the keys in database 0 and leave workers retrying forever.
+ */
+async function checkDatabase(client: IORedis, db: number, url: string): Promise<void> {
+  if (db === 0) return;
+  try {
+    await client.select(db);
+  } catch (error) {
+    // How many it has, when the server lets us ask (CONFIG may be renamed or refused).
+    const count = await client.config("GET", "databases").then(
+      (reply) => Number((reply as string[])[1]),
+      () => NaN,
+    );
+    const has = Number.isInteger(count) && count > 0 ? `it has ${count}, numbered 0 to ${count - 1}` : "it cannot select it";
+    throw new InputError(
+      `Redis at ${displayUrl(url)} has no database ${db} (${(error as Error).message}; ${has}): ` +
+        `name one it has after the port (redis://HOST:PORT/0), or start redis-server with --databases ${db + 1} or more`,
+    );
+  }
+}
+
+/**
+ * Connects once, asks the server's version and selects the URL's database, so that an unreachable
+ * or unusable Redis is an InputError (exit 2) naming the URL and what to do, before any work is queued.
  */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   const options = parseRedisUrl(url);
@@ -110,6 +150,7 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
     if (version && (Number(version[1]) < 6 || (Number(version[1]) === 6 && Number(version[2]) < 2))) {
       throw new InputError(`Redis at ${displayUrl(url)} is version ${version[1]}.${version[2]}; BullMQ needs 6.2 or later`);
     }
+    await checkDatabase(client, options.db ?? 0, url);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const message = cause || (error as Error).message;

@@ -58,28 +58,31 @@ describe("queue worker processes", skipUnlessRedis(), () => {
     assert.match(w.output, /worker stopped: trained 4 folds, refused 0, failed 0/);
   });
 
-  test("SIGTERM to `npx digits worker` stops the worker itself: no digits worker process is left, none takes jobs", async () => {
-    const w = fx.worker({ npx: true });
-    await w.waitFor(/:\d+: waiting for fold jobs/);
-    // The queue worker is node under npm's shell; its name is host:pid.
-    const pid = Number(/:(\d+): waiting for fold jobs/.exec(w.output)![1]);
-    assert.notEqual(pid, w.child.pid, "npx is not the worker itself");
-    try {
-      w.child.kill("SIGTERM");
-      // The test's timeout bounds the wait: before the fix the worker went on as an orphan.
-      while (alive(pid)) await pause(200);
-      assert.match(w.output, /is gone: stopping after the fold in progress/);
-      assert.deepEqual(nodeProcessesWith(`worker --queue ${fx.redis.url}`), []);
-      const queue = new Queue(QUEUE_NAME, { connection: { host: "127.0.0.1", port: fx.redis.port }, prefix: QUEUE_PREFIX });
+  for (const signal of ["SIGTERM", "SIGHUP", "SIGKILL"] as const) {
+    test(`${signal} to \`npx digits worker\` stops the worker itself: no digits worker process is left, none takes jobs`, async () => {
+      const w = fx.worker({ npx: true });
+      await w.waitFor(/:\d+: waiting for fold jobs/);
+      // The queue worker is node under npm's shell; its name is host:pid.
+      const pid = Number(/:(\d+): waiting for fold jobs/.exec(w.output)![1]);
+      assert.notEqual(pid, w.child.pid, "npx is not the worker itself");
       try {
-        // Its connections close with it; none is left to take a job.
-        while ((await queue.getWorkers()).length > 0) await pause(100);
-        assert.deepEqual(await queue.getWorkers(), []);
+        // SIGHUP and SIGKILL end npx without a word to its shell, which stays alive (handed to init).
+        w.child.kill(signal);
+        // The test's timeout bounds the wait: before the fix the worker went on as an orphan.
+        while (alive(pid)) await pause(200);
+        assert.match(w.output, /is gone \(pid \d+, npm or its shell\): stopping after the fold in progress/);
+        assert.deepEqual(nodeProcessesWith(`worker --queue ${fx.redis.url}`), []);
+        const queue = new Queue(QUEUE_NAME, { connection: { host: "127.0.0.1", port: fx.redis.port }, prefix: QUEUE_PREFIX });
+        try {
+          // Its connections close with it; none is left to take a job.
+          while ((await queue.getWorkers()).length > 0) await pause(100);
+          assert.deepEqual(await queue.getWorkers(), []);
+        } finally {
+          await queue.close();
+        }
       } finally {
-        await queue.close();
+        if (alive(pid)) process.kill(pid, "SIGKILL");
       }
-    } finally {
-      if (alive(pid)) process.kill(pid, "SIGKILL");
-    }
-  });
+    });
+  }
 });
