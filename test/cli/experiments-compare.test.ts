@@ -2,18 +2,14 @@
 // compared (--rope, --rule) or in --repeats, run as a user runs it (the compiled CLI): each such
 // setting is stored in the record's config and shown by --only-changed.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
+import { runDigits } from "../support/cli";
 
-const CLI = path.join(__dirname, "..", "..", "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first
 
-function digits(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const digits = (...args: string[]) => runDigits(args, { timeout: 120_000 });
 
 describe("experiments compare --only-changed", () => {
   test("shows the row of --rope, --rule or --repeats when two runs differ only in it; the record stores rope and rule", () => {

@@ -136,7 +136,7 @@ describe("digits evaluate --json calibration", () => {
     const run = digits("evaluate", "--model", "m", "--data", "test.csv", "--json");
     assert.equal(run.code, 0, run.stderr);
     const keys = Object.keys(JSON.parse(run.stdout));
-    const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
     const shown = /npx digits evaluate [^\n]*--json +# (\{.*\})$/m.exec(readme);
     assert.ok(shown, "the README's quick start runs evaluate --json and shows its output");
     const shownKeys = [...shown[1].matchAll(/"(\w+)":/g)].map((m) => m[1]);

@@ -2,19 +2,14 @@
 // flag), and a raced selection's table, in `select` and `experiments show`, marking the stopped
 // candidates with their folds, P(worse) and the candidate they lost to.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { raceFlags } from "../../cli/real-differences";
 import { InputError } from "../../lib/core/errors";
 import { smallCsv, tempDir } from "../support/selection-data";
+import { runDigits } from "../support/cli";
 
-const CLI = path.join(__dirname, "..", "..", "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first
 
-function digits(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 240_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const digits = (...args: string[]) => runDigits(args, { timeout: 240_000 });
 
 describe("the race's flags", () => {
   test("absent, no race; --race alone takes the defaults; the others set them", () => {

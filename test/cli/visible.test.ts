@@ -4,18 +4,14 @@
 // nor reorder or fake the lines around it. Run as a user runs it: the compiled CLI on a hostile
 // data path, a hand-edited record, a hostile note and a hostile file name.
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
+import { runDigits } from "../support/cli";
 
-const CLI = path.join(__dirname, "..", "..", "dist", "cli", "digits.js"); // the compiled CLI: npm test builds first, and it starts far faster than the sources through tsx
 
-function digits(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", timeout: 120_000 });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const digits = (...args: string[]) => runDigits(args, { timeout: 120_000 });
 
 /** A terminal title (OSC 0 … BEL), then red text (CSI 31 m). */
 const HOSTILE = "\x1b]0;TITLE\x07\x1b[31m";
