@@ -1,15 +1,10 @@
 // What a page embeds from Node: the network's float32 weights and test rows' pixels, in base64.
 import type { Dataset } from "../../data/dataset";
-import { weightsBytes, type Activation, type Network } from "../../model/model";
+import { weightsBytes, type Network } from "../../model/model";
 import type { PageNetwork } from "./network";
 
-/** A network as embedded in a page (PageNetwork, with the activation typed as the model's). */
-export interface EncodedNetwork extends PageNetwork {
-  activation: Activation;
-}
-
 /** The network's float32 weights for a page, in weights.bin's byte order (decodeNetwork reads them back). */
-export function encodeNetwork(network: Network): EncodedNetwork {
+export function encodeNetwork(network: Network): PageNetwork {
   return {
     activation: network.config.activation,
     shapes: network.layers.map((l) => ({ inputs: l.inputs, units: l.units })),
