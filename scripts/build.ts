@@ -18,6 +18,7 @@ import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../lib/core/files";
 import { projectRoot } from "../lib/core/project";
 import { PAGE_GLOBAL } from "../lib/notebook/draw/page-config";
+import { LAB_GLOBAL } from "../lib/notebook/lab/lab-config";
 
 const ROOT = projectRoot();
 const THIS_SCRIPT = "scripts/build.ts";
@@ -35,6 +36,9 @@ interface PageBundle {
 
 const PAGE_BUNDLES: readonly PageBundle[] = [
   { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", global: PAGE_GLOBAL, also: ["lib/notebook/draw/page-config.ts"] },
+  { out: "dist/lab-page.js", entry: "lib/notebook/lab/page/main.ts", global: LAB_GLOBAL, also: ["lib/notebook/lab/lab-config.ts"] },
+  { out: "dist/lab-train-worker.js", entry: "lib/notebook/lab/page/train-worker.ts" },
+  { out: "dist/lab-select-worker.js", entry: "lib/notebook/lab/page/select-worker.ts" },
 ];
 
 import * as esbuild from "esbuild";

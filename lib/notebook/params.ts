@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN_CONFIG } from "../model/train";
 import { DEFAULT_PAIR, parsePair, samePair } from "../core/pair";
 import type { RecordTarget } from "../selection/latest-winner";
 import { chooseNetwork, type NetworkChoice } from "../selection/network-choice";
-import { parseLayers } from "../selection/config";
+import { parseGrid, parseLayers } from "../selection/config";
 
 type Env = Record<string, string | undefined>;
 
@@ -99,9 +99,7 @@ export function envLayers(name: string, fallback: readonly number[], env: Env = 
 export function envGrid(name: string, fallback: readonly (readonly number[])[], env: Env = process.env): number[][] {
   const value = raw(name, env);
   if (value === undefined) return fallback.map((h) => [...h]);
-  const grid = value.split(/[;\s]+/).filter((s) => s !== "").map((s) => withName(name, () => parseLayers(s)));
-  if (grid.length === 0) throw new InputError(`${name}=${value}: expected at least one architecture, e.g. "logistic;25,15"`);
-  return grid;
+  return parseGrid(value, name);
 }
 
 /** A comma list of numbers, such as DIGITS_LEARNING_RATES=0.001,0.003. */
