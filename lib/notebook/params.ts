@@ -24,6 +24,15 @@ export function quickMode(env: Env = process.env): boolean {
 }
 
 /**
+ * Whether notebooks 02 and 03 show the report's lab (the panels that rerun the selection and
+ * retrain the network in the reader's browser): DIGITS_LAB=0 leaves the panels and the rows they
+ * embed out (`npm run report -- --no-lab`); unset is 1.
+ */
+export function labMode(env: Env = process.env): boolean {
+  return envFlag("DIGITS_LAB", true, env);
+}
+
+/**
  * True when DIGITS_BINARY_ONLY is set to 1/true/yes: the CSVs may hold all ten digits (such as
  * Kaggle's Digit Recognizer train.csv) and only their 0s and 1s are kept (loadCsv's binaryOnly).
  */
@@ -128,15 +137,19 @@ export function envActivations(name: string, fallback: readonly Activation[], en
  * The network notebook 03 trains (chooseNetwork in lib/selection/network-choice): DIGITS_LAYERS
  * when set; else the winner of the latest selection record in `experimentsDir` made on the same
  * data (fingerprint) and pair as `target`, with the activation and learning rate it was selected
- * with; else the reference network, saying why. DIGITS_LEARNING_RATE overrides the rate. Its
- * folder is models/[A-B/][quick-]<layers>, the one `digits train` saves the same network in.
+ * with; else the reference network, saying why. DIGITS_ACTIVATION (sigmoid, relu or tanh) and
+ * DIGITS_LEARNING_RATE override the winner's. Its folder is models/[A-B/][quick-]<layers>, the one
+ * `digits train` saves the same network in.
  */
 export function envNetwork(experimentsDir: string, target: RecordTarget, quick: boolean, env: Env = process.env): NetworkChoice {
   const learningRate = raw("DIGITS_LEARNING_RATE", env) === undefined ? undefined : envNumber("DIGITS_LEARNING_RATE", DEFAULT_TRAIN_CONFIG.learningRate, env);
+  const activations = raw("DIGITS_ACTIVATION", env) === undefined ? undefined : envActivations("DIGITS_ACTIVATION", [], env);
+  if (activations !== undefined && activations.length !== 1) throw new InputError(`DIGITS_ACTIVATION=${raw("DIGITS_ACTIVATION", env)}: expected one activation, one of ${ACTIVATIONS.join(", ")}`);
   const layers = raw("DIGITS_LAYERS", env);
   const choice = chooseNetwork({
     layers: layers === undefined ? "winner" : envLayers("DIGITS_LAYERS", REFERENCE_HIDDEN, env),
     layersFrom: `DIGITS_LAYERS=${layers}`,
+    activation: activations?.[0],
     learningRate,
     records: experimentsDir,
     recordsShown: projectRelative(experimentsDir),
