@@ -23,6 +23,7 @@ import { forwardProbability } from "../../../lib/notebook/draw/network";
 import { trainLabHtml, type TrainLabRows } from "../../../lib/notebook/lab/train-lab";
 import { padInput, padState, verticalStroke } from "../../support/draw";
 import { collectErrors, launchChromium, skipUnlessAvailable } from "../../support/integration";
+import { endState, panelMessage, runPanel } from "../../support/lab";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -44,20 +45,6 @@ interface Settings {
 
 function trainInNode(rows: TrainLabRows, s: Settings): TrainResult {
   return trainSync(rows.fit, modelConfig(s.layers, s.activation), { epochs: s.epochs, batchSize: 32, learningRate: s.learningRate, seed: s.seed, validation: rows.validation });
-}
-
-/** Fills the panel's fields (those given) and clicks Train. */
-async function train(panel: Locator, fields: Partial<Record<"layers" | "activation" | "learning-rate" | "epochs" | "seed", string>>): Promise<void> {
-  for (const [name, value] of Object.entries(fields)) {
-    if (name === "activation") await panel.locator(`select[name="activation"]`).selectOption(value);
-    else await panel.locator(`input[name="${name}"]`).fill(value);
-  }
-  await panel.locator("[data-digits-lab-run]").click();
-}
-
-async function stateOf(panel: Locator, timeout = 120_000): Promise<string> {
-  await panel.page().waitForFunction((root) => !["ready", "running"].includes(root!.getAttribute("data-digits-lab-state") ?? ""), await panel.elementHandle(), { timeout });
-  return (await panel.getAttribute("data-digits-lab-state")) ?? "";
 }
 
 describe("the train panel in Chromium", { timeout: 600_000 }, () => {
@@ -105,8 +92,8 @@ describe("the train panel in Chromium", { timeout: 600_000 }, () => {
     try {
       assert.equal(await panel.locator('input[name="layers"]').inputValue(), "25,15");
       assert.equal(await panel.locator('input[name="epochs"]').inputValue(), "2");
-      await train(panel, {});
-      assert.equal(await stateOf(panel), "done", await panel.locator("[data-digits-lab-message]").textContent() ?? "");
+      await runPanel(panel, {});
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
       assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), savedSha);
       assert.equal(Number(await panel.getAttribute("data-digits-lab-test-accuracy")), evaluateSet(result.network, rows.test, 0.5).metrics.accuracy);
       assert.equal(await panel.getAttribute("data-digits-lab-epochs"), "2");
@@ -123,8 +110,8 @@ describe("the train panel in Chromium", { timeout: 600_000 }, () => {
     assert.notEqual(expected, savedSha);
     const { context, panel, errors } = await open();
     try {
-      await train(panel, { layers: "8", activation: "relu", "learning-rate": "0.003", epochs: "3", seed: "5" });
-      assert.equal(await stateOf(panel), "done", await panel.locator("[data-digits-lab-message]").textContent() ?? "");
+      await runPanel(panel, { layers: "8", activation: "relu", "learning-rate": "0.003", epochs: "3", seed: "5" });
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
       assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), expected);
       assert.deepEqual(errors, []);
     } finally {
@@ -140,9 +127,9 @@ describe("the train panel in Chromium", { timeout: 600_000 }, () => {
         ["abc", /hidden layers/],
         ["20000,20000", /memory/],
       ] as const) {
-        await train(panel, { layers });
-        assert.equal(await stateOf(panel), "error", `layers ${layers}`);
-        const said = (await panel.locator("[data-digits-lab-message]").textContent()) ?? "";
+        await runPanel(panel, { layers });
+        assert.equal(await endState(panel), "error", `layers ${layers}`);
+        const said = await panelMessage(panel);
         assert.match(said, message, `layers ${layers}: ${said}`);
         assert.doesNotMatch(said, /a bug/, `layers ${layers}: ${said}`);
         assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), null);
@@ -156,7 +143,7 @@ describe("the train panel in Chromium", { timeout: 600_000 }, () => {
   it("stops when asked, keeping the page responsive while it trains", available, async () => {
     const { context, tab, panel, errors } = await open();
     try {
-      await train(panel, { epochs: "500" });
+      await runPanel(panel, { epochs: "500" });
       await tab.waitForFunction((root) => Number(root!.getAttribute("data-digits-lab-epochs") ?? 0) >= 1, await panel.elementHandle(), { timeout: 60_000 });
       // The work is in a worker: the main thread answers a click at once.
       const answered = await tab.evaluate(
@@ -171,12 +158,12 @@ describe("the train panel in Chromium", { timeout: 600_000 }, () => {
       );
       assert.ok(answered < 200, `a click took ${answered} ms to be answered`);
       await panel.locator("[data-digits-lab-stop]").click();
-      assert.equal(await stateOf(panel), "stopped");
+      assert.equal(await endState(panel), "stopped");
       const epochs = Number(await panel.getAttribute("data-digits-lab-epochs"));
       assert.ok(epochs >= 1 && epochs < 500);
       await tab.waitForTimeout(1500);
       assert.equal(Number(await panel.getAttribute("data-digits-lab-epochs")), epochs, "epochs still arrive after stop");
-      assert.match((await panel.locator("[data-digits-lab-message]").textContent()) ?? "", /Stopped after/);
+      assert.match(await panelMessage(panel), /Stopped after/);
       assert.deepEqual(errors, []);
     } finally {
       await context.close();
@@ -192,8 +179,8 @@ describe("the train panel in Chromium", { timeout: 600_000 }, () => {
       await tab.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 10_000 });
       assert.equal(await pad.getAttribute("data-digits-network"), "notebook");
       assert.equal(await pad.locator("[data-digits-model-choice]").isVisible(), false);
-      await train(panel, { layers: "4", activation: "tanh", "learning-rate": "0.01", epochs: "1", seed: "7" });
-      assert.equal(await stateOf(panel), "done");
+      await runPanel(panel, { layers: "4", activation: "tanh", "learning-rate": "0.01", epochs: "1", seed: "7" });
+      assert.equal(await endState(panel), "done");
       assert.equal(await pad.getAttribute("data-digits-network"), "lab");
       assert.equal(await pad.locator("[data-digits-model-choice]").isVisible(), true);
       await verticalStroke(tab, pad);
