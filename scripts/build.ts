@@ -32,13 +32,15 @@ interface PageBundle {
   global?: string;
   /** Files read by this script besides the bundle's own inputs (PAGE_GLOBAL comes from page-config). */
   also?: string[];
+  /** Minified: the lab's scripts ride in every report 02 and 03, beside the rows they embed. */
+  minify?: boolean;
 }
 
 const PAGE_BUNDLES: readonly PageBundle[] = [
   { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", global: PAGE_GLOBAL, also: ["lib/notebook/draw/page-config.ts"] },
-  { out: "dist/lab-page.js", entry: "lib/notebook/lab/page/main.ts", global: LAB_GLOBAL, also: ["lib/notebook/lab/lab-config.ts"] },
-  { out: "dist/lab-train-worker.js", entry: "lib/notebook/lab/page/train-worker.ts" },
-  { out: "dist/lab-select-worker.js", entry: "lib/notebook/lab/page/select-worker.ts" },
+  { out: "dist/lab-page.js", entry: "lib/notebook/lab/page/main.ts", global: LAB_GLOBAL, also: ["lib/notebook/lab/lab-config.ts"], minify: true },
+  { out: "dist/lab-train-worker.js", entry: "lib/notebook/lab/page/train-worker.ts", minify: true },
+  { out: "dist/lab-select-worker.js", entry: "lib/notebook/lab/page/select-worker.ts", minify: true },
 ];
 
 import * as esbuild from "esbuild";
@@ -158,6 +160,7 @@ function pageOptions(bundle: PageBundle) {
     // function wrapper the variable stays local to that widget.
     format: "iife",
     ...(bundle.global ? { globalName: bundle.global } : {}),
+    ...(bundle.minify ? { minify: true } : {}),
     target: "es2020",
     platform: "browser",
     charset: "utf8",
