@@ -4,8 +4,8 @@
 import { InputError } from "../../core/errors";
 import { ACTIVATIONS, modelConfig, type Activation } from "../../model/model";
 import { resolveTrainConfig } from "../../model/train";
-import { parseGrid, parseLayers, resolveSelectionConfig } from "../../selection/config";
-import type { SelectSettings, TrainSettings } from "./lab-config";
+import { parseGrid, parseLayers, resolveSelectionConfig, type SelectionConfig } from "../../selection/config";
+import type { TrainSettings } from "./lab-config";
 
 /** A whole number typed in the field `label` ("epochs"). */
 function wholeNumber(label: string, text: string): number {
@@ -67,11 +67,11 @@ export interface SelectFields {
  * in (e.g. "none; 8; 25,15"); the activations, learning rates, batch size and threshold stay the
  * notebook's. InputError for a setting that cannot run.
  */
-export function selectSettingsOf(fields: SelectFields, notebook: SelectSettings): SelectSettings {
+export function selectSettingsOf(fields: SelectFields, notebook: SelectionConfig): SelectionConfig {
   const grid = fields.ticked.map((spec) => parseLayers(spec));
   if (fields.candidates.trim() !== "") grid.push(...parseGrid(fields.candidates, "candidates"));
   if (grid.length === 0) throw new InputError("no candidates: tick one of the notebook's, or type some, e.g. none; 8; 25,15");
-  const settings: SelectSettings = {
+  const settings: SelectionConfig = {
     ...notebook,
     grid,
     folds: wholeNumber("folds", fields.folds),

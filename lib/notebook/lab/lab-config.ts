@@ -4,6 +4,7 @@
 // are checked against one definition.
 import type { ClassificationMetrics } from "../../evaluation/metrics";
 import type { Activation } from "../../model/model";
+import type { SelectionConfig } from "../../selection/config";
 
 /** The variable the bundled page script (dist/lab-page.js, an IIFE) assigns its exports to. */
 export const LAB_GLOBAL = "binaryDigitsLab";
@@ -61,23 +62,11 @@ export interface LabFoldScore {
   accuracy: number;
 }
 
-/** A selection's settings, as notebook 02 recorded them (its record's config). */
-export interface SelectSettings {
-  grid: number[][];
-  activations: Activation[];
-  learningRates: number[];
-  folds: number;
-  repeats: number;
-  epochs: number;
-  batchSize: number;
-  seed: number;
-  threshold: number;
-}
-
 /** What the select panel's page code receives. */
 export interface SelectLabConfig {
   pair: [number, number];
-  settings: SelectSettings;
+  /** The selection's settings, as notebook 02 recorded them (its record's config). */
+  settings: SelectionConfig;
   /** The rows notebook 02 cross-validated. */
   rows: EmbeddedRows;
   /** The notebook's record: every fold's scores and the winner, to say whether the page's equal them. */

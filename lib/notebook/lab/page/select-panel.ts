@@ -6,6 +6,7 @@
 // the notebook's record.
 import { availableCores } from "../../../core/machine";
 import type { Dataset } from "../../../data/dataset";
+import type { SelectionConfig } from "../../../selection/config";
 import { selectionOutcome, type SelectionOutcome } from "../../../selection/outcome";
 import { planSelection, type SelectionPlan } from "../../../selection/plan";
 import type { FoldResult } from "../../../selection/record";
@@ -15,7 +16,7 @@ import { selectionSentence } from "../../findings";
 import { tableHtml } from "../../table-html";
 import { selectionRows, winnerParagraphs, type SelectionResults } from "../../tables";
 import { selectSettingsOf } from "../fields";
-import { LAB_MAX_THREADS, type LabFoldScore, type LabRecord, type SelectLabConfig, type SelectSettings } from "../lab-config";
+import { LAB_MAX_THREADS, type LabFoldScore, type LabRecord, type SelectLabConfig } from "../lab-config";
 import { markdownHtml } from "../markdown";
 import { datasetFromBytes } from "../rows";
 import { fail, fieldValue, openPanel, provideEngine, say, setState, unpackRows, type Panel } from "./panel";
@@ -23,7 +24,7 @@ import { fail, fieldValue, openPanel, provideEngine, say, setState, unpackRows, 
 const THREAD = "selection/fold-thread";
 
 /** The settings in the fields, or null after saying what is wrong with them. */
-function readSettings(panel: Panel, config: SelectLabConfig): SelectSettings | null {
+function readSettings(panel: Panel, config: SelectLabConfig): SelectionConfig | null {
   const root = panel.root;
   const ticked = Array.from(root.querySelectorAll<HTMLInputElement>('input[name="candidate"]')).filter((box) => box.checked).map((box) => box.value);
   try {
@@ -52,7 +53,7 @@ function labRecord(outcome: SelectionOutcome): LabRecord {
  * Whether this run's fold scores equal the notebook's record where both ran the same fold: the same
  * candidate, repeat and fold, cut and trained with the same folds, epochs, batch size and seed.
  */
-function compared(config: SelectLabConfig, settings: SelectSettings, record: LabRecord): string {
+function compared(config: SelectLabConfig, settings: SelectionConfig, record: LabRecord): string {
   const notebook = config.settings;
   if (settings.folds !== notebook.folds || settings.epochs !== notebook.epochs || settings.seed !== notebook.seed) {
     return "With other folds, epochs or seed than the notebook's, no fold is the notebook's to compare with.";
