@@ -1,7 +1,9 @@
 // `npm run bench`: seconds per epoch of our trainer beside PyTorch and scikit-learn on the same
 // job, the wall time of the default model selection with 1 and 2 threads (and with --repeats 3), and that of the pairs
-// map (`digits pairs`, which must stay under a minute on two cores). `-- --only pairs` times the
-// pairs map alone; `-- --only race` times `--race` against the full run on 54 candidates (./race).
+// map (`digits pairs`, which must stay under a minute on two cores), and the report's lab in
+// headless Chromium beside the same runs in Node (bench/lab.ts). `-- --only pairs` times the pairs
+// map alone, `-- --only race` `--race` against the full run on 54 candidates (./race), `-- --only lab`
+// the lab.
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
 // depend on the machine and its load, so they are reported, never asserted.
 import { execFileSync } from "node:child_process";
@@ -11,7 +13,8 @@ import { join } from "node:path";
 import { median } from "simple-statistics";
 import { loadCsv } from "../lib/data/csv";
 import type { Dataset } from "../lib/data/dataset";
-import { resolveDataPath, DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
+import { resolveDataPath, DEFAULT_TEST_CSV, DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
+import { timeLab, type LabTiming } from "./lab";
 import { projectRoot } from "../lib/core/project";
 import { writeFileAtomic } from "../lib/core/files";
 import { subset } from "../lib/data/split";
@@ -178,14 +181,34 @@ function printPairs(pairs: { seconds: number; threads: number }): void {
   console.log(`\nPairs map (digits pairs, 45 pairs, default settings), ${pairs.threads} threads: ${fmt(pairs.seconds, 1)} s (limit 60 s)`);
 }
 
+/** The report's lab against Node (bench/lab.ts), on the default training and test CSVs. */
+function benchLab(quick: boolean): Promise<LabTiming[]> {
+  console.error(`\nThe report's lab in headless Chromium against Node: training 25-15, then the default selection …`);
+  const epochs = argValue("epochs", quick ? 2 : 20);
+  return timeLab(loadCsv(resolveDataPath(DEFAULT_TRAIN_CSV)), loadCsv(resolveDataPath(DEFAULT_TEST_CSV)), {
+    epochs,
+    selectionEpochs: argValue("selection-epochs", quick ? 2 : 20),
+    folds: argValue("selection-folds", quick ? 3 : 5),
+  });
+}
+
+function printLab(lab: readonly LabTiming[]): void {
+  console.log("\nThe report's lab (page: click to done in headless Chromium; Node: the same run; target ≤ 2×):");
+  for (const t of lab) console.log(`  ${t.what}: Node ${fmt(t.nodeSeconds, 1)} s, page ${fmt(t.pageSeconds, 1)} s (${fmt(t.ratio, 2)} ×)`);
+}
+
 async function main(): Promise<void> {
   const quick = process.argv.includes("--quick");
   const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : undefined;
-  if (only !== undefined && only !== "pairs" && only !== "race") throw new Error(`--only ${only}: the items that run alone are "pairs" and "race"`);
+  if (only !== undefined && only !== "pairs" && only !== "race" && only !== "lab") throw new Error(`--only ${only}: the items that run alone are "pairs", "race" and "lab"`);
   if (only === "race") return benchRace(quick);
   if (only === "pairs") {
     console.error(`Pairs map: ${describePairsConfig(DEFAULT_PAIRS_CONFIG)}, 2 threads …`);
     printPairs(await timePairs(2));
+    return;
+  }
+  if (only === "lab") {
+    printLab(await benchLab(quick));
     return;
   }
   const job: Job = {
@@ -230,6 +253,9 @@ async function main(): Promise<void> {
   const pairs = await timePairs(2);
   printPairs(pairs);
 
+  const lab = await benchLab(quick);
+  printLab(lab);
+
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
@@ -237,6 +263,7 @@ async function main(): Promise<void> {
     trainers: rows.map((r) => ("skipped" in r ? r : { ...r, ratioToPyTorch: reference ? r.secondsPerEpoch / reference : null })),
     selection: { grid: DEFAULT_GRID, folds: selectionFolds, epochs: selectionEpochs, rows: full.rows, seconds1Worker: serial, seconds2Workers: parallel, ratio: parallel / serial, repeated },
     pairs,
+    lab,
   };
   const out = join(projectRoot(), "reports", "bench.json");
   mkdirSync(join(projectRoot(), "reports"), { recursive: true });

@@ -15,7 +15,7 @@ export const STAGES = ["core", "data", "model", "evaluation", "selection", "pair
 export type Stage = (typeof STAGES)[number];
 
 /** Folders inside a stage: part of it (no order between them and the stage's other modules). */
-export const SUBFOLDERS: Readonly<Record<string, Stage>> = { "selection/queue": "selection", "notebook/draw": "notebook" };
+export const SUBFOLDERS: Readonly<Record<string, Stage>> = { "selection/queue": "selection", "notebook/draw": "notebook", "notebook/lab": "notebook" };
 
 /** One import of one module by another, paths relative to the project root (lib/core/pair.ts). */
 export interface ImportEdge {

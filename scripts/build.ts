@@ -19,6 +19,7 @@ import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../lib/core/files";
 import { projectRoot } from "../lib/core/project";
 import { PAGE_GLOBAL } from "../lib/notebook/draw/page-config";
+import { LAB_GLOBAL } from "../lib/notebook/lab/lab-config";
 
 const ROOT = projectRoot();
 const THIS_SCRIPT = "scripts/build.ts";
@@ -38,12 +39,17 @@ interface PageBundle {
    * CSS it requires only for trace types left out is empty).
    */
   library?: boolean;
+  /** Minified: the lab's scripts ride in every report 02 and 03, beside the rows they embed. */
+  minify?: boolean;
 }
 
 const PAGE_BUNDLES: readonly PageBundle[] = [
   { out: "dist/draw-page.js", entry: "lib/notebook/draw/page/main.ts", global: PAGE_GLOBAL, also: ["lib/notebook/draw/page-config.ts"] },
   { out: "dist/plotly-charts.js", entry: "lib/notebook/page/plotly.ts", library: true },
   { out: "dist/report-page.js", entry: "lib/report/page/main.ts" },
+  { out: "dist/lab-page.js", entry: "lib/notebook/lab/page/main.ts", global: LAB_GLOBAL, also: ["lib/notebook/lab/lab-config.ts"], minify: true },
+  { out: "dist/lab-train-worker.js", entry: "lib/notebook/lab/page/train-worker.ts", minify: true },
+  { out: "dist/lab-select-worker.js", entry: "lib/notebook/lab/page/select-worker.ts", minify: true },
 ];
 
 import * as esbuild from "esbuild";
@@ -163,6 +169,7 @@ function pageOptions(bundle: PageBundle) {
     // function wrapper the variable stays local to that widget.
     format: "iife",
     ...(bundle.global ? { globalName: bundle.global } : {}),
+    ...(bundle.minify ? { minify: true } : {}),
     target: "es2020",
     platform: "browser",
     charset: "utf8",

@@ -7,13 +7,13 @@ import { join, resolve } from "node:path";
 import { projectRoot } from "../lib/core/project";
 import { isInputError } from "../lib/core/errors";
 import { pairFolder, pairName, parsePair, type Pair } from "../lib/core/pair";
-import { envPair, quickMode } from "../lib/notebook/params";
+import { envPair, labMode, quickMode } from "../lib/notebook/params";
 import { checkChromium, writePdfs } from "../lib/report/pdf";
 import { buildReports, NotebookError, ReportInterrupted } from "../lib/report/report";
 import { kernelVersion, parseKernel, type KernelName } from "../lib/report/jupyter";
 
 const USAGE =
-  "usage: npm run report [-- [--quick] [--pdf] [--no-input] [--kernel tslab|deno] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
+  "usage: npm run report [-- [--quick] [--pdf] [--no-input] [--no-lab] [--kernel tslab|deno] [--digits A,B] [--out DIR] [NOTEBOOK…]]\n\n" +
   "Executes notebooks/*.ipynb on the tslab kernel (or, with --kernel deno, on Deno's, from the project's\n" +
   "pinned deno) and writes DIR/<name>.html (self-contained, opens offline) and DIR/executed/<name>.ipynb,\n" +
   "whose metadata.kernelspec names the kernel. NOTEBOOK is 01, 02, 03 or a name; default all.\n" +
@@ -22,6 +22,8 @@ const USAGE =
   "in CHROMIUM_PATH, else chromium (or chromium-browser, google-chrome) on PATH, else the usual places;\n" +
   "it is found and started before any notebook runs.\n" +
   "--no-input leaves the code out of every report (outputs and text only), and so out of the PDFs.\n" +
+  "--no-lab (or DIGITS_LAB=0) leaves out the lab: the panels of reports 02 and 03 that rerun the selection\n" +
+  "and retrain the network in the reader's browser, and the rows they embed.\n" +
   "Each page opens with how it was made (parameters, commit, kernel, Node, cores, run time), a table of\n" +
   "contents, a button hiding the code and a light/dark switch (printing is always light).\n" +
   "--digits A,B (or DIGITS_PAIR=A,B) analyses the digits A and B instead of 0 and 1, into reports/A-B/\n" +
@@ -37,6 +39,7 @@ interface ReportArgs {
   quick: boolean;
   pdf: boolean;
   noInput: boolean;
+  noLab: boolean;
   out?: string;
   digits?: string;
   kernel?: string;
@@ -67,12 +70,12 @@ function parseArgs(argv: readonly string[]): ReportArgs | number {
   if (digits === null) return 2;
   const kernel = valueOf("--kernel", "a kernel, tslab or deno");
   if (kernel === null) return 2;
-  const unknown = args.filter((a) => a.startsWith("-") && !["--quick", "--pdf", "--no-input"].includes(a));
+  const unknown = args.filter((a) => a.startsWith("-") && !["--quick", "--pdf", "--no-input", "--no-lab"].includes(a));
   if (unknown.length > 0) {
     console.error(`unknown option ${unknown[0]}; see npm run report -- --help`);
     return 2;
   }
-  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), noInput: args.includes("--no-input"), out, digits, kernel, notebooks: args.filter((a) => !a.startsWith("-")) };
+  return { quick: args.includes("--quick"), pdf: args.includes("--pdf"), noInput: args.includes("--no-input"), noLab: args.includes("--no-lab"), out, digits, kernel, notebooks: args.filter((a) => !a.startsWith("-")) };
 }
 
 /** Ctrl-C or kill: stop the kernel and remove this run's partial files before exiting. */
@@ -96,7 +99,9 @@ async function run(args: ReportArgs, signal: AbortSignal): Promise<number> {
   const pair: Pair = args.digits !== undefined ? parsePair(args.digits) : envPair();
   const base = join("reports", ...(quick ? ["quick"] : []));
   const outDir = args.out ? resolve(args.out) : join(projectRoot(), pairFolder(base, pair));
-  const env = { DIGITS_PAIR: `${pair[0]},${pair[1]}` };
+  // The notebooks read DIGITS_LAB too (labMode): --no-lab sets it for them; checked here, before any runs.
+  const lab = !args.noLab && labMode();
+  const env = { DIGITS_PAIR: `${pair[0]},${pair[1]}`, DIGITS_LAB: lab ? "1" : "0" };
   const kernel: KernelName = args.kernel !== undefined ? parseKernel(args.kernel) : "tslab";
   // Before Jupyter starts: a Chromium that is missing or does not start is said now, not after every notebook ran.
   const chromium = args.pdf ? await checkChromium() : undefined;

@@ -164,10 +164,7 @@ const ALLOWED_EXPORTS: Readonly<Record<string, string>> = {
   "cli/digits.ts commands": "test/readme.test.ts checks docs/cli.md against the CLI's own table of commands and flags",
   "lib/notebook/display.ts setDisplaySink": "the seam through which tests receive what display would show in a kernel (tslab's display exists only inside one)",
   "lib/selection/record-diff.ts experimentsDataFrame": "notebook 02's prose offers it to the reader for their own analysis",
-  // Until the report's lab (issue 26) lands: its page code hands these over, then they come off this list.
-  "lib/core/threads.page.ts provideThreadSource": "a page hands the bundled script of each thread module to the pool through it (the report's lab, issue 26)",
-  "lib/core/threads.page.ts onThreadSetup": "a page thread's script takes its set-up (the kernels' bytes) through it (the report's lab, issue 26)",
-  "lib/model/kernels.page.ts provideKernels": "a page hands the kernels' bytes to the engine through it (the report's lab, issue 26)",
+  "lib/notebook/lab/page/main.ts start": "the lab's page bundle's entry point: each panel's inline script calls it (lib/notebook/lab/lab-html.ts)",
 };
 
 /**
@@ -188,7 +185,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/evaluation/metrics.ts rocAuc",
   "lib/model/persist.ts saveModel",
   "lib/model/train.ts hasDiverged",
-  "lib/model/train.ts trainSync",
   "lib/notebook/display.ts DisplayMessage",
   "lib/notebook/display.ts tslabBundleWriter",
   "lib/notebook/draw/embed.ts rowPixels",
@@ -211,7 +207,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/report/jupyter.ts denoKernelSpec",
   "lib/report/page-parts.ts formatDuration",
   "lib/report/page.ts decoratePage",
-  "lib/report/pdf.ts chromiumPath",
   "lib/report/pdf.ts requireChromium",
   "lib/report/pdf.ts launchChromium",
   "lib/report/report.ts NOTEBOOKS",

@@ -8,20 +8,20 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../core/project";
 
-let compiled: { module: WebAssembly.Module; sha256: string } | null = null;
+let compiled: { module: WebAssembly.Module; sha256: string; bytes: Uint8Array } | null = null;
 
 /** The kernels' file, as this project builds it. */
 function kernelsPath(): string {
   return join(projectRoot(), "dist", "kernels.wasm");
 }
 
-/** The kernels compiled (read on first use), and the SHA-256 of their bytes. */
-export function loadKernels(): { module: WebAssembly.Module; sha256: string } {
+/** The kernels compiled (read on first use), their bytes (a report's lab embeds them) and their SHA-256. */
+export function loadKernels(): { module: WebAssembly.Module; sha256: string; bytes: Uint8Array } {
   if (!compiled) {
     const file = kernelsPath();
     if (!existsSync(file)) throw new Error(`${file} is missing: build it with \`npm run build\``);
     const bytes = readFileSync(file);
-    compiled = { module: new WebAssembly.Module(bytes), sha256: createHash("sha256").update(bytes).digest("hex") };
+    compiled = { module: new WebAssembly.Module(bytes), sha256: createHash("sha256").update(bytes).digest("hex"), bytes };
   }
   return compiled;
 }

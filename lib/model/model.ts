@@ -97,6 +97,25 @@ export function initNetwork(config: ModelConfig, seed: number): Network {
   return { config: { ...config, hidden: [...config.hidden] }, layers };
 }
 
+/**
+ * The network's weights as bytes, in the order and format of a saved model's weights.bin (what
+ * TensorFlow.js writes): layer by layer, its kernel (input-major, as DenseWeights holds it) then
+ * its bias, each value float32 little-endian. The same bytes on every platform, so their SHA-256
+ * names the weights (a report's lab compares the page's with the notebook's saved model).
+ */
+export function weightsBytes(network: Network): Uint8Array {
+  const values = network.layers.reduce((n, l) => n + l.kernel.length + l.bias.length, 0);
+  const bytes = new Uint8Array(4 * values);
+  const view = new DataView(bytes.buffer);
+  let at = 0;
+  for (const layer of network.layers) {
+    for (const array of [layer.kernel, layer.bias]) {
+      for (let i = 0; i < array.length; i++, at += 4) view.setFloat32(at, array[i], true);
+    }
+  }
+  return bytes;
+}
+
 /** The same network as a TensorFlow.js `tf.sequential` of Dense layers, weights included. */
 export function toLayersModel(tf: typeof tfTypes, network: Network): tfTypes.Sequential {
   const { config, layers } = network;

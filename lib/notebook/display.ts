@@ -16,6 +16,10 @@ import type { Dataset } from "../data/dataset";
 import { confusionCellsHtml, drawPadHtml, type ConfusionCellsOptions, type DrawPadOptions } from "./draw/draw";
 import type { ClassificationMetrics } from "../evaluation/metrics";
 import type { Network } from "../model/model";
+import type { TrainResult } from "../model/train";
+import type { ExperimentRecord } from "../selection/record";
+import { selectLabHtml, type SelectLabOptions } from "./lab/select-lab";
+import { trainLabHtml, type TrainLabOptions, type TrainLabRows } from "./lab/train-lab";
 import { figureBundle, figureHtml, nextPlotId, plotlyLibraryHtml, type MimeBundle } from "./plotly";
 import { tableHtml, tableText, type TableInput, type TableOptions } from "./table-html";
 import { metricsRows } from "./tables";
@@ -303,4 +307,20 @@ export function showDrawPad(network: Network, test: Dataset, options: DrawPadOpt
 /** Shows the test set's confusion matrix with clickable cells: a click shows that cell's digits. */
 export function showConfusionCells(test: Dataset, probabilities: ArrayLike<number>, options: ConfusionCellsOptions = {}): void {
   sink().html(confusionCellsHtml(test, probabilities, options), "[clickable confusion matrix: open this notebook in Jupyter (tslab or Deno kernel), or the HTML report, to use it]");
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report's lab (lab/*.ts builds the panels; the training runs in the page)
+
+/**
+ * Shows the train panel: the notebook's training (`result`) redone in the page on its rows, with
+ * settings the reader can change, the drawing pad following the network it trains.
+ */
+export function showTrainLab(result: TrainResult, rows: TrainLabRows, options: TrainLabOptions = {}): void {
+  sink().html(trainLabHtml(result, rows, options), "[train it yourself: open the HTML report, or this notebook in Jupyter, to retrain the network in your browser]");
+}
+
+/** Shows the select panel: the notebook's selection (`record`, made on `dataset`) rerun in the page, with candidates and settings the reader can change. */
+export function showSelectLab(record: ExperimentRecord, dataset: Dataset, options: SelectLabOptions = {}): void {
+  sink().html(selectLabHtml(record, dataset, options), "[rerun the selection: open the HTML report, or this notebook in Jupyter, to rerun it in your browser]");
 }

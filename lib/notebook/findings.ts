@@ -179,7 +179,7 @@ export function explorationSummary(dataset: Dataset, q: DataQuality, features: I
 // Notebook 02: the selection
 
 /** What the scores per candidate show: does accuracy separate them, which has the lowest log loss, do hidden layers help. */
-export function selectionSentence(record: ExperimentRecord): string {
+export function selectionSentence(record: Pick<ExperimentRecord, "config" | "summary"> & { data?: Pick<ExperimentRecord["data"], "digits"> }): string {
   const pair: Pair = record.data?.digits ?? DEFAULT_PAIR;
   const diverged = record.summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
   // A candidate whose training diverged has no score to compare (and cannot win): say so, leave it out.

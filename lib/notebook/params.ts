@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN_CONFIG } from "../model/train";
 import { DEFAULT_PAIR, parsePair, samePair } from "../core/pair";
 import type { RecordTarget } from "../selection/latest-winner";
 import { chooseNetwork, type NetworkChoice } from "../selection/network-choice";
-import { parseLayers } from "../selection/config";
+import { parseGrid, parseLayers } from "../selection/config";
 
 type Env = Record<string, string | undefined>;
 
@@ -21,6 +21,15 @@ function raw(name: string, env: Env): string | undefined {
 /** True when DIGITS_QUICK is set to 1/true/yes/on: small settings for a fast run (tests, previews). */
 export function quickMode(env: Env = process.env): boolean {
   return envFlag("DIGITS_QUICK", false, env);
+}
+
+/**
+ * Whether notebooks 02 and 03 show the report's lab (the panels that rerun the selection and
+ * retrain the network in the reader's browser): DIGITS_LAB=0 leaves the panels and the rows they
+ * embed out (`npm run report -- --no-lab`); unset is 1.
+ */
+export function labMode(env: Env = process.env): boolean {
+  return envFlag("DIGITS_LAB", true, env);
 }
 
 /**
@@ -99,9 +108,7 @@ function envLayers(name: string, fallback: readonly number[], env: Env = process
 export function envGrid(name: string, fallback: readonly (readonly number[])[], env: Env = process.env): number[][] {
   const value = raw(name, env);
   if (value === undefined) return fallback.map((h) => [...h]);
-  const grid = value.split(/[;\s]+/).filter((s) => s !== "").map((s) => withName(name, () => parseLayers(s)));
-  if (grid.length === 0) throw new InputError(`${name}=${value}: expected at least one architecture, e.g. "logistic;25,15"`);
-  return grid;
+  return parseGrid(value, name);
 }
 
 /** A comma list of numbers, such as DIGITS_LEARNING_RATES=0.001,0.003. */
@@ -130,15 +137,19 @@ export function envActivations(name: string, fallback: readonly Activation[], en
  * The network notebook 03 trains (chooseNetwork in lib/selection/network-choice): DIGITS_LAYERS
  * when set; else the winner of the latest selection record in `experimentsDir` made on the same
  * data (fingerprint) and pair as `target`, with the activation and learning rate it was selected
- * with; else the reference network, saying why. DIGITS_LEARNING_RATE overrides the rate. Its
- * folder is models/[A-B/][quick-]<layers>, the one `digits train` saves the same network in.
+ * with; else the reference network, saying why. DIGITS_ACTIVATION (sigmoid, relu or tanh) and
+ * DIGITS_LEARNING_RATE override the winner's. Its folder is models/[A-B/][quick-]<layers>, the one
+ * `digits train` saves the same network in.
  */
 export function envNetwork(experimentsDir: string, target: RecordTarget, quick: boolean, env: Env = process.env): NetworkChoice {
   const learningRate = raw("DIGITS_LEARNING_RATE", env) === undefined ? undefined : envNumber("DIGITS_LEARNING_RATE", DEFAULT_TRAIN_CONFIG.learningRate, env);
+  const activations = raw("DIGITS_ACTIVATION", env) === undefined ? undefined : envActivations("DIGITS_ACTIVATION", [], env);
+  if (activations !== undefined && activations.length !== 1) throw new InputError(`DIGITS_ACTIVATION=${raw("DIGITS_ACTIVATION", env)}: expected one activation, one of ${ACTIVATIONS.join(", ")}`);
   const layers = raw("DIGITS_LAYERS", env);
   const choice = chooseNetwork({
     layers: layers === undefined ? "winner" : envLayers("DIGITS_LAYERS", REFERENCE_HIDDEN, env),
     layersFrom: `DIGITS_LAYERS=${layers}`,
+    activation: activations?.[0],
     learningRate,
     records: experimentsDir,
     recordsShown: projectRelative(experimentsDir),

@@ -41,8 +41,15 @@ function pm(mean: number, sd: number, digits: number): string {
   return `${mean.toFixed(digits)} ± ${sd === null || !Number.isFinite(sd) ? "–" : sd.toFixed(digits)}`;
 }
 
+/**
+ * What a selection's tables and sentences read of it: its settings, summary and winner, and its
+ * data's pixel count and pair. A record is one; a report's lab builds one from the outcome it
+ * computed in the page.
+ */
+export type SelectionResults = Pick<ExperimentRecord, "config" | "summary" | "winner"> & { data: Pick<ExperimentRecord["data"], "cols" | "digits"> };
+
 /** "784→25→15→1": the layer widths of a candidate of a selection run, from its data's pixel count. */
-function layers(record: ExperimentRecord, row: { hidden: readonly number[]; activation: Activation }): string {
+function layers(record: SelectionResults, row: { hidden: readonly number[]; activation: Activation }): string {
   return describeArchitecture({ inputSize: record.data.cols, hidden: [...row.hidden], activation: row.activation });
 }
 
@@ -66,7 +73,7 @@ function nameColumnOf(records: readonly Pick<ExperimentRecord, "config">[]): "ar
  * Mean ± sd per candidate over the folds, in grid order; the winner is marked. When training
  * diverged for any candidate, a "diverged" column says in how many folds (it cannot win).
  */
-export function selectionRows(record: ExperimentRecord): Record<string, unknown>[] {
+export function selectionRows(record: SelectionResults): Record<string, unknown>[] {
   const { activations, learningRates } = record.config;
   const nameColumn = nameColumnOf([record]);
   const anyDiverged = record.summary.some((s) => (s.divergedFolds ?? 0) > 0);
@@ -89,16 +96,21 @@ export function selectionRows(record: ExperimentRecord): Record<string, unknown>
   }));
 }
 
-/** The winner and the one-SE rule's reason, as Markdown; `recordPath` is shown as text, whatever it holds. */
-export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/experiments/${record.id}.json`): string {
+/** The winner and the rule's reason, as Markdown: what notebook 02 says of it, and a report's lab of its own run. */
+export function winnerParagraphs(record: SelectionResults): string {
   const w = record.winner;
   const within = w.withinOneSe.length > 1 ? ` Within one standard error of the best: ${w.withinOneSe.join(", ")}.` : "";
   const se = w.standardError === "corrected" ? ` The standard error is the corrected one for repeated folds, √((1/J + 1/(k − 1))·s²), over J = ${record.config.folds * (record.config.repeats ?? 1)} folds.` : "";
   return (
     `**Winner: ${w.architecture}** (${layers(record, w)}, ${w.parameters.toLocaleString("en-US")} parameters), ` +
     `chosen by ${w.rule === "equivalent" ? "the equivalence rule (smallest candidate not practically worse than the best)" : "the one-standard-error rule"} over ${record.config.folds} folds${(record.config.repeats ?? 1) > 1 ? ` × ${record.config.repeats} repeats` : ""} × ${record.config.epochs} epochs.\n\n` +
-    `${w.reason}${within}${se}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} thread${record.workers === 1 ? "" : "s"}).`
+    `${w.reason}${within}${se}`
   );
+}
+
+/** The winner and the one-SE rule's reason, as Markdown, and the record; `recordPath` is shown as text, whatever it holds. */
+export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/experiments/${record.id}.json`): string {
+  return `${winnerParagraphs(record)}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} thread${record.workers === 1 ? "" : "s"}).`;
 }
 
 /** One row per selection run, oldest first: settings, winner and its score, wall time, tags and note (escaped where shown: tableHtml). */

@@ -99,6 +99,23 @@ export function parseLayers(spec: string): number[] {
   });
 }
 
+/**
+ * A grid of architectures from one line of text: layer specs (parseLayers) separated by ";" or
+ * spaces, e.g. "none; 8; 25,15". `what` names the text in errors ("DIGITS_GRID=…", "candidates").
+ */
+export function parseGrid(text: string, what: string): number[][] {
+  const grid = text.split(/[;\s]+/).filter((s) => s !== "").map((spec) => {
+    try {
+      return parseLayers(spec);
+    } catch (error) {
+      if (error instanceof InputError) throw new InputError(`${what}: ${error.message}`);
+      throw error;
+    }
+  });
+  if (grid.length === 0) throw new InputError(`${what}: expected at least one architecture, e.g. "logistic;25,15"`);
+  return grid;
+}
+
 /** Each value once: the first time it is listed twice is an InputError naming it. */
 function once<T>(values: readonly T[], what: string, show: (v: T) => string = String): T[] {
   const seen = new Set<string>();

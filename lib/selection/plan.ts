@@ -62,7 +62,9 @@ function checkFoldMemory(dataset: Dataset, folds: readonly Fold[], models: Model
     }
     return { rows, nonZero };
   };
-  const shared = concurrent > 1 && !(dataset.features.buffer instanceof SharedArrayBuffer) ? dataset.features.byteLength + dataset.rows : 0;
+  // A page from file:// has no SharedArrayBuffer at all (not cross-origin isolated): there nothing is shared yet.
+  const isShared = typeof SharedArrayBuffer !== "undefined" && dataset.features.buffer instanceof SharedArrayBuffer;
+  const shared = concurrent > 1 && !isShared ? dataset.features.byteLength + dataset.rows : 0;
   checkSelectionMemory(models, largest((f) => f.train), largest((f) => f.validation), concurrent, shared);
 }
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../lib/core/project";
-import { envActivations, envGrid, envInt, envNetwork, envNumber, envNumbers, envPair, envPath, envString, quickMode } from "../../lib/notebook/params";
+import { envActivations, envGrid, envInt, envNetwork, envNumber, envNumbers, envPair, envPath, envString, labMode, quickMode } from "../../lib/notebook/params";
 import { projectRelative } from "../../lib/core/project";
 import { saveExperiment } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
@@ -164,6 +164,14 @@ describe("envNetwork", () => {
     }
   });
 
+  it("lets DIGITS_ACTIVATION override the winner's and the reference's activation, and refuses a list or an unknown one", () => {
+    const choice = envNetwork("/nonexistent", target, false, { DIGITS_LAYERS: "8", DIGITS_ACTIVATION: "relu", DIGITS_LEARNING_RATE: "0.003" });
+    assert.deepEqual([choice.hidden, choice.activation, choice.learningRate], [[8], "relu", 0.003]);
+    assert.equal(envNetwork("/nonexistent", target, false, { DIGITS_ACTIVATION: "tanh" }).activation, "tanh");
+    assert.throws(() => envNetwork("/nonexistent", target, false, { DIGITS_ACTIVATION: "relu,tanh" }), /DIGITS_ACTIVATION=relu,tanh: expected one activation/);
+    assert.throws(() => envNetwork("/nonexistent", target, false, { DIGITS_ACTIVATION: "swish" }), /"swish" is not an activation/);
+  });
+
   it("lets DIGITS_LAYERS override the records", () => {
     const choice = envNetwork("/nonexistent", target, false, { DIGITS_LAYERS: "16,8" });
     assert.deepEqual(choice.hidden, [16, 8]);
@@ -174,5 +182,15 @@ describe("envNetwork", () => {
     assert.equal(envNetwork("/nonexistent", target, false, {}).modelDir, "models/25-15");
     assert.equal(envNetwork("/nonexistent", target, true, { DIGITS_LAYERS: "16,8" }).modelDir, "models/quick-16-8");
     assert.equal(envNetwork("/nonexistent", { ...target, pair: [4, 9] }, false, { DIGITS_LAYERS: "none" }).modelDir, "models/4-9/logistic");
+  });
+});
+
+describe("labMode", () => {
+  it("shows the report's lab unless DIGITS_LAB is 0, and refuses what is not a yes or no", () => {
+    assert.equal(labMode({}), true);
+    assert.equal(labMode({ DIGITS_LAB: "1" }), true);
+    assert.equal(labMode({ DIGITS_LAB: "0" }), false);
+    assert.equal(labMode({ DIGITS_LAB: "off" }), false);
+    assert.throws(() => labMode({ DIGITS_LAB: "maybe" }), /DIGITS_LAB=maybe: expected 1 or 0/);
   });
 });

@@ -100,7 +100,9 @@ export function pdfProblems(executed: Notebook, pages: readonly string[]): strin
     const missing = missingWords(pages, page, texts);
     if (missing.length > 0) problems.push(`chart "${title}…" starts on page ${page + 1}, which lacks its ${missing.slice(0, 5).join(", ")}`);
   }
-  for (const html of outputsOfType(executed, "text/html").filter((h) => h.includes("<table"))) {
+  // A widget's script (a report's lab carries the page code that builds its tables) is no table shown.
+  const shown = outputsOfType(executed, "text/html").map((h) => h.replace(/<script[\s\S]*?<\/script>/gi, ""));
+  for (const html of shown.filter((h) => h.includes("<table"))) {
     const caption = squash(/<caption[^>]*>([\s\S]*?)<\/caption>/.exec(html)?.[1] ?? "");
     const rows = [...html.matchAll(/<tr>([\s\S]*?)<\/tr>/g)];
     const last = [...rows[rows.length - 1][1].matchAll(/<t[dh][^>]*>([\s\S]*?)<\/t[dh]>/g)].map((m) => squash(m[1]));

@@ -93,7 +93,9 @@ function drawPadConfig(network: Network, test: Dataset, pair: readonly [number, 
  * updated while drawing. Hooks: data-digits-draw (canvas), data-digits-probability (text: a plain
  * decimal; the exact value in its data-digits-value), data-digits-prediction, data-digits-clear,
  * data-digits-random, data-digits-input (the 28×28 canvas), data-digits-attribution (the 28×28
- * overlay of gradient × input in the pair's colours), data-digits-row (the loaded test row).
+ * overlay of gradient × input in the pair's colours), data-digits-row (the loaded test row),
+ * data-digits-model (a select: "notebook" or "lab", shown once the report's lab has trained a network
+ * in the page, which the pad then uses until told otherwise).
  */
 export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOptions = {}): string {
   const pair = pairOf(options);
@@ -122,6 +124,9 @@ export function drawPadHtml(network: Network, test: Dataset, options: DrawPadOpt
     `<div style="font-size:120%">P(${b}) = <span data-digits-probability style="font-family:monospace">–</span></div>` +
     `<div style="font-size:120%">Prediction: <strong data-digits-prediction>–</strong></div>` +
     `<div data-digits-source style="font-size:90%;color:#444;margin-top:0.5em;max-width:22em">Draw a ${a} or a ${b}.</div>` +
+    // Shown once the report's lab has trained a network in the page (LAB_NETWORK_EVENT).
+    `<label data-digits-model-choice style="display:none;font-size:90%;margin-top:0.5em">Network: <select data-digits-model style="font:inherit;max-width:22em">` +
+    `<option value="notebook">the notebook's</option><option value="lab">trained in this page</option></select></label>` +
     `</div></div></div>\n` +
     widgetScript("drawPad", id, config)
   );

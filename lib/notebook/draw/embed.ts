@@ -1,26 +1,14 @@
 // What a page embeds from Node: the network's float32 weights and test rows' pixels, in base64.
 import type { Dataset } from "../../data/dataset";
-import type { Activation, Network } from "../../model/model";
+import { weightsBytes, type Network } from "../../model/model";
 import type { PageNetwork } from "./network";
 
-/** A network as embedded in a page (PageNetwork, with the activation typed as the model's). */
-export interface EncodedNetwork extends PageNetwork {
-  activation: Activation;
-}
-
-/** The network's float32 weights for a page (decodeNetwork reads them back). */
-export function encodeNetwork(network: Network): EncodedNetwork {
-  const floats = network.layers.reduce((n, l) => n + l.kernel.length + l.bias.length, 0);
-  const buffer = Buffer.alloc(4 * floats);
-  let at = 0;
-  for (const layer of network.layers) {
-    for (const v of layer.kernel) at = buffer.writeFloatLE(v, at);
-    for (const v of layer.bias) at = buffer.writeFloatLE(v, at);
-  }
+/** The network's float32 weights for a page, in weights.bin's byte order (decodeNetwork reads them back). */
+export function encodeNetwork(network: Network): PageNetwork {
   return {
     activation: network.config.activation,
     shapes: network.layers.map((l) => ({ inputs: l.inputs, units: l.units })),
-    weights: buffer.toString("base64"),
+    weights: Buffer.from(weightsBytes(network)).toString("base64"),
   };
 }
 

@@ -1,8 +1,11 @@
 // The trained network in the page: its float32 weights as embedded (base64) and its forward pass,
 // which repeats the WebAssembly kernels' float32 arithmetic step for step (assembly/kernels.ts), so
-// the page's probabilities equal `digits evaluate`'s. Shared by Node (the tests call these very
-// functions) and the page (lib/notebook/draw/page, bundled by the build): it imports nothing and uses
-// only what both have (Math, typed arrays, DataView, atob), which compiling it under both tsconfigs checks.
+// the page's probabilities equal `digits evaluate`'s; the overlay's gradients come from
+// lib/model/gradients.ts. Shared by Node (the tests call these very functions) and the page
+// (lib/notebook/draw/page, bundled by the build): it uses only what both have (Math, typed arrays,
+// DataView, atob), which compiling it under both tsconfigs checks.
+import { logitGradients } from "../../model/gradients";
+import type { Activation, Network } from "../../model/model";
 
 /** One Dense layer as the page holds it (the Network layout: kernel[i * units + j]). */
 export interface PageLayer {
@@ -14,8 +17,7 @@ export interface PageLayer {
 
 /** A network as embedded in a page: the activation, layer shapes, and float32 weights in base64. */
 export interface PageNetwork {
-  /** "sigmoid", "relu" or "tanh" (the model's Activation; this module imports nothing). */
-  activation: string;
+  activation: Activation;
   shapes: { inputs: number; units: number }[];
   /** Per layer, kernel then bias, float32 little-endian. */
   weights: string;
@@ -66,12 +68,12 @@ export function base64Bytes(text: string): Uint8Array {
   return bytes;
 }
 
-/** The layers of a PageNetwork (read little-endian whatever the machine). */
-export function decodeNetwork(encoded: PageNetwork): { activation: string; layers: PageLayer[] } {
+/** The network a PageNetwork holds (read little-endian whatever the machine). */
+export function decodeNetwork(encoded: PageNetwork): Network {
   const bytes = base64Bytes(encoded.weights);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 0;
-  const layers: PageLayer[] = [];
+  const layers: Network["layers"] = [];
   for (let l = 0; l < encoded.shapes.length; l++) {
     const shape = encoded.shapes[l];
     const kernel = new Float32Array(shape.inputs * shape.units);
@@ -80,47 +82,16 @@ export function decodeNetwork(encoded: PageNetwork): { activation: string; layer
     for (let i = 0; i < bias.length; i++, at += 4) bias[i] = view.getFloat32(at, true);
     layers.push({ inputs: shape.inputs, units: shape.units, kernel, bias });
   }
-  return { activation: encoded.activation, layers };
+  return { config: { inputSize: layers[0].inputs, hidden: layers.slice(0, -1).map((l) => l.units), activation: encoded.activation }, layers };
 }
 
 /**
  * Gradient × input of the logit (the output before its sigmoid; positive pushes towards the second
  * digit) for one image of 0–255 intensities: x_i · d logit / d x_i with x = pixel / 255, the
- * drawing pad's overlay. In float64 from the float32 weights, as lib/model/gradients.ts computes it
- * for `digits explain` (a test holds the two equal); this module imports nothing, so it has its own copy.
+ * drawing pad's overlay, from lib/model/gradients.ts's backward pass (the one `digits explain` uses).
  */
-export function gradientTimesInput(layers: readonly PageLayer[], activation: string, pixels: ArrayLike<number>): Float64Array {
-  const x = Float64Array.from({ length: layers[0].inputs }, (_, i) => pixels[i] / 255);
-  // Forward, keeping each hidden layer's activations (their slopes follow from them).
-  const hidden: Float64Array[] = [];
-  let values: Float64Array = x;
-  for (let l = 0; l < layers.length; l++) {
-    const { inputs, units, kernel, bias } = layers[l];
-    const z = Float64Array.from({ length: units }, (_, j) => bias[j]);
-    for (let i = 0; i < inputs; i++) {
-      if (values[i] === 0) continue;
-      for (let j = 0; j < units; j++) z[j] += values[i] * kernel[i * units + j];
-    }
-    if (l === layers.length - 1) break;
-    values = z.map((v) => (activation === "relu" ? (v > 0 ? v : 0) : activation === "tanh" ? Math.tanh(v) : 1 / (1 + Math.exp(-v))));
-    // relu's slope needs z > 0, which equals a > 0; keep z's sign in the activations.
-    hidden.push(activation === "relu" ? z.map((v) => (v > 0 ? v : -1)) : values);
-  }
-  // Backward from d logit / d logit = 1.
-  let delta = new Float64Array([1]);
-  for (let l = layers.length - 1; l >= 0; l--) {
-    const { inputs, units, kernel } = layers[l];
-    const back = new Float64Array(inputs);
-    for (let i = 0; i < inputs; i++) {
-      let sum = 0;
-      for (let j = 0; j < units; j++) sum += kernel[i * units + j] * delta[j];
-      back[i] = sum;
-    }
-    if (l > 0) {
-      const a = hidden[l - 1];
-      for (let i = 0; i < inputs; i++) back[i] *= activation === "relu" ? (a[i] > 0 ? 1 : 0) : activation === "tanh" ? 1 - a[i] * a[i] : a[i] * (1 - a[i]);
-    }
-    delta = back;
-  }
-  return delta.map((g, i) => g * x[i]);
+export function gradientTimesInput(network: Network, pixels: ArrayLike<number>): Float64Array {
+  const x = Float64Array.from({ length: network.config.inputSize }, (_, i) => pixels[i] / 255);
+  const { gradients } = logitGradients(network, x, 1);
+  return gradients.map((g, i) => g * x[i]);
 }

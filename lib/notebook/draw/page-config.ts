@@ -1,6 +1,8 @@
 // What the Node side hands the page code: each widget's config (written into its <script> as
-// JSON) and the name the page script's exports go by. Types only, shared by draw.ts and
-// lib/notebook/draw/page, so both sides of the page boundary are checked against one definition.
+// JSON), the name the page script's exports go by, and the event a report's lab sends the pad.
+// Types and names only, shared by draw.ts, lib/notebook/draw/page and the lab's page code, so both
+// sides of the page boundary are checked against one definition.
+import type { Network } from "../../model/model";
 import type { PageNetwork } from "./network";
 
 /** The variable the bundled page script (dist/draw-page.js, an IIFE) assigns its exports to. */
@@ -43,4 +45,21 @@ export interface ConfusionCellsConfig {
 export interface WidgetConfigs {
   drawPad: DrawPadConfig;
   confusionCells: ConfusionCellsConfig;
+}
+
+/**
+ * The event a report's lab (lib/notebook/lab) sends on the document when it has trained a network
+ * in the page; a drawing pad of the same pair then switches to that network, and offers the way
+ * back to the notebook's.
+ */
+export const LAB_NETWORK_EVENT = "binary-digits-lab-network";
+
+/** What LAB_NETWORK_EVENT carries (its CustomEvent's detail). */
+export interface LabNetworkDetail {
+  pair: readonly [number, number];
+  network: Network;
+  /** How the network was trained, as the pad names it: "8 relu, learning rate 0.003, 5 epochs, seed 13". */
+  name: string;
+  /** The network's P(second digit) of every test row (the rows the pad's "random test digit" draws from). */
+  probabilities: ArrayLike<number>;
 }

@@ -1,6 +1,7 @@
-// A widget's <script>: the bundled page code (dist/draw-page.js, built from ./page by
-// `npm run build`) inlined, then started on the widget's container with its config. Inlined rather
-// than linked so that a notebook output or an HTML report stays one file that works offline.
+// A widget's <script>: a bundled page script (dist/draw-page.js, dist/lab-page.js, built from the
+// page/ folders by `npm run build`) inlined, then started on the widget's container with its
+// config. Inlined rather than linked so that a notebook output or an HTML report stays one file
+// that works offline.
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -40,10 +41,18 @@ export function nextId(kind: string): string {
   return `binary-digits-${kind}-${session}-${counter}`;
 }
 
-/** The script that starts the widget `kind` in the container `id` with `config`. */
-export function widgetScript<K extends keyof WidgetConfigs>(kind: K, id: string, config: WidgetConfigs[K]): string {
+/**
+ * The script that runs the bundle `bundle` (an IIFE assigning its exports to `global`) and starts
+ * its widget `kind` in the container `id` with `config`.
+ */
+export function bundleScript(bundle: string, global: string, kind: string, id: string, config: unknown): string {
   return (
-    `<script type="text/javascript">\n(function () {\n${drawPadBundle()}\n` +
-    `${PAGE_GLOBAL}.start(${JSON.stringify(kind)}, ${scriptJson(id)}, ${scriptJson(config)});\n})();\n</script>`
+    `<script type="text/javascript">\n(function () {\n${bundle}\n` +
+    `${global}.start(${JSON.stringify(kind)}, ${scriptJson(id)}, ${scriptJson(config)});\n})();\n</script>`
   );
+}
+
+/** The script that starts the drawing widget `kind` in the container `id` with `config`. */
+export function widgetScript<K extends keyof WidgetConfigs>(kind: K, id: string, config: WidgetConfigs[K]): string {
+  return bundleScript(drawPadBundle(), PAGE_GLOBAL, kind, id, config);
 }

@@ -18,7 +18,7 @@ describe("gradientTimesInput: the page's overlay", () => {
       const pixels = Array.from({ length: 784 }, () => (rng.uniform(0, 1) < 0.25 ? Math.round(rng.uniform(0, 255)) : 0));
       const x = Float64Array.from(pixels, (p) => p / 255);
       const { gradients } = logitGradients(network, x, 1);
-      const page = gradientTimesInput(network.layers, activation, pixels);
+      const page = gradientTimesInput(network, pixels);
       let largest = 0;
       for (let i = 0; i < 784; i++) {
         assert.ok(Math.abs(page[i] - x[i] * gradients[i]) < 1e-12, `pixel ${i}`);

@@ -118,7 +118,7 @@ describe("forwardProbability: the page's forward pass", () => {
         const expected = predictProbabilities(network, test);
         const page = decodeNetwork(encodeNetwork(network));
         let worst = 0;
-        for (let r = 0; r < test.rows; r++) worst = Math.max(worst, Math.abs(forwardProbability(page.layers, page.activation, rowPixels(test, r)) - expected[r]));
+        for (let r = 0; r < test.rows; r++) worst = Math.max(worst, Math.abs(forwardProbability(page.layers, page.config.activation, rowPixels(test, r)) - expected[r]));
         assert.ok(worst < 1e-7, `largest difference ${worst}`);
       });
     }
@@ -129,7 +129,7 @@ describe("the embedded network and digits", () => {
   it("keeps every float32 weight bit for bit through base64", () => {
     const network = initNetwork(modelConfig([3, 2], "tanh", 5), 1);
     const decoded = decodeNetwork(encodeNetwork(network));
-    assert.equal(decoded.activation, "tanh");
+    assert.equal(decoded.config.activation, "tanh");
     decoded.layers.forEach((layer, l) => {
       assert.deepEqual([layer.inputs, layer.units], [network.layers[l].inputs, network.layers[l].units]);
       assert.deepEqual(layer.kernel, network.layers[l].kernel);
@@ -155,7 +155,7 @@ describe("the embedded network and digits", () => {
     const network = initNetwork(modelConfig([4]), 3);
     const page = api.decodeNetwork(encodeNetwork(network));
     const pixels = image(rect(10, 12, 4, 23));
-    assert.equal(api.forwardProbability(page.layers, page.activation, pixels), predictProbabilities(network, { features: new Float32Array(pixels.map((v) => v / 255)), labels: new Uint8Array(1), rows: 1, cols: 784 })[0]);
+    assert.equal(api.forwardProbability(page.layers, page.config.activation, pixels), predictProbabilities(network, { features: new Float32Array(pixels.map((v) => v / 255)), labels: new Uint8Array(1), rows: 1, cols: 784 })[0]);
   });
 });
 

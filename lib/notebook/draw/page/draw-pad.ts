@@ -1,10 +1,12 @@
 // The drawing pad in the page: what is drawn (mouse, pen, touch) or a loaded test digit goes
 // through mnistImage and the network's forward pass, once per animation frame while drawing, and
 // the pad shows the 28×28 image the network receives, which of its pixels push towards each digit
-// (gradient × input), P(second digit) and the prediction.
+// (gradient × input), P(second digit) and the prediction. When a report's lab trains a network in
+// the page (LAB_NETWORK_EVENT), the pad switches to it, with a select to go back to the notebook's.
+import type { Network } from "../../../model/model";
 import { mnistImage, MNIST_SIDE } from "../image";
-import { base64Bytes, decodeNetwork, forwardProbability, gradientTimesInput, type PageLayer } from "../network";
-import type { DrawPadConfig } from "../page-config";
+import { base64Bytes, decodeNetwork, forwardProbability, gradientTimesInput } from "../network";
+import { LAB_NETWORK_EVENT, type DrawPadConfig, type LabNetworkDetail } from "../page-config";
 import { hideFallback, hook } from "./attach";
 import { paintAttribution } from "./attribution";
 import { paintGrey, paintScaled } from "./grey";
@@ -23,12 +25,16 @@ interface Pad {
   /** Says what is on the canvas: a prompt, "your drawing", or the loaded test row. */
   source: HTMLElement;
   stroke: HTMLInputElement;
-  network: { activation: string; layers: PageLayer[] };
+  /** The notebook's network, and the one the report's lab trained in the page (once it has). */
+  networks: { notebook: Network; lab: LabNetworkDetail | null };
+  /** Which of the two answers: the select data-digits-model. */
+  model: HTMLSelectElement;
   /** The test rows' pixels, 784 bytes each, in config.rows order. */
   pixels: Uint8Array;
   width: number;
   height: number;
-  state: { drawing: boolean; x: number; y: number; next: number; frame: number };
+  /** `loaded`: the index in config.rows of the test digit on the canvas, -1 for none (or a drawing). */
+  state: { drawing: boolean; x: number; y: number; next: number; frame: number; loaded: number };
 }
 
 /** Starts the pad in `root` (the container drawPadHtml wrote). */
@@ -44,17 +50,47 @@ export function drawPad(root: HTMLElement, config: DrawPadConfig): void {
     prediction: hook(root, "data-digits-prediction"),
     source: hook(root, "data-digits-source"),
     stroke: hook<HTMLInputElement>(root, "data-digits-stroke"),
-    network: decodeNetwork(config.network),
+    networks: { notebook: decodeNetwork(config.network), lab: null },
+    model: hook<HTMLSelectElement>(root, "data-digits-model"),
     pixels: base64Bytes(config.pixels),
     width: canvas.width,
     height: canvas.height,
-    state: { drawing: false, x: 0, y: 0, next: 0, frame: 0 },
+    state: { drawing: false, x: 0, y: 0, next: 0, frame: 0, loaded: -1 },
   };
   hideFallback(root);
+  root.setAttribute("data-digits-network", "notebook");
   blank(pad);
   update(pad);
   listenToPointer(pad);
   listenToControls(root, pad);
+  listenToLab(root, pad);
+}
+
+/** The network the pad answers with: the lab's when it has one and it is chosen, else the notebook's. */
+function network(pad: Pad): Network {
+  return pad.model.value === "lab" && pad.networks.lab ? pad.networks.lab.network : pad.networks.notebook;
+}
+
+/** Switches to each network the report's lab trains for this pair, and back to the notebook's when asked. */
+function listenToLab(root: HTMLElement, pad: Pad): void {
+  document.addEventListener(LAB_NETWORK_EVENT, (event) => {
+    const detail = (event as CustomEvent<LabNetworkDetail>).detail;
+    if (!detail || detail.pair[0] !== pad.config.pair[0] || detail.pair[1] !== pad.config.pair[1]) return;
+    pad.networks.lab = detail;
+    const option = pad.model.querySelector('option[value="lab"]') as HTMLOptionElement;
+    option.textContent = "trained in this page: " + detail.name;
+    hook(root, "data-digits-model-choice").style.display = "block";
+    pad.model.value = "lab";
+    switched(root, pad);
+  });
+  pad.model.addEventListener("change", () => switched(root, pad));
+}
+
+/** After a change of network: the answer again, and the loaded test digit's sentence for the network now used. */
+function switched(root: HTMLElement, pad: Pad): void {
+  root.setAttribute("data-digits-network", pad.model.value === "lab" && pad.networks.lab ? "lab" : "notebook");
+  if (pad.state.loaded >= 0) pad.source.textContent = testDigitText(pad, pad.state.loaded);
+  update(pad);
 }
 
 /** Reads the canvas, shows the image the network receives, and the network's answer. */
@@ -68,11 +104,11 @@ function update(pad: Pad): void {
   paintGrey(shown.data, image, 0, image.length);
   pad.view.putImageData(shown, 0, 0);
   const inked = image.some((v) => v > 0);
-  const { layers, activation } = pad.network;
+  const net = network(pad);
   const overlay = pad.attribution.createImageData(MNIST_SIDE, MNIST_SIDE);
-  paintAttribution(overlay.data, image, inked ? gradientTimesInput(layers, activation, image) : new Float64Array(image.length));
+  paintAttribution(overlay.data, image, inked ? gradientTimesInput(net, image) : new Float64Array(image.length));
   pad.attribution.putImageData(overlay, 0, 0);
-  showAnswer(pad, inked ? forwardProbability(layers, activation, image) : null);
+  showAnswer(pad, inked ? forwardProbability(net.layers, net.config.activation, image) : null);
 }
 
 /** P(second digit) as text (its exact value in data-digits-value) and the prediction; dashes for an empty canvas. */
@@ -101,6 +137,7 @@ function blank(pad: Pad): void {
 /** Says that the canvas now holds a drawing (drawn over the test digit, if one was loaded). */
 function drawn(pad: Pad): void {
   const source = pad.source;
+  pad.state.loaded = -1;
   if (source.hasAttribute("data-digits-row")) {
     source.removeAttribute("data-digits-row");
     source.textContent = "Your drawing (on top of the test digit).";
@@ -184,6 +221,7 @@ function listenToControls(root: HTMLElement, pad: Pad): void {
 function clear(pad: Pad): void {
   const [a, b] = pad.config.pair;
   blank(pad);
+  pad.state.loaded = -1;
   pad.source.removeAttribute("data-digits-row");
   pad.source.removeAttribute("data-digits-drawn");
   pad.source.textContent = "Draw a " + a + " or a " + b + ".";
@@ -198,11 +236,19 @@ function loadTestDigit(pad: Pad): void {
   const big = pad.ctx.createImageData(pad.width, pad.height);
   paintScaled(big.data, pad.width, pad.height, pad.pixels, k * MNIST_SIDE * MNIST_SIDE);
   pad.ctx.putImageData(big, 0, 0);
-  const row = config.rows[k];
-  pad.source.setAttribute("data-digits-row", String(row));
+  state.loaded = k;
+  pad.source.setAttribute("data-digits-row", String(config.rows[k]));
   pad.source.removeAttribute("data-digits-drawn");
-  pad.source.textContent =
-    "Test row " + row + " (a " + config.labels[k] + ")" +
-    (config.probabilities ? "; the evaluation gave P(" + config.pair[1] + ") = " + config.probabilities[k].toFixed(4) + "." : ".");
+  pad.source.textContent = testDigitText(pad, k);
   update(pad);
+}
+
+/** "Test row 12 (a 1); the evaluation gave P(1) = 0.9998.", by the network the pad uses. */
+function testDigitText(pad: Pad, k: number): string {
+  const { config } = pad;
+  const row = config.rows[k];
+  const lab = pad.model.value === "lab" ? pad.networks.lab : null;
+  const p = lab ? lab.probabilities[row] : config.probabilities ? config.probabilities[k] : null;
+  const by = lab ? "the network trained in this page gives" : "the evaluation gave";
+  return "Test row " + row + " (a " + config.labels[k] + ")" + (p === null ? "." : "; " + by + " P(" + config.pair[1] + ") = " + p.toFixed(4) + ".");
 }

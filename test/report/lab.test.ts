@@ -1,0 +1,137 @@
+// The report's lab in reports 02 and 03 (quick, tslab kernel, 0 vs 1), opened in Chromium from disk
+// with the network off: report 03's train panel gives the SHA-256 of the weights.bin notebook 03
+// saved, and with other settings that of notebook 03 run with them (DIGITS_LAYERS,
+// DIGITS_ACTIVATION, DIGITS_LEARNING_RATE, DIGITS_EPOCHS); report 02's select panel gives every
+// fold's scores of notebook 02's record, and a changed grid keeps the unchanged candidates'; printed,
+// each panel is one line; `--no-lab` leaves the panels out.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser, Locator } from "playwright-core";
+import { listExperiments } from "../../lib/selection/experiments";
+import type { ExperimentRecord } from "../../lib/selection/record";
+import { collectErrors, launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
+import { endState, pageRecord, panelMessage, recordFolds, recordSummary, runPanel } from "../support/lab";
+
+const SELECT = "02-model-selection";
+const TRAIN = "03-training-and-evaluation";
+const weightsSha = (model: string) => createHash("sha256").update(readFileSync(join(model, "weights.bin"))).digest("hex");
+
+/** npm run report (quick) of `notebooks` into `work`/`name`, its records and model there too. */
+function report(work: string, name: string, args: readonly string[], env: Record<string, string> = {}): { out: string; model: string } {
+  const out = join(work, name);
+  const model = join(work, `${name}-model`);
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--out", out, ...args], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: model, ...env },
+    timeout: 900_000,
+  });
+  assert.equal(run.status, 0, `report ${args.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
+  return { out, model };
+}
+
+describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => {
+  const available = skipUnlessAvailable();
+  let work = "";
+  let browser: Browser | null = null;
+  let reports = { out: "", model: "" };
+  let other = { out: "", model: "" };
+  let record: ExperimentRecord;
+
+  before(async () => {
+    if (available.skip) return;
+    work = mkdtempSync(join(tmpdir(), "digits-report-lab-"));
+    reports = report(work, "reports", ["02", "03"]);
+    [record] = listExperiments(join(work, "experiments"));
+    // Notebook 03 with other settings, without the lab: its weights are what the panel must give.
+    other = report(work, "other", ["--no-lab", "03"], { DIGITS_LAYERS: "8", DIGITS_ACTIVATION: "relu", DIGITS_LEARNING_RATE: "0.003", DIGITS_EPOCHS: "2" });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  /** Opens a report from disk, offline; runs `check` on its panel `kind` once that is ready; no page errors. */
+  async function withPanel(name: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>): Promise<void> {
+    const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      const errors = collectErrors(tab);
+      await tab.goto(`file://${join(reports.out, `${name}.html`)}`, { waitUntil: "load", timeout: 180_000 });
+      await tab.waitForSelector(`[data-digits-lab="${kind}"][data-digits-lab-state="ready"]`, { timeout: 60_000 });
+      await check(tab.locator(`[data-digits-lab="${kind}"]`));
+      assert.deepEqual(errors, []);
+    } finally {
+      await context.close();
+    }
+  }
+
+  it("report 03's train panel, with the notebook's settings, gives the SHA-256 of the weights.bin notebook 03 saved", available, async () => {
+    await withPanel(TRAIN, "train", async (panel) => {
+      await runPanel(panel);
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), weightsSha(reports.model));
+      const saved = JSON.parse(readFileSync(join(reports.model, "training.json"), "utf8")) as { notes: { test: { accuracy: number } } };
+      assert.equal(Number(await panel.getAttribute("data-digits-lab-test-accuracy")), saved.notes.test.accuracy);
+    });
+  });
+
+  it("report 03's train panel, with other layers, activation, learning rate and epochs, gives the SHA-256 of notebook 03 run with them", available, async () => {
+    const expected = weightsSha(other.model);
+    assert.notEqual(expected, weightsSha(reports.model));
+    await withPanel(TRAIN, "train", async (panel) => {
+      await runPanel(panel, { layers: "8", activation: "relu", "learning-rate": "0.003", epochs: "2" });
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), expected);
+    });
+  });
+
+  it("report 02's select panel, with the notebook's settings, gives every fold's scores, the summary and the winner of its record", available, async () => {
+    await withPanel(SELECT, "select", async (panel) => {
+      await runPanel(panel);
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      const page = (await pageRecord(panel))!;
+      assert.deepEqual(page.folds, recordFolds(record));
+      assert.deepEqual(page.summary, recordSummary(record));
+      assert.equal(page.winner, record.winner.architecture);
+    });
+  });
+
+  it("report 02's select panel, with a candidate unticked and one added, keeps the fold scores of those unchanged", available, async () => {
+    await withPanel(SELECT, "select", async (panel) => {
+      await panel.locator('input[name="candidate"][value="8"]').uncheck();
+      await runPanel(panel, { candidates: "4" });
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      const page = (await pageRecord(panel))!;
+      const kept = recordFolds(record).filter((f) => f.candidate !== "8");
+      assert.equal(kept.length, 2 * record.config.folds);
+      assert.deepEqual(page.folds.filter((f) => f.candidate !== "4"), kept);
+      assert.equal(page.folds.filter((f) => f.candidate === "4").length, record.config.folds);
+    });
+  });
+
+  it("prints each panel as one line saying the HTML version can retrain", available, async () => {
+    for (const [name, kind, line] of [
+      [TRAIN, "train", "Train it yourself: the HTML version of this report retrains this network in your browser, with settings of your choice."],
+      [SELECT, "select", "Rerun the selection: the HTML version of this report reruns this selection in your browser, with candidates and settings of your choice."],
+    ] as const) {
+      await withPanel(name, kind, async (panel) => {
+        await panel.page().emulateMedia({ media: "print" });
+        assert.equal((await panel.innerText()).trim(), line);
+      });
+    }
+  });
+
+  it("leaves the panels and their rows out with --no-lab", available, () => {
+    const html = readFileSync(join(other.out, `${TRAIN}.html`), "utf8");
+    assert.doesNotMatch(html, /data-digits-lab=/);
+    assert.ok(html.length < readFileSync(join(reports.out, `${TRAIN}.html`), "utf8").length - 2_000_000);
+  });
+});
