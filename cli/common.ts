@@ -6,7 +6,7 @@ import { parseArgs } from "node:util";
 import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/core/pair";
 import { writeFileAtomic } from "../lib/core/files";
-import { InputError } from "../lib/core/errors";
+import { InputError, isInputError } from "../lib/core/errors";
 import { ACTIVATIONS, type Activation } from "../lib/model/model";
 import { experimentsDir } from "../lib/selection/experiments";
 import { defaultThreads } from "../lib/core/pool";
@@ -183,6 +183,7 @@ export function writeOutput(file: string, text: string): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, Buffer.from(text, "utf8"));
   } catch (error) {
+    if (isInputError(error)) throw error; // a full disk, said as such
     throw new InputError(`${file}: cannot write (${(error as Error).message})`);
   }
 }

@@ -4,7 +4,7 @@
 // executed notebook in reports/executed/. Every file is written to a temporary name and renamed
 // into place only when its notebook ran without error, so a failed run never leaves half a report
 // and an earlier good report stays as it was. The two files of a notebook are replaced as a pair
-// (outputs.ts replaceFiles): the HTML, what users open, last, and if that fails the old executed
+// (core/files.ts replaceFiles): the HTML, what users open, last, and if that fails the old executed
 // notebook is put back, so the HTML and the executed notebook always come from the same run.
 //
 // Before any cell runs, the output folders are checked (outputs.ts checkOutputs), and temporary
@@ -17,7 +17,8 @@ import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import type { Notebook } from "./ipynb";
 import { DENO_INSTALL_HINT, findPython, installKernels, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES, type KernelName } from "./jupyter";
-import { checkOutputs, removeQuietly, removeStaleTemps, replaceFiles, reportPaths, shownPath, unwritable } from "./outputs";
+import { replaceFiles } from "../core/files";
+import { checkOutputs, removeQuietly, removeStaleTemps, reportPaths, shownPath, unwritable } from "./outputs";
 import { addPageParts } from "./page";
 import { gitState, type GitState } from "./run-info";
 import { failureMessage, runPython } from "./runner";

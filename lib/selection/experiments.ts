@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../core/project";
-import { InputError } from "../core/errors";
+import { InputError, isInputError } from "../core/errors";
 import { writeFileAtomic } from "../core/files";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
@@ -91,6 +91,7 @@ export function saveExperiment(record: ExperimentRecord, dir: string = experimen
   try {
     writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2) + "\n", "utf8"));
   } catch (error) {
+    if (isInputError(error)) throw error; // a full disk, said as such
     throw new InputError(`${file}: cannot write the record (${(error as Error).message})`);
   }
   return file;
@@ -288,6 +289,7 @@ export function annotateExperiment(id: string, change: { note?: string; tags?: r
   try {
     writeFileAtomic(where, Buffer.from(JSON.stringify(updated, null, 2) + "\n", "utf8"));
   } catch (error) {
+    if (isInputError(error)) throw error; // a full disk, said as such
     throw new InputError(`${where}: cannot write the record (${(error as Error).message})`);
   }
   return updated;
