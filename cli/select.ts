@@ -8,7 +8,7 @@ import { runExperiment } from "../lib/selection/run-experiment";
 import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, parseLayers } from "../lib/selection/config";
 import { defaultThreads } from "../lib/core/pool";
 import { type ExperimentRecord } from "../lib/selection/record";
-import { annotateExperiment } from "../lib/selection/experiments";
+import { annotateExperiment, recordsFolderFiles } from "../lib/selection/experiments";
 import { parseNote, parseTag } from "../lib/selection/notes";
 import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
@@ -16,7 +16,7 @@ import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
 import { COMPARISON_USAGE, comparisonFlags, printComparisons } from "./real-differences";
 import { progressOnStderr } from "./progress";
-import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
+import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, checkOutput, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
 
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */
 const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
@@ -159,7 +159,8 @@ ${COMPARISON_USAGE}
     const folds = foldsFlag(flags);
     const { repeats, rope, rule } = comparisonFlags(flags);
     const threads = threadsFlag(flags);
-    const copy = outputFile(flags, "out");
+    const copy = outputFile(flags, "out", [data]);
+    checkOutput("records", records, { files: recordsFolderFiles(records), inputs: [data] });
     // Checked before any training, written into the record once it is saved.
     const annotation = { note: typeof flags.note === "string" ? parseNote(flags.note) : undefined, tags: ((flags.tag as string[] | undefined) ?? []).map(parseTag) };
 

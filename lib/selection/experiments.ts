@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../core/project";
 import { InputError, isInputError } from "../core/errors";
-import { writeFileAtomic } from "../core/files";
+import { writeFileAtomic, writeProblem } from "../core/files";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { annotate, annotationProblem } from "./notes";
@@ -41,40 +41,29 @@ export function recordsFolderProblem(dir: string): string | null {
 }
 
 /**
- * Throws InputError unless `dir` is a folder this process can write into, or can be created
- * (its nearest existing ancestor is a folder it can write into). Checked with access(2), which
- * also refuses root on a read-only file system or an immutable (chattr +i) folder.
+ * The files a selection writes in records folder `dir`, relative to it, as the longest names of
+ * each kind: a record, a lease, a fold-cache entry in a new shard and in each shard there is.
  */
-function checkWritableFolder(dir: string, what: string): void {
-  let existing = dir;
-  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  const fix = `choose another folder with --records, or make it writable`;
-  if (!fs.statSync(existing).isDirectory()) {
-    throw new InputError(existing === dir ? `${dir}: the ${what} is a file, not a folder; ${fix}` : `${dir}: the ${what} cannot be created, as ${existing} is a file; ${fix}`);
-  }
+export function recordsFolderFiles(dir: string): string[] {
+  const entry = (shard: string) => path.join(CACHE_FOLDER, shard, `${shard}${"0".repeat(62)}.json`);
+  let shards: string[] = [];
   try {
-    fs.accessSync(existing, fs.constants.W_OK | fs.constants.X_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(existing === dir ? `${dir}: the ${what} cannot be written (${code}); ${fix}` : `${dir}: the ${what} cannot be created in ${existing} (${code}); ${fix}`);
+    shards = fs.readdirSync(foldCacheDir(dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    // not created yet: a new shard stands for it
   }
+  return [`${"0".repeat(8)}T${"0".repeat(9)}Z-0000.json`, `.running-${process.pid}-00000000.json`, entry("00"), ...shards.map(entry)];
 }
 
 /**
- * Before any training: the records folder can take the record, and its fold cache and
- * every shard of it can take entries. Throws InputError naming the path otherwise.
+ * Before any training: the records folder can take the record, the run's lease, and fold-cache
+ * entries in every shard (writeProblem). Throws InputError naming the path otherwise.
  */
 export function checkRecordsWritable(dir: string): void {
-  checkWritableFolder(dir, "records folder");
-  const cache = foldCacheDir(dir);
-  checkWritableFolder(cache, "fold cache");
-  let shards: string[] = [];
-  try {
-    shards = fs.readdirSync(cache).filter((name) => /^[0-9a-f]{2}$/.test(name));
-  } catch {
-    // Not created yet: checked above through its parent.
+  for (const file of recordsFolderFiles(dir)) {
+    const problem = writeProblem(path.join(dir, file));
+    if (problem) throw new InputError(`${dir}: cannot hold the records: ${problem}; choose another folder with --records, or make it writable`);
   }
-  for (const shard of shards) checkWritableFolder(path.join(cache, shard), "fold cache");
 }
 
 /**
