@@ -167,7 +167,7 @@ function prune({ dir, exists, json, force }: Call): void {
   const entries = (n: number) => `${n} entr${n === 1 ? "y" : "ies"}`;
   out(`fold cache ${path.join(dir, "cache")}: removed ${entries(result.removed)} no record uses, kept ${result.kept}`);
   for (const run of result.running ?? []) out(`kept the ${entries(run.keys)} of the selection running since ${run.startedAt} (pid ${run.pid} on ${run.host})`);
-  for (const s of result.ignored ?? []) err(`--force: ignored ${s.file}, which cannot be read (${s.reason}); the entries it used may be gone`);
+  for (const s of result.ignored ?? []) err(`--force: ignored ${s.file}, which ${s.reason}; the entries it used may be gone`);
 }
 
 const RUN: Record<Subcommand, { ids: [number, number]; run(call: Call): void }> = {

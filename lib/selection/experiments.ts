@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../core/project";
 import { InputError, isInputError } from "../core/errors";
-import { writeFileAtomic, writeProblem } from "../core/files";
+import { refusalReason, writeFileAtomic, writeProblem } from "../core/files";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { annotate, annotationProblem } from "./notes";
@@ -245,25 +245,76 @@ export function findExperiment(prefix: string, dir: string = experimentsDir()): 
   throw new InputError(`no experiment in ${dir} has an id starting with "${wanted}" or with it in it; ${listHint(dir)}`);
 }
 
+/** The name every record is written under: <id>.json, the id its start time and a random suffix. */
+const RECORD_NAME = /^\d{8}T\d{9}Z-[0-9a-f]{4}\.json$/;
+
+/** Whether `file` is named as digits names a record (a record file it cannot read may be one, cut short). */
+export const namedAsRecord = (file: string) => RECORD_NAME.test(file);
+
 /**
- * What `remove` takes: a record by unique id prefix, or else a .json file that cannot be read as
- * one, named by the start of its file name (so a truncated record can be removed like any other).
+ * What `remove` takes: a record by its id (or any unique part, see matchIds), or else a file
+ * named as digits names records that cannot be read as one (a record cut short, say), by the same
+ * rule. Nothing else is ever removed: a file that is not a record (package.json) is an InputError
+ * saying so, even when `wanted` starts its name.
  */
-export function findRemovable(prefix: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord | null; reason?: string } {
+export function findRemovable(wanted: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord | null; reason?: string } {
   try {
-    return findExperiment(prefix, dir);
+    return findExperiment(wanted, dir);
   } catch (error) {
-    const wanted = prefix.trim().replace(/\.json$/, "");
-    const unreadable = wanted === "" ? [] : unreadableRecords(readExperiments(dir).skipped).filter((s) => s.file.startsWith(wanted));
-    if (unreadable.length !== 1) throw error;
-    return { file: unreadable[0].file, record: null, reason: unreadable[0].reason };
+    const id = wanted.trim().replace(/\.json$/, "");
+    if (id === "") throw error;
+    const { skipped } = readExperiments(dir);
+    const broken = unreadableRecords(skipped).filter((s) => namedAsRecord(s.file));
+    const matched = matchIds(id, broken.map((s) => s.file.replace(/\.json$/, "")));
+    if (matched.length === 1) {
+      const found = broken.find((s) => s.file === `${matched[0]}.json`)!;
+      return { file: found.file, record: null, reason: found.reason };
+    }
+    const foreign = skipped.filter((s) => !namedAsRecord(s.file) && s.file.startsWith(id));
+    if (matched.length === 0 && foreign.length > 0) {
+      const listed = foreign.map((s) => `${s.file} (${s.reason})`).join(", ");
+      throw new InputError(`"${id}" is the id of no record in ${dir}: ${listed} ${foreign.length === 1 ? "is not a record" : "are not records"} of digits, which never deletes ${foreign.length === 1 ? "it" : "them"}; ${listHint(dir)}`);
+    }
+    throw error;
   }
 }
 
-/** Deletes records (by file, each once); the fold cache keeps its entries until pruneCache. */
+/** Why `file` cannot be deleted (an immutable file or folder, a folder without write permission), or null. */
+function deleteProblem(file: string): string | null {
+  const checks = [
+    { where: path.dirname(file), mode: fs.constants.W_OK | fs.constants.X_OK },
+    { where: file, mode: fs.constants.W_OK },
+  ];
+  for (const { where, mode } of checks) {
+    try {
+      fs.accessSync(where, mode);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Deleting a file takes its folder's permission, not the file's; an immutable file refuses anyway.
+      if (where === file && code !== "EPERM") continue;
+      return `${where} cannot be changed: ${refusalReason(code, where) ?? code}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Deletes records (by file, each once); the fold cache keeps its entries until pruneCache. Every
+ * file is checked first: one that cannot be deleted is an InputError saying why, and nothing is deleted.
+ */
 export function removeExperiments(files: readonly string[], dir: string = experimentsDir()): string[] {
   const removed = [...new Set(files)];
-  for (const file of removed) fs.rmSync(path.join(dir, file), { force: true });
+  const problems = removed.map((file) => deleteProblem(path.join(dir, file))).filter((p) => p !== null);
+  if (problems.length > 0) throw new InputError(`experiments remove: nothing removed, as ${problems.join("; ")}`);
+  for (const file of removed) {
+    try {
+      fs.unlinkSync(path.join(dir, file));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") continue; // removed meanwhile
+      throw new InputError(`experiments remove: ${path.join(dir, file)} cannot be removed: ${refusalReason(code, path.join(dir, file)) ?? (error as Error).message}`);
+    }
+  }
   return removed;
 }
 
