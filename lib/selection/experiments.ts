@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { projectRoot } from "../core/project";
 import { InputError, isInputError } from "../core/errors";
 import { refusalReason, writeFileAtomic, writeProblem } from "../core/files";
+import { withLock } from "../core/lock";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { annotate, annotationProblem } from "./notes";
@@ -320,17 +321,23 @@ export function removeExperiments(files: readonly string[], dir: string = experi
 
 /**
  * Adds a note (replacing the earlier one) or tags to the record `id` names, rewriting its file
- * atomically; returns the updated record. The fold cache is untouched: the record's folds are the same.
+ * atomically (the target of a file that is a link); returns the updated record. Under the
+ * record's lock, read afresh: notes and tags added at the same time by other processes are all
+ * kept. The fold cache is untouched: the record's folds are the same.
  */
 export function annotateExperiment(id: string, change: { note?: string; tags?: readonly string[] }, dir: string = experimentsDir()): ExperimentRecord {
-  const { record, file } = findExperiment(id, dir);
-  const updated = annotate(record, change);
+  const { file } = findExperiment(id, dir);
   const where = path.join(dir, file);
-  try {
-    writeFileAtomic(where, Buffer.from(JSON.stringify(updated, null, 2) + "\n", "utf8"));
-  } catch (error) {
-    if (isInputError(error)) throw error; // a full disk, said as such
-    throw new InputError(`${where}: cannot write the record (${(error as Error).message})`);
-  }
-  return updated;
+  return withLock(fs.realpathSync(where), () => {
+    const read = readRecordFile(dir, file);
+    if (!("record" in read)) throw new InputError(`${where}: ${read.reason}; it changed while the note or tags were added`);
+    const updated = annotate(read.record, change);
+    try {
+      writeFileAtomic(where, Buffer.from(JSON.stringify(updated, null, 2) + "\n", "utf8"));
+    } catch (error) {
+      if (isInputError(error)) throw error; // a full disk, said as such
+      throw new InputError(`${where}: cannot write the record (${(error as Error).message})`);
+    }
+    return updated;
+  });
 }
