@@ -98,6 +98,9 @@ function recordProblem(value: unknown): string | null {
   if (version !== undefined && version !== 1 && version !== 2) return `corrupt: schema version ${JSON.stringify(version)} is not one digits writes`;
   if (!Array.isArray(r.summary) || !r.winner || !r.data || typeof r.startedAt !== "string") return "corrupt: not a model-selection record";
   if (r.folds !== undefined && !Array.isArray(r.folds)) return "corrupt: its folds are not a list";
+  // Version 1 may lack it (upgradeRecord fills it in); version 2 always writes it, and upgradeRecord reads it.
+  const config = r.config as unknown;
+  if (version === 2 && (typeof config !== "object" || config === null || Array.isArray(config))) return "corrupt: it has no config (the settings of its selection)";
   return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>) ?? annotationProblem(r);
 }
 
