@@ -219,7 +219,7 @@ export function checkOutput(flag: string, given: string, check: OutputCheck = {}
       throw refuse(`${file === target ? "it" : file} is a file of the model saved in ${path.dirname(real)}, which the output would overwrite; write it elsewhere`);
     }
     const problem = writeProblem(file);
-    if (problem) throw refuse(problem);
+    if (problem) throw refuse(`${problem}; fix that, or give --${flag} another path`);
   }
   return target;
 }
