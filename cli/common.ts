@@ -10,7 +10,8 @@ import { isSavedModel, MODEL_FILES, modelFolderProblem } from "../lib/model/pers
 import { InputError, isInputError } from "../lib/core/errors";
 import { ACTIVATIONS, type Activation } from "../lib/model/model";
 import { experimentsDir } from "../lib/selection/experiments";
-import { defaultThreads } from "../lib/core/pool";
+import { concurrencyLimit, defaultThreads } from "../lib/core/pool";
+import { memoryLimits } from "../lib/model/memory";
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -91,10 +92,16 @@ export const THREADS_OPTIONS = { threads: { type: "string" }, workers: { type: "
  */
 export function threadsFlag(flags: Flags): number {
   const threads = num(flags, "threads", defaultThreads(), "positive-int");
-  if (flags.workers === undefined) return threads;
-  const workers = num(flags, "workers", defaultThreads(), "positive-int");
-  if (flags.threads !== undefined && workers !== threads) throw new InputError(`--threads ${threads} and --workers ${workers}: --workers is the old name of --threads; give one of them`);
-  return workers;
+  let requested = threads;
+  if (flags.workers !== undefined) {
+    const workers = num(flags, "workers", defaultThreads(), "positive-int");
+    if (flags.threads !== undefined && workers !== threads) throw new InputError(`--threads ${threads} and --workers ${workers}: --workers is the old name of --threads; give one of them`);
+    requested = workers;
+  }
+  // More threads than cores only share them, and each holds its own copy of a fold's data.
+  const limit = concurrencyLimit(requested, { cores: defaultThreads(), memoryBytes: memoryLimits().machineBytes }, flags.workers !== undefined ? "--workers" : "--threads");
+  if (limit.reason) err(limit.reason);
+  return limit.threads;
 }
 
 /** A comma list of flag values ("sigmoid,relu"), each checked by `one` as if given alone. */

@@ -112,8 +112,8 @@ export function modelFolderProblem(dir: string): string | null {
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === "ENOTDIR" ? "it is a file, not a model folder; choose another folder" : null; // not there yet, or writeProblem says why not
+    // A file (not one further up the path, which writeProblem names), or not there yet.
+    return existsSync(dir) && statSync(dir).isFile() ? "it is a file, not a model folder; choose another folder" : null;
   }
   if (entries.length === 0 || isSavedModel(dir)) return null;
   const names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
