@@ -11,7 +11,7 @@ import { randomBytes } from "node:crypto";
 import { InputError } from "./errors";
 
 /** Writes bytes[offset, offset + length) to `fd`; returns how many it wrote, which may be fewer. */
-export type WriteBytes = (fd: number, bytes: Uint8Array, offset: number, length: number) => number;
+type WriteBytes = (fd: number, bytes: Uint8Array, offset: number, length: number) => number;
 
 const systemWrite: WriteBytes = (fd, bytes, offset, length) => fs.writeSync(fd, bytes, offset, length);
 let writeBytes: WriteBytes = systemWrite;
@@ -42,7 +42,7 @@ const DISK_ERRORS: Record<string, (shown: string) => string> = {
 };
 
 /** A write the disk refused: full, over quota or failing. Nothing was changed; exit 2 in the CLI. */
-export class DiskError extends InputError {
+class DiskError extends InputError {
   constructor(
     readonly path: string,
     readonly code: string,

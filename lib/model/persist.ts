@@ -32,7 +32,7 @@ export interface TrainingRecord {
   versions: { tfjs: string; binaryDigits: string };
 }
 
-export const MODEL_FILE = "model.json";
+const MODEL_FILE = "model.json";
 const WEIGHTS_FILE = "weights.bin";
 export const TRAINING_FILE = "training.json";
 
