@@ -202,6 +202,8 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/notebook/draw/widget.ts drawPadBundle",
   "lib/notebook/findings.ts thresholdAccuracy",
   "lib/notebook/params.ts binaryOnly",
+  "lib/notebook/params.ts envFlag",
+  "lib/notebook/params.ts envLayers",
   "lib/notebook/plotly.ts plotlyBundle",
   "lib/notebook/plotly.ts PLOT_CONFIG",
   "lib/notebook/plotly.ts typedArray",
@@ -236,6 +238,12 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/selection/queue/jobs.ts encodeResult",
   "lib/selection/queue/jobs.ts decodeResult",
   "lib/core/pool.ts THREAD_BYTES",
+  "lib/notebook/params.ts envString",
+  "lib/notebook/params.ts envInt",
+  "lib/notebook/params.ts envNumber",
+  "lib/notebook/params.ts envGrid",
+  "lib/notebook/params.ts envNumbers",
+  "lib/notebook/params.ts envActivations",
 ];
 
 /** What is wrong with an unused export, and what to do about it. */
