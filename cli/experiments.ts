@@ -201,8 +201,9 @@ unique part of it: its start, as in git, or its random suffix (\`list\` shows th
             pair than the first are marked, as their scores do not compare
   note      sets a record's note (replacing an earlier one)
   tag       adds tags to a record (letters, digits, ".", "_", "-")
-  remove    deletes records (their folds stay in the cache until prune); a .json file that cannot
-            be read as a record is removed by the start of its name
+  remove    deletes records (their folds stay in the cache until prune), by id; a file named as
+            a record that cannot be read is removed by its id too. A file that is not a record
+            is never deleted
   prune     deletes the fold-cache entries that no record in the folder uses. It never deletes an
             entry a running \`digits select\` on the folder uses, and deletes nothing while a
             record in the folder cannot be read (remove it, or use --force)

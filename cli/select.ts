@@ -116,7 +116,8 @@ ${dataFlagsHelp(24)}
 ${COMPARISON_USAGE}
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --threads N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
-                        thread only; --workers N, its old name, works too)
+                        thread only; more than the cores or memory allow is capped, with a line;
+                        --workers N, its old name, works too)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
                         (redis://[:PASSWORD@]HOST:PORT); same numbers, see the README
   --wait-timeout S      with --queue: stop (exit 2) when no worker has taken any fold for S
