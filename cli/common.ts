@@ -5,12 +5,14 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { DEFAULT_TRAIN_CSV } from "../lib/data/default-files";
 import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair, type Pair } from "../lib/core/pair";
-import { writeFileAtomic } from "../lib/core/files";
-import { InputError } from "../lib/core/errors";
+import { writeFileAtomic, writeProblem } from "../lib/core/files";
+import { isSavedModel, MODEL_FILES, modelFolderProblem } from "../lib/model/persist";
+import { InputError, isInputError } from "../lib/core/errors";
 import { visible } from "../lib/core/format";
 import { ACTIVATIONS, type Activation } from "../lib/model/model";
 import { experimentsDir } from "../lib/selection/experiments";
-import { defaultThreads } from "../lib/core/pool";
+import { concurrencyLimit, defaultThreads } from "../lib/core/pool";
+import { memoryLimits } from "../lib/model/memory";
 
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
@@ -98,10 +100,16 @@ export const THREADS_OPTIONS = { threads: { type: "string" }, workers: { type: "
  */
 export function threadsFlag(flags: Flags): number {
   const threads = num(flags, "threads", defaultThreads(), "positive-int");
-  if (flags.workers === undefined) return threads;
-  const workers = num(flags, "workers", defaultThreads(), "positive-int");
-  if (flags.threads !== undefined && workers !== threads) throw new InputError(`--threads ${threads} and --workers ${workers}: --workers is the old name of --threads; give one of them`);
-  return workers;
+  let requested = threads;
+  if (flags.workers !== undefined) {
+    const workers = num(flags, "workers", defaultThreads(), "positive-int");
+    if (flags.threads !== undefined && workers !== threads) throw new InputError(`--threads ${threads} and --workers ${workers}: --workers is the old name of --threads; give one of them`);
+    requested = workers;
+  }
+  // More threads than cores only share them, and each holds its own copy of a fold's data.
+  const limit = concurrencyLimit(requested, { cores: defaultThreads(), memoryBytes: memoryLimits().machineBytes }, flags.workers !== undefined ? "--workers" : "--threads");
+  if (limit.reason) err(limit.reason);
+  return limit.threads;
 }
 
 /** A comma list of flag values ("sigmoid,relu"), each checked by `one` as if given alone. */
@@ -176,14 +184,65 @@ export function trainingFlags(flags: Flags, defaults: TrainingDefaults): Trainin
   };
 }
 
-/** A file we are about to write: its folder is created later, but it must not be a folder itself. */
-export function outputFile(flags: Flags, name: string): string | undefined {
+/** Whether paths `a` and `b` name one file: the same resolved path, the same real path (links followed), or the same file on disk (a hard link). */
+function sameFile(a: string, b: string): boolean {
+  const real = (p: string) => {
+    try {
+      return fs.realpathSync(p);
+    } catch {
+      return path.resolve(p);
+    }
+  };
+  if (path.resolve(a) === path.resolve(b) || real(a) === real(b)) return true;
+  try {
+    const [x, y] = [fs.statSync(a), fs.statSync(b)];
+    return x.dev === y.dev && x.ino === y.ino;
+  } catch {
+    return false;
+  }
+}
+
+/** What an output flag writes: `files`, names inside the folder it names (a file output: none), and what it must not overwrite. */
+export interface OutputCheck {
+  files?: readonly string[];
+  /** The command's input files: an output is never one of them. */
+  inputs?: readonly (string | undefined)[];
+  /** The output is a model (train --model): a model digits saved there is replaced, any other folder refused (modelFolderProblem). */
+  model?: boolean;
+}
+
+/**
+ * Checks, before any work, that output flag `--flag` may write `given` (a file, or with
+ * check.files a folder and the files it writes there): every such file can be written
+ * (writeProblem: folders that are files, permissions, immutable folders, names too long), is none
+ * of the command's inputs, and is no file of a saved model (unless the output is that model).
+ * Throws an InputError "--flag PATH: why" otherwise; returns the resolved path. The one check of
+ * every output flag of every command.
+ */
+export function checkOutput(flag: string, given: string, check: OutputCheck = {}): string {
+  if (given.trim() === "") throw new InputError(`--${flag}: expected a ${check.files ? "folder" : "file"} path`);
+  const target = path.resolve(given);
+  const refuse = (why: string) => new InputError(`--${flag} ${given}: ${why}`);
+  const files = check.files ? check.files.map((name) => path.join(target, name)) : [target];
+  const foreign = check.model ? modelFolderProblem(target) : null;
+  if (foreign) throw refuse(foreign);
+  for (const file of files) {
+    const input = (check.inputs ?? []).find((i) => i !== undefined && sameFile(i, file));
+    if (input !== undefined) throw refuse(`${file === target ? "it" : file} is ${input}, an input of this command, which the output would overwrite; write it elsewhere`);
+    const real = fs.existsSync(file) ? fs.realpathSync(file) : file;
+    if (!check.model && MODEL_FILES.includes(path.basename(real)) && isSavedModel(path.dirname(real))) {
+      throw refuse(`${file === target ? "it" : file} is a file of the model saved in ${path.dirname(real)}, which the output would overwrite; write it elsewhere`);
+    }
+    const problem = writeProblem(file);
+    if (problem) throw refuse(`${problem}; fix that, or give --${flag} another path`);
+  }
+  return target;
+}
+
+/** The path of output flag `name`, checked (checkOutput), or undefined when the flag is not given. */
+export function outputFile(flags: Flags, name: string, inputs: readonly (string | undefined)[] = []): string | undefined {
   const v = flags[name];
-  if (typeof v !== "string") return undefined;
-  if (v.trim() === "") throw new InputError(`--${name}: expected a file path`);
-  const file = path.resolve(v);
-  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new InputError(`--${name} ${v}: is a directory; expected a file path`);
-  return file;
+  return typeof v === "string" ? checkOutput(name, v, { inputs }) : undefined;
 }
 
 export function writeOutput(file: string, text: string): void {
@@ -191,6 +250,7 @@ export function writeOutput(file: string, text: string): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, Buffer.from(text, "utf8"));
   } catch (error) {
+    if (isInputError(error)) throw error; // a full disk, said as such
     throw new InputError(`${file}: cannot write (${(error as Error).message})`);
   }
 }

@@ -4,7 +4,7 @@ import { writeDefaultDataset } from "../lib/data/default-files";
 import { projectRoot } from "../lib/core/project";
 import { DEFAULT_PAIR, pairDataDir } from "../lib/core/pair";
 import { visible } from "../lib/core/format";
-import { type Command, out, pairFlag } from "./common";
+import { type Command, out, pairFlag, checkOutput } from "./common";
 
 export const dataCommand: Command = {
   summary: "write data/train.csv and data/test.csv (the 0s and 1s of MNIST; --digits for another pair)",
@@ -26,7 +26,7 @@ Options:
   options: { digits: { type: "string" }, out: { type: "string" }, force: { type: "boolean" }, quiet: { type: "boolean" } },
   async run(flags) {
     const pair = pairFlag(flags) ?? DEFAULT_PAIR;
-    const dir = typeof flags.out === "string" ? path.resolve(flags.out) : path.join(projectRoot(), pairDataDir(pair));
+    const dir = checkOutput("out", typeof flags.out === "string" ? flags.out : path.join(projectRoot(), pairDataDir(pair)), { files: ["train.csv", "test.csv"] });
     const summary = writeDefaultDataset(dir, { force: flags.force === true, pair: pair });
     if (flags.quiet) return;
     for (const file of [summary.train, summary.test]) {

@@ -12,7 +12,7 @@ import { calibration } from "../lib/evaluation/calibration";
 import { predictLabels, type ClassificationMetrics } from "../lib/evaluation/metrics";
 import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
 import { loadModel, modelPair, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
-import { type Command, type Flags, out, str, pairFlag, outputFile, writeOutput, f4 } from "./common";
+import { type Command, type Flags, out, str, pairFlag, outputFile, checkOutput, writeOutput, f4 } from "./common";
 
 export const evaluateCommand: Command = {
   summary: "score a saved model on a CSV (accuracy, precision, recall, F1, log loss, AUC)",
@@ -52,8 +52,10 @@ Options:
     json: { type: "boolean" },
   },
   async run(flags) {
-    const predictionsFile = outputFile(flags, "predictions");
+    const predictionsFile = outputFile(flags, "predictions", [typeof flags.data === "string" ? flags.data : undefined]);
     const { dir, network, record, pair, data, dataset } = await modelAndData(flags, "evaluate");
+    // The default data file is known once the model says its pair.
+    if (predictionsFile) checkOutput("predictions", predictionsFile, { inputs: [data] });
     const { probabilities, metrics } = evaluateSet(network, dataset);
     if (predictionsFile) writeOutput(predictionsFile, predictionsCsv(dataset, probabilities));
     const { accuracy, precision, recall, f1, logLoss, auc, confusionMatrix } = metrics;

@@ -169,7 +169,7 @@ function prune({ dir, exists, json, force }: Call): void {
   out(`fold cache ${visible(path.join(dir, "cache"))}: removed ${entries(result.removed)} no record uses, kept ${entries(result.kept)}`);
   // Counts of the same kept entries (a record may use some of them too), never of folds not trained yet.
   for (const run of result.running ?? []) out(`  of which ${run.keys} ${run.keys === 1 ? "is" : "are"} used by the selection running since ${visible(run.startedAt)} (pid ${run.pid} on ${visible(run.host)})`);
-  for (const s of result.ignored ?? []) err(`--force: ignored ${visible(s.file)}, which cannot be read (${visible(s.reason)}); the entries it used may be gone`);
+  for (const s of result.ignored ?? []) err(`--force: ignored ${visible(s.file)}, which ${visible(s.reason)}; the entries it used may be gone`);
 }
 
 const RUN: Record<Subcommand, { ids: [number, number]; run(call: Call): void }> = {
@@ -203,8 +203,9 @@ unique part of it: its start, as in git, or its random suffix (\`list\` shows th
             pair than the first are marked, as their scores do not compare
   note      sets a record's note (replacing an earlier one)
   tag       adds tags to a record (letters, digits, ".", "_", "-")
-  remove    deletes records (their folds stay in the cache until prune); a .json file that cannot
-            be read as a record is removed by the start of its name
+  remove    deletes records (their folds stay in the cache until prune), by id; a file named as
+            a record that cannot be read is removed by its id too. A file that is not a record
+            is never deleted
   prune     deletes the fold-cache entries that no record in the folder uses. It never deletes an
             entry a running \`digits select\` on the folder uses, and deletes nothing while a
             record in the folder cannot be read (remove it, or use --force)

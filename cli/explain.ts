@@ -6,7 +6,7 @@ import { subset } from "../lib/data/split";
 import { digitOf, type Pair } from "../lib/core/pair";
 import { InputError } from "../lib/core/errors";
 import { visible } from "../lib/core/format";
-import { attribute, attributionSum, ATTRIBUTION_METHODS, DEFAULT_STEPS, strongestPixels, type Attribution, type AttributionMethod } from "../lib/evaluation/attributions";
+import { attribute, attributionSum, ATTRIBUTION_METHODS, DEFAULT_STEPS, MAX_STEPS, strongestPixels, type Attribution, type AttributionMethod } from "../lib/evaluation/attributions";
 import { REFERENCE_HIDDEN } from "../lib/model/model";
 import { predictProbabilities } from "../lib/model/train";
 import { type Command, type Flags, out, str, num, pairFlag } from "./common";
@@ -33,7 +33,7 @@ Options:
   --digits A,B         the model's pair, as a check (required for a model without training.json)
   --binary-only        the same as --digits 0,1
   --method NAME        saliency, integrated-gradients or both (default both)
-  --steps N            intervals of the integrated gradients' path (default ${DEFAULT_STEPS}: ${DEFAULT_STEPS + 1} points)
+  --steps N            intervals of the integrated gradients' path (default ${DEFAULT_STEPS}: ${DEFAULT_STEPS + 1} points; at most ${MAX_STEPS})
   --json               print one JSON object {digits, method, steps, rows: [{index, label,
                        probability, logit, baselineLogit, saliency, integratedGradients}]}
                        (each map 784 numbers, pixels row by row), nothing else
@@ -53,6 +53,7 @@ Options:
     const method = str(flags, "method", "both") as AttributionMethod;
     if (!ATTRIBUTION_METHODS.includes(method)) throw new InputError(`--method "${method}": expected one of ${ATTRIBUTION_METHODS.join(", ")}`);
     const steps = num(flags, "steps", DEFAULT_STEPS, "positive-int");
+    if (steps > MAX_STEPS) throw new InputError(`--steps ${flags.steps}: at most ${MAX_STEPS.toLocaleString("en-US")} (each step is a point of the path, all held in memory at once; ${DEFAULT_STEPS}, the default, is already close to exact)`);
     const { dir, network, pair, data, dataset } = await modelAndData(flags, "explain");
     const kept = keptRows(dataset, rows, data);
     const probabilities = predictProbabilities(network, subset(dataset, kept));

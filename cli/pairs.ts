@@ -9,7 +9,7 @@ import { rankPairs } from "../lib/pairs/ranking";
 import { pairsDir, type PairsRecord } from "../lib/pairs/record";
 import { runPairs } from "../lib/pairs/run";
 import type { PairsProgress } from "../lib/pairs/score-pairs";
-import { type Command, out, err, num, f4, THREADS_OPTIONS, threadsFlag } from "./common";
+import { type Command, out, err, num, f4, THREADS_OPTIONS, threadsFlag, checkOutput } from "./common";
 import { progressOnStderr } from "./progress";
 
 function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void; done: () => void } {
@@ -109,6 +109,9 @@ Options:
     if ((images === undefined) !== (labels === undefined)) {
       throw new InputError(`${images === undefined ? "--labels" : "--images"} needs ${images === undefined ? "--images" : "--labels"} too: give the IDX image file and its label file, or neither`);
     }
+    const dir = typeof flags.records === "string" ? path.resolve(flags.records) : pairsDir();
+    // A record is named by its 16-hex key.
+    checkOutput("records", dir, { files: [`${"0".repeat(16)}.json`], inputs: [images, labels] });
     const quiet = flags.quiet === true;
     const progress = pairsProgress(quiet);
     let run;
@@ -122,7 +125,7 @@ Options:
         threads: threadsFlag(flags),
         images,
         labels,
-        dir: typeof flags.records === "string" ? path.resolve(flags.records) : pairsDir(),
+        dir,
         force: flags.force === true,
         onProgress: progress.onProgress,
         // Said before the map is computed; shown even with --quiet, like select's cache warnings.

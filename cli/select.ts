@@ -8,7 +8,7 @@ import { runExperiment } from "../lib/selection/run-experiment";
 import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, parseLayers } from "../lib/selection/config";
 import { defaultThreads } from "../lib/core/pool";
 import { type ExperimentRecord } from "../lib/selection/record";
-import { annotateExperiment } from "../lib/selection/experiments";
+import { annotateExperiment, recordsFolderFiles } from "../lib/selection/experiments";
 import { parseNote, parseTag } from "../lib/selection/notes";
 import { startedByNpm, watchParent } from "../lib/selection/queue/parent";
 import { InputError } from "../lib/core/errors";
@@ -17,7 +17,7 @@ import { formatLoss } from "../lib/model/train";
 import { COMPARISON_USAGE, RACE_USAGE, comparisonFlags, printComparisons, raceFlags } from "./real-differences";
 import { raceMark } from "../lib/notebook/real-differences";
 import { progressOnStderr } from "./progress";
-import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
+import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, checkOutput, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
 
 /** "fold 2/5", and "of repeat 2/3" with --repeats. */
 const foldText = (p: SelectionProgress) => `fold ${p.fold + 1}/${p.folds}${(p.repeats ?? 1) > 1 ? ` of repeat ${(p.repeat ?? 0) + 1}/${p.repeats}` : ""}`;
@@ -124,7 +124,8 @@ ${COMPARISON_USAGE}
 ${RACE_USAGE}
   --seed N              folds, weights and shuffling (default ${DEFAULT_SELECTION_CONFIG.seed})
   --threads N           threads to train on (default: one per core, here ${defaultThreads()}; 1 = this
-                        thread only; --workers N, its old name, works too)
+                        thread only; more than the cores or memory allow is capped, with a line;
+                        --workers N, its old name, works too)
   --queue URL           train the folds on \`digits worker\` processes through Redis instead
                         (redis://[:PASSWORD@]HOST:PORT[/DB]); same numbers, see the README;
                         --queue env takes the URL from DIGITS_QUEUE_URL, which keeps a
@@ -173,7 +174,8 @@ ${RACE_USAGE}
     const { repeats, rope, rule } = comparisonFlags(flags);
     const race = raceFlags(flags);
     const threads = threadsFlag(flags);
-    const copy = outputFile(flags, "out");
+    const copy = outputFile(flags, "out", [data]);
+    checkOutput("records", records, { files: recordsFolderFiles(records), inputs: [data] });
     // Checked before any training, written into the record once it is saved.
     const annotation = { note: typeof flags.note === "string" ? parseNote(flags.note) : undefined, tags: ((flags.tag as string[] | undefined) ?? []).map(parseTag) };
 

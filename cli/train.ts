@@ -1,5 +1,4 @@
 // `digits train`: trains one network (or the winner of a matching selection record) and saves it.
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadCsv } from "../lib/data/csv";
 import { classCounts, describeDropped, type LoadedDataset } from "../lib/data/dataset";
@@ -11,10 +10,10 @@ import { InputError } from "../lib/core/errors";
 import { visible } from "../lib/core/format";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_ACTIVATION, REFERENCE_HIDDEN } from "../lib/model/model";
 import { checkTrainingMemory } from "../lib/model/memory";
-import { MODEL_FILE, saveTrained } from "../lib/model/persist";
+import { MODEL_FILES, saveTrained } from "../lib/model/persist";
 import { parseLayers } from "../lib/selection/config";
 import { DEFAULT_TRAIN_CONFIG, train } from "../lib/model/train";
-import { type Command, out, err, trainingFlags, f4, TRAINING_OPTIONS, dataFlagsHelp } from "./common";
+import { type Command, out, err, trainingFlags, f4, TRAINING_OPTIONS, dataFlagsHelp, checkOutput } from "./common";
 
 export const trainCommand: Command = {
   summary: "train one network and save it (TensorFlow.js layers format)",
@@ -52,15 +51,10 @@ ${dataFlagsHelp(23)}
     const { data, pair: pair, records, activation, ...options } = trainingFlags(flags, { ...DEFAULT_TRAIN_CONFIG, activation: REFERENCE_ACTIVATION });
     const winner = flags.layers === "winner";
     const layers = typeof flags.layers === "string" ? (winner ? "winner" : parseLayers(flags.layers)) : undefined;
-    // A model folder named after the layers is known before loading only when the layers are.
-    const early = typeof flags.model === "string" ? path.resolve(flags.model) : undefined;
-    // saveModel refuses the same, but only after training: say it before.
-    const checkModelDir = (dir: string) => {
-      if (fs.existsSync(dir) && !fs.existsSync(path.join(dir, MODEL_FILE))) {
-        throw new InputError(`--model ${dir}: exists and is not a saved model; choose another folder`);
-      }
-    };
-    if (early) checkModelDir(early);
+    // saveModel refuses a folder that is not its own too, but only after training: say it before.
+    const checkModelDir = (dir: string) => checkOutput("model", dir, { files: MODEL_FILES, inputs: [data], model: true });
+    // The default folder is named after the layers, known before loading only when they are.
+    const early = typeof flags.model === "string" ? checkModelDir(flags.model) : undefined;
     const dataset = loadCsv(data, { pair: pair });
     const quiet = flags.quiet === true;
     const target = { fingerprint: datasetFingerprint(dataset), pair: dataset.pair };
@@ -75,8 +69,7 @@ ${dataFlagsHelp(23)}
     if (choice.lookup) reportWinner(choice.lookup, { records, data, dataset });
     const { hidden } = choice;
     const model = modelConfig(hidden, choice.activation);
-    const dir = early ?? path.resolve(choice.modelDir);
-    checkModelDir(dir);
+    const dir = early ?? checkModelDir(path.resolve(choice.modelDir));
     if (dataset.cols !== model.inputSize) model.inputSize = dataset.cols;
     // train() checks this too; here it comes before the header, so a refusal is one line.
     checkTrainingMemory(model, dataset);

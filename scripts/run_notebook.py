@@ -230,10 +230,15 @@ def iso(seconds):
 
 
 def write(path, fill):
-    """Writes a file with fill(f); None when done, else {path, error, code} (and no partial file)."""
+    """Writes a file with fill(f); None when done, else {path, error, code} (and no partial file).
+
+    Python's buffered writes go on until every byte is written or raise (ENOSPC on a full disk);
+    the fsync makes the bytes reach the disk before the caller renames the file into place."""
     try:
         with open(path, "w", encoding="utf-8") as f:
             fill(f)
+            f.flush()
+            os.fsync(f.fileno())
         return None
     except OSError as e:
         try:

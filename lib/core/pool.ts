@@ -48,6 +48,27 @@ export function defaultThreads(): number {
 }
 
 /**
+ * Memory one training thread may need: its copy of the data (decoded from Redis in a queue worker), the fold's rows
+ * copied out, two engines and the runtime; about what a fold of a full MNIST pair takes.
+ */
+export const THREAD_BYTES = 512 * 2 ** 20;
+
+/**
+ * How many training threads a queue worker (`flag` --concurrency) or a selection (--threads) may
+ * run here: no more than the cores (a fold is CPU-bound, a second thread per core only adds
+ * memory) nor than the memory holds at THREAD_BYTES each. The reason is the line to print when
+ * `requested` was more than that, else null.
+ */
+export function concurrencyLimit(requested: number, machine: { cores: number; memoryBytes: number }, flag = "--concurrency"): { threads: number; reason: string | null } {
+  const byMemory = Math.max(1, Math.floor(machine.memoryBytes / THREAD_BYTES));
+  const threads = Math.max(1, Math.min(requested, machine.cores, byMemory));
+  if (threads === requested) return { threads, reason: null };
+  const gib = (machine.memoryBytes / 2 ** 30).toFixed(1);
+  const why = machine.cores <= byMemory ? `this machine has ${machine.cores} core${machine.cores === 1 ? "" : "s"}` : `this machine's ${gib} GiB of memory holds ${byMemory} training thread${byMemory === 1 ? "" : "s"} (${THREAD_BYTES / 2 ** 20} MiB each)`;
+  return { threads, reason: `${flag} ${requested}: capped at ${threads}, because ${why}` };
+}
+
+/**
  * A copy of `array` in shared memory (or the array itself when it is already there), so that every
  * thread reads one copy. Where memory cannot be shared (a page from disk), the array itself: each
  * thread is then given a copy.

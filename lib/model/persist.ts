@@ -1,7 +1,7 @@
 // Saved models: a folder in the TensorFlow.js layers format (model.json + weights.bin, loadable
 // with tf.loadLayersModel) plus training.json, which says how and on what it was trained.
 // Written without tfjs-node: the artifacts come from a save handler and are written here.
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { initBackend, tf } from "./backend";
@@ -32,7 +32,7 @@ export interface TrainingRecord {
   versions: { tfjs: string; binaryDigits: string };
 }
 
-export const MODEL_FILE = "model.json";
+const MODEL_FILE = "model.json";
 const WEIGHTS_FILE = "weights.bin";
 export const TRAINING_FILE = "training.json";
 
@@ -73,17 +73,67 @@ async function modelArtifacts(
   };
 }
 
+/** Whether `value`, a training.json read back, is one digits wrote: the fields saveModel writes, of their types. */
+function isTrainingRecord(value: unknown): value is TrainingRecord {
+  const r = value as Partial<TrainingRecord> | null;
+  const isObject = (v: unknown) => typeof v === "object" && v !== null && !Array.isArray(v);
+  return (
+    isObject(r) &&
+    typeof r!.savedAt === "string" &&
+    isObject(r!.versions) &&
+    typeof r!.versions!.binaryDigits === "string" &&
+    isObject(r!.model) &&
+    Array.isArray(r!.model!.hidden) &&
+    isObject(r!.train) &&
+    isObject(r!.data) &&
+    typeof r!.data!.fingerprint === "string"
+  );
+}
+
+/** The files a saved model is made of: what saveModel writes, and what no other output may replace. */
+export const MODEL_FILES: readonly string[] = [MODEL_FILE, WEIGHTS_FILE, TRAINING_FILE];
+
+/** Whether `dir` holds a model digits saved: its training.json says so. */
+export function isSavedModel(dir: string): boolean {
+  try {
+    return isTrainingRecord(JSON.parse(readFileSync(join(dir, TRAINING_FILE), "utf8")));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Saves into folder `dir` (created if needed). The files are written to a temporary sibling
- * folder that replaces `dir` only once complete: a failure never leaves half a model, and an
- * earlier model in `dir` is kept unless the new one is complete.
+ * Why a model must not be saved into `dir` ("it holds README.txt, src/ and is not a model…"), or
+ * null when it may: a folder that does not exist, is empty, or holds a model digits saved (whose
+ * other files are kept). Anything else is never overwritten: the message names what is there.
+ */
+export function modelFolderProblem(dir: string): string | null {
+  let entries: Dirent[];
+  try {
+    entries = readdirSync(dir, { withFileTypes: true });
+  } catch (error) {
+    // A file (not one further up the path, which writeProblem names), or not there yet.
+    return existsSync(dir) && statSync(dir).isFile() ? "it is a file, not a model folder; choose another folder" : null;
+  }
+  if (entries.length === 0 || isSavedModel(dir)) return null;
+  const names = entries.map((e) => (e.isDirectory() ? `${e.name}/` : e.name)).sort();
+  const shown = names.length > 4 ? `${names.slice(0, 4).join(", ")} and ${names.length - 4} more` : names.join(", ");
+  const why = names.includes(TRAINING_FILE) ? `its ${TRAINING_FILE} is not one digits writes` : names.includes(MODEL_FILE) ? `it has a ${MODEL_FILE} but no ${TRAINING_FILE}` : `it has no ${TRAINING_FILE}`;
+  return `it holds ${shown} and is not a model digits saved (${why}); digits replaces only its own models: choose another folder, or empty this one`;
+}
+
+/**
+ * Saves into folder `dir` (created if needed): a new folder is written complete beside its place
+ * and renamed in; in a folder holding an earlier model, the three files are replaced as one change
+ * and any other file there is kept. A failure never leaves half a model: the earlier one stays. A
+ * folder that is not a model digits saved (modelFolderProblem) is an InputError, and untouched.
  */
 export async function saveModel(dir: string, network: Network, record: Omit<TrainingRecord, "savedAt" | "versions">): Promise<string> {
   const target = resolve(dir);
-  if (existsSync(target) && !existsSync(join(target, MODEL_FILE))) {
-    throw new InputError(`${dir} exists and is not a saved model; choose another --model folder`);
-  }
+  const problem = modelFolderProblem(target);
+  if (problem) throw new InputError(`${dir}: ${problem}`);
   const { modelJson, weights, training } = await modelArtifacts(network, record);
+  // model.json last: it is what a reader opens first.
   writeFolderAtomic(target, { [WEIGHTS_FILE]: weights, [TRAINING_FILE]: training, [MODEL_FILE]: modelJson });
   return target;
 }
@@ -123,6 +173,22 @@ export interface LoadedModel {
 }
 
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
+
+/** The first weight that is not a finite number ("dense_Dense1/kernel value 12 is NaN"), or null. */
+function nonFiniteWeight(specs: readonly tfTypes.io.WeightsManifestEntry[], buffer: ArrayBuffer): string | null {
+  let offset = 0;
+  for (const spec of specs) {
+    const count = spec.shape.reduce((a, b) => a * b, 1);
+    const bytes = count * (BYTES_PER_VALUE[spec.dtype] ?? 4);
+    if (spec.dtype === "float32") {
+      const values = new Float32Array(buffer.slice(offset, offset + bytes));
+      const at = values.findIndex((v) => !Number.isFinite(v));
+      if (at >= 0) return `${spec.name} value ${at} is ${values[at]}`;
+    }
+    offset += bytes;
+  }
+  return null;
+}
 
 /** Why `dir` holds no model, and what to give instead: a model is a folder, never a file. */
 function noModelMessage(dir: string): string {
@@ -172,7 +238,13 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
           `${expected.toLocaleString("en-US")}). Restore the folder from a copy, or train the model again with \`npx digits train --model ${dir}\``,
       );
     }
-    return [specs, t.io.CompositeArrayBuffer.join(buffers)];
+    const joined = t.io.CompositeArrayBuffer.join(buffers);
+    const bad = nonFiniteWeight(specs, joined);
+    if (bad) {
+      const files = manifest.flatMap((group) => group.paths.map((p) => join(dir, p))).join(", ");
+      throw new InputError(`${files}: ${bad}; a model's weights must be finite numbers (training diverged, or the file was damaged). Train the model again with \`npx digits train --model ${dir}\``);
+    }
+    return [specs, joined];
   });
   let layersModel: tfTypes.LayersModel;
   try {

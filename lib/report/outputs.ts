@@ -2,11 +2,12 @@
 // check before any cell runs that they can be written (checkOutputs: a folder that cannot be
 // written is a clear error naming it, not a traceback after every cell has run), the removal of
 // temporary files left by runs that were killed outright (their names carry the process id:
-// removeStaleTemps), and replacing a notebook's two files as a pair (replaceFiles).
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// removeStaleTemps). The two files of a notebook replace the old ones as a pair through core/files' replaceFiles.
+import { linkSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { InputError } from "../core/errors";
 import { processAlive } from "../core/processes";
+import { refusalReason } from "../core/files";
 
 /** Final and temporary paths of one notebook's outputs. */
 export function reportPaths(outDir: string, notebook: string, tag: string): { html: string; executed: string; tempHtml: string; tempExecuted: string } {
@@ -61,6 +62,7 @@ export function checkOutputs(outDir: string, notebooks: readonly string[], tag: 
     const probe = join(dir, `.write-check.${tag}.tmp`);
     try {
       mkdirSync(dir, { recursive: true });
+      // An empty probe, removed at once: not writeFileAtomic, as no byte is written and nothing replaced.
       writeFileSync(probe, "");
     } catch (error) {
       throw unwritable(dir, error);
@@ -97,15 +99,7 @@ export function checkOutputs(outDir: string, notebooks: readonly string[], tag: 
 export function unwritable(path: string, error: unknown): InputError {
   const code = (error as NodeJS.ErrnoException).code;
   const shown = shownPath(path);
-  const why: Record<string, string> = {
-    EACCES: `permission denied (\`ls -ld ${shown}\`; \`chmod u+w ${shown}\` or run as its owner)`,
-    EPERM: `operation not permitted; it may be immutable or append-only (\`lsattr -d ${shown}\` shows an i or an a; \`sudo chattr -i ${shown}\` clears it)`,
-    EROFS: "it is on a read-only file system",
-    EEXIST: "a file stands where a folder is needed; move the file away",
-    ENOTDIR: "a file stands where a folder of this path is needed; move the file away",
-    ENOSPC: "the disk is full",
-  };
-  const reason = (code && why[code]) ?? (error instanceof Error ? error.message : String(error));
+  const reason = refusalReason(code, shown) ?? (error instanceof Error ? error.message : String(error));
   return new InputError(`cannot write the report to ${shown}: ${reason}. Fix that, or write the reports elsewhere with \`npm run report -- --out DIR\``);
 }
 
@@ -118,46 +112,5 @@ export function removeQuietly(path: string): void {
     rmSync(path, { force: true });
   } catch {
     // its folder is gone or cannot be written: nothing of ours is left there to remove
-  }
-}
-
-/**
- * Renames each `from` onto its `to`, in order, as one change: if a rename fails, the files renamed
- * before it get their previous contents back (or are removed if they did not exist), so the
- * destinations end all new or all as they were. Every destination stays in place throughout (each
- * rename replaces it atomically); the old contents are kept under a hard link (or a copy) beside
- * `from` until the last rename succeeds. Put the file readers open last.
- */
-export function replaceFiles(moves: readonly { from: string; to: string }[]): void {
-  const done: { to: string; backup: string | null }[] = [];
-  try {
-    for (const [i, { from, to }] of moves.entries()) {
-      // The last rename needs no backup: if it fails, its destination is untouched.
-      const backup = i < moves.length - 1 && existsSync(to) ? `${from}.old` : null;
-      if (backup) keepCopy(to, backup);
-      try {
-        renameSync(from, to);
-      } catch (error) {
-        if (backup) rmSync(backup, { force: true });
-        throw error;
-      }
-      done.push({ to, backup });
-    }
-  } catch (error) {
-    for (const { to, backup } of done.reverse()) {
-      if (backup) renameSync(backup, to);
-      else rmSync(to, { force: true });
-    }
-    throw error;
-  }
-  for (const { backup } of done) if (backup) rmSync(backup, { force: true });
-}
-
-function keepCopy(file: string, backup: string): void {
-  rmSync(backup, { force: true });
-  try {
-    linkSync(file, backup);
-  } catch {
-    copyFileSync(file, backup); // no hard links on this file system
   }
 }

@@ -4,7 +4,7 @@
 // executed notebook in reports/executed/. Every file is written to a temporary name and renamed
 // into place only when its notebook ran without error, so a failed run never leaves half a report
 // and an earlier good report stays as it was. The two files of a notebook are replaced as a pair
-// (outputs.ts replaceFiles): the HTML, what users open, last, and if that fails the old executed
+// (core/files.ts replaceFiles): the HTML, what users open, last, and if that fails the old executed
 // notebook is put back, so the HTML and the executed notebook always come from the same run.
 //
 // Before any cell runs, the output folders are checked (outputs.ts checkOutputs), and temporary
@@ -17,8 +17,10 @@ import { projectRoot } from "../core/project";
 import { InputError } from "../core/errors";
 import type { Notebook } from "./ipynb";
 import { DENO_INSTALL_HINT, findPython, installKernels, JUPYTER_INSTALL_HINT, jupyterEnv, KERNEL_NAME, REPORT_MODULES, type KernelName } from "./jupyter";
-import { checkOutputs, removeQuietly, removeStaleTemps, replaceFiles, reportPaths, shownPath, unwritable } from "./outputs";
+import { replaceFiles } from "../core/files";
+import { checkOutputs, removeQuietly, removeStaleTemps, reportPaths, shownPath, unwritable } from "./outputs";
 import { addPageParts } from "./page";
+import { checkReportParameters } from "../notebook/params";
 import { gitState, type GitState } from "./run-info";
 import { failureMessage, runPython } from "./runner";
 
@@ -99,6 +101,9 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
   const outDir = options.outDir ?? join(root, "reports");
   const log = options.log ?? ((line: string) => console.log(line));
   const notebooks = selectNotebooks(options.notebooks);
+  const settings = { ...process.env, ...(options.quick ? { DIGITS_QUICK: "1" } : {}), ...options.env };
+  // Every notebook's parameters, before anything else: a bad one for notebook 03 is not found after 01 and 02 ran.
+  checkReportParameters(settings);
   const python = findPython(REPORT_MODULES);
   if (!python) {
     const which = process.env.DIGITS_PYTHON ? `DIGITS_PYTHON=${process.env.DIGITS_PYTHON} cannot import them` : "no Python here has them";
@@ -107,13 +112,9 @@ export async function buildReports(options: ReportOptions = {}): Promise<Noteboo
   checkOutputs(outDir, notebooks);
   const stale = removeStaleTemps(outDir, NOTEBOOKS);
   if (stale.length > 0) log(`removed ${stale.length} temporary file(s) left by an earlier run that was stopped: ${stale.map(shownPath).join(", ")}`);
+  const env = jupyterEnv(settings);
   const kernels = installKernels();
   if (options.kernel === "deno" && kernels.deno === null) throw new InputError(`--kernel deno needs this project's deno, and it is not installed; ${DENO_INSTALL_HINT}`);
-  const env = jupyterEnv({
-    ...process.env,
-    ...(options.quick ? { DIGITS_QUICK: "1" } : {}),
-    ...options.env,
-  });
   // The commit the reports were made from, as it was when the run started (every page says the same).
   const run: NotebookRun = { python: python.python, root, outDir, env, log, options, git: gitState(root) };
   const reports: NotebookReport[] = [];

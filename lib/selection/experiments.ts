@@ -7,8 +7,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { projectRoot } from "../core/project";
-import { InputError } from "../core/errors";
-import { writeFileAtomic } from "../core/files";
+import { InputError, isInputError } from "../core/errors";
+import { refusalReason, writeFileAtomic, writeProblem } from "../core/files";
+import { withLock } from "../core/lock";
 import { ACTIVATIONS, type Activation } from "../model/model";
 import { DEFAULT_SELECTION_CONFIG, type SelectionConfig } from "./config";
 import { annotate, annotationProblem } from "./notes";
@@ -42,40 +43,29 @@ export function recordsFolderProblem(dir: string): string | null {
 }
 
 /**
- * Throws InputError unless `dir` is a folder this process can write into, or can be created
- * (its nearest existing ancestor is a folder it can write into). Checked with access(2), which
- * also refuses root on a read-only file system or an immutable (chattr +i) folder.
+ * The files a selection writes in records folder `dir`, relative to it, as the longest names of
+ * each kind: a record, a lease, a fold-cache entry in a new shard and in each shard there is.
  */
-function checkWritableFolder(dir: string, what: string): void {
-  let existing = dir;
-  while (!fs.existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
-  const fix = `choose another folder with --records, or make it writable`;
-  if (!fs.statSync(existing).isDirectory()) {
-    throw new InputError(existing === dir ? `${dir}: the ${what} is a file, not a folder; ${fix}` : `${dir}: the ${what} cannot be created, as ${existing} is a file; ${fix}`);
-  }
+export function recordsFolderFiles(dir: string): string[] {
+  const entry = (shard: string) => path.join(CACHE_FOLDER, shard, `${shard}${"0".repeat(62)}.json`);
+  let shards: string[] = [];
   try {
-    fs.accessSync(existing, fs.constants.W_OK | fs.constants.X_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    throw new InputError(existing === dir ? `${dir}: the ${what} cannot be written (${code}); ${fix}` : `${dir}: the ${what} cannot be created in ${existing} (${code}); ${fix}`);
+    shards = fs.readdirSync(foldCacheDir(dir)).filter((name) => /^[0-9a-f]{2}$/.test(name));
+  } catch {
+    // not created yet: a new shard stands for it
   }
+  return [`${"0".repeat(8)}T${"0".repeat(9)}Z-0000.json`, `.running-${process.pid}-00000000.json`, entry("00"), ...shards.map(entry)];
 }
 
 /**
- * Before any training: the records folder can take the record, and its fold cache and
- * every shard of it can take entries. Throws InputError naming the path otherwise.
+ * Before any training: the records folder can take the record, the run's lease, and fold-cache
+ * entries in every shard (writeProblem). Throws InputError naming the path otherwise.
  */
 export function checkRecordsWritable(dir: string): void {
-  checkWritableFolder(dir, "records folder");
-  const cache = foldCacheDir(dir);
-  checkWritableFolder(cache, "fold cache");
-  let shards: string[] = [];
-  try {
-    shards = fs.readdirSync(cache).filter((name) => /^[0-9a-f]{2}$/.test(name));
-  } catch {
-    // Not created yet: checked above through its parent.
+  for (const file of recordsFolderFiles(dir)) {
+    const problem = writeProblem(path.join(dir, file));
+    if (problem) throw new InputError(`${dir}: cannot hold the records: ${problem}; choose another folder with --records, or make it writable`);
   }
-  for (const shard of shards) checkWritableFolder(path.join(cache, shard), "fold cache");
 }
 
 /**
@@ -92,6 +82,7 @@ export function saveExperiment(record: ExperimentRecord, dir: string = experimen
   try {
     writeFileAtomic(file, Buffer.from(JSON.stringify(record, null, 2) + "\n", "utf8"));
   } catch (error) {
+    if (isInputError(error)) throw error; // a full disk, said as such
     throw new InputError(`${file}: cannot write the record (${(error as Error).message})`);
   }
   return file;
@@ -108,6 +99,9 @@ function recordProblem(value: unknown): string | null {
   if (version !== undefined && version !== 1 && version !== 2) return `corrupt: schema version ${JSON.stringify(version)} is not one digits writes`;
   if (!Array.isArray(r.summary) || !r.winner || !r.data || typeof r.startedAt !== "string") return "corrupt: not a model-selection record";
   if (r.folds !== undefined && !Array.isArray(r.folds)) return "corrupt: its folds are not a list";
+  // Version 1 may lack it (upgradeRecord fills it in); version 2 always writes it, and upgradeRecord reads it.
+  const config = r.config as unknown;
+  if (version === 2 && (typeof config !== "object" || config === null || Array.isArray(config))) return "corrupt: it has no config (the settings of its selection)";
   return winnerProblem(r.winner as Partial<ExperimentRecord["winner"]>) ?? raceRecordProblem({ config: r.config, summary: r.summary }) ?? annotationProblem(r);
 }
 
@@ -256,40 +250,98 @@ export function findExperiment(prefix: string, dir: string = experimentsDir()): 
   throw new InputError(`no experiment in ${dir} has an id starting with "${wanted}" or with it in it; ${listHint(dir)}`);
 }
 
+/** The name every record is written under: <id>.json, the id its start time and a random suffix. */
+const RECORD_NAME = /^\d{8}T\d{9}Z-[0-9a-f]{4}\.json$/;
+
+/** Whether `file` is named as digits names a record (a record file it cannot read may be one, cut short). */
+export const namedAsRecord = (file: string) => RECORD_NAME.test(file);
+
 /**
- * What `remove` takes: a record by unique id prefix, or else a .json file that cannot be read as
- * one, named by the start of its file name (so a truncated record can be removed like any other).
+ * What `remove` takes: a record by its id (or any unique part, see matchIds), or else a file
+ * named as digits names records that cannot be read as one (a record cut short, say), by the same
+ * rule. Nothing else is ever removed: a file that is not a record (package.json) is an InputError
+ * saying so, even when `wanted` starts its name.
  */
-export function findRemovable(prefix: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord | null; reason?: string } {
+export function findRemovable(wanted: string, dir: string = experimentsDir()): { file: string; record: ExperimentRecord | null; reason?: string } {
   try {
-    return findExperiment(prefix, dir);
+    return findExperiment(wanted, dir);
   } catch (error) {
-    const wanted = prefix.trim().replace(/\.json$/, "");
-    const unreadable = wanted === "" ? [] : unreadableRecords(readExperiments(dir).skipped).filter((s) => s.file.startsWith(wanted));
-    if (unreadable.length !== 1) throw error;
-    return { file: unreadable[0].file, record: null, reason: unreadable[0].reason };
+    const id = wanted.trim().replace(/\.json$/, "");
+    if (id === "") throw error;
+    const { skipped } = readExperiments(dir);
+    const broken = unreadableRecords(skipped).filter((s) => namedAsRecord(s.file));
+    const matched = matchIds(id, broken.map((s) => s.file.replace(/\.json$/, "")));
+    if (matched.length === 1) {
+      const found = broken.find((s) => s.file === `${matched[0]}.json`)!;
+      return { file: found.file, record: null, reason: found.reason };
+    }
+    const foreign = skipped.filter((s) => !namedAsRecord(s.file) && s.file.startsWith(id));
+    if (matched.length === 0 && foreign.length > 0) {
+      const listed = foreign.map((s) => `${s.file} (${s.reason})`).join(", ");
+      throw new InputError(`"${id}" is the id of no record in ${dir}: ${listed} ${foreign.length === 1 ? "is not a record" : "are not records"} of digits, which never deletes ${foreign.length === 1 ? "it" : "them"}; ${listHint(dir)}`);
+    }
+    throw error;
   }
 }
 
-/** Deletes records (by file, each once); the fold cache keeps its entries until pruneCache. */
+/** Why `file` cannot be deleted (an immutable file or folder, a folder without write permission), or null. */
+function deleteProblem(file: string): string | null {
+  const checks = [
+    { where: path.dirname(file), mode: fs.constants.W_OK | fs.constants.X_OK },
+    { where: file, mode: fs.constants.W_OK },
+  ];
+  for (const { where, mode } of checks) {
+    try {
+      fs.accessSync(where, mode);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Deleting a file takes its folder's permission, not the file's; an immutable file refuses anyway.
+      if (where === file && code !== "EPERM") continue;
+      return `${where} cannot be changed: ${refusalReason(code, where) ?? code}`;
+    }
+  }
+  return null;
+}
+
+/**
+ * Deletes records (by file, each once); the fold cache keeps its entries until pruneCache. Every
+ * file is checked first: one that cannot be deleted is an InputError saying why, and nothing is deleted.
+ */
 export function removeExperiments(files: readonly string[], dir: string = experimentsDir()): string[] {
   const removed = [...new Set(files)];
-  for (const file of removed) fs.rmSync(path.join(dir, file), { force: true });
+  const problems = removed.map((file) => deleteProblem(path.join(dir, file))).filter((p) => p !== null);
+  if (problems.length > 0) throw new InputError(`experiments remove: nothing removed, as ${problems.join("; ")}`);
+  for (const file of removed) {
+    try {
+      fs.unlinkSync(path.join(dir, file));
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") continue; // removed meanwhile
+      throw new InputError(`experiments remove: ${path.join(dir, file)} cannot be removed: ${refusalReason(code, path.join(dir, file)) ?? (error as Error).message}`);
+    }
+  }
   return removed;
 }
 
 /**
  * Adds a note (replacing the earlier one) or tags to the record `id` names, rewriting its file
- * atomically; returns the updated record. The fold cache is untouched: the record's folds are the same.
+ * atomically (the target of a file that is a link); returns the updated record. Under the
+ * record's lock, read afresh: notes and tags added at the same time by other processes are all
+ * kept. The fold cache is untouched: the record's folds are the same.
  */
 export function annotateExperiment(id: string, change: { note?: string; tags?: readonly string[] }, dir: string = experimentsDir()): ExperimentRecord {
-  const { record, file } = findExperiment(id, dir);
-  const updated = annotate(record, change);
+  const { file } = findExperiment(id, dir);
   const where = path.join(dir, file);
-  try {
-    writeFileAtomic(where, Buffer.from(JSON.stringify(updated, null, 2) + "\n", "utf8"));
-  } catch (error) {
-    throw new InputError(`${where}: cannot write the record (${(error as Error).message})`);
-  }
-  return updated;
+  return withLock(fs.realpathSync(where), () => {
+    const read = readRecordFile(dir, file);
+    if (!("record" in read)) throw new InputError(`${where}: ${read.reason}; it changed while the note or tags were added`);
+    const updated = annotate(read.record, change);
+    try {
+      writeFileAtomic(where, Buffer.from(JSON.stringify(updated, null, 2) + "\n", "utf8"));
+    } catch (error) {
+      if (isInputError(error)) throw error; // a full disk, said as such
+      throw new InputError(`${where}: cannot write the record (${(error as Error).message})`);
+    }
+    return updated;
+  });
 }

@@ -61,7 +61,9 @@ describe("digits experiments", () => {
     assert.deepEqual(recordFiles(records).filter((f) => f !== "broken.json"), [`${ids[0]}.json`]);
     // broken.json may be a record whose folds are unknown: prune deletes nothing until it is removed (or --force).
     assertUserError(digits("experiments", "prune", "--records", records, "--json"), /nothing deleted, .*broken\.json cannot be read/);
-    assert.equal(digits("experiments", "remove", "broken", "--records", records).code, 0);
+    // Not named as digits names records: never deleted by digits, whatever the id; the user moves it away.
+    assertUserError(digits("experiments", "remove", "broken", "--records", records), /broken\.json \(corrupt: .*\) is not a record of digits, which never deletes it/);
+    fs.renameSync(path.join(records, "broken.json"), path.join(work, "broken.json"));
     const prune = JSON.parse(digits("experiments", "prune", "--records", records, "--json").stdout);
     assert.deepEqual(prune, { kept: 2, removed: 2 });
   });

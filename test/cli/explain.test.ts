@@ -111,6 +111,7 @@ describe("digits explain", () => {
       [["--rows", "0", "--digits", "4,9"], /--digits 4,9: the model in m tells 0 from 1 .*; explain it with --digits 0,1/],
       [["--rows", "0", "--method", "gradcam"], /--method "gradcam": expected one of saliency, integrated-gradients, both/],
       [["--rows", "0", "--steps", "0"], /--steps "0"/],
+      [["--rows", "0", "--steps", "1e9"], /--steps 1e9: at most 10,000 \(/],
     ];
     for (const [args, message] of cases) {
       const run = digits("explain", "--model", "m", "--data", "test.csv", ...args);
@@ -118,6 +119,21 @@ describe("digits explain", () => {
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split("\n").length, 1);
       assert.equal(run.stdout, "");
+    }
+  });
+
+  test("a model whose weights.bin holds NaN or Infinity is refused by explain and evaluate: exit 2 naming the file", () => {
+    for (const [name, value] of [["m-nan", NaN], ["m-inf", -Infinity]] as const) {
+      fs.cpSync(path.join(work, "m"), path.join(work, name), { recursive: true });
+      const file = path.join(work, name, "weights.bin");
+      const bytes = fs.readFileSync(file);
+      bytes.writeFloatLE(value, 4 * 10);
+      fs.writeFileSync(file, bytes);
+      for (const command of [["explain", "--rows", "0"], ["evaluate"]]) {
+        const run = digits(...command, "--model", name, "--data", "test.csv");
+        assert.equal(run.code, 2, `${command[0]} ${name}: ${run.stderr}`);
+        assert.match(run.stderr, new RegExp(`^digits: ${name}/weights.bin: \\S+ value 10 is ${value}; a model's weights must be finite numbers`));
+      }
     }
   });
 

@@ -1,10 +1,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { InputError } from "../../lib/core/errors";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { projectRoot } from "../../lib/core/project";
-import { envActivations, envGrid, envInt, envNetwork, envNumber, envNumbers, envPair, envPath, envString, labMode, quickMode } from "../../lib/notebook/params";
+import { checkReportParameters, envActivations, envGrid, envInt, envNetwork, envNumber, envNumbers, envPair, envPath, envString, explorationParameters, labMode, quickMode, selectionParameters, trainingParameters } from "../../lib/notebook/params";
 import { projectRelative } from "../../lib/core/project";
 import { saveExperiment } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
@@ -192,5 +193,53 @@ describe("labMode", () => {
     assert.equal(labMode({ DIGITS_LAB: "0" }), false);
     assert.equal(labMode({ DIGITS_LAB: "off" }), false);
     assert.throws(() => labMode({ DIGITS_LAB: "maybe" }), /DIGITS_LAB=maybe: expected 1 or 0/);
+  });
+});
+
+describe("the notebooks' parameters, checked before any work", () => {
+  const readers = { "01-exploratory-analysis": explorationParameters, "02-model-selection": selectionParameters, "03-training-and-evaluation": trainingParameters };
+
+  it("each notebook's parameters cell reads its parameters through its reader, the one checkReportParameters calls", () => {
+    for (const [notebook, reader] of Object.entries(readers)) {
+      const cells = (JSON.parse(readFileSync(join(projectRoot(), "notebooks", `${notebook}.ipynb`), "utf8")) as { cells: { id: string; cell_type: string; source: string[] }[] }).cells;
+      const first = cells.find((c) => c.cell_type === "code")!;
+      assert.equal(first.id, "parameters-environment-variables");
+      assert.match(first.source.join(""), new RegExp(`^} = ${reader.name}\\(\\);$`, "m"), notebook);
+    }
+  });
+
+  it("defaults: the notebooks' settings when nothing is set", () => {
+    const selection = selectionParameters({});
+    assert.deepEqual([selection.FOLDS, selection.REPEATS, selection.EPOCHS, selection.BATCH_SIZE, selection.SEED, selection.LEARNING_RATES], [5, 1, 20, 32, 13, [0.001]]);
+    assert.deepEqual([selectionParameters({ DIGITS_QUICK: "1" }).FOLDS, trainingParameters({ DIGITS_QUICK: "1" }).EPOCHS], [3, 3]);
+    assert.equal(trainingParameters({}).VALIDATION_FRACTION, 0.25);
+    assert.equal(explorationParameters({ DIGITS_PAIR: "4,9" }).TRAIN_CSV, "data/4-9/train.csv");
+  });
+
+  it("a value out of range names the variable, its value and what it must be, for the notebook and for the report", () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ DIGITS_VALIDATION_FRACTION: "1.5" }, /^DIGITS_VALIDATION_FRACTION=1\.5: expected a number above 0 and below 1$/],
+      [{ DIGITS_VALIDATION_FRACTION: "0" }, /^DIGITS_VALIDATION_FRACTION=0: expected a number above 0 and below 1$/],
+      [{ DIGITS_FOLDS: "1" }, /^DIGITS_FOLDS=1: expected an integer of at least 2$/],
+      [{ DIGITS_EPOCHS: "0" }, /^DIGITS_EPOCHS=0: expected an integer of at least 1$/],
+      [{ DIGITS_SEED: "-1" }, /^DIGITS_SEED=-1: expected an integer from 0 to 4294967295$/],
+      [{ DIGITS_LEARNING_RATES: "0.001,0" }, /^DIGITS_LEARNING_RATES=0\.001,0: 0 is not a number above 0$/],
+      [{ DIGITS_LEARNING_RATE: "Infinity" }, /^DIGITS_LEARNING_RATE=Infinity: expected a number above 0$/],
+      [{ DIGITS_THREADS: "0" }, /^DIGITS_THREADS=0: expected an integer of at least 1$/],
+      [{ DIGITS_RACE_CONFIDENCE: "1.5" }, /^DIGITS_RACE_CONFIDENCE=1\.5: expected a number above 0 and below 1$/],
+      [{ DIGITS_RACE_MIN_FOLDS: "1" }, /^DIGITS_RACE_MIN_FOLDS=1: expected an integer of at least 2$/],
+      [{ DIGITS_RACE: "1" }, /^DIGITS_RACE=1 with DIGITS_FOLDS=5 and DIGITS_REPEATS=1: /],
+      [{ DIGITS_RACE: "1", DIGITS_REPEATS: "3", DIGITS_RACE_CONFIDENCE: "0.3" }, /^DIGITS_RACE=1 with DIGITS_FOLDS=5 and DIGITS_REPEATS=3: the race's confidence must be/],
+      [{ DIGITS_LAB: "maybe" }, /^DIGITS_LAB=maybe: expected 1 or 0/],
+      [{ DIGITS_ACTIVATION: "softmax" }, /^DIGITS_ACTIVATION=softmax/],
+    ];
+    for (const [env, message] of cases) {
+      assert.throws(() => checkReportParameters(env), (e: unknown) => e instanceof InputError && message.test(e.message), JSON.stringify(env));
+    }
+    assert.throws(() => trainingParameters({ DIGITS_VALIDATION_FRACTION: "1.5" }), InputError);
+    assert.throws(() => selectionParameters({ DIGITS_FOLDS: "1" }), InputError);
+    assert.doesNotThrow(() => checkReportParameters({}));
+    assert.deepEqual(selectionParameters({ DIGITS_RACE: "1", DIGITS_REPEATS: "3" }).RACE_SETTINGS, { minFolds: 5, confidence: 0.99 });
+    assert.equal(selectionParameters({}).RACE_SETTINGS, undefined);
   });
 });

@@ -49,26 +49,26 @@ describe("digits select refuses a records folder it cannot write, before any tra
   test("--records naming a file, or a path under a file: exit 2 naming it, nothing written", () => {
     const file = path.join(tempDir(), "records.txt");
     fs.writeFileSync(file, "not a folder");
-    assertUserError(select(file), new RegExp(`^${file}: the records folder is a file, not a folder; choose another folder with --records, or make it writable$`));
+    assertUserError(select(file), new RegExp(`^--records ${file}: ${file} is a file, where a folder is needed; fix that, or give --records another path$`));
     const under = path.join(file, "records");
-    assertUserError(select(under), new RegExp(`^${under}: the records folder cannot be created, as ${file} is a file`));
+    assertUserError(select(under), new RegExp(`^--records ${under}: ${file} is a file, where a folder is needed`));
     assert.equal(fs.readFileSync(file, "utf8"), "not a folder");
   });
 
   test("a fold cache that is a file: exit 2 naming it", () => {
     const records = tempDir();
     fs.writeFileSync(foldCacheDir(records), "");
-    assertUserError(select(records), new RegExp(`^${foldCacheDir(records)}: the fold cache is a file, not a folder`));
+    assertUserError(select(records), new RegExp(`^--records ${records}: ${foldCacheDir(records)} is a file, where a folder is needed`));
     assert.deepEqual(fs.readdirSync(records), ["cache"]);
   });
 
   test("an immutable (chattr +i) records folder or fold cache: exit 2 naming it, nothing trained", (t) => {
     const records = tempDir();
-    const skip = immutable(records, () => assertUserError(select(records), new RegExp(`^${records}: the records folder cannot be written \\(EPERM\\)`)));
+    const skip = immutable(records, () => assertUserError(select(records), new RegExp(`^--records ${records}: ${records} cannot be written: operation not permitted; it may be immutable`)));
     if (skip) return t.skip(skip);
     assert.deepEqual(fs.readdirSync(records), []);
     fs.mkdirSync(foldCacheDir(records));
-    immutable(foldCacheDir(records), () => assertUserError(select(records), new RegExp(`^${foldCacheDir(records)}: the fold cache cannot be written \\(EPERM\\)`)));
+    immutable(foldCacheDir(records), () => assertUserError(select(records), new RegExp(`^--records ${records}: ${foldCacheDir(records)} cannot be written: operation not permitted; it may be immutable`)));
     assert.deepEqual(fs.readdirSync(records), ["cache"], "no record");
   });
 });

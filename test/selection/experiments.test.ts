@@ -318,6 +318,16 @@ describe("finding, comparing, removing records and pruning the cache", () => {
     assert.match(skipped[2].reason, /not a model-selection record/);
   });
 
+  test("a version-2 record without a config is listed as unreadable, with the reason, and the others are read", () => {
+    const dir = tempDir();
+    saveExperiment(fakeRecord("20261125T100000000Z-aaaa", "2026-11-25T10:00:00Z", { logistic: 0.1 }), dir);
+    const { config: _, ...noConfig } = fakeRecord("20261125T110000000Z-bbbb", "2026-11-25T11:00:00Z", { logistic: 0.2 });
+    fs.writeFileSync(path.join(dir, "20261125T110000000Z-bbbb.json"), JSON.stringify(noConfig));
+    const { records, skipped } = readExperiments(dir);
+    assert.deepEqual(records.map((r) => r.record.id), ["20261125T100000000Z-aaaa"]);
+    assert.deepEqual(skipped, [{ file: "20261125T110000000Z-bbbb.json", reason: "corrupt: it has no config (the settings of its selection)" }]);
+  });
+
   test("compare lines up each candidate's log loss and marks records on other data or another pair", () => {
     const a = fakeRecord("a", "2026-11-25T10:00:00Z", { logistic: 0.1, "25-15": 0.2 });
     const b = fakeRecord("b", "2026-11-25T11:00:00Z", { "25-15": 0.15, "64-32": 0.3 });

@@ -13,6 +13,8 @@ import { type Dataset } from "../../data/dataset";
 import { stratifiedKFold, type Fold } from "../../data/split";
 import { engineInfo } from "../../model/engine";
 import { runPool } from "../../core/pool";
+// Where cli/worker.ts and the tests find them; select caps its threads with the same function.
+export { concurrencyLimit, THREAD_BYTES } from "../../core/pool";
 import { foldKey } from "../fold-key";
 import { repeatSeed } from "../config";
 import { FoldRun, type FoldSettings } from "../fold-run";
@@ -53,26 +55,6 @@ export type ThreadOptions = Omit<QueueWorkerOptions, "log" | "signal" | "concurr
 
 /** How long a refused job waits before a queue worker may take it again. */
 const REFUSED_DELAY_MS = 1000;
-
-/**
- * Memory one training thread may need: its copy of the data (decoded from Redis), the fold's rows
- * copied out, two engines and the runtime; about what a fold of a full MNIST pair takes.
- */
-const THREAD_BYTES = 512 * 2 ** 20;
-
-/**
- * How many threads a queue worker may run here: no more than the cores (a fold is CPU-bound, a
- * second thread per core only adds memory) nor than the memory holds at THREAD_BYTES each. The
- * reason is the line to print when `requested` was more than that, else null.
- */
-export function concurrencyLimit(requested: number, machine: { cores: number; memoryBytes: number }): { threads: number; reason: string | null } {
-  const byMemory = Math.max(1, Math.floor(machine.memoryBytes / THREAD_BYTES));
-  const threads = Math.max(1, Math.min(requested, machine.cores, byMemory));
-  if (threads === requested) return { threads, reason: null };
-  const gib = (machine.memoryBytes / 2 ** 30).toFixed(1);
-  const why = machine.cores <= byMemory ? `this machine has ${machine.cores} core${machine.cores === 1 ? "" : "s"}` : `this machine's ${gib} GiB of memory holds ${byMemory} training thread${byMemory === 1 ? "" : "s"} (${THREAD_BYTES / 2 ** 20} MiB each)`;
-  return { threads, reason: `--concurrency ${requested}: capped at ${threads}, because ${why}` };
-}
 
 /**
  * What `digits worker` runs: the queue worker here (concurrency 1) or `concurrency` threads on the
