@@ -188,14 +188,27 @@ def run(args, state, take_signals) -> int:
 
 
 # The parameter cell: the first code cell opening with "// Parameters"; its constants are the
-# top-level `const NAME =` in capitals. Marks the line the read-back cell prints.
+# top-level `const NAME =` in capitals, and the capitals of a top-level `const {\n  NAME, …\n} =`
+# (one a line: the notebooks take their checked parameters from a reader that way), in the order
+# they stand. Marks the line the read-back cell prints.
 PARAMETERS_PREFIX = "@binary-digits-parameters "
 
 
 def parameter_names(nb):
     for cell in nb.cells:
         if cell.cell_type == "code" and cell.source.lstrip().startswith("// Parameters"):
-            return re.findall(r"^const ([A-Z][A-Z0-9_]*)\s*[=:]", cell.source, flags=re.M)
+            names, destructuring = [], False
+            for line in cell.source.splitlines():
+                if destructuring:
+                    if line.startswith("}"):
+                        destructuring = False
+                    else:
+                        names += re.findall(r"^\s+([A-Z][A-Z0-9_]*)\s*(?:,|$|//)", line)
+                elif re.match(r"^const \{\s*$", line):
+                    destructuring = True
+                else:
+                    names += re.findall(r"^const ([A-Z][A-Z0-9_]*)\s*[=:]", line)
+            return names
     return []
 
 
