@@ -63,6 +63,13 @@ export function needs(file: string, seen = new Set<string>()): string[] {
 
 export const tierOf = (file: string): Tier => (needs(file).length > 0 ? "slow" : "unit");
 
+/**
+ * How long one test file may run before it fails as timed out (run()'s timeout bounds each file as
+ * a whole; --test-timeout=MS changes it): a test that waits for ever fails its file instead of
+ * holding a core until CI gives up. The longest file takes about 470 s on an idle 2-core machine.
+ */
+export const FILE_TIMEOUT_MS = 20 * 60_000;
+
 /** What node:test's run() is told: the --test-… options of `node --test` that it has. */
 interface RunOptions {
   testNamePatterns: RegExp[];
@@ -174,8 +181,8 @@ function main(): void {
     console.error("npm test: no test files match");
     process.exit(2);
   }
-  const { concurrency = availableParallelism(), ...options } = request.run;
-  console.log(`${files.length} test file(s), ${concurrency} at a time`);
+  const { concurrency = availableParallelism(), timeout = FILE_TIMEOUT_MS, ...options } = request.run;
+  console.log(`${files.length} test file(s), ${concurrency} at a time, each stopped after ${timeout / 1000} s`);
   // The test files are this process's children, started with its --import tsx, in the project's folder.
   process.chdir(ROOT);
   const shared = fs.mkdtempSync(path.join(tmpdir(), "digits-test-shared-"));
@@ -190,7 +197,7 @@ function main(): void {
     signal ??= "SIGTERM";
     stop.abort();
   });
-  const stream = run({ files: files.map((f) => path.join(ROOT, f.file)), concurrency, signal: stop.signal, ...options });
+  const stream = run({ files: files.map((f) => path.join(ROOT, f.file)), concurrency, timeout, signal: stop.signal, ...options });
   let failed = false;
   stream.on("test:fail", () => (failed = true));
   stream

@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { LONGEST_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
+import { FILE_TIMEOUT_MS, LONGEST_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
 import { deadPid } from "./support/children";
 import { buildOnce } from "./support/shared-reports";
 
@@ -27,6 +27,40 @@ describe("the order files start in", () => {
     );
     const tiers = order.slice(LONGEST_FIRST.length).map((f) => f.tier);
     assert.deepEqual(tiers, [...tiers].sort((a, b) => (a === b ? 0 : a === "slow" ? -1 : 1)), "a unit file before a slow one");
+  });
+});
+
+/** Runs the test runner on a test file made for the occasion (inside the project, which the runner requires), with `args`. */
+async function runnerOn(testSource: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
+  const dir = mkdtempSync(join(ROOT, "test", ".runner-"));
+  try {
+    writeFileSync(join(dir, "made.test.ts"), testSource);
+    // Without node:test's mark of a test file's process, which would make the runner's run() report to this one.
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), join(dir, "made.test.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    return { code, stdout };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("a test file that never ends", () => {
+  test("fails as timed out after --test-timeout, and the run ends with exit 1 instead of waiting for ever", async () => {
+    const run = await runnerOn(`import { test } from "node:test";\ntest("waits for ever", () => new Promise(() => setInterval(() => undefined, 1000)));\n`, ["--test-timeout=2000"]);
+    assert.equal(run.code, 1, run.stdout);
+    assert.match(run.stdout, /each stopped after 2 s/);
+    assert.match(run.stdout, /test timed out after 2000ms/);
+    assert.match(run.stdout, /ℹ cancelled 1\n/);
+  });
+
+  test(`is stopped after ${FILE_TIMEOUT_MS / 1000} s when no --test-timeout is given`, async () => {
+    const run = await runnerOn(`import { test } from "node:test";\ntest("ends", () => undefined);\n`, []);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /ℹ pass 1\n/);
+    assert.match(run.stdout, new RegExp(`each stopped after ${FILE_TIMEOUT_MS / 1000} s`));
   });
 });
 

@@ -12,6 +12,7 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unl
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { atTestExit, deadPid, killWithTests } from "./children";
+import { processAlive } from "../../lib/core/processes";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -103,15 +104,6 @@ function runReport(name: SharedReportName, work: string): Promise<void> {
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Builds `target` with `build` unless it is built already, across the processes of a run: the
  * first to take `target.lock` (a hard link, which exists whole or not at all) builds and marks it
@@ -139,7 +131,7 @@ export async function buildOnce(target: string, build: () => Promise<void>): Pro
     }
     const holder = lockHolder(lock);
     // A holder that is gone was killed mid-build: its half-built folder cannot be trusted, and the run is failing already.
-    if (holder !== null && !alive(holder) && !existsSync(done) && !existsSync(failed)) {
+    if (holder !== null && !processAlive(holder) && !existsSync(done) && !existsSync(failed)) {
       throw new Error(`${target}: the test process building it (pid ${holder}) is gone without finishing; run the tests again`);
     }
     await pause(1000);

@@ -13,8 +13,9 @@ export function startedByNpm(env: NodeJS.ProcessEnv = process.env): boolean {
   return typeof env.npm_execpath === "string" && env.npm_execpath !== "";
 }
 
-/** A process as /proc shows it: its parent, its start time (ticks since boot: a reused pid differs) and its command line. */
+/** A process as /proc shows it: its state (Z: exited, not yet reaped), its parent, its start time (ticks since boot: a reused pid differs) and its command line. */
 interface ProcessFacts {
+  state: string;
   ppid: number;
   startTime: string;
   command: string;
@@ -32,7 +33,7 @@ function processFacts(pid: number | "self"): ProcessFacts | null {
     } catch {
       // Another user's process may hide its command line: it is then not recognised as npm.
     }
-    return { ppid: Number(fields[1]), startTime: fields[19], command };
+    return { state: fields[0], ppid: Number(fields[1]), startTime: fields[19], command };
   } catch {
     return null;
   }
@@ -63,7 +64,9 @@ function watchedAncestors(parent: number): { pid: number; startTime: string | nu
 /** Whether `ancestor` is the same process as when the watch began. */
 function stillThere(ancestor: { pid: number; startTime: string | null }): boolean {
   if (ancestor.startTime === null) return processAlive(ancestor.pid);
-  return processFacts(ancestor.pid)?.startTime === ancestor.startTime;
+  const facts = processFacts(ancestor.pid);
+  // A zombie has exited: only its parent has not reaped it yet (an init may never do so).
+  return facts !== null && facts.state !== "Z" && facts.startTime === ancestor.startTime;
 }
 
 /**

@@ -14,9 +14,10 @@ import { decodeResult, encodeResult } from "../../../lib/selection/queue/jobs";
 import { jobKey, QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/redis";
 import { type ExperimentRecord, type FoldResult } from "../../../lib/selection/record";
 import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
+import { processAlive } from "../../../lib/core/processes";
 import { skipUnlessRedis } from "../../support/redis";
 import { runDigits } from "../../support/cli";
-import { alive, numbers, pause, nodeProcessesWith, queueFixture, syntheticDataset, TestCli, writeCsv } from "./helpers";
+import { numbers, nodeProcessesWith, queueFixture, syntheticDataset, TestCli, waitUntil, writeCsv } from "./helpers";
 
 /** Changes a finished job's result in Redis the way someone editing it by hand would: its checksum stays. */
 async function editResult(client: IORedis, key: string, edit: (result: FoldResult) => void): Promise<void> {
@@ -111,8 +112,8 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
       const ttl = await fx.client.pttl(key);
       assert.ok(ttl > 0 && ttl <= 2000, `${key}: TTL ${ttl} ms`);
     }
-    // Gone once the TTL has passed (the test's timeout bounds the wait).
-    while ((await fx.client.exists(...keys)) > 0) await new Promise((resolve) => setTimeout(resolve, 200));
+    // Gone once the TTL has passed.
+    await waitUntil(async () => (await fx.client.exists(...keys)) === 0, "the finished jobs have expired");
 
     const again = await selectCandidates(data, { ...small, queue });
     assert.deepEqual(numbers(again), numbers(local));
@@ -177,8 +178,8 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
     assert.ok(pid, "the coordinator's node process");
     try {
       npx.child.kill("SIGTERM");
-      // The test's timeout bounds the wait: before the fix the coordinator waited on as an orphan.
-      while (alive(pid)) await pause(200);
+      // Before the fix the coordinator waited on as an orphan.
+      await waitUntil(() => !processAlive(pid), `the coordinator (pid ${pid}) has stopped`);
       assert.match(npx.output, /npm, which started this run, is gone: model selection cancelled/);
       const queue = new Queue(QUEUE_NAME, { connection: { host: "127.0.0.1", port: fx.redis.port }, prefix: QUEUE_PREFIX });
       try {
@@ -188,7 +189,7 @@ describe("results from Redis, reuse and expiry", skipUnlessRedis(), () => {
         await queue.close();
       }
     } finally {
-      if (alive(pid)) process.kill(pid, "SIGKILL");
+      if (processAlive(pid)) process.kill(pid, "SIGKILL");
     }
   });
 });

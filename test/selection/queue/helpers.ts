@@ -51,18 +51,23 @@ export function nodeProcessesWith(text: string): number[] {
     .map((m) => Number(m[1]));
 }
 
-/** Whether process `pid` still exists. */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+/** A wait between two looks at something that changes outside the test (no assertion on time). */
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** How long a test waits for something outside it (a process, Redis) before it fails saying what: no assertion on time. */
+const WAIT_LIMIT_MS = 180_000;
+
+/**
+ * Resolves once `done()` holds, looking every 200 ms; rejects, naming `what`, after WAIT_LIMIT_MS,
+ * so that a wait that can never end fails the test instead of hanging the run.
+ */
+export async function waitUntil(done: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const start = Date.now();
+  while (!(await done())) {
+    if (Date.now() - start > WAIT_LIMIT_MS) throw new Error(`gave up after ${WAIT_LIMIT_MS / 1000} s waiting until ${what}`);
+    await pause(200);
   }
 }
-
-/** A wait between two looks at something that changes outside the test (no assertion on time). */
-export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** What must not depend on where the folds ran: everything but timings and ids. */
 export function numbers(record: ExperimentRecord) {
@@ -109,10 +114,31 @@ export class TestCli {
     return this.text.match(pattern)?.length ?? 0;
   }
 
-  /** Resolves when the output matches (the test's own timeout bounds the wait). */
+  /** Resolves when the output matches; rejects with the output so far after WAIT_LIMIT_MS, or when the process ends first. */
   waitFor(pattern: RegExp): Promise<void> {
     if (pattern.test(this.text)) return Promise.resolve();
-    return new Promise((resolve) => this.waiting.push({ pattern, resolve }));
+    return new Promise((resolve, reject) => {
+      const settle = () => {
+        clearTimeout(timer);
+        this.child.removeListener("close", ended);
+        this.waiting.splice(this.waiting.indexOf(entry), 1);
+      };
+      const fail = (why: string) => {
+        settle();
+        reject(new Error(`${why} before its output matched ${pattern}; its output so far:\n${this.text}`));
+      };
+      const timer = setTimeout(() => fail(`gave up after ${WAIT_LIMIT_MS / 1000} s`), WAIT_LIMIT_MS);
+      const ended = (code: number | null, signal: string | null) => fail(`the process ended (${signal ?? `exit code ${code}`})`);
+      const entry = {
+        pattern,
+        resolve: () => {
+          settle();
+          resolve();
+        },
+      };
+      this.waiting.push(entry);
+      this.child.once("close", ended);
+    });
   }
 
   /** Resolves once the output matches `pattern` (/g) `n` times. */

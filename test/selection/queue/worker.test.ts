@@ -8,8 +8,9 @@ import { concurrencyLimit } from "../../../lib/selection/queue/worker";
 import { QUEUE_NAME, QUEUE_PREFIX } from "../../../lib/selection/queue/redis";
 import { type ExperimentRecord } from "../../../lib/selection/record";
 import { selectCandidates, type SelectionOptions } from "../../../lib/selection/select";
+import { processAlive } from "../../../lib/core/processes";
 import { skipUnlessRedis } from "../../support/redis";
-import { alive, numbers, pause, nodeProcessesWith, queueFixture, syntheticDataset } from "./helpers";
+import { numbers, nodeProcessesWith, queueFixture, syntheticDataset, waitUntil } from "./helpers";
 
 const GiB = 2 ** 30;
 
@@ -68,20 +69,20 @@ describe("queue worker processes", skipUnlessRedis(), () => {
       try {
         // SIGHUP and SIGKILL end npx without a word to its shell, which stays alive (handed to init).
         w.child.kill(signal);
-        // The test's timeout bounds the wait: before the fix the worker went on as an orphan.
-        while (alive(pid)) await pause(200);
+        // Before the fix the worker went on as an orphan.
+        await waitUntil(() => !processAlive(pid), `the worker (pid ${pid}) has stopped`);
         assert.match(w.output, /is gone \(pid \d+, npm or its shell\): stopping after the fold in progress/);
         assert.deepEqual(nodeProcessesWith(`worker --queue ${fx.redis.url}`), []);
         const queue = new Queue(QUEUE_NAME, { connection: { host: "127.0.0.1", port: fx.redis.port }, prefix: QUEUE_PREFIX });
         try {
           // Its connections close with it; none is left to take a job.
-          while ((await queue.getWorkers()).length > 0) await pause(100);
+          await waitUntil(async () => (await queue.getWorkers()).length === 0, "no worker is connected to the queue");
           assert.deepEqual(await queue.getWorkers(), []);
         } finally {
           await queue.close();
         }
       } finally {
-        if (alive(pid)) process.kill(pid, "SIGKILL");
+        if (processAlive(pid)) process.kill(pid, "SIGKILL");
       }
     });
   }
