@@ -7,7 +7,7 @@ import * as fs from "node:fs";
  * orphan's zombie stays until the machine's init reaps it, which some inits never do: it holds
  * nothing and runs nothing. False where there is no /proc.
  */
-export function processZombie(pid: number): boolean {
+function processZombie(pid: number): boolean {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
     // "pid (command) state …": the command may hold spaces and parentheses.

@@ -1,4 +1,4 @@
-// The report's lab in reports 02 and 03 (quick, tslab kernel, 0 vs 1), opened in Chromium from disk
+// The report's lab in reports 02 and 03 (the shared quick tslab run, 0 vs 1), opened in Chromium from disk
 // with the network off: report 03's train panel gives the SHA-256 of the weights.bin notebook 03
 // saved, and with other settings that of notebook 03 run with them (DIGITS_LAYERS,
 // DIGITS_ACTIVATION, DIGITS_LEARNING_RATE, DIGITS_EPOCHS); report 02's select panel gives every
@@ -16,12 +16,13 @@ import { listExperiments } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
 import { collectErrors, launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
 import { endState, pageRecord, panelMessage, recordFolds, recordSummary, runPanel } from "../support/lab";
+import { sharedReport } from "../support/shared-reports";
 
 const SELECT = "02-model-selection";
 const TRAIN = "03-training-and-evaluation";
 const weightsSha = (model: string) => createHash("sha256").update(readFileSync(join(model, "weights.bin"))).digest("hex");
 
-/** npm run report (quick) of `notebooks` into `work`/`name`, its records and model there too. */
+/** npm run report (quick) into `work`/`name`, its records and model there too. */
 function report(work: string, name: string, args: readonly string[], env: Record<string, string> = {}): { out: string; model: string } {
   const out = join(work, name);
   const model = join(work, `${name}-model`);
@@ -46,8 +47,10 @@ describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => 
   before(async () => {
     if (available.skip) return;
     work = mkdtempSync(join(tmpdir(), "digits-report-lab-"));
-    reports = report(work, "reports", ["02", "03"]);
-    [record] = listExperiments(join(work, "experiments"));
+    // The quick tslab run other test files read too (only read here).
+    const shared = await sharedReport("tslab");
+    reports = { out: shared.out, model: join(shared.work, "model") };
+    [record] = listExperiments(join(shared.work, "experiments"));
     // Notebook 03 with other settings, without the lab: its weights are what the panel must give.
     other = report(work, "other", ["--no-lab", "03"], { DIGITS_LAYERS: "8", DIGITS_ACTIVATION: "relu", DIGITS_LEARNING_RATE: "0.003", DIGITS_EPOCHS: "2" });
     browser = await launchChromium();

@@ -124,3 +124,31 @@ export async function renderInJupyterLab(browser: Browser, notebook: HarnessPage
     await context.close();
   }
 }
+
+const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+
+/** Whether an output runs code on the page: a chart, or HTML or JavaScript with a script (the drawing pad, the confusion cells). */
+function activeOutput(output: NotebookOutput): boolean {
+  const data = output.data ?? {};
+  const html = [data["text/html"]].flat().join("");
+  return PLOTLY_MIME in data || "application/javascript" in data || /<script/i.test(html);
+}
+
+/**
+ * What of a notebook's outputs decides how JupyterLab renders it, as the tests above see it (which
+ * charts draw, by which path, what falls back, what errors): each output's type and MIME types,
+ * and the whole of every output that runs code on the page. The element ids the charts and widgets
+ * take from their kernel session (`binary-digits-plot-<8 hex>-N`) are made alike; the text of
+ * tables, markdown and plain outputs (times, paths, record ids) is left out, as it draws as it is.
+ */
+export function renderedShape(notebook: Notebook): unknown {
+  const sessions = new Set<string>();
+  const cells = notebook.cells.filter((c) => c.cell_type === "code").map((c) => (c.outputs ?? []).map(rejoinOutput));
+  for (const output of cells.flat()) for (const m of JSON.stringify(output).matchAll(/binary-digits-[a-z-]+?-([0-9a-f]{8})-\d+/g)) sessions.add(m[1]);
+  const alike = (text: string) => [...sessions].reduce((t, s) => t.split(s).join("SESSION"), text);
+  return cells.map((outputs) =>
+    outputs.map((output) =>
+      activeOutput(output) ? JSON.parse(alike(JSON.stringify(output))) : { type: output.output_type, name: output.name, mimes: Object.keys(output.data ?? {}).sort() },
+    ),
+  );
+}
