@@ -14,8 +14,8 @@ import { join } from "node:path";
 import type { Browser, Locator } from "playwright-core";
 import { listExperiments } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
-import { collectErrors, launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
-import { endState, pageRecord, panelMessage, recordFolds, recordSummary, runPanel } from "../support/lab";
+import { launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
+import { endState, pageRecord, panelMessage, recordFolds, recordSummary, runPanel, withLabPanel } from "../support/lab";
 import { sharedReport } from "../support/shared-reports";
 
 const SELECT = "02-model-selection";
@@ -61,20 +61,7 @@ describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => 
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  /** Opens a report from disk, offline; runs `check` on its panel `kind` once that is ready; no page errors. */
-  async function withPanel(name: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>): Promise<void> {
-    const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-    try {
-      const tab = await context.newPage();
-      const errors = collectErrors(tab);
-      await tab.goto(`file://${join(reports.out, `${name}.html`)}`, { waitUntil: "load", timeout: 180_000 });
-      await tab.waitForSelector(`[data-digits-lab="${kind}"][data-digits-lab-state="ready"]`, { timeout: 60_000 });
-      await check(tab.locator(`[data-digits-lab="${kind}"]`));
-      assert.deepEqual(errors, []);
-    } finally {
-      await context.close();
-    }
-  }
+  const withPanel = (name: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>) => withLabPanel(browser!, join(reports.out, `${name}.html`), kind, check);
 
   it("report 03's train panel, with the notebook's settings, gives the SHA-256 of the weights.bin notebook 03 saved", available, async () => {
     await withPanel(TRAIN, "train", async (panel) => {

@@ -1,15 +1,19 @@
 // npm run report -- --quick --digits 4,9: the three notebooks on a pair other than 0 and 1 (the
 // shared run of test/support/shared-reports.ts) say nothing of zeros and ones, record the pair with
-// the selection and the model, and every chart that names a class names 4 and 9.
+// the selection and the model, every chart that names a class names 4 and 9, and the lab's panels
+// retrain the pair's network and rerun its selection to the notebooks' numbers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { cellErrors, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { NOTEBOOKS } from "../../lib/report/report";
+import type { ExperimentRecord } from "../../lib/selection/record";
 import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
+import { endState, pageRecord, panelMessage, recordFolds, recordSummary, runPanel, withLabPanel } from "../support/lab";
 import { sharedReport } from "../support/shared-reports";
 import { checkPageParts } from "./quick-reports";
 
@@ -73,4 +77,26 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
       }
     });
   }
+
+  it("report 03's train panel, with the notebook's settings, gives the SHA-256 of the 4 vs 9 weights.bin notebook 03 saved", available, async () => {
+    const saved = createHash("sha256").update(readFileSync(join(work, "model", "weights.bin"))).digest("hex");
+    await withLabPanel(browser!, join(out, "03-training-and-evaluation.html"), "train", async (panel) => {
+      await runPanel(panel);
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), saved);
+    });
+  });
+
+  it("report 02's select panel, with the notebook's settings, gives every fold's scores, the summary and the winner of the 4 vs 9 record", available, async () => {
+    const [file] = readdirSync(join(work, "experiments")).filter((f) => f.endsWith(".json"));
+    const record = JSON.parse(readFileSync(join(work, "experiments", file), "utf8")) as ExperimentRecord;
+    await withLabPanel(browser!, join(out, "02-model-selection.html"), "select", async (panel) => {
+      await runPanel(panel);
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      const page = (await pageRecord(panel))!;
+      assert.deepEqual(page.folds, recordFolds(record));
+      assert.deepEqual(page.summary, recordSummary(record));
+      assert.equal(page.winner, record.winner.architecture);
+    });
+  });
 });

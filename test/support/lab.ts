@@ -1,8 +1,25 @@
 // Shared by the browser tests of the report's lab (a page built by lib/notebook/lab, reports 02 and
 // 03): fill a panel's fields and run it, wait for its run to end, read its record back.
-import type { Locator } from "playwright-core";
+import assert from "node:assert/strict";
+import type { Browser, Locator } from "playwright-core";
 import type { LabRecord } from "../../lib/notebook/lab/lab-config";
 import type { ExperimentRecord } from "../../lib/selection/record";
+import { collectErrors } from "./integration";
+
+/** Opens the report `file` from disk, offline; runs `check` on its panel `kind` once that is ready; no page errors. */
+export async function withLabPanel(browser: Browser, file: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>): Promise<void> {
+  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+  try {
+    const tab = await context.newPage();
+    const errors = collectErrors(tab);
+    await tab.goto(`file://${file}`, { waitUntil: "load", timeout: 180_000 });
+    await tab.waitForSelector(`[data-digits-lab="${kind}"][data-digits-lab-state="ready"]`, { timeout: 60_000 });
+    await check(tab.locator(`[data-digits-lab="${kind}"]`));
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+}
 
 /** Fills the panel's fields (a select by its option's value, else a text field) and clicks its run button. */
 export async function runPanel(panel: Locator, fields: Readonly<Record<string, string>> = {}): Promise<void> {

@@ -7,9 +7,11 @@
 // The harness has its own package.json, so a user's `npm install` does not fetch it:
 // `npm ci --prefix test/render` installs and builds it (.ci/run does). Without it these tests
 // skip with that command as the reason; under CI=true a missing harness is a failure.
+import { createHash } from "node:crypto";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { gunzipSync } from "node:zlib";
 import type { Browser } from "playwright-core";
 import type { Notebook, NotebookOutput } from "../../lib/report/ipynb";
 import { escapeHtml } from "../../lib/notebook/escape";
@@ -135,17 +137,27 @@ function activeOutput(output: NotebookOutput): boolean {
 }
 
 /**
+ * The lab panels' compressed rows (`"gzip":"<base64>"` in a JSON-escaped page script) as the SHA-256
+ * of what they inflate to, which is what the page reads: Deno's zlib compresses the same rows to
+ * other bytes than Node's.
+ */
+function inflated(escapedJson: string): string {
+  return escapedJson.replace(/\\"gzip\\":\\"([A-Za-z0-9+/=]+)\\"/g, (_, base64: string) => `\\"gunzipped-sha256\\":\\"${createHash("sha256").update(gunzipSync(Buffer.from(base64, "base64"))).digest("hex")}\\"`);
+}
+
+/**
  * What of a notebook's outputs decides how JupyterLab renders it, as the tests above see it (which
  * charts draw, by which path, what falls back, what errors): each output's type and MIME types,
  * and the whole of every output that runs code on the page. The element ids the charts and widgets
  * take from their kernel session (`binary-digits-plot-<8 hex>-N`) are made alike; the text of
- * tables, markdown and plain outputs (times, paths, record ids) is left out, as it draws as it is.
+ * tables, markdown and plain outputs (times, paths, record ids) is left out, as it draws as it is,
+ * and the lab's compressed rows are compared by what they inflate to.
  */
 export function renderedShape(notebook: Notebook): unknown {
   const sessions = new Set<string>();
   const cells = notebook.cells.filter((c) => c.cell_type === "code").map((c) => (c.outputs ?? []).map(rejoinOutput));
   for (const output of cells.flat()) for (const m of JSON.stringify(output).matchAll(/binary-digits-[a-z-]+?-([0-9a-f]{8})-\d+/g)) sessions.add(m[1]);
-  const alike = (text: string) => [...sessions].reduce((t, s) => t.split(s).join("SESSION"), text);
+  const alike = (text: string) => inflated([...sessions].reduce((t, s) => t.split(s).join("SESSION"), text));
   return cells.map((outputs) =>
     outputs.map((output) =>
       activeOutput(output) ? JSON.parse(alike(JSON.stringify(output))) : { type: output.output_type, name: output.name, mimes: Object.keys(output.data ?? {}).sort() },
