@@ -109,14 +109,22 @@ export function oneStandardErrorRule(table: readonly OneSeCandidate[]): OneSeCho
 /**
  * The winner of a summary table, with its sizes and scores: by the one-SE rule, or (rule
  * "equivalent", which needs the comparisons) the smallest candidate not practically worse than the best.
+ * Candidates a race stopped (`stopped`) are never chosen: their means stand on fewer folds, and a
+ * race only stops a candidate that is surely worse than the best.
  */
-export function chooseWinner(summary: readonly CandidateSummary[], options: { rule?: SelectionRule; comparisons?: readonly CandidateComparison[]; repeats?: number } = {}): Winner {
+export function chooseWinner(summary: readonly CandidateSummary[], options: { rule?: SelectionRule; comparisons?: readonly CandidateComparison[]; repeats?: number; stopped?: readonly string[] } = {}): Winner {
   const rule = options.rule ?? "one-se";
-  const oneSe = oneStandardErrorRule(summary);
-  const picked = rule === "equivalent" ? equivalentRule(summary, options.comparisons ?? []) : null;
+  const stopped = summary.filter((s) => options.stopped?.includes(s.architecture)).map((s) => s.architecture);
+  const eligible = summary.filter((s) => !stopped.includes(s.architecture));
+  const oneSe = oneStandardErrorRule(eligible);
+  const picked = rule === "equivalent" ? equivalentRule(eligible, options.comparisons ?? []) : null;
   const chosen = picked ? { ...oneSe, winner: picked.winner, reason: picked.reason } : oneSe;
   const diverged = summary.filter((s) => (s.divergedFolds ?? 0) > 0).map((s) => s.architecture);
-  const choice = diverged.length === 0 ? chosen : { ...chosen, reason: `${chosen.reason} Not considered, as training diverged: ${diverged.join(", ")}.` };
+  const notes = [
+    ...(diverged.length > 0 ? [`Not considered, as training diverged: ${diverged.join(", ")}.`] : []),
+    ...(stopped.length > 0 ? [`Not considered, as the race stopped them: ${stopped.join(", ")}.`] : []),
+  ];
+  const choice = notes.length === 0 ? chosen : { ...chosen, reason: [chosen.reason, ...notes].join(" ") };
   const row = summary.find((s) => s.architecture === choice.winner)!;
   return {
     ...choice,

@@ -38,13 +38,13 @@ function checkSomeCandidateTrained(results: readonly FoldResult[], summary: read
   );
 }
 
-/** The outcome of `plan`'s selection from its fold results (every job's, in any order). */
-export function selectionOutcome(plan: SelectionPlan, results: readonly FoldResult[]): SelectionOutcome {
+/** The outcome of `plan`'s selection from its fold results (every job's, in any order; a raced run's `stopped` candidates have fewer and are not chosen). */
+export function selectionOutcome(plan: SelectionPlan, results: readonly FoldResult[], stopped: readonly string[] = []): SelectionOutcome {
   const folds = inJobOrder(results, plan.jobs);
   const { config } = plan;
   const summary = summarise(folds, plan.candidates, config);
   checkSomeCandidateTrained(folds, summary, config.learningRates);
   const comparisons = compareCandidates(folds, summary, config.folds, plan.rope);
-  const winner = chooseWinner(summary, { rule: plan.rule, comparisons, repeats: config.repeats });
+  const winner = chooseWinner(summary, { rule: plan.rule, comparisons, repeats: config.repeats, stopped });
   return { folds, summary, comparisons, winner };
 }

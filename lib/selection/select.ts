@@ -219,9 +219,9 @@ function experimentId(started: Date): string {
 
 /** The record of a finished selection: its outcome, and where and how it was computed. */
 function buildRecord(dataset: Dataset, plan: KeyedPlan, results: FoldResult[], run: RunFacts): ExperimentRecord {
-  const { folds, summary, comparisons, winner } = selectionOutcome(plan, results);
-  const engine = engineInfo();
   const { race } = run;
+  const { folds, summary, comparisons, winner } = selectionOutcome(plan, results, race ? [...race.stops.keys()] : []);
+  const engine = engineInfo();
   return {
     schema: "binary-digits/experiment",
     schemaVersion: 2,

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
-import { type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
+import { chooseWinner, oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
+import { type CandidateSummary, type FoldResult, type OneSeCandidate } from "../../lib/selection/record";
 
 describe("one-standard-error rule", () => {
   const row = (architecture: string, parameters: number, meanLogLoss: number, seLogLoss: number): OneSeCandidate => ({
@@ -68,6 +68,22 @@ describe("one-standard-error rule", () => {
   test("throws on a table with no usable row", () => {
     assert.throws(() => oneStandardErrorRule([]), RangeError);
     assert.throws(() => oneStandardErrorRule([row("x", 1, NaN, 0)]), RangeError);
+  });
+});
+
+describe("the winner of a raced selection", () => {
+  const summaryRow = (architecture: string, hidden: number[], parameters: number, meanLogLoss: number, seLogLoss: number) =>
+    ({ architecture, hidden, activation: "sigmoid", learningRate: 0.001, parameters, meanLogLoss, seLogLoss, folds: 15, divergedFolds: 0 }) as unknown as CandidateSummary;
+  // 8's mean stands on the 5 folds it ran before the race stopped it; on those it sits within one SE of the best.
+  const summary = [summaryRow("8", [8], 6289, 0.118, 0.03), summaryRow("25-15", [25, 15], 20031, 0.112, 0.01), summaryRow("64-32", [64, 32], 52353, 0.11, 0.01)];
+
+  test("never picks a candidate the race stopped, and says it was not considered", () => {
+    assert.equal(chooseWinner(summary).winner, "8");
+    const raced = chooseWinner(summary, { stopped: ["8"] });
+    assert.equal(raced.winner, "25-15");
+    assert.equal(raced.architecture, "25-15");
+    assert.match(raced.reason, /^25-15 .*within one standard error of the best, 64-32.* Not considered, as the race stopped them: 8\.$/);
+    assert.equal(chooseWinner(summary, { rule: "equivalent", comparisons: [], stopped: ["8"] }).winner, "64-32");
   });
 });
 
