@@ -1,7 +1,9 @@
 // What a user does: start Jupyter Notebook on localhost with the project's kernels, open each
 // notebook in Chromium, run every cell from the menu (Cell → Run All) in quick mode, and
 // check what the page shows: rendered Plotly charts, HTML tables, no error output; in 03, the drawing
-// pad and the clickable confusion matrix answer as `digits evaluate` does.
+// pad and the clickable confusion matrix answer as `digits evaluate` does; the lab's panels stand
+// where the drawing pad does (02's select panel, 03's train panel, none in 01), and 03's retrains
+// the network the notebook saved, to its weights' SHA-256.
 //
 // It drives the classic Notebook 6 interface (Debian's jupyter-notebook). Notebook 7 is built on
 // JupyterLab, with other menus and options: there the test skips and says why (never under CI).
@@ -18,7 +20,7 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -29,13 +31,14 @@ import { loadCsv } from "../../lib/data/csv";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { NOTEBOOKS } from "../../lib/report/report";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
+import { endState, panelMessage, runPanel } from "../support/lab";
 import { classicNotebook, collectErrors, launchChromium, plotStates, problemsBesidesJupyterAssets, ROOT, SCREENSHOTS } from "../support/integration";
 
 /** Charts and tables each notebook shows once run. */
-const EXPECTED: Record<string, { charts: number; tables: number }> = {
-  "01-exploratory-analysis": { charts: 6, tables: 4 },
-  "02-model-selection": { charts: 3, tables: 4 },
-  "03-training-and-evaluation": { charts: 9, tables: 1 },
+const EXPECTED: Record<string, { charts: number; tables: number; lab: "select" | "train" | null }> = {
+  "01-exploratory-analysis": { charts: 6, tables: 4, lab: null },
+  "02-model-selection": { charts: 3, tables: 4, lab: "select" },
+  "03-training-and-evaluation": { charts: 9, tables: 1, lab: "train" },
 };
 
 function freePort(): Promise<number> {
@@ -186,6 +189,16 @@ export function describeLiveNotebooks(kernel: KernelName): void {
             await page.waitForSelector(".output_area .binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
             await checkDrawPad(page, page.locator(".output_area .binary-digits-draw"), { test, cli });
             await checkConfusionCells(page.locator(".output_area .binary-digits-cells"), { labels: test.labels, cli });
+          }
+          const lab = EXPECTED[name].lab;
+          assert.deepEqual(await page.locator(".output_area [data-digits-lab]").evaluateAll((panels) => panels.map((p) => p.getAttribute("data-digits-lab"))), lab ? [lab] : [], `${name}: the lab's panels`);
+          if (lab) await page.waitForSelector(`.output_area [data-digits-lab="${lab}"][data-digits-lab-state="ready"]`, { timeout: 60_000 });
+          if (lab === "train") {
+            // Retrained in the live notebook's page (a Web Worker from a blob URL): the weights the notebook saved.
+            const panel = page.locator('.output_area [data-digits-lab="train"]');
+            await runPanel(panel);
+            assert.equal(await endState(panel), "done", await panelMessage(panel));
+            assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), createHash("sha256").update(readFileSync(join(work, "model", "weights.bin"))).digest("hex"));
           }
           assert.equal(await page.locator(".output_area pre:has-text('DataFrame')").count(), 0, "a DataFrame printed as text");
           assert.deepEqual(problemsBesidesJupyterAssets(errors, base), [], `${name}: errors in the page`);
