@@ -1,6 +1,7 @@
 // `npm run bench -- --only race`: `digits select --race` against the full run on a grid where
-// racing pays, 6 layer sets × 3 activations × 3 learning rates = 54 candidates, on 4 against 9
-// with --repeats 2 (540 fold runs in full), both cold (no fold cache) on 2 threads: folds trained,
+// racing pays, 6 layer sets × 3 activations × 3 learning rates (48 candidates: logistic regression
+// has no activation, so it is one per learning rate, not three), on 4 against 9 with --repeats 2
+// (480 fold runs in full), both cold (no fold cache) on 2 threads: folds trained,
 // wall time and winner of each, with the load average beside each time, as the machine may be
 // shared. `--quick` is a smoke run of the same on a few rows and epochs.
 import { loadavg } from "node:os";
@@ -14,7 +15,7 @@ import { resolveDataPath } from "../lib/data/default-files";
 import { subset } from "../lib/data/split";
 import type { Dataset } from "../lib/data/dataset";
 import { ACTIVATIONS } from "../lib/model/model";
-import { DEFAULT_GRID } from "../lib/selection/config";
+import { candidates as gridCandidates, DEFAULT_GRID } from "../lib/selection/config";
 import { selectCandidates, type SelectionOptions } from "../lib/selection/select";
 
 const PAIR: Pair = [4, 9];
@@ -52,7 +53,7 @@ export async function benchRace(quick: boolean): Promise<void> {
   const full = loadCsv(resolveDataPath(pairDataFiles(PAIR).train), { pair: PAIR });
   const data = quick ? subset(full, Array.from({ length: 600 }, (_, i) => i * Math.floor(full.rows / 600))) : full;
   const options: SelectionOptions = { grid: DEFAULT_GRID.map((layers) => [...layers]), activations: [...ACTIVATIONS], learningRates: LEARNING_RATES, repeats: 2, epochs: quick ? 2 : 20, threads: 2 };
-  const candidates = DEFAULT_GRID.length * ACTIVATIONS.length * LEARNING_RATES.length;
+  const candidates = gridCandidates({ grid: options.grid!, activations: options.activations!, learningRates: options.learningRates! }).length;
   console.error(`Race: ${candidates} candidates (${DEFAULT_GRID.length} layer sets × ${ACTIVATIONS.join(", ")} × learning rates ${LEARNING_RATES.join(", ")}), ${PAIR.join(" vs ")}, ${data.rows} rows, 5 folds × 2 repeats, ${options.epochs} epochs, 2 threads, no cache; --race, then the full run …`);
   const runs = [await timed(data, options, "race"), await timed(data, options, "full")];
   console.log(`\nRace against the full run (${candidates} candidates, ${PAIR.join(" vs ")}, --repeats 2):`);

@@ -2,7 +2,7 @@
 // job, the wall time of the default model selection with 1 and 2 threads (and with --repeats 3), and that of the pairs
 // map (`digits pairs`, which must stay under a minute on two cores), and the report's lab in
 // headless Chromium beside the same runs in Node (bench/lab.ts). `-- --only pairs` times the pairs
-// map alone, `-- --only race` `--race` against the full run on 54 candidates (./race), `-- --only lab`
+// map alone, `-- --only race` `--race` against the full run on 48 candidates (./race), `-- --only lab`
 // the lab.
 // Prints a table and writes the same to reports/bench.json. Not part of `npm test`: timings
 // depend on the machine and its load, so they are reported, never asserted.
