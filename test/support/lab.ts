@@ -56,3 +56,13 @@ export function recordFolds(record: ExperimentRecord): LabRecord["folds"] {
 export function recordSummary(record: ExperimentRecord): LabRecord["summary"] {
   return record.summary.map((s) => ({ candidate: s.architecture, folds: s.folds, meanLogLoss: s.meanLogLoss, meanAccuracy: s.meanAccuracy }));
 }
+
+/** Runs the select panel with the notebook's settings: it must end done with every fold's scores, the summary and the winner of `record`. */
+export async function rerunsRecord(panel: Locator, record: ExperimentRecord): Promise<void> {
+  await runPanel(panel);
+  assert.equal(await endState(panel), "done", await panelMessage(panel));
+  const page = (await pageRecord(panel))!;
+  assert.deepEqual(page.folds, recordFolds(record));
+  assert.deepEqual(page.summary, recordSummary(record));
+  assert.equal(page.winner, record.winner.architecture);
+}
