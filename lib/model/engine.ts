@@ -88,7 +88,7 @@ function allocateMemory(bytes: number, network: Network, shapes: LayoutParts): W
     if (!(error instanceof RangeError)) throw error;
     throw new InputError(
       `could not allocate ${formatBytes(bytes)} of WebAssembly memory for ${what} ` +
-        `(${error.message}): the machine has too little free memory; close other programs, use fewer workers or choose smaller hidden layers`,
+        `(${error.message}): the machine has too little free memory; close other programs, train on fewer threads or choose smaller hidden layers`,
     );
   }
 }
