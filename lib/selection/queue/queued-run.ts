@@ -16,7 +16,7 @@ import { foldOf, type FoldJob } from "../fold-run";
 import { cancelled, costliestFirst, type Scheduler } from "../scheduler";
 import { describeJob, jobOptions, RESULT_TTL_SECONDS, uploadDataset, verifiedResult, type FoldJobData, type FoldJobProgress } from "./jobs";
 import { IdleWatch } from "./idle";
-import { displayUrl, jobKey, parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX, withTimeout } from "./redis";
+import { displayUrl, jobKey, parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX, withTimeout, workerCommand } from "./redis";
 import type { QueueInfo } from "../record";
 
 /** Where the coordinator's queue is, how it reports what happens on it, and how long it waits. */
@@ -53,6 +53,8 @@ interface Entry {
 /** The state of one queued run, from queueing its folds to the last result. */
 export class QueuedRun {
   private readonly url: string;
+  /** How to start a worker on this queue, for the hints (never with the password). */
+  private readonly workerCommand: string;
   private readonly connection: RedisOptions;
   private readonly log: (line: string) => void;
   private readonly warn: (message: string) => void;
@@ -87,6 +89,7 @@ export class QueuedRun {
     private readonly options: QueueRunOptions,
   ) {
     this.url = displayUrl(options.url);
+    this.workerCommand = workerCommand(options.url);
     this.connection = parseRedisUrl(options.url);
     this.log = options.log ?? (() => undefined);
     this.warn = options.warn ?? this.log;
@@ -201,7 +204,7 @@ export class QueuedRun {
       return this.outcome.resolve();
     }
     const reused = this.reused > 0 ? ` (${this.reused} more finished there already)` : "";
-    this.log(`queued ${keys.length} fold jobs on ${this.url}${reused}; waiting for workers (\`digits worker --queue ${this.url}\` on each machine)`);
+    this.log(`queued ${keys.length} fold jobs on ${this.url}${reused}; waiting for workers (\`${this.workerCommand}\` on each machine)`);
   }
 
   /**
@@ -344,7 +347,7 @@ export class QueuedRun {
       if (states.includes("active")) return this.idle.active(Date.now());
       const due = this.idle.due(Date.now());
       const waiting = `${keys.length} of ${this.entries.size} folds`;
-      const start = `start \`digits worker --queue ${this.url}\` on a machine with this project built`;
+      const start = `start \`${this.workerCommand}\` on a machine with this project built`;
       if (due?.kind === "timeout") {
         throw new InputError(`no worker took any of the ${waiting} waiting on ${this.url} for ${this.options.waitTimeoutSeconds} s (--wait-timeout); ${start}, then rerun: finished folds are kept in the local cache`);
       }

@@ -94,6 +94,16 @@ export function displayUrl(url: string): string {
   return `${parsed.protocol}//${auth}${parsed.host}${path}${parsed.search}${parsed.hash}`;
 }
 
+/**
+ * The command that starts a worker on the queue at `url`, as a hint may print it: with the URL
+ * itself when it holds no password, else through --queue env, since the printed URL has *** for
+ * the password (and a password on a command line is visible to every local user).
+ */
+export function workerCommand(url: string): string {
+  const shown = displayUrl(url);
+  return shown.includes("***@") ? `DIGITS_QUEUE_URL=${shown.replace("***@", "PASSWORD@")} digits worker --queue env` : `digits worker --queue ${shown}`;
+}
+
 /** How to get a Redis to talk to, on the URL's port. */
 function redisHint(url: string): string {
   let port = 6390;

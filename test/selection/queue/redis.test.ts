@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import IORedis from "ioredis";
 import { InputError } from "../../../lib/core/errors";
-import { displayUrl, parseRedisUrl } from "../../../lib/selection/queue/redis";
+import { displayUrl, parseRedisUrl, workerCommand } from "../../../lib/selection/queue/redis";
 import { runDigits } from "../../support/cli";
 import { selectCandidates } from "../../../lib/selection/select";
 import { skipUnlessRedis } from "../../support/redis";
@@ -27,6 +27,14 @@ describe("Redis URLs", () => {
     assert.equal(displayUrl("redis://app:s3cret@10.0.0.5:6390/2"), "redis://app:***@10.0.0.5:6390/2");
     refuses("http://10.0.0.5:6390", /expected a redis:\/\//);
     refuses("10.0.0.5:6390", /not a URL/);
+  });
+
+  test("the hints' worker command takes the URL as it is, or with a password, --queue env, whose URL the hint cannot print", () => {
+    assert.equal(workerCommand("redis://127.0.0.1:6390/2"), "digits worker --queue redis://127.0.0.1:6390/2");
+    assert.equal(workerCommand("redis://app@127.0.0.1:6390"), "digits worker --queue redis://app@127.0.0.1:6390");
+    const withPassword = workerCommand("redis://app:s3cret@10.0.0.5:6390/2");
+    assert.equal(withPassword, "DIGITS_QUEUE_URL=redis://app:PASSWORD@10.0.0.5:6390/2 digits worker --queue env");
+    assert.doesNotMatch(withPassword, /s3cret/);
   });
 
   test("a bad percent escape in the password is an InputError that does not print the password", () => {
