@@ -5,6 +5,7 @@
 //   tsc      dist/lib and dist/cli (tsc --build, incremental: its state is in dist/*.tsbuildinfo),
 //            then the outputs of sources that are gone (a renamed module) removed: tsc leaves them,
 //            and a stale .d.ts would still be read (tslab type-checks every declaration it finds);
+//            then package.json's bins made executable (scripts/bins.ts);
 //   pages    the page bundles (PAGE_BUNDLES: dist/draw-page.js, dist/plotly-charts.js, …): the
 //            page program type-checked once (tsconfig.page.json: DOM, no Node), then each entry
 //            bundled by esbuild into one script that a page inlines, when a file it was bundled
@@ -17,6 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, watch } from "node:fs";
 import { dirname, join } from "node:path";
 import { writeFileAtomic } from "../lib/core/files";
+import { makeBinsExecutable } from "./bins";
 import { projectRoot } from "../lib/core/project";
 import { PAGE_GLOBAL } from "../lib/notebook/draw/page-config";
 import { LAB_GLOBAL } from "../lib/notebook/lab/lab-config";
@@ -153,6 +155,7 @@ async function buildTypeScript(): Promise<string> {
   const code = await run(tscBin, ["--build", "tsconfig.build.json"]);
   if (code !== 0) throw new Error(`tsc failed (exit code ${code})`);
   const removed = pruneOrphans();
+  makeBinsExecutable(ROOT);
   return `tsc ${seconds(started)}${removed > 0 ? ` (removed ${removed} output(s) of sources that are gone)` : ""}`;
 }
 
