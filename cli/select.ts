@@ -16,6 +16,7 @@ import { type SelectionProgress } from "../lib/selection/select";
 import { formatLoss } from "../lib/model/train";
 import { COMPARISON_USAGE, RACE_USAGE, comparisonFlags, printComparisons, raceFlags } from "./real-differences";
 import { raceMark } from "../lib/notebook/real-differences";
+import { pastStopsClause } from "../lib/notebook/sources";
 import { progressOnStderr } from "./progress";
 import { type Command, type Flags, out, err, num, activation, list, trainingFlags, outputFile, checkOutput, writeOutput, f4, TRAINING_OPTIONS, THREADS_OPTIONS, threadsFlag, dataFlagsHelp } from "./common";
 
@@ -75,7 +76,7 @@ export function printSelection(record: ExperimentRecord): void {
     `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source === null ? "in memory" : visible(record.data.source)}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
       `${record.workers} thread${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
-      `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained${race}`,
+      `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained${pastStopsClause(record.cache)}${race}`,
   );
   out();
   const header = [variesActivation || variesRate ? "candidate" : "architecture", "params", "log loss (mean ± sd)", "SE", "accuracy (mean ± sd)", "precision", "recall", "F1", "AUC", "s/fold"];

@@ -31,6 +31,11 @@ export interface PoolRun<T, P, R> {
   name: string;
   onProgress?(task: T, progress: P): void;
   onResult(task: T, result: R): void;
+  /**
+   * Asked as a task's turn comes: true passes it over, never started and with no result (a race
+   * stopped its candidate after the tasks were queued). A task under way is not asked again.
+   */
+  skip?(task: T): boolean;
   signal?: AbortSignal;
   /** The error an abort ends the run with (default: the signal's reason). */
   cancelled?(): Error;
@@ -108,8 +113,12 @@ export function runPool<T, P, R>(run: PoolRun<T, P, R>): Promise<void> {
     if (running.size === 0) outcome.resolve();
   };
   const next = (thread: PoolThread) => {
-    const item = waiting.shift();
-    if (!item) return;
+    let item = waiting.shift();
+    for (; item && run.skip?.(item.task); item = waiting.shift()) remaining--;
+    if (!item) {
+      if (remaining === 0) outcome.resolve();
+      return;
+    }
     running.set(thread, item.id);
     thread.post({ type: "task", id: item.id, task: item.task } satisfies PoolMessage<T>);
   };

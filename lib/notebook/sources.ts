@@ -8,7 +8,7 @@ import { projectRelative } from "../core/project";
 import { describeArchitecture, parameterCount, type ModelConfig } from "../model/model";
 import { describePairsConfig } from "../pairs/config";
 import type { PairsRecord } from "../pairs/record";
-import type { ExperimentRecord } from "../selection/record";
+import type { CacheCounts, ExperimentRecord } from "../selection/record";
 
 /**
  * "6 fold runs: 2 reused from the cache, 4 trained. Recorded in `reports/experiments/….json`.",
@@ -17,7 +17,16 @@ import type { ExperimentRecord } from "../selection/record";
 export function recordedSentence(record: Pick<ExperimentRecord, "cache">, recordPath: string, cacheWarnings: readonly string[] = []): string {
   const { reused, trained } = record.cache;
   const warnings = cacheWarnings.map((w) => `Warning: ${markdownText(w)}. `).join("");
-  return `${warnings}${reused + trained} fold runs: ${reused} reused from the cache, ${trained} trained. Recorded in ${markdownCode(recordPath)}.`;
+  return `${warnings}${reused + trained} fold runs: ${reused} reused from the cache, ${trained} trained${pastStopsClause(record.cache)}. Recorded in ${markdownCode(recordPath)}.`;
+}
+
+/**
+ * ", and 2 more trained ahead of …": the folds a race on threads trained past the decision that
+ * stopped their candidate (CacheCounts.pastStops), which the counts before it leave out; "" for none.
+ */
+export function pastStopsClause(cache: CacheCounts): string {
+  const n = cache.pastStops ?? 0;
+  return n > 0 ? `, and ${n} more trained ahead of the round that stopped ${n === 1 ? "its candidate" : "their candidates"} (in the fold cache, not in the record)` : "";
 }
 
 /**

@@ -217,6 +217,11 @@ export interface CacheCounts {
   trained: number;
   /** Of the trained, how many ran on workers through a queue (--queue); absent in a local run. */
   remote?: number;
+  /**
+   * A race on threads: folds trained ahead of the round whose decision stopped their candidate,
+   * so left out of the record (the fold cache has them); absent when none was. Depends on timing.
+   */
+  pastStops?: number;
 }
 
 /** What a selection run through the Redis queue adds to its record (see queue/). */

@@ -29,6 +29,14 @@ export interface Scheduler {
   threads: number;
   onEpoch(job: FoldJob, epoch: number, loss: number, seconds: number): void;
   onResult(job: FoldJob, result: FoldResult): void;
+  /**
+   * Jobs in rounds (a race run on threads): every job of a round (repeat, fold) starts before any
+   * of the next, the costliest first within it, so a round is done early and decided while the
+   * threads go on with the next. Otherwise the costliest first over all the jobs.
+   */
+  inRounds?: boolean;
+  /** Asked as a job's turn comes: true leaves it untrained (a race stopped its candidate). A queue ignores it. */
+  skip?(job: FoldJob): boolean;
   signal?: AbortSignal;
 }
 
@@ -42,10 +50,19 @@ export function costliestFirst(jobs: readonly FoldJob[]): FoldJob[] {
   return [...jobs].sort((a, b) => epochCost(b.candidate.hidden) - epochCost(a.candidate.hidden) || a.id - b.id);
 }
 
-/** In this thread, one job after another, yielding after every epoch so progress and abort get through. */
+/** The order jobs start in (Scheduler.inRounds): by round, or the costliest first over all. */
+function startOrder(s: Pick<Scheduler, "jobs" | "inRounds">): FoldJob[] {
+  const costliest = costliestFirst(s.jobs);
+  if (!s.inRounds) return costliest;
+  const rank = new Map(costliest.map((job, i) => [job.id, i]));
+  return costliest.sort((a, b) => (a.repeat ?? 0) - (b.repeat ?? 0) || a.fold - b.fold || rank.get(a.id)! - rank.get(b.id)!);
+}
+
+/** In this thread, one job after another in startOrder, yielding after every epoch so progress and abort get through. */
 export async function runSerial(s: Scheduler): Promise<void> {
-  for (const job of costliestFirst(s.jobs)) {
+  for (const job of startOrder(s)) {
     if (s.signal?.aborted) throw cancelled(s.signal);
+    if (s.skip?.(job)) continue;
     const run = new FoldRun(s.dataset, foldOf(s.folds, job), job, s.settings);
     let epoch = 0;
     while (!run.done) {
@@ -59,8 +76,8 @@ export async function runSerial(s: Scheduler): Promise<void> {
 }
 
 /**
- * On `s.threads` threads of the one pool (lib/core/pool), most expensive job first; the dataset
- * is shared, not copied. An abort terminates the threads and rejects with SelectionCancelled.
+ * On `s.threads` threads of the one pool (lib/core/pool), in startOrder; the dataset is shared,
+ * not copied. An abort terminates the threads and rejects with SelectionCancelled.
  */
 export function runOnThreads(s: Scheduler): Promise<void> {
   const shared: FoldThreadData = {
@@ -74,11 +91,12 @@ export function runOnThreads(s: Scheduler): Promise<void> {
   return runPool<FoldJob, EpochProgress, FoldResult>({
     module: "selection/fold-thread",
     shared,
-    tasks: costliestFirst(s.jobs),
+    tasks: startOrder(s),
     threads: s.threads,
     name: "a selection thread",
     onProgress: (job, p) => s.onEpoch(job, p.epoch, p.loss, p.seconds),
     onResult: (job, result) => s.onResult(job, result),
+    skip: s.skip ? (job) => s.skip!(job) : undefined,
     signal: s.signal,
     cancelled: () => cancelled(s.signal),
   });

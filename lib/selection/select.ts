@@ -23,7 +23,8 @@ import { ProgressReporter, type SelectionProgress } from "./progress";
 import type { CacheCounts, ExperimentRecord, FoldResult, QueueInfo, RaceStop } from "./record";
 import { Scheduler, cancelled, runOnThreads, runSerial } from "./scheduler";
 import type { RaceSettings } from "./config";
-import { raceRounds, raceSettings, raceStops } from "./race";
+import { raceSettings } from "./race";
+import { RaceTrack, type RaceEvents } from "./race-track";
 
 export type { SelectionProgress } from "./progress";
 
@@ -103,19 +104,17 @@ function takeFromCache(plan: KeyedPlan, cols: number, cache: FoldCache | undefin
   return cached;
 }
 
+/** How trainFolds runs its jobs besides where: a race's order and its skips (Scheduler). */
+type TrainOptions = Pick<Scheduler, "inRounds" | "skip"> & {
+  /** Told each result once stored in the cache, with its fold-cache key. */
+  onResult(job: FoldJob, result: FoldResult): void;
+};
+
 /**
  * Trains `toTrain` on `threads` threads (or through the queue), storing each result in the cache
- * the moment it is scored and adding it to `results`; returns what the queue reports, if one ran.
+ * the moment it is scored, then handing it on; returns what the queue reports, if one ran.
  */
-async function trainFolds(
-  dataset: Dataset,
-  plan: KeyedPlan,
-  toTrain: FoldJob[],
-  results: FoldResult[],
-  threads: number,
-  progress: ProgressReporter,
-  options: SelectionOptions,
-): Promise<QueueInfo | undefined> {
+async function trainFolds(dataset: Dataset, plan: KeyedPlan, toTrain: FoldJob[], threads: number, progress: ProgressReporter, options: SelectionOptions, run: TrainOptions): Promise<QueueInfo | undefined> {
   const scheduler: Scheduler = {
     jobs: toTrain,
     folds: plan.folds,
@@ -123,12 +122,13 @@ async function trainFolds(
     dataset,
     threads,
     signal: options.signal,
+    inRounds: run.inRounds,
+    skip: run.skip,
     onEpoch: (job, epoch, loss, seconds) => progress.epoch(job, epoch, loss, seconds),
     onResult(job, result) {
       // Stored the moment it is scored, so a run killed later keeps it.
       options.cache?.put(plan.inputsOf(job), result);
-      results.push({ ...result, key: plan.keys[job.id] });
-      progress.fold(job, result);
+      run.onResult(job, { ...result, key: plan.keys[job.id] });
     },
   };
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
@@ -154,8 +154,23 @@ async function everyFold(dataset: Dataset, plan: KeyedPlan, cached: ReadonlyMap<
   results.push(...plan.jobs.flatMap((job) => cached.get(job.id) ?? []));
   // No more threads than fold jobs to train: the record and the CLI say how many really ran.
   const threads = Math.min(plan.threads, toTrain.length);
-  const queue = await trainFolds(dataset, plan, toTrain, results, threads, progress, options);
+  const onResult = (job: FoldJob, result: FoldResult) => {
+    results.push(result);
+    progress.fold(job, result);
+  };
+  const queue = await trainFolds(dataset, plan, toTrain, threads, progress, options, { onResult });
   return { cache: { reused: cached.size, trained: toTrain.length }, threads, queue };
+}
+
+/** What a race's decisions tell: the progress bar's totals, and options.onRaceStop. */
+function raceEvents(progress: () => ProgressReporter, options: SelectionOptions): RaceEvents {
+  return {
+    round: (reused) => progress().reused(reused),
+    stop(candidate, stop, later, untrained) {
+      options.onRaceStop?.(candidate, stop);
+      progress().stopped(candidate, later, untrained);
+    },
+  };
 }
 
 /** A race's rounds through a queue, reported as one queued run. */
@@ -166,38 +181,36 @@ function queueOfRounds(rounds: readonly QueueInfo[]): QueueInfo | undefined {
 }
 
 /**
- * The race (./race): round after round, the fold jobs of the candidates still running, from the
- * cache where it has them and trained otherwise (one scheduler call per round, so a queue holds one
- * round at a time), then the round's decision. A warm cache gives a cold run's decisions, so its
- * record; a stopped candidate's later folds are neither trained nor recorded.
+ * The race (./race, ./race-track): the folds the cache gives, and the rest trained, the decisions
+ * made round by round in order. On threads, every job left goes to the pool at once, by round, and
+ * a job whose candidate was stopped by the time its turn comes is passed over: the threads never
+ * wait for a round's decision, which comes as soon as its folds are in. Through a queue, one round
+ * at a time (a worker never holds a fold of a candidate already stopped). Either way, and with a
+ * warm cache or a cold one, the decisions and the record are a round-by-round race's.
  */
-async function raceFolds(dataset: Dataset, plan: KeyedPlan, settings: RaceSettings, cached: ReadonlyMap<number, FoldResult>, results: FoldResult[], progress: ProgressReporter, options: SelectionOptions): Promise<FoldsRun> {
-  const stops = new Map<string, RaceStop>();
-  const cache = { reused: 0, trained: 0 };
+async function raceFolds(dataset: Dataset, plan: KeyedPlan, track: RaceTrack, progress: ProgressReporter, options: SelectionOptions): Promise<FoldsRun> {
+  const onResult = (job: FoldJob, result: FoldResult) => {
+    if (track.arrive(job, result)) progress.fold(job, result);
+  };
   const queued: QueueInfo[] = [];
   let threads = 0;
-  const rounds = raceRounds(plan.jobs, plan.config.folds);
-  for (const [i, round] of rounds.entries()) {
-    if (options.signal?.aborted) throw cancelled(options.signal);
-    const running = round.filter((job) => !stops.has(job.candidate.name));
-    const fromCache = running.flatMap((job) => cached.get(job.id) ?? []);
-    results.push(...fromCache);
-    progress.reused(fromCache.length);
-    const toTrain = running.filter((job) => !cached.has(job.id));
-    const roundThreads = Math.min(plan.threads, toTrain.length);
-    const queue = await trainFolds(dataset, plan, toTrain, results, roundThreads, progress, options);
-    if (queue) queued.push(queue);
-    cache.reused += fromCache.length;
-    cache.trained += toTrain.length;
-    threads = Math.max(threads, roundThreads);
-    for (const [name, stop] of raceStops(plan, settings, results, stops, i + 1)) {
-      stops.set(name, stop);
-      options.onRaceStop?.(name, stop);
-      const later = rounds.slice(i + 1).flat().filter((job) => job.candidate.name === name);
-      progress.stopped(name, later.length, later.filter((job) => !cached.has(job.id)).length);
+  track.start();
+  if (options.queue) {
+    for (let round = 0; round < track.roundCount; round++) {
+      if (options.signal?.aborted) throw cancelled(options.signal);
+      const toTrain = track.toTrain(round);
+      const roundThreads = Math.min(plan.threads, toTrain.length);
+      const queue = await trainFolds(dataset, plan, toTrain, roundThreads, progress, options, { onResult });
+      if (queue) queued.push(queue);
+      threads = Math.max(threads, roundThreads);
     }
+  } else {
+    const toTrain = track.allToTrain();
+    threads = Math.min(plan.threads, toTrain.length);
+    await trainFolds(dataset, plan, toTrain, threads, progress, options, { onResult, inRounds: true, skip: (job) => track.stopped(job) });
   }
-  return { cache, threads, queue: queueOfRounds(queued), race: { settings, stops } };
+  const pastStops = track.pastStops();
+  return { cache: { reused: track.reused, trained: track.trained, ...(pastStops > 0 ? { pastStops } : {}) }, threads, queue: queueOfRounds(queued), race: { settings: track.settings, stops: track.stops } };
 }
 
 /** What a finished run is recorded with besides its results. */
@@ -272,7 +285,8 @@ export async function selectCandidates(dataset: Dataset, options: SelectionOptio
   const results: FoldResult[] = [];
   // A race counts the cache's folds as its rounds reach them.
   const totals = { jobs: plan.jobs.length, reused: race ? 0 : cached.size, folds: plan.config.folds, repeats: plan.config.repeats, epochs: plan.config.epochs };
-  const progress = new ProgressReporter(toTrain, totals, startedMs, () => results.length, options.onProgress);
-  const run = race ? await raceFolds(dataset, plan, race, cached, results, progress, options) : await everyFold(dataset, plan, cached, toTrain, results, progress, options);
-  return buildRecord(dataset, plan, results, { ...run, started, seconds: progress.elapsed(), source: options.source });
+  const track: RaceTrack | undefined = race ? new RaceTrack(plan, race, cached, raceEvents(() => progress, options)) : undefined;
+  const progress: ProgressReporter = new ProgressReporter(toTrain, totals, startedMs, () => track?.foldsDone() ?? results.length, options.onProgress);
+  const run = track ? await raceFolds(dataset, plan, track, progress, options) : await everyFold(dataset, plan, cached, toTrain, results, progress, options);
+  return buildRecord(dataset, plan, track?.results ?? results, { ...run, started, seconds: progress.elapsed(), source: options.source });
 }

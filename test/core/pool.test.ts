@@ -33,6 +33,28 @@ describe("runPool", () => {
     await pool([]);
   });
 
+  test("a task that skip passes over when its turn comes never starts, whether skip said so from the start or after a result", async () => {
+    const started: number[] = [];
+    const passed = new Set<number>([3]);
+    const tasks: PoolTestTask[] = [2, 3, 4, 5, 6, 7].map((n) => ({ kind: "square", n }));
+    await pool(tasks, {
+      threads: 1,
+      onProgress: (task, p) => p === 1 && started.push((task as { n: number }).n),
+      // The result of 4 makes 6 pass over too, as a race's decision stops a candidate's later folds.
+      onResult: (task) => (task as { n: number }).n === 4 && passed.add(6),
+      skip: (task) => passed.has((task as { n: number }).n),
+    });
+    assert.deepEqual(started, [2, 4, 5, 7]);
+  });
+
+  test("a run whose last tasks are all passed over resolves, on every thread", async () => {
+    const results: number[] = [];
+    const tasks: PoolTestTask[] = [2, 3, 4, 5].map((n) => ({ kind: "square", n }));
+    await pool(tasks, { threads: 2, onResult: (_task, r) => results.push(r as number), skip: (task) => (task as { n: number }).n > 2 });
+    assert.deepEqual(results, [4]);
+    await pool(tasks, { threads: 2, skip: () => true });
+  });
+
   test("an InputError in a thread rejects the run with an InputError, message and stack kept", async () => {
     await assert.rejects(pool([{ kind: "square", n: 1 }, { kind: "input-error", message: "row 3 is bad" }], { threads: 1 }), (error: unknown) => {
       assert.ok(error instanceof InputError, String(error));

@@ -19,6 +19,13 @@ describe("recordedSentence", () => {
     assert.equal(decode(text), "6 fold runs: 2 reused from the cache, 4 trained. Recorded in <code>reports/experiments/run-1.json</code>.");
   });
 
+  it("adds the folds a race trained past a stop, which the counts leave out, in the singular or the plural", () => {
+    const one = recordedSentence({ cache: { reused: 0, trained: 18, pastStops: 1 } }, "r.json");
+    assert.equal(decode(one), "18 fold runs: 0 reused from the cache, 18 trained, and 1 more trained ahead of the round that stopped its candidate (in the fold cache, not in the record). Recorded in <code>r.json</code>.");
+    const two = recordedSentence({ cache: { reused: 0, trained: 18, pastStops: 2 } }, "r.json");
+    assert.match(decode(two), /, and 2 more trained ahead of the round that stopped their candidates \(in the fold cache, not in the record\)\./);
+  });
+
   it("says first which cache entries failed their check and were trained again, as text", () => {
     const warning = `fold cache entry ${HOSTILE}/ab.json holds a checksum that does not match; training that fold again`;
     const text = recordedSentence({ cache: { reused: 1, trained: 1 } }, "r.json", [warning]);

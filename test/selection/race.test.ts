@@ -5,59 +5,10 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { InputError } from "../../lib/core/errors";
 import { compareScores, DEFAULT_ROPE } from "../../lib/selection/candidate-tests";
-import type { Candidate } from "../../lib/selection/config";
 import type { FoldJob } from "../../lib/selection/fold-run";
 import { oneStandardErrorRule, summarise } from "../../lib/selection/one-se";
-import { raceRecordProblem, raceRounds, raceSettings, raceStops, type RacePlan } from "../../lib/selection/race";
-import type { FoldResult, RaceStop } from "../../lib/selection/record";
-
-const K = 5;
-const REPEATS = 2;
-const ROUNDS = K * REPEATS;
-
-const candidate = (hidden: number[]): Candidate => ({ name: hidden.length === 0 ? "logistic" : hidden.join("-"), hidden, activation: "sigmoid", learningRate: 0.001 });
-// Grid order; parameters grow with the first layer, so "8" and "32" are smaller than "64", "128" larger.
-const GRID = [candidate([]), candidate([8]), candidate([32]), candidate([64]), candidate([128])];
-const parameters = (c: Candidate) => (c.hidden.length === 0 ? 785 : 785 * c.hidden[0]);
-
-// Log loss by round (round = repeat × K + fold). "64" is best and varies a lot from fold to fold;
-// "32" and "128" follow it 0.01 higher with little spread (so P(worse) ≈ 1, yet within one SE of
-// "64": the corrected SE of so spread a mean is about 0.02); "logistic" is far worse; "8" is worse
-// by 0.03 on average with a spread that keeps the test unsure for a few rounds.
-const BEST = [0.02, 0.1, 0.04, 0.08, 0.03, 0.09, 0.05, 0.07, 0.06, 0.04];
-const SMALL_JITTER = [0.001, -0.001, 0.0005, -0.0005, 0.0008, -0.0002, 0.0003, -0.0007, 0.0001, 0.0];
-const BIG_JITTER = [0.02, -0.025, 0.015, -0.01, 0.01, 0.005, 0.0, 0.01, -0.005, 0.0];
-const LOG_LOSS: Record<string, number[]> = {
-  logistic: BEST.map((b, r) => b + 0.2 + SMALL_JITTER[r]),
-  "8": BEST.map((b, r) => b + 0.03 + BIG_JITTER[r]),
-  "32": BEST.map((b, r) => b + 0.01 + SMALL_JITTER[r]),
-  "64": BEST,
-  "128": BEST.map((b, r) => b + 0.01 - SMALL_JITTER[r]),
-};
-
-function result(c: Candidate, round: number): FoldResult {
-  const repeat = Math.floor(round / K);
-  return {
-    architecture: c.name, hidden: c.hidden, activation: c.activation, learningRate: c.learningRate, fold: round % K, ...(repeat ? { repeat } : {}), seed: 0,
-    parameters: parameters(c), trainRows: 40, validationRows: 10,
-    accuracy: 1 - LOG_LOSS[c.name][round], precision: 1, recall: 1, f1: 1, logLoss: LOG_LOSS[c.name][round], auc: 1, confusionMatrix: [[1, 0], [0, 1]], seconds: 1, history: { loss: [], acc: [] },
-  };
-}
-
-const roundOf = (r: FoldResult) => (r.repeat ?? 0) * K + r.fold;
-
-const PLAN: RacePlan = { candidates: GRID, config: { folds: K, repeats: REPEATS }, rope: DEFAULT_ROPE };
-
-/** Runs the race as ./select does: each round the running candidates' folds, then the decision. */
-function race(settings: { minFolds: number; confidence: number }, arrange: (round: FoldResult[]) => FoldResult[] = (r) => r) {
-  const results: FoldResult[] = [];
-  const stops = new Map<string, RaceStop>();
-  for (let round = 0; round < ROUNDS; round++) {
-    results.push(...arrange(GRID.filter((c) => !stops.has(c.name)).map((c) => result(c, round))));
-    for (const [name, stop] of raceStops(PLAN, settings, results, stops, round + 1)) stops.set(name, stop);
-  }
-  return { results, stops };
-}
+import { raceRecordProblem, raceRounds, raceSettings, raceStops } from "../../lib/selection/race";
+import { BEST, GRID, K, LOG_LOSS, PLAN, REPEATS, ROUNDS, raceRoundByRound, result, roundOf } from "../support/race-table";
 
 /** P(worse) on log loss of `name` against "64" over their first `rounds` folds, by the candidate test itself. */
 const pWorse = (name: string, rounds: number) =>
@@ -65,7 +16,7 @@ const pWorse = (name: string, rounds: number) =>
 
 describe("racing candidates on a score table", () => {
   const settings = { minFolds: 3, confidence: 0.99 };
-  const { results, stops } = race(settings);
+  const { results, stops } = raceRoundByRound(settings);
 
   test("a candidate surely worse from the first rounds is stopped at the minimum of folds, not before", () => {
     // Already sure after two folds: the minimum, not the probability, holds it back.
@@ -99,12 +50,12 @@ describe("racing candidates on a score table", () => {
   });
 
   test("the order in which a round's results arrive does not change any decision", () => {
-    assert.deepEqual(race(settings, (round) => [...round].reverse()).stops, stops);
-    assert.deepEqual(race(settings, (round) => [...round.slice(2), ...round.slice(0, 2)]).stops, stops);
+    assert.deepEqual(raceRoundByRound(settings, (round) => [...round].reverse()).stops, stops);
+    assert.deepEqual(raceRoundByRound(settings, (round) => [...round.slice(2), ...round.slice(0, 2)]).stops, stops);
   });
 
   test("a higher confidence stops later or not at all", () => {
-    const strict = race({ minFolds: 3, confidence: 0.999999 }).stops;
+    const strict = raceRoundByRound({ minFolds: 3, confidence: 0.999999 }).stops;
     for (const [name, stop] of strict) assert.ok(stop.afterFolds >= stops.get(name)!.afterFolds, name);
     assert.ok([...strict.keys()].every((name) => stops.has(name)));
   });
