@@ -39,7 +39,8 @@ async function timed(data: Dataset, options: SelectionOptions, mode: RaceRun["mo
   const seconds = (performance.now() - started) / 1000;
   return {
     mode,
-    foldsTrained: record.cache.trained,
+    // Every fold trained, those ahead of a stop (in the cache, not the record) too: they cost time.
+    foldsTrained: record.cache.trained + (record.cache.pastStops ?? 0),
     folds: record.folds.length,
     seconds,
     winner: record.winner.architecture,
