@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { type ExperimentRecord } from "../../lib/selection/record";
-import { assertUserError, digits, tenClassBinaryRows, tenClassCsv, work } from "../support/cli-work";
+import { assertUserError, digits, help, tenClassBinaryRows, tenClassCsv, work } from "../support/cli-work";
 
 /** [zeros, ones] of a CSV, counted from its text. */
 function classCountsOf(file: string): [number, number] {
@@ -47,9 +47,9 @@ describe("--binary-only keeps the 0s and 1s of a ten-class CSV", () => {
 
   test("each command's help lists --binary-only and --digits", () => {
     for (const name of ["select", "train", "evaluate"]) {
-      assert.match(digits(name, "--help").stdout, /\n  --binary-only /, name);
-      assert.match(digits(name, "--help").stdout, /\n  --digits A,B /, name);
+      assert.match(help(name).stdout, /\n  --binary-only /, name);
+      assert.match(help(name).stdout, /\n  --digits A,B /, name);
     }
-    assert.match(digits("data", "--help").stdout, /\n  --digits A,B /);
+    assert.match(help("data").stdout, /\n  --digits A,B /);
   });
 });

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
-import { assertUserError, digits, digitsWith, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, digitsWith, help, testCsv, trainCsv, work } from "../support/cli-work";
 import { DIGITS_CLI, runDigits } from "../support/cli";
 import { commands } from "../../cli/digits";
 
@@ -17,18 +17,18 @@ function filesUnder(dir: string): string[] {
 
 describe("digits --help", () => {
   test("prints the commands at top level and each command's options, exit 0", () => {
-    const top = digits("--help");
+    const top = help();
     assert.equal(top.code, 0);
     for (const name of ["data", "select", "train", "evaluate"]) assert.match(top.stdout, new RegExp(`\\n  ${name} `));
     for (const name of ["data", "select", "train", "evaluate"]) {
-      const run = digits(name, "--help");
+      const run = help(name);
       assert.equal(run.code, 0, name);
       assert.match(run.stdout, new RegExp(`^Usage: digits ${name}`));
     }
   });
 
   test("lists every command on a line of its own, its name set apart from its summary by at least two spaces", () => {
-    const run = digits("--help");
+    const run = help();
     assert.equal(run.code, 0, run.stderr);
     for (const [name, command] of Object.entries(commands)) {
       const line = run.stdout.split("\n").find((l) => l.trimStart().startsWith(name) && l.includes(command.summary));
@@ -52,8 +52,8 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
   test("--workers is still --threads (its old name); both with different values is a user error", () => {
     assertUserError(digits("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
     assertUserError(digits("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
-    assert.match(digits("select", "--help").stdout, /\n  --threads N /);
-    assert.match(digits("pairs", "--help").stdout, /\n  --threads N /);
+    assert.match(help("select").stdout, /\n  --threads N /);
+    assert.match(help("pairs").stdout, /\n  --threads N /);
   });
 
   test("flag without its value, and a stray argument", () => {
@@ -167,7 +167,9 @@ describe("the compiled CLI (dist/cli/digits.js, the installed `digits` bin)", ()
   const lines = (file: string) => fs.readFileSync(file, "latin1").split("\n").length - 1;
 
   test("--help lists the commands", () => {
-    const run = compiled("--help");
+    assert.ok(fs.existsSync(DIGITS_CLI), `${DIGITS_CLI} is missing; run \`npm run build\``);
+    // The same run of the compiled CLI as the first tests': every digits() of this file runs it.
+    const run = help();
     assert.equal(run.code, 0, run.stderr);
     for (const name of ["data", "select", "train", "evaluate"]) assert.match(run.stdout, new RegExp(`\\n  ${name} `));
   });

@@ -35,12 +35,25 @@ const snapshot = (dir: string): Record<string, string> =>
   );
 
 let csv = "";
+/** A records folder that `digits select` wrote (its record and fold cache), and the record's id. */
+let selected = { records: "", id: "" };
 before(() => {
   csv = smallCsv(200);
+  const records = tempDir();
+  const run = digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
+  assert.equal(run.code, 0, run.stderr);
+  selected = { records, id: (JSON.parse(run.stdout) as { id: string }).id };
 });
 
-const select = (records: string, ...more: string[]) => digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json", ...more);
-const idOf = (run: Run) => (JSON.parse(run.stdout) as { id: string }).id;
+/**
+ * A records folder of its own holding the record select wrote, for a test that changes it: a copy
+ * of the one run (nothing in a record or its cache names the folder), not a select run per test.
+ */
+function selectedCopy(): { records: string; id: string } {
+  const records = tempDir();
+  fs.cpSync(selected.records, records, { recursive: true });
+  return { records, id: selected.id };
+}
 
 describe("train --model replaces only a model digits saved", () => {
   test("a folder holding a model.json and other files is refused before training, naming what is there, and left as it was", () => {
@@ -106,8 +119,7 @@ describe("outputs never overwrite the command's inputs or a saved model's files"
 
 describe("experiments remove removes only records", () => {
   test("an id that starts package.json or tsconfig.json removes nothing and says they are not records", () => {
-    const records = tempDir();
-    const id = idOf(select(records));
+    const { records, id } = selectedCopy();
     fs.writeFileSync(path.join(records, "package.json"), '{"name":"app"}');
     fs.writeFileSync(path.join(records, "tsconfig.json"), '{"compilerOptions":{}}');
     const before = snapshot(records);
@@ -124,8 +136,7 @@ describe("experiments remove removes only records", () => {
 
 describe("notes and tags on one record", () => {
   test("ten tags added at the same time are all kept", async () => {
-    const records = tempDir();
-    const id = idOf(select(records));
+    const { records, id } = selectedCopy();
     const runs = await Promise.all(Array.from({ length: 10 }, (_, i) => digitsAsync("experiments", "tag", id, `t${i}`, "--records", records)));
     for (const run of runs) assert.equal(run.code, 0, run.stderr);
     const record = JSON.parse(fs.readFileSync(path.join(records, `${id}.json`), "utf8")) as { tags: string[] };
@@ -134,8 +145,7 @@ describe("notes and tags on one record", () => {
   });
 
   test("a record that is a symbolic link is updated in place: its target gets the note, the link stays a link", () => {
-    const store = tempDir();
-    const id = idOf(select(store));
+    const { records: store, id } = selectedCopy();
     const records = tempDir();
     fs.symlinkSync(path.join(store, `${id}.json`), path.join(records, `${id}.json`));
     const run = digits("experiments", "note", id, "kept in the store", "--records", records);
@@ -147,8 +157,7 @@ describe("notes and tags on one record", () => {
 
 describe("prune", () => {
   test("a record whose folds have no key blocks prune like an unreadable one: no entry removed", () => {
-    const records = tempDir();
-    const id = idOf(select(records));
+    const { records, id } = selectedCopy();
     const file = path.join(records, `${id}.json`);
     const record = JSON.parse(fs.readFileSync(file, "utf8")) as { folds: { key?: string }[] };
     for (const fold of record.folds) delete fold.key;

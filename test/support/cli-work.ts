@@ -24,6 +24,19 @@ export function digits(...args: string[]): Run {
   return digitsWith({}, ...args);
 }
 
+const helpRuns = new Map<string, Run>();
+
+/**
+ * `digits ARGS… --help`, run once per test file and shared by the tests that read it: help reads
+ * and writes nothing, so a second run would print the same, and each run costs a CLI start.
+ */
+export function help(...args: string[]): Run {
+  const key = args.join("\0");
+  let run = helpRuns.get(key);
+  if (run === undefined) helpRuns.set(key, (run = digits(...args, "--help")));
+  return run;
+}
+
 /** digits with more Node flags (e.g. a module imported first) and environment variables. */
 export function digitsWith(how: { nodeArgs?: string[]; env?: Record<string, string> }, ...args: string[]): Run {
   return runDigits(args, { cwd: work, ...how });
