@@ -7,8 +7,9 @@
 //
 // For the browser: esbuild bundles the package for platform browser with no Node built-in on its
 // path (no fs, Buffer or native code; its native bindings are separate entry points it does not
-// load), but it is large: studentTCdf alone bundles 336 modules into about 138 KB minified.
-import tCdf from "@stdlib/stats-base-dists-t-cdf";
+// load), but it is large: studentTCdf alone bundles 336 modules into about 138 KB minified. In Node
+// it is required on first use (./t-cdf).
+import { tCdf } from "./t-cdf";
 
 function checkDf(df: number): void {
   if (!(df > 0) || !Number.isFinite(df)) throw new RangeError(`Student's t: degrees of freedom must be positive and finite, got ${df}`);
