@@ -185,7 +185,7 @@ ${RACE_USAGE}
     if (waitTimeoutSeconds !== undefined && typeof flags.queue !== "string") throw new InputError("--wait-timeout needs --queue: it is how long to wait for queue workers");
     const queue =
       typeof flags.queue === "string"
-        ? await (await import("../lib/selection/queue/coordinator")).checkedQueueOptions(flags.queue, { log: flags.quiet === true ? undefined : (line) => err(visible(line)), warn: (message) => err(`warning: ${visible(message)}`), waitTimeoutSeconds })
+        ? await (require("../lib/selection/queue/coordinator") as typeof import("../lib/selection/queue/coordinator")).checkedQueueOptions(flags.queue, { log: flags.quiet === true ? undefined : (line) => err(visible(line)), warn: (message) => err(`warning: ${visible(message)}`), waitTimeoutSeconds })
         : undefined;
     const progress = selectionProgress(flags.quiet === true);
     const abort = new AbortController();

@@ -42,9 +42,9 @@ DIGITS_QUEUE_RESULT_TTL_SECONDS=N how long a finished job stays in Redis (defaul
     if (!/^\d+$/.test(text) || Number(text) < 1) throw new InputError(`--concurrency "${flags.concurrency}": expected a whole number ≥ 1`);
     const quiet = flags.quiet === true;
     // Loaded here: BullMQ and ioredis are only needed by this command.
-    const { queueWorkerEnvironment } = await import("../lib/selection/queue/jobs");
-    const { concurrencyLimit, runQueueWorker } = await import("../lib/selection/queue/worker");
-    const url = (await import("../lib/selection/queue/redis")).queueUrl(flag);
+    const { queueWorkerEnvironment } = require("../lib/selection/queue/jobs") as typeof import("../lib/selection/queue/jobs");
+    const { concurrencyLimit, runQueueWorker } = require("../lib/selection/queue/worker") as typeof import("../lib/selection/queue/worker");
+    const url = (require("../lib/selection/queue/redis") as typeof import("../lib/selection/queue/redis")).queueUrl(flag);
     const environment = queueWorkerEnvironment();
     const { threads, reason } = concurrencyLimit(Number(text), { cores: defaultThreads(), memoryBytes: memoryLimits().machineBytes });
     if (reason) err(reason);

@@ -58,6 +58,16 @@ describe("lib/'s stages", () => {
     assert.deepEqual(edges.filter((e) => e.to?.endsWith("/index.ts")).map(where), []);
   });
 
+  test("no module of lib/ or cli/ loads one of the project's modules with import(): the tests run lib/ through tsx's CommonJS hook, which import() bypasses (a lazy load is a require)", () => {
+    const dynamic = /(?<!typeof )\bimport\(\s*["'`]\./;
+    const found = [...sourceFiles(LIB), ...sourceFiles(join(ROOT, "cli"))].flatMap((file) =>
+      readFileSync(join(ROOT, file), "utf8")
+        .split("\n")
+        .flatMap((line, i) => (dynamic.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    );
+    assert.deepEqual(found, []);
+  });
+
   test("no import cycle between modules, type-only imports included", () => {
     assert.deepEqual(cycles(edges).map((c) => `these modules import each other: ${c.join(", ")}`), []);
   });

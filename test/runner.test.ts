@@ -8,7 +8,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FILE_TIMEOUT_MS, LONGEST_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
+import { FILE_TIMEOUT_MS, LONGEST_FIRST, LONGEST_UNIT_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
 import { deadPid } from "./support/children";
 import { buildOnce } from "./support/shared-reports";
 
@@ -28,6 +28,12 @@ describe("the order files start in", () => {
     const tiers = order.slice(LONGEST_FIRST.length).map((f) => f.tier);
     assert.deepEqual(tiers, [...tiers].sort((a, b) => (a === b ? 0 : a === "slow" ? -1 : 1)), "a unit file before a slow one");
   });
+
+  test("the unit tier's longest files are unit files and start first among them, in that order", () => {
+    const order = selectFiles(parseArgs(["--unit"], ROOT)).map((f) => f.file);
+    assert.deepEqual(order.slice(0, LONGEST_UNIT_FIRST.length), [...LONGEST_UNIT_FIRST]);
+    assert.ok(order.length > LONGEST_UNIT_FIRST.length);
+  });
 });
 
 /** Runs the test runner on a test file made for the occasion (inside the project, which the runner requires), with `args`. */
@@ -37,7 +43,7 @@ async function runnerOn(testSource: string, args: string[]): Promise<{ code: num
     writeFileSync(join(dir, "made.test.ts"), testSource);
     // Without node:test's mark of a test file's process, which would make the runner's run() report to this one.
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "test.ts"), join(dir, "made.test.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", join(ROOT, "scripts", "test.ts"), join(dir, "made.test.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));

@@ -1,5 +1,5 @@
 // How to start a thread on one of lib/'s own modules, whether this code runs compiled
-// (dist/lib/**/*.js) or from TypeScript sources through tsx (tests, `node --import tsx`).
+// (dist/lib/**/*.js) or from TypeScript sources through tsx (tests, `node --require tsx/cjs`).
 import * as path from "node:path";
 
 const LIB = path.join(__dirname, "..");

@@ -133,7 +133,7 @@ async function trainFolds(dataset: Dataset, plan: KeyedPlan, toTrain: FoldJob[],
   };
   // Loaded only here: BullMQ and ioredis are not needed by local runs (nor by the notebooks).
   // Without reuse, results finished in Redis are not taken either: every fold is trained anew.
-  if (options.queue) return (await import("./queue/coordinator")).runQueued(scheduler, plan.inputsOf, { ...options.queue, reuse: options.reuse !== false && options.queue.reuse !== false });
+  if (options.queue) return (require("./queue/coordinator") as typeof import("./queue/coordinator")).runQueued(scheduler, plan.inputsOf, { ...options.queue, reuse: options.reuse !== false && options.queue.reuse !== false });
   if (threads === 1) await runSerial(scheduler);
   else if (threads > 1) await runOnThreads(scheduler);
   return undefined;
