@@ -109,6 +109,9 @@ interface ProgressTotals {
 export class ProgressReporter {
   private readonly clock: RemainingTime;
   private readonly lastLoss = new Map<number, number>();
+  /** Epochs each fold job has run so far, and the candidates a race stopped. */
+  private readonly epochsRun = new Map<number, number>();
+  private readonly stoppedCandidates = new Set<string>();
   private readonly totals: ProgressTotals;
 
   constructor(
@@ -127,10 +130,16 @@ export class ProgressReporter {
     this.totals.reused += folds;
   }
 
-  /** A race stopped `candidate`: its `jobs` later fold runs will not happen, `untrained` of them ones the cache lacks. */
-  stopped(candidate: string, jobs: number, untrained: number): void {
+  /**
+   * A race stopped `candidate`: its `jobs` later fold runs will not be recorded, and the epochs
+   * `untrained` have not run yet no longer count as work to do. One of them that a thread is
+   * training goes on to its end unseen: its epochs count neither as done nor as to do.
+   */
+  stopped(candidate: string, jobs: number, untrained: readonly FoldJob[]): void {
     this.totals.jobs -= jobs;
-    if (untrained > 0) this.clock.epochsSkipped(candidate, untrained * this.totals.epochs);
+    this.stoppedCandidates.add(candidate);
+    const left = untrained.reduce((sum, job) => sum + this.totals.epochs - (this.epochsRun.get(job.id) ?? 0), 0);
+    if (left > 0) this.clock.epochsSkipped(candidate, left);
   }
 
   /** Seconds since the selection started. */
@@ -139,6 +148,8 @@ export class ProgressReporter {
   }
 
   epoch(job: FoldJob, epoch: number, loss: number, seconds: number): void {
+    if (this.stoppedCandidates.has(job.candidate.name)) return;
+    this.epochsRun.set(job.id, (this.epochsRun.get(job.id) ?? 0) + 1);
     this.clock.epochDone(job.candidate.name, seconds);
     this.lastLoss.set(job.id, loss);
     this.report(job, "epoch", epoch, loss);

@@ -14,8 +14,11 @@ import type { FoldResult, RaceStop } from "./record";
 export interface RaceEvents {
   /** A round was decided; `reused` of its recorded folds came from the cache. */
   round(reused: number): void;
-  /** `candidate` was stopped: its `later` jobs will not be recorded, `untrained` of them neither cached nor in yet. */
-  stop(candidate: string, stop: RaceStop, later: number, untrained: number): void;
+  /**
+   * `candidate` was stopped: its `later` jobs will not be recorded; `untrained` are those of them
+   * neither cached nor in yet (some may be training on a thread: they finish, but are not recorded).
+   */
+  stop(candidate: string, stop: RaceStop, later: number, untrained: readonly FoldJob[]): void;
 }
 
 export class RaceTrack {
@@ -99,7 +102,7 @@ export class RaceTrack {
       for (const [name, stop] of raceStops(this.plan, this.settings, this.results, this.stops, this.decided)) {
         this.stops.set(name, stop);
         const later = this.rounds.slice(this.decided).flat().filter((job) => job.candidate.name === name);
-        this.events.stop(name, stop, later.length, later.filter((job) => !this.arrived.has(job.id)).length);
+        this.events.stop(name, stop, later.length, later.filter((job) => !this.arrived.has(job.id)));
       }
     }
   }

@@ -20,7 +20,7 @@ const resultOf = (job: FoldJob) => result(job.candidate, roundOfJob(job));
 /** A track over JOBS, with what it told. */
 function track(cached: ReadonlyMap<number, FoldResult> = new Map()) {
   const told: { rounds: number[]; stops: { candidate: string; stop: RaceStop; later: number; untrained: number }[] } = { rounds: [], stops: [] };
-  const events: RaceEvents = { round: (reused) => told.rounds.push(reused), stop: (candidate, stop, later, untrained) => told.stops.push({ candidate, stop, later, untrained }) };
+  const events: RaceEvents = { round: (reused) => told.rounds.push(reused), stop: (candidate, stop, later, untrained) => told.stops.push({ candidate, stop, later, untrained: untrained.length }) };
   return { race: new RaceTrack({ ...PLAN, jobs: JOBS }, SETTINGS, cached, events), told };
 }
 
