@@ -159,7 +159,8 @@ function referencedExports(file: ts.SourceFile, checker: ts.TypeChecker, names: 
     if (ts.isIdentifier(node) && names.has(node.text)) {
       let s = resolve(checker.getSymbolAtLocation(node));
       const parent = node.parent;
-      // const { runQueueWorker } = await import("…"): the name is a property of the module.
+      // const { runQueueWorker } = require("…") as typeof import("…") (or await import("…")): the
+      // name is a property of the module.
       if (ts.isBindingElement(parent) && parent.name === node && ts.isObjectBindingPattern(parent.parent)) {
         const property = parent.propertyName && ts.isIdentifier(parent.propertyName) ? parent.propertyName.text : node.text;
         s = resolve(checker.getTypeAtLocation(parent.parent).getProperty(property));

@@ -1,7 +1,8 @@
 // Schedulers: how a selection's fold jobs are run (in this thread, on threads, or on a queue).
 // The contract they share lives here, so that select and the queue depend on it, not on each other.
 // A scheduler runs the jobs it is given to the end and reports each result, in any order; a
-// selection may call one several times (a race runs round after round). runSerial and runOnThreads
+// selection may call one several times (a race through a queue runs round after round; on threads
+// it is one call, its jobs in rounds, with skip). runSerial and runOnThreads
 // are platform-neutral: in a page, runOnThreads's threads are Web Workers (lib/core/threads.page).
 import { type Dataset } from "../data/dataset";
 import { type Fold } from "../data/split";

@@ -2,8 +2,8 @@
 // its folds taken from the fold cache where they pass their check, the rest run by a scheduler
 // (this thread, threads, or the queue) with identical results however they run, and the outcome
 // (./outcome: summaries, candidate tests, the winner) recorded with where, when and on what it ran.
-// With a race (--race, ./race) the folds run round by round and candidates surely worse than the
-// best stop early.
+// With a race (--race, ./race) the rounds are decided one after another, as their folds come in,
+// and candidates surely worse than the best stop early (raceFolds says how the folds run).
 import * as os from "node:os";
 import { randomBytes } from "node:crypto";
 import { classCounts, datasetPair, type Dataset } from "../data/dataset";
