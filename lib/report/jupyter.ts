@@ -53,11 +53,16 @@ function tslabLauncher(root: string = projectRoot()): string {
   return join(dirname(pkg), "bin", "tslab");
 }
 
-/** kernel.json content: `node <tslab> kernel --config-path {connection_file}` with absolute paths. */
-export function kernelSpec(node: string = process.execPath, tslab: string = tslabLauncher()): KernelSpec {
+/** The compiled ./tslab-preload, which makes tslab bind its iopub socket before the others (notebooks need dist/ too). */
+function tslabPreload(root: string = projectRoot()): string {
+  return join(root, "dist", "lib", "report", "tslab-preload.js");
+}
+
+/** kernel.json content: `node --require <preload> <tslab> kernel --config-path {connection_file}` with absolute paths. */
+export function kernelSpec(node: string = process.execPath, tslab: string = tslabLauncher(), preload: string = tslabPreload()): KernelSpec {
   return {
     // {connection_file} is a separate argument on purpose (tslab issue #36).
-    argv: [node, tslab, "kernel", "--config-path", "{connection_file}"],
+    argv: [node, "--require", preload, tslab, "kernel", "--config-path", "{connection_file}"],
     display_name: "TypeScript (tslab)",
     language: "typescript",
     metadata: { "binary-digits": "registered by `npm run kernel`; rerun it after moving the project or changing Node" },

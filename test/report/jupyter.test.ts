@@ -55,12 +55,12 @@ describe("installKernel", () => {
   it("writes kernel.json with this Node and this project's tslab, and nothing else", () => {
     const dir = mkdtempSync(join(tmpdir(), "digits-kernel-"));
     try {
-      const spec = kernelSpec("/usr/bin/node", "/project/node_modules/tslab/bin/tslab");
+      const spec = kernelSpec("/usr/bin/node", "/project/node_modules/tslab/bin/tslab", "/project/dist/lib/report/tslab-preload.js");
       const kernel = installKernel(dir, spec);
       assert.equal(kernel, join(dir, "kernels", KERNEL_NAME));
       assert.deepEqual(readdirSync(kernel), ["kernel.json"], "no temporary file left behind");
       const written = JSON.parse(readFileSync(join(kernel, "kernel.json"), "utf8"));
-      assert.deepEqual(written.argv, ["/usr/bin/node", "/project/node_modules/tslab/bin/tslab", "kernel", "--config-path", "{connection_file}"]);
+      assert.deepEqual(written.argv, ["/usr/bin/node", "--require", "/project/dist/lib/report/tslab-preload.js", "/project/node_modules/tslab/bin/tslab", "kernel", "--config-path", "{connection_file}"]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -268,7 +268,8 @@ describe("the project-local kernel", () => {
       const specs = JSON.parse(listed.stdout).kernelspecs as Record<string, { resource_dir: string; spec: { argv: string[] } }>;
       assert.equal(specs.tslab.resource_dir, join(dir, "kernels", "tslab"));
       assert.equal(specs.tslab.spec.argv[0], process.execPath);
-      assert.match(specs.tslab.spec.argv[1], /node_modules\/tslab\/bin\/tslab$/);
+      assert.deepEqual(specs.tslab.spec.argv.slice(1, 3), ["--require", join(ROOT, "dist", "lib", "report", "tslab-preload.js")]);
+      assert.match(specs.tslab.spec.argv[3], /node_modules\/tslab\/bin\/tslab$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
