@@ -26,15 +26,20 @@ function reporter(done: () => number): { progress: ProgressReporter; seen: Selec
   return { progress, seen };
 }
 
+/** Both candidates' fold 0 run their epochs and are recorded: round 0 is in. */
+function roundZero(progress: ProgressReporter, record: () => void): void {
+  for (const job of jobs.slice(0, 2)) {
+    for (let e = 1; e <= EPOCHS; e++) progress.epoch(job, e, 0.5, 1);
+    record();
+    progress.fold(job, result);
+  }
+}
+
 describe("progress of a race on threads", () => {
   test("a stop while the stopped candidate's next fold is training keeps the share done within 0…1 and the time left ≥ 0", () => {
     let recorded = 0;
     const { progress, seen } = reporter(() => recorded);
-    for (const job of jobs.slice(0, 2)) {
-      for (let e = 1; e <= EPOCHS; e++) progress.epoch(job, e, 0.5, 1);
-      recorded++;
-      progress.fold(job, result);
-    }
+    roundZero(progress, () => recorded++);
     // X's fold 1 runs one epoch on a thread, then round 0's decision stops X.
     progress.epoch(jobs[3], 1, 0.5, 1);
     progress.stopped(X.name, 1, [jobs[3]]);
@@ -59,11 +64,7 @@ describe("progress of a race on threads", () => {
   test("just before the end, the share done is the epochs run over the epochs to run", () => {
     let recorded = 0;
     const { progress, seen } = reporter(() => recorded);
-    for (const job of jobs.slice(0, 2)) {
-      for (let e = 1; e <= EPOCHS; e++) progress.epoch(job, e, 0.5, 1);
-      recorded++;
-      progress.fold(job, result);
-    }
+    roundZero(progress, () => recorded++);
     progress.stopped(X.name, 1, [jobs[3]]);
     progress.epoch(jobs[2], 1, 0.5, 1);
     // 5 of the 6 epochs left to run after X's stop are done (all took 1 s).
