@@ -4,6 +4,8 @@
 import { isAbsolute, join, relative, sep } from "node:path";
 import { projectRoot, projectRelative } from "../core/project";
 import { InputError } from "../core/errors";
+import { writeProblem } from "../core/files";
+import { modelFolderProblem } from "../model/persist";
 import { ACTIVATIONS, REFERENCE_HIDDEN, type Activation } from "../model/model";
 import { DEFAULT_TRAIN_CONFIG } from "../model/train";
 import { DEFAULT_PAIR, pairDataFiles, parsePair, samePair } from "../core/pair";
@@ -113,6 +115,20 @@ export function envPath(name: string, fallback: string, env: Env = process.env):
   return isAbsolute(value) ? value : join(projectRoot(), value);
 }
 
+/**
+ * A folder a notebook writes in (variable `name`, else `fallback` under the project), checked
+ * before any work: why it cannot take the notebook's files (and `also`, a check of its own) is an
+ * InputError naming the variable and its value, instead of a failure once the work is done.
+ */
+function checkedOutputFolder(name: string, fallback: string, env: Env, also: (dir: string) => string | null = () => null): string {
+  const dir = envPath(name, fallback, env);
+  const why = writeProblem(join(dir, "file")) ?? also(dir);
+  if (why === null) return dir;
+  const value = raw(name, env);
+  const what = value === undefined ? `${name} is unset, and its default folder ${projectRelative(dir)}` : `${name}=${value}`;
+  throw new InputError(`${what}: ${why}; set ${name} to a folder that can be written`);
+}
+
 /** Hidden layer sizes from a variable such as DIGITS_LAYERS=25,15. */
 function envLayers(name: string, fallback: readonly number[], env: Env = process.env): number[] {
   const value = raw(name, env);
@@ -165,7 +181,7 @@ export function explorationParameters(env: Env = process.env) {
     TRAIN_CSV: envString("DIGITS_TRAIN_CSV", pairDataFiles(PAIR).train, env),
     SEED: envSeed(env),
     QUICK: quickMode(env),
-    PAIRS_DIR: envPath("DIGITS_PAIRS_DIR", "reports/pairs", env),
+    PAIRS_DIR: checkedOutputFolder("DIGITS_PAIRS_DIR", "reports/pairs", env),
   };
 }
 
@@ -200,7 +216,7 @@ export function selectionParameters(env: Env = process.env) {
     LEARNING_RATES: envNumbers("DIGITS_LEARNING_RATES", [envNumber("DIGITS_LEARNING_RATE", 0.001, env, POSITIVE)], env, POSITIVE),
     SEED: envSeed(env),
     THREADS: envInt("DIGITS_THREADS", envInt("DIGITS_WORKERS", defaultThreads(), env, 1), env, 1),
-    EXPERIMENTS_DIR: envPath("DIGITS_EXPERIMENTS_DIR", QUICK ? "reports/quick/experiments" : "reports/experiments", env),
+    EXPERIMENTS_DIR: checkedOutputFolder("DIGITS_EXPERIMENTS_DIR", QUICK ? "reports/quick/experiments" : "reports/experiments", env),
     LAB: labMode(env),
   };
 }
@@ -223,6 +239,8 @@ export function trainingParameters(env: Env = process.env) {
   envLayers("DIGITS_LAYERS", REFERENCE_HIDDEN, env);
   envNumber("DIGITS_LEARNING_RATE", DEFAULT_TRAIN_CONFIG.learningRate, env, POSITIVE);
   envActivation(env);
+  // The model's own folder is known once the data is (envNetwork): here, DIGITS_MODEL_DIR or models/.
+  checkedOutputFolder("DIGITS_MODEL_DIR", "models", env, (dir) => (raw("DIGITS_MODEL_DIR", env) === undefined ? null : modelFolderProblem(dir)));
   return {
     QUICK,
     PAIR,

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { InputError } from "../../lib/core/errors";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -241,5 +241,30 @@ describe("the notebooks' parameters, checked before any work", () => {
     assert.doesNotThrow(() => checkReportParameters({}));
     assert.deepEqual(selectionParameters({ DIGITS_RACE: "1", DIGITS_REPEATS: "3" }).RACE_SETTINGS, { minFolds: 5, confidence: 0.99 });
     assert.equal(selectionParameters({}).RACE_SETTINGS, undefined);
+  });
+
+  it("a folder a notebook writes in that cannot take its files names the variable and why, for the notebook and for the report", (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "digits-params-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const foreign = join(dir, "app");
+    mkdirSync(join(foreign, "src"), { recursive: true });
+    writeFileSync(join(foreign, "README.txt"), "not a model");
+    const cases: [Record<string, string>, (env: Record<string, string>) => unknown, RegExp][] = [
+      [{ DIGITS_PAIRS_DIR: join(file, "pairs") }, explorationParameters, /^DIGITS_PAIRS_DIR=.*a-file\/pairs: .*a-file is a file, where a folder is needed; set DIGITS_PAIRS_DIR to a folder that can be written$/],
+      [{ DIGITS_EXPERIMENTS_DIR: join(file, "experiments") }, selectionParameters, /^DIGITS_EXPERIMENTS_DIR=.*: .*a-file is a file, where a folder is needed/],
+      [{ DIGITS_MODEL_DIR: file }, trainingParameters, /^DIGITS_MODEL_DIR=.*a-file: .*a-file is a file, where a folder is needed/],
+      [{ DIGITS_MODEL_DIR: foreign }, trainingParameters, /^DIGITS_MODEL_DIR=.*app: it holds README\.txt, src\/ and is not a model digits saved/],
+    ];
+    for (const [env, reader, message] of cases) {
+      const named = (e: unknown) => e instanceof InputError && message.test(e.message);
+      assert.throws(() => reader(env), named, JSON.stringify(env));
+      assert.throws(() => checkReportParameters(env), named, JSON.stringify(env));
+    }
+    // Folders that do not exist yet, below one that can be written, are fine: the notebooks make them.
+    const fresh = { DIGITS_PAIRS_DIR: join(dir, "new", "pairs"), DIGITS_EXPERIMENTS_DIR: join(dir, "new", "experiments"), DIGITS_MODEL_DIR: join(dir, "new", "model") };
+    assert.doesNotThrow(() => checkReportParameters(fresh));
+    assert.equal(explorationParameters(fresh).PAIRS_DIR, fresh.DIGITS_PAIRS_DIR);
   });
 });
