@@ -152,13 +152,13 @@ export const LONGEST_FIRST = [
 
 /**
  * The unit tier's longest files, longest first (wall seconds, each file alone on the idle 2-core
- * machine, measured 2026-12-07: 10.4, 6.1, 6.0, 5.3, 4.3 and 3.8; the rest take under 3.7): started
+ * machine, measured 2026-12-07: 7.4, 6.8, 6.6, 6.4, 4.8 and 4.1; the rest take under 3.8): started
  * first among the unit files, so that `npm run test:unit` does not end waiting on one of them.
  */
 export const LONGEST_UNIT_FIRST = [
-  "test/runner.test.ts",
   "test/cli/evaluate.test.ts",
   "test/cli/digits.test.ts",
+  "test/runner.test.ts",
   "test/cli/explain.test.ts",
   "test/selection/experiments.test.ts",
   "test/architecture.test.ts",

@@ -55,10 +55,10 @@ async function runnerOn(testSource: string, args: string[]): Promise<{ code: num
 
 describe("a test file that never ends", () => {
   test("fails as timed out after --test-timeout, and the run ends with exit 1 instead of waiting for ever", async () => {
-    const run = await runnerOn(`import { test } from "node:test";\ntest("waits for ever", () => new Promise(() => setInterval(() => undefined, 1000)));\n`, ["--test-timeout=2000"]);
+    const run = await runnerOn(`import { test } from "node:test";\ntest("waits for ever", () => new Promise(() => setInterval(() => undefined, 1000)));\n`, ["--test-timeout=1000"]);
     assert.equal(run.code, 1, run.stdout);
-    assert.match(run.stdout, /each stopped after 2 s/);
-    assert.match(run.stdout, /test timed out after 2000ms/);
+    assert.match(run.stdout, /each stopped after 1 s/);
+    assert.match(run.stdout, /test timed out after 1000ms/);
     assert.match(run.stdout, /ℹ cancelled 1\n/);
   });
 
@@ -80,7 +80,7 @@ function builder(target: string, log: string, ms: number, fail = false): Promise
       await new Promise((r) => setTimeout(r, ${ms}));
       if (${fail}) throw new Error("the notebook failed");
     }).catch((e) => { console.error(e.message); process.exit(1); });`;
-  const child = spawn(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(process.execPath, ["--require", "tsx/cjs", "-e", script], { cwd: ROOT, stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   return new Promise((resolve) => child.on("close", (code) => resolve({ code, stderr })));
@@ -92,7 +92,7 @@ describe("a product shared by the test files of a run (buildOnce)", () => {
     try {
       const target = join(dir, "report");
       const log = join(dir, "builds.log");
-      const runs = await Promise.all([builder(target, log, 2000), builder(target, log, 2000), builder(target, log, 2000)]);
+      const runs = await Promise.all([builder(target, log, 1000), builder(target, log, 1000), builder(target, log, 1000)]);
       assert.deepEqual(runs.map((r) => r.code), [0, 0, 0], runs.map((r) => r.stderr).join("\n"));
       assert.equal(readFileSync(log, "utf8").trim().split("\n").length, 1, "built more than once");
       assert.ok(existsSync(`${target}.done`));
@@ -110,7 +110,7 @@ describe("a product shared by the test files of a run (buildOnce)", () => {
     try {
       const target = join(dir, "report");
       const log = join(dir, "builds.log");
-      const first = builder(target, log, 2000, true);
+      const first = builder(target, log, 1000, true);
       // The second asks once the first has started building.
       while (!existsSync(log)) await new Promise((r) => setTimeout(r, 50));
       const [a, b] = await Promise.all([first, builder(target, log, 0)]);

@@ -134,7 +134,7 @@ export async function buildOnce(target: string, build: () => Promise<void>): Pro
     if (holder !== null && !processAlive(holder) && !existsSync(done) && !existsSync(failed)) {
       throw new Error(`${target}: the test process building it (pid ${holder}) is gone without finishing; run the tests again`);
     }
-    await pause(1000);
+    await pause(250);
   }
 }
 
