@@ -1,21 +1,19 @@
 // Report 03's "What the network sees" sections (issue 20), for 0 vs 1 and for 4 vs 9: the three
 // headings and their sentences, every new chart drawn by Plotly in Chromium (offline), the drawing
 // pad's attribution overlay following a stroke drawn with the mouse, and in the PDF each new chart
-// whole on one page. On the first-layer weights of hidden units: for 0 vs 1, notebook 03 run here on
-// its own, on its default network (the quick selection picks logistic regression for 0 and 1); for
-// 4 vs 9, the shared quick run of the three notebooks (test/support/shared-reports.ts), whose
-// selection picks hidden layers, only read.
+// whole on one page. On the first-layer weights of hidden units, from shared quick runs
+// (test/support/shared-reports.ts), only read: for 0 vs 1, notebook 03 alone on a network of 8 relu
+// units (the quick selection picks logistic regression for 0 and 1); for 4 vs 9, the run of the
+// three notebooks, whose selection picks hidden layers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { cellSource, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { checkAttributionOverlay } from "../support/draw";
-import { collectErrors, launchChromium, plotStates, ROOT, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
+import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
 import { pdfPages, pdfProblems, popplerAvailable } from "../support/pdf";
 import { sharedReport } from "../support/shared-reports";
 
@@ -27,31 +25,17 @@ for (const pair of [[0, 1], [4, 9]] as const) {
   describe(`report 03 for ${pair[0]} vs ${pair[1]}: what the network sees`, { timeout: 900_000 }, () => {
     const available = skipUnlessAvailable();
     const poppler = available.skip ? available : popplerAvailable();
-    let work = "";
     let out = "";
     let browser: Browser | null = null;
 
     before(async () => {
       if (available.skip) return;
-      if (pair[0] === 4) ({ out } = await sharedReport("4-9"));
-      else {
-        work = mkdtempSync(join(tmpdir(), "digits-report-explain-"));
-        out = join(work, "reports");
-        const args = ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--digits", pair.join(","), "--out", out, ...(poppler.skip ? [] : ["--pdf"]), "03"];
-        const run = spawnSync(process.execPath, args, {
-          cwd: ROOT,
-          encoding: "utf8",
-          env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model") },
-          timeout: 600_000,
-        });
-        assert.equal(run.status, 0, `report 03 for ${pair.join(",")} failed:\n${run.stdout}\n${run.stderr}`);
-      }
+      ({ out } = await sharedReport(pair[0] === 4 ? "4-9" : "03-other-network"));
       browser = await launchChromium();
     });
 
     after(async () => {
       await browser?.close();
-      if (work) rmSync(work, { recursive: true, force: true });
     });
 
     const executed = () => JSON.parse(readFileSync(join(out, "executed", `${NAME}.ipynb`), "utf8")) as Notebook;

@@ -7,14 +7,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Browser, Locator } from "playwright-core";
 import { listExperiments } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
-import { launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
+import { launchChromium, skipUnlessAvailable } from "../support/integration";
 import { endState, pageRecord, panelMessage, recordFolds, rerunsRecord, runPanel, withLabPanel } from "../support/lab";
 import { sharedReport } from "../support/shared-reports";
 
@@ -22,23 +20,8 @@ const SELECT = "02-model-selection";
 const TRAIN = "03-training-and-evaluation";
 const weightsSha = (model: string) => createHash("sha256").update(readFileSync(join(model, "weights.bin"))).digest("hex");
 
-/** npm run report (quick) into `work`/`name`, its records and model there too. */
-function report(work: string, name: string, args: readonly string[], env: Record<string, string> = {}): { out: string; model: string } {
-  const out = join(work, name);
-  const model = join(work, `${name}-model`);
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), "--quick", "--out", out, ...args], {
-    cwd: ROOT,
-    encoding: "utf8",
-    env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: model, ...env },
-    timeout: 900_000,
-  });
-  assert.equal(run.status, 0, `report ${args.join(" ")} failed:\n${run.stdout}\n${run.stderr}`);
-  return { out, model };
-}
-
 describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => {
   const available = skipUnlessAvailable();
-  let work = "";
   let browser: Browser | null = null;
   let reports = { out: "", model: "" };
   let other = { out: "", model: "" };
@@ -46,19 +29,18 @@ describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => 
 
   before(async () => {
     if (available.skip) return;
-    work = mkdtempSync(join(tmpdir(), "digits-report-lab-"));
     // The quick tslab run other test files read too (only read here).
     const shared = await sharedReport("tslab");
     reports = { out: shared.out, model: join(shared.work, "model") };
     [record] = listExperiments(join(shared.work, "experiments"));
-    // Notebook 03 with other settings, without the lab: its weights are what the panel must give.
-    other = report(work, "other", ["--no-lab", "03"], { DIGITS_LAYERS: "8", DIGITS_ACTIVATION: "relu", DIGITS_LEARNING_RATE: "0.003", DIGITS_EPOCHS: "2" });
+    // Notebook 03 with other settings, without the lab (shared too): its weights are what the panel must give.
+    const otherNetwork = await sharedReport("03-other-network");
+    other = { out: otherNetwork.out, model: join(otherNetwork.work, "model") };
     browser = await launchChromium();
   });
 
   after(async () => {
     await browser?.close();
-    if (work) rmSync(work, { recursive: true, force: true });
   });
 
   const withPanel = (name: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>) => withLabPanel(browser!, join(reports.out, `${name}.html`), kind, check);

@@ -1,5 +1,6 @@
 // Quick reports that several test files read: `npm run report -- --quick --pdf` on tslab, on Deno,
-// and for 4 against 9. Each is built once per `npm test` run, by the first test file that asks for
+// for 4 against 9, and notebook 03 alone on another network than its default. Each is built once
+// per `npm test` run, by the first test file that asks for
 // it, while the others wait on its lock; after that it is only read. The runner (scripts/test.ts)
 // makes the folder they are built in and removes it at the end (DIGITS_TEST_SHARED_DIR); a test
 // file run on its own, without the runner, builds what it needs in a folder of its own, removed
@@ -19,12 +20,29 @@ const ROOT = join(__dirname, "..", "..");
 /** Set by scripts/test.ts for the files of one run: where the shared reports are built. */
 export const SHARED_DIR_VARIABLE = "DIGITS_TEST_SHARED_DIR";
 
-/** What each shared report is: the arguments of `npm run report`, and whether a killed run's leftovers are planted first. */
+/**
+ * What each shared report is: the arguments of `npm run report`, the notebook parameters it sets,
+ * and whether a killed run's leftovers are planted first.
+ */
+interface SharedReportSpec {
+  args: readonly string[];
+  parameters?: Readonly<Record<string, string>>;
+  plantKilledRun: boolean;
+}
+
 const SHARED_REPORTS = {
   tslab: { args: ["--quick", "--pdf", "--kernel", "tslab"], plantKilledRun: true },
   deno: { args: ["--quick", "--pdf", "--kernel", "deno"], plantKilledRun: true },
   "4-9": { args: ["--quick", "--pdf", "--digits", "4,9"], plantKilledRun: false },
-} as const;
+  // Notebook 03 for 0 and 1 on a network with hidden units (the quick selection picks logistic
+  // regression for them), without the lab: read by explain.test.ts (its first-layer weights) and
+  // lab.test.ts (the weights the train panel must give with these settings; --no-lab's page).
+  "03-other-network": {
+    args: ["--quick", "--pdf", "--no-lab", "03"],
+    parameters: { DIGITS_LAYERS: "8", DIGITS_ACTIVATION: "relu", DIGITS_LEARNING_RATE: "0.003", DIGITS_EPOCHS: "2" },
+    plantKilledRun: false,
+  },
+} as const satisfies Record<string, SharedReportSpec>;
 
 export type SharedReportName = keyof typeof SHARED_REPORTS;
 
@@ -79,13 +97,14 @@ export function sharedReport(name: SharedReportName): Promise<SharedReport> {
 
 /** `npm run report` for a shared report, into `work`; rejects with its output when it fails. */
 function runReport(name: SharedReportName, work: string): Promise<void> {
-  const { args, plantKilledRun: plant } = SHARED_REPORTS[name];
+  const spec: SharedReportSpec = SHARED_REPORTS[name];
+  const { args, parameters = {}, plantKilledRun: plant } = spec;
   const out = join(work, "reports");
   mkdirSync(work, { recursive: true });
   if (plant) plantKilledRun(out);
   const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "scripts", "report.ts"), ...args, "--out", out], {
     cwd: ROOT,
-    env: { ...process.env, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model"), DIGITS_PAIRS_DIR: join(work, "pairs") },
+    env: { ...process.env, ...parameters, DIGITS_EXPERIMENTS_DIR: join(work, "experiments"), DIGITS_MODEL_DIR: join(work, "model"), DIGITS_PAIRS_DIR: join(work, "pairs") },
     stdio: ["ignore", "pipe", "pipe"],
   });
   killWithTests(child);
