@@ -22,6 +22,8 @@ import { modelConfig, parameterCount } from "../lib/model/model";
 import { Trainer, predictProbabilities } from "../lib/model/train";
 import { accuracy, predictLabels } from "../lib/evaluation/metrics";
 import { initBackend, tf } from "../lib/model/backend";
+// The whole package registers tfjs's gradients, which its own fit() needs (tf() has core and layers).
+import "@tensorflow/tfjs";
 import { selectCandidates } from "../lib/selection/select";
 import { DEFAULT_GRID } from "../lib/selection/config";
 import { DEFAULT_PAIRS_CONFIG, describePairsConfig } from "../lib/pairs/config";

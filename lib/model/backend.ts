@@ -1,7 +1,9 @@
 // Backend: which TensorFlow.js backend runs tensor operations here (saving and loading
 // models, cross-checks, danfo). Training itself runs on typed arrays (see train.ts).
-import type * as tfTypes from "@tensorflow/tfjs";
+import type * as tfCore from "@tensorflow/tfjs-core";
+import type * as tfLayers from "@tensorflow/tfjs-layers";
 import { readFileSync } from "node:fs";
+import type { Tfjs } from "./model";
 import { dirname, join } from "node:path";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
@@ -14,14 +16,23 @@ export interface BackendInfo {
   reason: string;
 }
 
-let tfModule: typeof tfTypes | null = null;
+let tfModule: Tfjs | null = null;
 let chosen: Promise<BackendInfo> | null = null;
 let announced = false;
 
-/** The TensorFlow.js namespace, loaded once, with its "install tfjs-node" banner silenced. */
-export function tf(): typeof tfTypes {
+/**
+ * The TensorFlow.js namespace, loaded once, with its "install tfjs-node" banner silenced: core and
+ * layers, and the CPU backend registered, as the @tensorflow/tfjs package gives them, without its
+ * converter, data, WebGL backend and gradients, which digits does not use. Loading the whole
+ * package cost every command that reads or writes a model about 0.05 s more. (Gradients are for
+ * tfjs's own fit(); a test or benchmark that trains with it requires @tensorflow/tfjs first.)
+ */
+export function tf(): Tfjs {
   if (!tfModule) {
-    tfModule = require("@tensorflow/tfjs") as typeof tfTypes;
+    const core = require("@tensorflow/tfjs-core") as typeof tfCore;
+    require("@tensorflow/tfjs-backend-cpu");
+    // Core's names first where both have one, as the @tensorflow/tfjs package does.
+    tfModule = { ...(require("@tensorflow/tfjs-layers") as typeof tfLayers), ...core };
     // The banner tells Node users to install tfjs-node; we already chose a backend on
     // purpose (and say which), so it only confuses. PROD mode also drops debug-only checks.
     tfModule.env().set("PROD", true);
@@ -92,7 +103,7 @@ function chooseBackend(): Promise<BackendInfo> {
         if (problem === null) {
           const info: BackendInfo = {
             name,
-            tfjsVersion: tf().version.tfjs,
+            tfjsVersion: tf().version_core,
             reason: skipped.length ? skipped.join("; ") : wanted === name ? "asked for by DIGITS_BACKEND" : "first choice",
           };
           return info;

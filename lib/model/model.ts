@@ -1,6 +1,7 @@
 // Model: a Dense network described by a config, its seeded initial weights, and the
 // conversion to and from a TensorFlow.js LayersModel (the format models are saved in).
-import type * as tfTypes from "@tensorflow/tfjs";
+import type * as tfCore from "@tensorflow/tfjs-core";
+import type * as tfTypes from "@tensorflow/tfjs-layers";
 import { InputError } from "../core/errors";
 import { createRng } from "../core/random";
 
@@ -116,8 +117,11 @@ export function weightsBytes(network: Network): Uint8Array {
   return bytes;
 }
 
+/** The part of TensorFlow.js digits uses: tensors, io and backends (core), and Keras-style models (layers). */
+export type Tfjs = typeof tfCore & typeof tfTypes;
+
 /** The same network as a TensorFlow.js `tf.sequential` of Dense layers, weights included. */
-export function toLayersModel(tf: typeof tfTypes, network: Network): tfTypes.Sequential {
+export function toLayersModel(tf: Tfjs, network: Network): tfTypes.Sequential {
   const { config, layers } = network;
   const model = tf.sequential();
   layers.forEach((layer, l) => {

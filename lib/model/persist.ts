@@ -3,7 +3,8 @@
 // Written without tfjs-node: the artifacts come from a save handler and are written here.
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import type * as tfTypes from "@tensorflow/tfjs";
+import type * as tfTypes from "@tensorflow/tfjs-layers";
+import type { io } from "@tensorflow/tfjs-core";
 import { initBackend, tf } from "./backend";
 import { InputError } from "../core/errors";
 import { fromLayersModel, toLayersModel, type ModelConfig, type Network } from "./model";
@@ -44,7 +45,7 @@ async function modelArtifacts(
   await initBackend({ quiet: true });
   const t = tf();
   const model = toLayersModel(t, network);
-  let captured: tfTypes.io.ModelArtifacts | null = null;
+  let captured: io.ModelArtifacts | null = null;
   await model.save(
     t.io.withSaveHandler(async (artifacts) => {
       captured = artifacts;
@@ -52,7 +53,7 @@ async function modelArtifacts(
     }),
   );
   model.dispose();
-  const artifacts = captured as tfTypes.io.ModelArtifacts | null;
+  const artifacts = captured as io.ModelArtifacts | null;
   if (!artifacts || !artifacts.weightSpecs || !artifacts.weightData) throw new Error("TensorFlow.js returned no weights to save");
   const modelJson = {
     modelTopology: artifacts.modelTopology,
@@ -64,7 +65,7 @@ async function modelArtifacts(
   const full: TrainingRecord = {
     ...record,
     savedAt: new Date().toISOString(),
-    versions: { tfjs: t.version.tfjs, binaryDigits: packageVersion() },
+    versions: { tfjs: t.version_core, binaryDigits: packageVersion() },
   };
   return {
     modelJson: JSON.stringify(modelJson),
@@ -175,7 +176,7 @@ export interface LoadedModel {
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
 
 /** The first weight that is not a finite number ("dense_Dense1/kernel value 12 is NaN"), or null. */
-function nonFiniteWeight(specs: readonly tfTypes.io.WeightsManifestEntry[], buffer: ArrayBuffer): string | null {
+function nonFiniteWeight(specs: readonly io.WeightsManifestEntry[], buffer: ArrayBuffer): string | null {
   let offset = 0;
   for (const spec of specs) {
     const count = spec.shape.reduce((a, b) => a * b, 1);
@@ -211,7 +212,7 @@ function noModelMessage(dir: string): string {
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const modelPath = join(dir, MODEL_FILE);
   if (!existsSync(modelPath)) throw new InputError(noModelMessage(dir));
-  let modelJson: tfTypes.io.ModelJSON;
+  let modelJson: io.ModelJSON;
   try {
     modelJson = JSON.parse(readFileSync(modelPath, "utf8"));
   } catch (error) {

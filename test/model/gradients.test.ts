@@ -5,8 +5,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { tf } from "../../lib/model/backend";
+// The whole package registers tfjs's gradients, which t.grad needs (tf() has core and layers).
+import "@tensorflow/tfjs";
 import { logitGradients } from "../../lib/model/gradients";
-import { initNetwork, modelConfig, type Activation, type Network } from "../../lib/model/model";
+import { initNetwork, modelConfig, type Activation, type Network, type Tfjs } from "../../lib/model/model";
 import { loadModel, saveModel } from "../../lib/model/persist";
 import { createRng } from "../../lib/core/random";
 import { DEFAULT_TRAIN_CONFIG } from "../../lib/model/train";
@@ -28,7 +30,7 @@ function images(rows: number, seed: number): Float32Array {
 }
 
 /** d logit / d x by TensorFlow.js's tf.grad on the model as tf.loadLayersModel reads it from disk. */
-function tfGradients(t: typeof tfTypes, model: tfTypes.LayersModel, x: Float32Array, rows: number): { logits: Float32Array; gradients: Float32Array } {
+function tfGradients(t: Tfjs, model: tfTypes.LayersModel, x: Float32Array, rows: number): { logits: Float32Array; gradients: Float32Array } {
   const layers = model.layers;
   const output = layers[layers.length - 1];
   const [kernel, bias] = output.getWeights();
