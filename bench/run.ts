@@ -22,7 +22,7 @@ import { modelConfig, parameterCount } from "../lib/model/model";
 import { Trainer, predictProbabilities } from "../lib/model/train";
 import { accuracy, predictLabels } from "../lib/evaluation/metrics";
 import { initBackend, tf } from "../lib/model/backend";
-// The whole package registers tfjs's gradients, which its own fit() needs (tf() has core and layers).
+// The tfjs peer trains on the whole @tensorflow/tfjs package, as its users load it (tf() has core and layers).
 import "@tensorflow/tfjs";
 import { selectCandidates } from "../lib/selection/select";
 import { DEFAULT_GRID } from "../lib/selection/config";

@@ -110,7 +110,8 @@ describe("a product shared by the test files of a run (buildOnce)", () => {
     try {
       const target = join(dir, "report");
       const log = join(dir, "builds.log");
-      const first = builder(target, log, 1000, true);
+      // Building for 2 s: time enough for the second, started once the first is building, to find it so and wait.
+      const first = builder(target, log, 2000, true);
       // The second asks once the first has started building.
       while (!existsSync(log)) await new Promise((r) => setTimeout(r, 50));
       const [a, b] = await Promise.all([first, builder(target, log, 0)]);

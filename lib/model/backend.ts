@@ -3,8 +3,8 @@
 import type * as tfCore from "@tensorflow/tfjs-core";
 import type * as tfLayers from "@tensorflow/tfjs-layers";
 import { readFileSync } from "node:fs";
-import type { Tfjs } from "./model";
 import { dirname, join } from "node:path";
+import type { Tfjs } from "./model";
 
 export type BackendName = "tensorflow" | "wasm" | "cpu";
 
@@ -22,10 +22,10 @@ let announced = false;
 
 /**
  * The TensorFlow.js namespace, loaded once, with its "install tfjs-node" banner silenced: core and
- * layers, and the CPU backend registered, as the @tensorflow/tfjs package gives them, without its
- * converter, data, WebGL backend and gradients, which digits does not use. Loading the whole
- * package cost every command that reads or writes a model about 0.05 s more. (Gradients are for
- * tfjs's own fit(); a test or benchmark that trains with it requires @tensorflow/tfjs first.)
+ * layers (which registers the gradients), and the CPU backend registered, as the @tensorflow/tfjs
+ * package gives them, without its converter, tfjs-data, WebGL backend and the tensors' chained
+ * methods (`x.sum()`; the functions, `tf.sum(x)`, are all here), which digits does not use.
+ * Loading the whole package cost every command that reads or writes a model about 0.05 s more.
  */
 export function tf(): Tfjs {
   if (!tfModule) {

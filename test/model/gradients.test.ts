@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type * as tfTypes from "@tensorflow/tfjs";
 import { tf } from "../../lib/model/backend";
-// The whole package registers tfjs's gradients, which t.grad needs (tf() has core and layers).
+// The whole package adds the tensors' chained methods (x.sum()) that tfGradients uses; tf() has core and layers.
 import "@tensorflow/tfjs";
 import { logitGradients } from "../../lib/model/gradients";
 import { initNetwork, modelConfig, type Activation, type Network, type Tfjs } from "../../lib/model/model";

@@ -11,8 +11,6 @@ import { initNetwork, modelConfig, parameterCount, toLayersModel, type Activatio
 import { hasDiverged, predictProbabilities, resolveTrainConfig, Trainer, TrainingDiverged, trainSync, train } from "../../lib/model/train";
 import { classificationReport } from "../../lib/evaluation/metrics";
 import { initBackend, tf } from "../../lib/model/backend";
-// The whole package registers tfjs's gradients, which its own optimizers need (tf() has core and layers).
-import "@tensorflow/tfjs";
 import { loadModel, saveModel, saveTrained } from "../../lib/model/persist";
 import { InputError } from "../../lib/core/errors";
 

@@ -72,6 +72,7 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
         });
         await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
         await checkPageParts(page, `${name} 4-9`);
+        assert.deepEqual(errors, [], `${name}: errors on the page after using the header, contents, code toggle and theme`);
       } finally {
         await context.close();
       }

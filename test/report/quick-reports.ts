@@ -6,7 +6,8 @@
 // notebooks send the same active outputs as tslab's (the charts, the drawing pad and their scripts:
 // kernels.test.ts checks it), which the same nbconvert template turns into the same page scripts:
 // what only those decide (JupyterLab's output areas, a page without require.js or with it injected)
-// is checked on tslab's run alone; each kernel's pages are opened as written. One test
+// is checked on tslab's run alone; Deno's pages are opened as written, and its 03's drawing pad
+// without require.js. One test
 // file per kernel runs them (quick-report-tslab.test.ts, quick-report-deno.test.ts), so that the
 // runner can run the two at once.
 import { after, before, describe, it } from "node:test";
@@ -271,8 +272,10 @@ export function describeQuickReports(kernel: KernelName): void {
               assert.match(plot.title, EXPECTED[name].charts[i], `${name} (${variant.label}): chart ${i + 1}`);
             });
             if (variant.label === "as written") await page.screenshot({ path: join(SCREENSHOTS, shot(`${name}.png`)), fullPage: true });
-            // The run header, contents, code toggle and theme (issue 22), on every report and variant.
+            // The run header, contents, code toggle and theme (issue 22), on every report and variant,
+            // without an error on the page from using them (the theme redraws every chart).
             await checkPageParts(page, `${name} (${variant.label})`);
+            assert.deepEqual(errors, [], `${name} (${variant.label}): errors on the page after using the header, contents, code toggle and theme`);
           } finally {
             await context.close();
             rmSync(path, { force: true });

@@ -1,5 +1,5 @@
-// Checks a report page's additions in Chromium (run header, contents, code toggle, theme): shared
-// by test/report/page.test.ts and the quick reports' checks, test/report/quick-reports.ts.
+// Checks a report page's additions in Chromium (run header, contents, code toggle, theme): used by
+// the quick reports' checks (test/report/quick-reports.ts, quick-report-4-9.test.ts).
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import type { Page } from "playwright-core";

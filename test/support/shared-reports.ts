@@ -1,10 +1,9 @@
 // Quick reports that several test files read: `npm run report -- --quick --pdf` on tslab, on Deno,
 // for 4 against 9, and notebook 03 alone on another network than its default. Each is built once
-// per `npm test` run, by the first test file that asks for
-// it, while the others wait on its lock; after that it is only read. The runner (scripts/test.ts)
-// makes the folder they are built in and removes it at the end (DIGITS_TEST_SHARED_DIR); a test
-// file run on its own, without the runner, builds what it needs in a folder of its own, removed
-// when it exits.
+// per `npm test` run, by the first test file that asks for it, while the others wait on its lock;
+// after that it is only read. The runner (scripts/test.ts) makes the folder they are built in and
+// removes it at the end (DIGITS_TEST_SHARED_DIR); a test file run on its own, without the runner,
+// builds what it needs in a folder of its own, removed when it exits.
 //
 // A test reading a shared report never writes in its folder: the pages it changes, the predictions
 // it asks the CLI for and its screenshots go to folders of its own.
