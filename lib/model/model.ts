@@ -1,7 +1,7 @@
 // Model: a Dense network described by a config, its seeded initial weights, and the
 // conversion to and from a TensorFlow.js LayersModel (the format models are saved in).
 import type * as tfCore from "@tensorflow/tfjs-core";
-import type * as tfTypes from "@tensorflow/tfjs-layers";
+import type * as tfLayers from "@tensorflow/tfjs-layers";
 import { InputError } from "../core/errors";
 import { createRng } from "../core/random";
 
@@ -118,10 +118,10 @@ export function weightsBytes(network: Network): Uint8Array {
 }
 
 /** The part of TensorFlow.js digits uses: tensors, io and backends (core), and Keras-style models (layers). */
-export type Tfjs = typeof tfCore & typeof tfTypes;
+export type Tfjs = typeof tfCore & typeof tfLayers;
 
 /** The same network as a TensorFlow.js `tf.sequential` of Dense layers, weights included. */
-export function toLayersModel(tf: Tfjs, network: Network): tfTypes.Sequential {
+export function toLayersModel(tf: Tfjs, network: Network): tfLayers.Sequential {
   const { config, layers } = network;
   const model = tf.sequential();
   layers.forEach((layer, l) => {
@@ -142,7 +142,7 @@ export function toLayersModel(tf: Tfjs, network: Network): tfTypes.Sequential {
 }
 
 /** Reads a LayersModel of Dense layers (sigmoid output of one unit) back into a Network. */
-export function fromLayersModel(model: tfTypes.LayersModel, where = "model"): Network {
+export function fromLayersModel(model: tfLayers.LayersModel, where = "model"): Network {
   const dense = model.layers;
   if (dense.length === 0) throw new InputError(`${where}: the model has no layers`);
   const layers: DenseWeights[] = [];

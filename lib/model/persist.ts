@@ -3,7 +3,7 @@
 // Written without tfjs-node: the artifacts come from a save handler and are written here.
 import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from "node:fs";
 import { basename, dirname, extname, join, resolve } from "node:path";
-import type * as tfTypes from "@tensorflow/tfjs-layers";
+import type * as tfLayers from "@tensorflow/tfjs-layers";
 import type { io } from "@tensorflow/tfjs-core";
 import { initBackend, tf } from "./backend";
 import { InputError } from "../core/errors";
@@ -170,7 +170,7 @@ export interface LoadedModel {
   /** null for a model saved elsewhere (plain TensorFlow.js) without training.json. */
   record: TrainingRecord | null;
   /** The TensorFlow.js model itself, for users who want to call `predict` on tensors. */
-  layersModel: tfTypes.LayersModel;
+  layersModel: tfLayers.LayersModel;
 }
 
 const BYTES_PER_VALUE: Record<string, number> = { float32: 4, int32: 4, bool: 1 };
@@ -247,7 +247,7 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     }
     return [specs, joined];
   });
-  let layersModel: tfTypes.LayersModel;
+  let layersModel: tfLayers.LayersModel;
   try {
     layersModel = await t.loadLayersModel(t.io.fromMemory(artifacts));
   } catch (error) {
