@@ -1,8 +1,9 @@
 // A report page's run header, contents, code toggle and theme: notebook 01's quick report with its
-// code (the shared tslab run, test/support/shared-reports.ts) and one without (--no-input, run
-// here). The header, contents, code toggle and theme of every report, as written, without
-// require.js and with it, are checked where the shared run's pages are opened (quick-reports.ts);
-// here, the cells' times, --no-input, a reader who prefers dark, the toggle kept on reload, printing.
+// code (the shared tslab run, test/support/shared-reports.ts) and one without (--no-input, run here
+// on Deno, the cheaper kernel: what --no-input leaves out is nbconvert's to leave). The header,
+// contents, code toggle and theme of every report, as written, without require.js and with it, are
+// checked where the shared run's pages are opened (quick-reports.ts); here, the cells' times,
+// --no-input, a reader who prefers dark, the toggle kept on reload, printing.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -26,7 +27,7 @@ describe("a report page's header, contents, code toggle and theme", { timeout: 6
   before(async () => {
     if (available.skip) return;
     work = mkdtempSync(join(tmpdir(), "digits-page-"));
-    const noInput = buildReports({ quick: true, outDir: join(work, "no-input"), notebooks: ["01"], env: { DIGITS_PAIRS_DIR: join(work, "pairs") }, noInput: true, log: () => undefined });
+    const noInput = buildReports({ quick: true, outDir: join(work, "no-input"), notebooks: ["01"], env: { DIGITS_PAIRS_DIR: join(work, "pairs") }, noInput: true, kernel: "deno", log: () => undefined });
     [{ out: withCode }] = await Promise.all([sharedReport("tslab"), noInput]);
     browser = await launchChromium();
   });
