@@ -62,7 +62,7 @@ export function rejoinOutput(output: NotebookOutput): NotebookOutput {
   return out;
 }
 
-/** A notebook's outputs as a page of the harness: written once, then rendered in each state. */
+/** A notebook's outputs (or several notebooks' together) as a page of the harness: written once, then rendered in each state. */
 export interface HarnessPage {
   /** The page: the harness and the outputs, both loaded as scripts from files. */
   file: string;
