@@ -24,7 +24,7 @@ import * as path from "node:path";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { SHARED_DIR_VARIABLE } from "../test/support/shared-reports";
-import { importsOf, ROOT } from "./architecture";
+import { importedFiles, ROOT } from "./architecture";
 
 /** The support modules that need Jupyter, Chromium, poppler-utils or Redis: a test that imports one is slow. */
 export const SLOW_SUPPORT: Readonly<Record<string, string>> = {
@@ -54,9 +54,8 @@ export function needs(file: string, seen = new Set<string>()): string[] {
   if (seen.has(file)) return [];
   seen.add(file);
   if (file in SLOW_SUPPORT) return [SLOW_SUPPORT[file]];
-  const found = importsOf(file)
-    .map((e) => e.to)
-    .filter((to): to is string => to !== null && to.startsWith("test/"))
+  const found = importedFiles(file)
+    .filter((to) => to.startsWith("test/"))
     .flatMap((to) => needs(to, seen));
   return [...new Set(found)].sort();
 }

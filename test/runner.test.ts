@@ -1,13 +1,14 @@
 // The test runner (scripts/test.ts) and the quick reports several test files share
-// (test/support/shared-reports.ts): the longest files start first and each is a test file; a shared
-// product is built by one process of a run while the others wait, and a failed or abandoned build
-// is said to every process that wanted it.
+// (test/support/shared-reports.ts): the longest files start first and each is a test file; the
+// tiers read the imports a parse finds; a shared product is built by one process of a run while the
+// others wait, and a failed or abandoned build is said to every process that wanted it.
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { importedFiles, importsOf, sourceFiles } from "../scripts/architecture";
 import { FILE_TIMEOUT_MS, LONGEST_FIRST, LONGEST_UNIT_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
 import { deadPid } from "./support/children";
 import { buildOnce } from "./support/shared-reports";
@@ -33,6 +34,15 @@ describe("the order files start in", () => {
     const order = selectFiles(parseArgs(["--unit"], ROOT)).map((f) => f.file);
     assert.deepEqual(order.slice(0, LONGEST_UNIT_FIRST.length), [...LONGEST_UNIT_FIRST]);
     assert.ok(order.length > LONGEST_UNIT_FIRST.length);
+  });
+});
+
+describe("the tiers", () => {
+  test("the runner's import scan finds the files a parse finds, in every test file and support module", () => {
+    for (const file of [...testFiles(), ...sourceFiles(join(ROOT, "test", "support"))]) {
+      const parsed = importsOf(file).flatMap((e) => (e.to !== null && !e.thread ? [e.to] : []));
+      assert.deepEqual([...new Set(importedFiles(file))].sort(), [...new Set(parsed)].sort(), file);
+    }
   });
 });
 
