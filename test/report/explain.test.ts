@@ -4,16 +4,17 @@
 // whole on one page. On the first-layer weights of hidden units, from shared quick runs
 // (test/support/shared-reports.ts), only read: for 0 vs 1, notebook 03 alone on a network of 8 relu
 // units (the quick selection picks logistic regression for 0 and 1); for 4 vs 9, the run of the
-// three notebooks, whose selection picks hidden layers.
+// three notebooks, whose selection picks hidden layers. Each report 03 is opened once, for its
+// charts and then its drawing pad.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { cellSource, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { checkAttributionOverlay } from "../support/draw";
-import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
+import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable, type PageProblem } from "../support/integration";
 import { pdfPages, pdfProblems, popplerAvailable } from "../support/pdf";
 import { sharedReport } from "../support/shared-reports";
 
@@ -27,11 +28,18 @@ for (const pair of [[0, 1], [4, 9]] as const) {
     const poppler = available.skip ? available : popplerAvailable();
     let out = "";
     let browser: Browser | null = null;
+    // Report 03, opened once offline for the charts and then the drawing pad, and what went wrong on it.
+    let page: Page;
+    let errors: PageProblem[] = [];
 
     before(async () => {
       if (available.skip) return;
       ({ out } = await sharedReport(pair[0] === 4 ? "4-9" : "03-other-network"));
       browser = await launchChromium();
+      const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+      page = await context.newPage();
+      errors = collectErrors(page);
+      await page.goto(`file://${join(out, `${NAME}.html`)}`, { waitUntil: "load" });
     });
 
     after(async () => {
@@ -51,44 +59,28 @@ for (const pair of [[0, 1], [4, 9]] as const) {
     });
 
     it("draws every new chart in Chromium, offline and without errors", available, async () => {
-      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-      try {
-        const page = await context.newPage();
-        const errors = collectErrors(page);
-        await page.goto(`file://${join(out, `${NAME}.html`)}`, { waitUntil: "load" });
-        const plots = await plotStates(page);
-        assert.deepEqual(errors, []);
-        for (const chart of CHARTS) {
-          const plot = plots.find((p) => chart.test(p.title));
-          assert.ok(plot, `no chart matching ${chart} among ${plots.map((p) => p.title).join(" | ")}`);
-          assert.ok(plot.rendered, `${plot.title} did not render`);
-        }
-        const shots = await page.$$(".binary-digits-plot");
-        for (const shot of shots) {
-          const title = await shot.evaluate((e) => e.querySelector(".gtitle")?.textContent ?? "");
-          const k = CHARTS.findIndex((c) => c.test(title));
-          if (k >= 0) await shot.screenshot({ path: join(SCREENSHOTS, `03-explain-${pair.join("-")}-${k + 1}.png`) });
-        }
-      } finally {
-        await context.close();
+      const plots = await plotStates(page);
+      assert.deepEqual(errors, []);
+      for (const chart of CHARTS) {
+        const plot = plots.find((p) => chart.test(p.title));
+        assert.ok(plot, `no chart matching ${chart} among ${plots.map((p) => p.title).join(" | ")}`);
+        assert.ok(plot.rendered, `${plot.title} did not render`);
+      }
+      const shots = await page.$$(".binary-digits-plot");
+      for (const shot of shots) {
+        const title = await shot.evaluate((e) => e.querySelector(".gtitle")?.textContent ?? "");
+        const k = CHARTS.findIndex((c) => c.test(title));
+        if (k >= 0) await shot.screenshot({ path: join(SCREENSHOTS, `03-explain-${pair.join("-")}-${k + 1}.png`) });
       }
     });
 
     it("overlays, on the drawing pad, the pixels that push towards each digit, and the overlay follows a stroke drawn with the mouse", available, async () => {
-      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-      try {
-        const page = await context.newPage();
-        const errors = collectErrors(page);
-        await page.goto(`file://${join(out, `${NAME}.html`)}`, { waitUntil: "load" });
-        await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 10_000 });
-        const pad = page.locator(".binary-digits-draw");
-        await checkAttributionOverlay(page, pad);
-        await pad.locator("[data-digits-random]").click();
-        await pad.screenshot({ path: join(SCREENSHOTS, `03-explain-${pair.join("-")}-pad.png`) });
-        assert.deepEqual(errors, []);
-      } finally {
-        await context.close();
-      }
+      await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 10_000 });
+      const pad = page.locator(".binary-digits-draw");
+      await checkAttributionOverlay(page, pad);
+      await pad.locator("[data-digits-random]").click();
+      await pad.screenshot({ path: join(SCREENSHOTS, `03-explain-${pair.join("-")}-pad.png`) });
+      assert.deepEqual(errors, []);
     });
 
     it("keeps each new chart whole on a page of the PDF", poppler, () => {
