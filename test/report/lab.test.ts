@@ -3,17 +3,18 @@
 // saved, and with other settings that of notebook 03 run with them (DIGITS_LAYERS,
 // DIGITS_ACTIVATION, DIGITS_LEARNING_RATE, DIGITS_EPOCHS); report 02's select panel gives every
 // fold's scores of notebook 02's record, and a changed grid keeps the unchanged candidates'; printed,
-// each panel is one line; `--no-lab` leaves the panels out.
+// each panel is one line; `--no-lab` leaves the panels out. Each report is opened once and its
+// panel run again with other settings, as a reader would.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Locator } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { listExperiments } from "../../lib/selection/experiments";
 import type { ExperimentRecord } from "../../lib/selection/record";
 import { launchChromium, skipUnlessAvailable } from "../support/integration";
-import { endState, pageRecord, panelMessage, recordFolds, rerunsRecord, runPanel, withLabPanel } from "../support/lab";
+import { endState, openLabPanel, pageRecord, panelMessage, recordFolds, rerunsRecord, runPanel, type OpenPanel } from "../support/lab";
 import { sharedReport } from "../support/shared-reports";
 
 const SELECT = "02-model-selection";
@@ -26,6 +27,9 @@ describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => 
   let reports = { out: "", model: "" };
   let other = { out: "", model: "" };
   let record: ExperimentRecord;
+  // Reports 03 and 02, each opened once, as a reader who runs a panel again with other settings.
+  let train: OpenPanel;
+  let select: OpenPanel;
 
   before(async () => {
     if (available.skip) return;
@@ -37,60 +41,60 @@ describe("the report's lab in reports 02 and 03", { timeout: 1_800_000 }, () => 
     const otherNetwork = await sharedReport("03-other-network");
     other = { out: otherNetwork.out, model: join(otherNetwork.work, "model") };
     browser = await launchChromium();
+    train = await openLabPanel(browser, join(reports.out, `${TRAIN}.html`), "train");
+    select = await openLabPanel(browser, join(reports.out, `${SELECT}.html`), "select");
   });
 
   after(async () => {
     await browser?.close();
   });
 
-  const withPanel = (name: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>) => withLabPanel(browser!, join(reports.out, `${name}.html`), kind, check);
-
   it("report 03's train panel, with the notebook's settings, gives the SHA-256 of the weights.bin notebook 03 saved", available, async () => {
-    await withPanel(TRAIN, "train", async (panel) => {
-      await runPanel(panel);
-      assert.equal(await endState(panel), "done", await panelMessage(panel));
-      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), weightsSha(reports.model));
-      const saved = JSON.parse(readFileSync(join(reports.model, "training.json"), "utf8")) as { notes: { test: { accuracy: number } } };
-      assert.equal(Number(await panel.getAttribute("data-digits-lab-test-accuracy")), saved.notes.test.accuracy);
-    });
+    const { panel } = train;
+    await runPanel(panel);
+    assert.equal(await endState(panel), "done", await panelMessage(panel));
+    assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), weightsSha(reports.model));
+    const saved = JSON.parse(readFileSync(join(reports.model, "training.json"), "utf8")) as { notes: { test: { accuracy: number } } };
+    assert.equal(Number(await panel.getAttribute("data-digits-lab-test-accuracy")), saved.notes.test.accuracy);
+    assert.deepEqual(train.errors, []);
   });
 
-  it("report 03's train panel, with other layers, activation, learning rate and epochs, gives the SHA-256 of notebook 03 run with them", available, async () => {
+  it("report 03's train panel, run again with other layers, activation, learning rate and epochs, gives the SHA-256 of notebook 03 run with them", available, async () => {
     const expected = weightsSha(other.model);
     assert.notEqual(expected, weightsSha(reports.model));
-    await withPanel(TRAIN, "train", async (panel) => {
-      await runPanel(panel, { layers: "8", activation: "relu", "learning-rate": "0.003", epochs: "2" });
-      assert.equal(await endState(panel), "done", await panelMessage(panel));
-      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), expected);
-    });
+    const { panel } = train;
+    await runPanel(panel, { layers: "8", activation: "relu", "learning-rate": "0.003", epochs: "2" });
+    assert.equal(await endState(panel), "done", await panelMessage(panel));
+    assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), expected);
+    assert.deepEqual(train.errors, []);
   });
 
   it("report 02's select panel, with the notebook's settings, gives every fold's scores, the summary and the winner of its record", available, async () => {
-    await withPanel(SELECT, "select", (panel) => rerunsRecord(panel, record));
+    await rerunsRecord(select.panel, record);
+    assert.deepEqual(select.errors, []);
   });
 
-  it("report 02's select panel, with a candidate unticked and one added, keeps the fold scores of those unchanged", available, async () => {
-    await withPanel(SELECT, "select", async (panel) => {
-      await panel.locator('input[name="candidate"][value="8"]').uncheck();
-      await runPanel(panel, { candidates: "4" });
-      assert.equal(await endState(panel), "done", await panelMessage(panel));
-      const page = (await pageRecord(panel))!;
-      const kept = recordFolds(record).filter((f) => f.candidate !== "8");
-      assert.equal(kept.length, 2 * record.config.folds);
-      assert.deepEqual(page.folds.filter((f) => f.candidate !== "4"), kept);
-      assert.equal(page.folds.filter((f) => f.candidate === "4").length, record.config.folds);
-    });
+  it("report 02's select panel, run again with a candidate unticked and one added, keeps the fold scores of those unchanged", available, async () => {
+    const { panel } = select;
+    await panel.locator('input[name="candidate"][value="8"]').uncheck();
+    await runPanel(panel, { candidates: "4" });
+    assert.equal(await endState(panel), "done", await panelMessage(panel));
+    const page = (await pageRecord(panel))!;
+    const kept = recordFolds(record).filter((f) => f.candidate !== "8");
+    assert.equal(kept.length, 2 * record.config.folds);
+    assert.deepEqual(page.folds.filter((f) => f.candidate !== "4"), kept);
+    assert.equal(page.folds.filter((f) => f.candidate === "4").length, record.config.folds);
+    assert.deepEqual(select.errors, []);
   });
 
   it("prints each panel as one line saying the HTML version can retrain", available, async () => {
-    for (const [name, kind, line] of [
-      [TRAIN, "train", "Train it yourself: the HTML version of this report retrains this network in your browser, with settings of your choice."],
-      [SELECT, "select", "Rerun the selection: the HTML version of this report reruns this selection in your browser, with candidates and settings of your choice."],
+    for (const [{ panel }, line] of [
+      [train, "Train it yourself: the HTML version of this report retrains this network in your browser, with settings of your choice."],
+      [select, "Rerun the selection: the HTML version of this report reruns this selection in your browser, with candidates and settings of your choice."],
     ] as const) {
-      await withPanel(name, kind, async (panel) => {
-        await panel.page().emulateMedia({ media: "print" });
-        assert.equal((await panel.innerText()).trim(), line);
-      });
+      await panel.page().emulateMedia({ media: "print" });
+      assert.equal((await panel.innerText()).trim(), line);
+      await panel.page().emulateMedia({ media: "screen" });
     }
   });
 

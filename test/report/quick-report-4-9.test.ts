@@ -7,13 +7,13 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { cellErrors, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { NOTEBOOKS } from "../../lib/report/report";
 import type { ExperimentRecord } from "../../lib/selection/record";
-import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable } from "../support/integration";
-import { endState, panelMessage, rerunsRecord, runPanel, withLabPanel } from "../support/lab";
+import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable, type PageProblem } from "../support/integration";
+import { endState, openLabPanel, panelMessage, readyPanel, rerunsRecord, runPanel } from "../support/lab";
 import { sharedReport } from "../support/shared-reports";
 import { checkPageParts } from "./quick-reports";
 
@@ -56,41 +56,50 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
     assert.deepEqual(JSON.parse(readFileSync(join(work, "model", "training.json"), "utf8")).digits, [4, 9]);
   });
 
+  // Reports 02 and 03 stay open after their charts are checked: their lab panels run next, on them.
+  const opened = new Map<string, { page: Page; errors: PageProblem[] }>();
+
   for (const name of NOTEBOOKS) {
     it(`${name}.html renders every chart, titled with the pair's digits where it names a class`, available, async () => {
       const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-      try {
-        const page = await context.newPage();
-        const errors = collectErrors(page);
-        await page.goto(`file://${join(out, `${name}.html`)}`, { waitUntil: "load" });
-        const plots = await plotStates(page);
-        assert.deepEqual(errors, [], `${name}: errors on the page`);
-        assert.equal(plots.length, EXPECTED_PAIR[name].length, `${name}: ${plots.length} chart containers`);
-        plots.forEach((plot, i) => {
-          assert.ok(plot.rendered, `${name}: chart ${i + 1} did not render`);
-          assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
-        });
-        await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
-        await checkPageParts(page, `${name} 4-9`);
-        assert.deepEqual(errors, [], `${name}: errors on the page after using the header, contents, code toggle and theme`);
-      } finally {
-        await context.close();
-      }
+      const page = await context.newPage();
+      const errors = collectErrors(page);
+      opened.set(name, { page, errors });
+      await page.goto(`file://${join(out, `${name}.html`)}`, { waitUntil: "load" });
+      const plots = await plotStates(page);
+      assert.deepEqual(errors, [], `${name}: errors on the page`);
+      assert.equal(plots.length, EXPECTED_PAIR[name].length, `${name}: ${plots.length} chart containers`);
+      plots.forEach((plot, i) => {
+        assert.ok(plot.rendered, `${name}: chart ${i + 1} did not render`);
+        assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
+      });
+      await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
+      await checkPageParts(page, `${name} 4-9`);
+      assert.deepEqual(errors, [], `${name}: errors on the page after using the header, contents, code toggle and theme`);
     });
+  }
+
+  /** The lab panel `kind` of report `name`, on its page opened above (or opened now, if that test did not run), once ready. */
+  async function panelOf(name: string, kind: "train" | "select"): Promise<{ panel: Locator; errors: PageProblem[] }> {
+    const seen = opened.get(name);
+    if (!seen) return openLabPanel(browser!, join(out, `${name}.html`), kind);
+    return { panel: await readyPanel(seen.page, kind), errors: seen.errors };
   }
 
   it("report 03's train panel, with the notebook's settings, gives the SHA-256 of the 4 vs 9 weights.bin notebook 03 saved", available, async () => {
     const saved = createHash("sha256").update(readFileSync(join(work, "model", "weights.bin"))).digest("hex");
-    await withLabPanel(browser!, join(out, "03-training-and-evaluation.html"), "train", async (panel) => {
-      await runPanel(panel);
-      assert.equal(await endState(panel), "done", await panelMessage(panel));
-      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), saved);
-    });
+    const { panel, errors } = await panelOf("03-training-and-evaluation", "train");
+    await runPanel(panel);
+    assert.equal(await endState(panel), "done", await panelMessage(panel));
+    assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), saved);
+    assert.deepEqual(errors, []);
   });
 
   it("report 02's select panel, with the notebook's settings, gives every fold's scores, the summary and the winner of the 4 vs 9 record", available, async () => {
     const [file] = readdirSync(join(work, "experiments")).filter((f) => f.endsWith(".json"));
     const record = JSON.parse(readFileSync(join(work, "experiments", file), "utf8")) as ExperimentRecord;
-    await withLabPanel(browser!, join(out, "02-model-selection.html"), "select", (panel) => rerunsRecord(panel, record));
+    const { panel, errors } = await panelOf("02-model-selection", "select");
+    await rerunsRecord(panel, record);
+    assert.deepEqual(errors, []);
   });
 });
