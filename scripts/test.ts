@@ -65,8 +65,8 @@ export const tierOf = (file: string): Tier => (needs(file).length > 0 ? "slow" :
 /**
  * How long one test file may run before it fails as timed out (run()'s timeout bounds each file as
  * a whole; --test-timeout=MS changes it): a test that waits for ever fails its file instead of
- * holding a core until CI gives up. The longest file (tslab's quick report) takes about 150 s of a
- * whole run on an idle 2-core machine, 110 s alone.
+ * holding a core until CI gives up. The longest file (tslab's quick report) takes about 120 s of a
+ * whole run on an idle 2-core machine, 90 s alone.
  */
 export const FILE_TIMEOUT_MS = 20 * 60_000;
 
