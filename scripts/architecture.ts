@@ -56,7 +56,7 @@ function resolve(from: string, specifier: string): string | null {
  * The files one file imports by relative path, found by the compiler's import scanner
  * (ts.preProcessFile) rather than a parse: a fifth of the time, for the test runner, which reads
  * every test file's imports before the first test starts. The same files as importsOf's (imports,
- * re-exports, require and import(); test/runner.test.ts checks it on every test file).
+ * re-exports, require and import(); test/runner.test.ts checks it on every module of test/).
  */
 export function importedFiles(file: string): string[] {
   const { importedFiles: imported } = ts.preProcessFile(fs.readFileSync(path.join(ROOT, file), "utf8"), true, true);

@@ -18,7 +18,7 @@ import { findPython } from "../../lib/report/jupyter";
 import { joinText, type Notebook } from "../../lib/report/ipynb";
 import { NOTEBOOKS } from "../../lib/report/report";
 import { selectCandidates } from "../../lib/selection/select";
-import { launchChromium, ROOT, skipUnlessAvailable } from "../support/integration";
+import { kernelAvailable, launchChromium, ROOT } from "../support/integration";
 import { smallData, SMALL } from "../support/selection-data";
 
 // Every injected tag carries data-hostile, so one selector finds any that became an element.
@@ -97,7 +97,7 @@ function notebookMarked(): string | null {
 }
 
 describe("hostile names in the reports", { timeout: 900_000 }, () => {
-  const available = skipUnlessAvailable();
+  const available = kernelAvailable("deno");
   let work = "";
   let out = "";
   let browser: Browser | null = null;

@@ -4,17 +4,17 @@
 // whole on one page. On the first-layer weights of hidden units, from shared quick runs
 // (test/support/shared-reports.ts), only read: for 0 vs 1, notebook 03 alone on a network of 8 relu
 // units (the quick selection picks logistic regression for 0 and 1); for 4 vs 9, the run of the
-// three notebooks, whose selection picks hidden layers. Each report 03 is opened once, for its
-// charts and then its drawing pad.
+// three notebooks, whose selection picks hidden layers; both runs are on Deno. Each report 03 is
+// opened once, for its charts and then its drawing pad.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { cellSource, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { checkAttributionOverlay } from "../support/draw";
-import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable, type PageProblem } from "../support/integration";
+import { kernelAvailable, launchChromium, openOffline, plotStates, SCREENSHOTS, type OfflinePage } from "../support/integration";
 import { pdfPages, pdfProblems, popplerAvailable } from "../support/pdf";
 import { sharedReport } from "../support/shared-reports";
 
@@ -24,25 +24,22 @@ const CHARTS = [/^(First-layer weights of the \d+ hidden units|Logistic regressi
 
 for (const pair of [[0, 1], [4, 9]] as const) {
   describe(`report 03 for ${pair[0]} vs ${pair[1]}: what the network sees`, { timeout: 900_000 }, () => {
-    const available = skipUnlessAvailable();
+    const available = kernelAvailable("deno");
     const poppler = available.skip ? available : popplerAvailable();
     let out = "";
     let browser: Browser | null = null;
-    // Report 03, opened once offline for the charts and then the drawing pad, and what went wrong on it.
-    let page: Page;
-    let errors: PageProblem[] = [];
+    // Report 03, opened once when a test first needs it, for the charts and then the drawing pad.
+    let opened: Promise<OfflinePage> | null = null;
+    const report = () => (opened ??= openOffline(browser!, join(out, `${NAME}.html`)));
 
     before(async () => {
       if (available.skip) return;
       ({ out } = await sharedReport(pair[0] === 4 ? "4-9" : "03-other-network"));
       browser = await launchChromium();
-      const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-      page = await context.newPage();
-      errors = collectErrors(page);
-      await page.goto(`file://${join(out, `${NAME}.html`)}`, { waitUntil: "load" });
     });
 
     after(async () => {
+      await (await opened?.catch(() => null))?.close();
       await browser?.close();
     });
 
@@ -59,6 +56,7 @@ for (const pair of [[0, 1], [4, 9]] as const) {
     });
 
     it("draws every new chart in Chromium, offline and without errors", available, async () => {
+      const { page, errors } = await report();
       const plots = await plotStates(page);
       assert.deepEqual(errors, []);
       for (const chart of CHARTS) {
@@ -75,6 +73,7 @@ for (const pair of [[0, 1], [4, 9]] as const) {
     });
 
     it("overlays, on the drawing pad, the pixels that push towards each digit, and the overlay follows a stroke drawn with the mouse", available, async () => {
+      const { page, errors } = await report();
       await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 10_000 });
       const pad = page.locator(".binary-digits-draw");
       await checkAttributionOverlay(page, pad);

@@ -1,7 +1,7 @@
 // A report page's run header, contents, code toggle and theme: notebook 01's quick report with its
 // code (the shared tslab run, test/support/shared-reports.ts) and one without (--no-input, run here
 // on Deno, the cheaper kernel: what --no-input leaves out is nbconvert's to leave). The header,
-// contents, code toggle and theme of every report, as written, without require.js and with it, are
+// contents, code toggle and theme of every report, as written and in the other require.js case, are
 // checked where the shared run's pages are opened (quick-reports.ts); here, the cells' times,
 // --no-input, a reader who prefers dark, the toggle kept on reload, printing.
 import { after, before, describe, it } from "node:test";
@@ -12,12 +12,12 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import type { Notebook } from "../../lib/report/ipynb";
 import { buildReports } from "../../lib/report/report";
-import { launchChromium, plotStates, skipUnlessAvailable } from "../support/integration";
+import { kernelAvailable, launchChromium, plotStates } from "../support/integration";
 import { sharedReport } from "../support/shared-reports";
 import { REPORT_MODULES } from "../../lib/report/jupyter";
 
 describe("a report page's header, contents, code toggle and theme", { timeout: 600_000 }, () => {
-  const available = skipUnlessAvailable(REPORT_MODULES);
+  const available = kernelAvailable("deno", REPORT_MODULES);
   let work = "";
   // The report with its code: the shared run's, only read.
   let withCode = "";

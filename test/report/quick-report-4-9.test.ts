@@ -7,13 +7,13 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Browser, Locator } from "playwright-core";
 import { cellErrors, type Notebook } from "../../lib/report/ipynb";
 import { outputsOfType } from "../support/notebook-outputs";
 import { NOTEBOOKS } from "../../lib/report/report";
 import type { ExperimentRecord } from "../../lib/selection/record";
-import { collectErrors, launchChromium, plotStates, SCREENSHOTS, skipUnlessAvailable, type PageProblem } from "../support/integration";
-import { endState, openLabPanel, panelMessage, readyPanel, rerunsRecord, runPanel } from "../support/lab";
+import { kernelAvailable, launchChromium, openOffline, plotStates, SCREENSHOTS, type OfflinePage } from "../support/integration";
+import { endState, panelMessage, readyPanel, rerunsRecord, runPanel } from "../support/lab";
 import { sharedReport } from "../support/shared-reports";
 import { checkPageParts } from "./quick-reports";
 
@@ -26,7 +26,7 @@ const EXPECTED_PAIR: Record<string, RegExp[]> = {
 };
 
 describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
-  const available = skipUnlessAvailable();
+  const available = kernelAvailable("deno");
   // The shared run (npm run report -- --quick --pdf --digits 4,9 --kernel deno), which these tests only read.
   let work = "";
   let out = "";
@@ -57,49 +57,54 @@ describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
   });
 
   // Reports 02 and 03 stay open after their charts are checked: their lab panels run next, on them.
-  const opened = new Map<string, { page: Page; errors: PageProblem[] }>();
+  const opened = new Map<string, OfflinePage>();
 
   for (const name of NOTEBOOKS) {
     it(`${name}.html renders every chart, titled with the pair's digits where it names a class`, available, async () => {
-      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-      const page = await context.newPage();
-      const errors = collectErrors(page);
-      opened.set(name, { page, errors });
-      await page.goto(`file://${join(out, `${name}.html`)}`, { waitUntil: "load" });
-      const plots = await plotStates(page);
-      assert.deepEqual(errors, [], `${name}: errors on the page`);
-      assert.equal(plots.length, EXPECTED_PAIR[name].length, `${name}: ${plots.length} chart containers`);
-      plots.forEach((plot, i) => {
-        assert.ok(plot.rendered, `${name}: chart ${i + 1} did not render`);
-        assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
-      });
-      await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
-      await checkPageParts(page, `${name} 4-9`);
-      assert.deepEqual(errors, [], `${name}: errors on the page after using the header, contents, code toggle and theme`);
+      const report = await openOffline(browser!, join(out, `${name}.html`));
+      const { page, errors } = report;
+      try {
+        const plots = await plotStates(page);
+        assert.deepEqual(errors, [], `${name}: errors on the page`);
+        assert.equal(plots.length, EXPECTED_PAIR[name].length, `${name}: ${plots.length} chart containers`);
+        plots.forEach((plot, i) => {
+          assert.ok(plot.rendered, `${name}: chart ${i + 1} did not render`);
+          assert.match(plot.title, EXPECTED_PAIR[name][i], `${name}: chart ${i + 1}`);
+        });
+        await page.screenshot({ path: join(SCREENSHOTS, `${name}-4-9.png`), fullPage: true });
+        await checkPageParts(page, `${name} 4-9`);
+        assert.deepEqual(errors, [], `${name}: errors on the page after using the header, contents, code toggle and theme`);
+        if (name !== "01-exploratory-analysis") opened.set(name, report);
+      } finally {
+        if (!opened.has(name)) await report.close();
+      }
     });
   }
 
-  /** The lab panel `kind` of report `name`, on its page opened above (or opened now, if that test did not run), once ready. */
-  async function panelOf(name: string, kind: "train" | "select"): Promise<{ panel: Locator; errors: PageProblem[] }> {
-    const seen = opened.get(name);
-    if (!seen) return openLabPanel(browser!, join(out, `${name}.html`), kind);
-    return { panel: await readyPanel(seen.page, kind), errors: seen.errors };
+  /** Runs `check` on the lab panel `kind` of report `name`, on its page opened above (or opened now, if that test did not run), then closes the page. */
+  async function onPanel(name: string, kind: "train" | "select", check: (panel: Locator) => Promise<void>): Promise<void> {
+    const report = opened.get(name) ?? (await openOffline(browser!, join(out, `${name}.html`)));
+    try {
+      await check(await readyPanel(report.page, kind));
+      assert.deepEqual(report.errors, []);
+    } finally {
+      opened.delete(name);
+      await report.close();
+    }
   }
 
   it("report 03's train panel, with the notebook's settings, gives the SHA-256 of the 4 vs 9 weights.bin notebook 03 saved", available, async () => {
     const saved = createHash("sha256").update(readFileSync(join(work, "model", "weights.bin"))).digest("hex");
-    const { panel, errors } = await panelOf("03-training-and-evaluation", "train");
-    await runPanel(panel);
-    assert.equal(await endState(panel), "done", await panelMessage(panel));
-    assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), saved);
-    assert.deepEqual(errors, []);
+    await onPanel("03-training-and-evaluation", "train", async (panel) => {
+      await runPanel(panel);
+      assert.equal(await endState(panel), "done", await panelMessage(panel));
+      assert.equal(await panel.getAttribute("data-digits-lab-weights-sha256"), saved);
+    });
   });
 
   it("report 02's select panel, with the notebook's settings, gives every fold's scores, the summary and the winner of the 4 vs 9 record", available, async () => {
     const [file] = readdirSync(join(work, "experiments")).filter((f) => f.endsWith(".json"));
     const record = JSON.parse(readFileSync(join(work, "experiments", file), "utf8")) as ExperimentRecord;
-    const { panel, errors } = await panelOf("02-model-selection", "select");
-    await rerunsRecord(panel, record);
-    assert.deepEqual(errors, []);
+    await onPanel("02-model-selection", "select", (panel) => rerunsRecord(panel, record));
   });
 });

@@ -1,15 +1,15 @@
-// The quick reports' checks, the same on each kernel (tslab and Deno), on the shared quick run of
-// the three notebooks (test/support/shared-reports.ts): no error output, the kernel named, tables
-// and plotly.js embedded once, the selection record and the model, 03's drawing pad and clickable
-// confusion matrix, each chart's outputs, JupyterLab 4 / Notebook 7 rendering, the PDFs, and each
-// HTML report in headless Chromium as written, and without require.js if it loads it, with it
-// injected if not. Deno's notebooks send the same active outputs as tslab's (the charts, the
-// drawing pad and their scripts: kernels.test.ts checks it), which the same nbconvert template
-// turns into the same page scripts: what only those decide (JupyterLab's output areas, a page
-// without require.js or with it injected, the PDF Chromium prints from the page) is checked on
-// tslab's run alone; Deno's pages are opened as written. 03's drawing pad is checked on the pages
-// of 03 opened for its charts. One test file per kernel runs them (quick-report-tslab.test.ts,
-// quick-report-deno.test.ts), so that the runner can run the two at once.
+// The quick reports' checks on each kernel (tslab and Deno), on the shared quick run of the three
+// notebooks (test/support/shared-reports.ts): no error output, the kernel named, tables and
+// plotly.js embedded once, the selection record and the model, each chart's outputs, and each HTML
+// report in headless Chromium, with 03's drawing pad and clickable confusion matrix; on tslab also
+// JupyterLab 4 / Notebook 7 rendering, the PDFs, and each page in the other require.js case (taken
+// out where the page as written loads it, put in where not). Deno's notebooks send the same active
+// outputs as tslab's (the charts, the drawing pad and their scripts: kernels.test.ts checks it),
+// which the same nbconvert template turns into the same page scripts: what only those decide
+// (JupyterLab's output areas, a page without require.js or with it, the PDF Chromium prints from the
+// page) is checked on tslab's run alone. One test file per kernel runs them
+// (quick-report-tslab.test.ts, quick-report-deno.test.ts), so that the runner can run the two at
+// once.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -26,7 +26,7 @@ import { plotlyBundle } from "../../lib/notebook/plotly";
 import { NOTEBOOKS } from "../../lib/report/report";
 import { checkConfusionCells, checkDrawPad, cliProbabilities } from "../support/draw";
 import { listTree } from "../support/folders";
-import { collectErrors, findRequireJs, kernelAvailable, launchChromium, plotStates, SCREENSHOTS, type PageProblem } from "../support/integration";
+import { findRequireJs, kernelAvailable, launchChromium, openOffline, plotStates, SCREENSHOTS, type OfflinePage } from "../support/integration";
 import { checkCodeToggle, checkHeaderAndToc, checkTheme } from "../support/page-parts";
 import { chartOutputs, colouredShare, htmlFigure, pdfPages, pdfProblems, popplerAvailable, squash } from "../support/pdf";
 import { harnessAvailable, harnessPage, renderInJupyterLab, RENDER_STATES } from "../support/render";
@@ -165,7 +165,9 @@ export function describeQuickReports(kernel: KernelName): void {
     // On tslab: Deno's notebooks send the same charts, drawing pad and scripts, so they render alike
     // (see the top). The three notebooks' outputs share one page, as three notebooks open in
     // JupyterLab do: their charts and widgets take their ids from their own kernel sessions, and
-    // each state takes one page load instead of three (about 35 of 75 core-seconds).
+    // each state takes one page load instead of three (about 35 of 75 core-seconds). 02 and 03 find
+    // 01's plotly.js already there; that each notebook sends its own, in its imports cell, is the
+    // test "shows tables as HTML and embeds plotly.js once per notebook" above.
     if (kernel === "tslab") {
       it("the three notebooks render together in JupyterLab 4 / Notebook 7's output areas, trusted or not, with and without the Plotly renderer", harnessAvailable(), async (t) => {
         if (available.skip) return t.skip(available.skip);
@@ -222,33 +224,37 @@ export function describeQuickReports(kernel: KernelName): void {
 
     // Report 03's pages stay open after their charts are checked: the drawing pad's test runs on them.
     const DRAW = "03-training-and-evaluation";
-    const opened03: { label: string; page: Page; errors: PageProblem[] }[] = [];
+    const opened03: { label: string; report: OfflinePage }[] = [];
 
     for (const name of NOTEBOOKS) {
-      it(`${name}.html renders every chart offline, as written${kernel === "tslab" ? ", and with require.js taken out or put in" : ""}`, available, async () => {
-        const written = readFileSync(join(out, `${name}.html`), "utf8");
-        // As written, the page loads require.js where nbconvert found a copy (Debian's, from file://):
-        // the other case is made from it, so that both are checked whichever this machine gives.
-        const amd = await checkPage(name, { label: "as written", html: written });
-        if (kernel !== "tslab") return;
-        if (amd) await checkPage(name, { label: "without require.js", html: written.replace(/<script src="[^"]*require(\.min)?\.js"><\/script>/g, "") }, false);
-        else await checkPage(name, { label: "with require.js injected", html: written.replace("<head>", `<head><script>${requireJs}</script>`) }, true);
-      });
+      it(`${name}.html renders every chart offline, as written${kernel === "tslab" ? ", and with require.js taken out or put in" : ""}`, available, () => checkVariants(name));
+    }
+
+    /**
+     * Opens a report as written and, on tslab, in the other require.js case: as written, the page
+     * loads require.js where nbconvert found a copy (Debian's, from file://); the other case is made
+     * from it, so that both are checked whichever this machine gives.
+     */
+    async function checkVariants(name: string): Promise<void> {
+      const written = readFileSync(join(out, `${name}.html`), "utf8");
+      const amd = await checkPage(name, { label: "as written", html: written });
+      if (kernel !== "tslab") return;
+      if (amd) await checkPage(name, { label: "without require.js", html: written.replace(/<script src="[^"]*require(\.min)?\.js"><\/script>/g, "") }, false);
+      else await checkPage(name, { label: "with require.js injected", html: written.replace("<head>", `<head><script>${requireJs}</script>`) }, true);
     }
 
     /**
      * Opens one variant of a report offline: every chart drawn once, with its title, no error on
      * the page, before or after using its parts; whether require.js is on the page (which it must
-     * be, or not, when `amd` is given).
+     * be, or not, when `amd` is given). Report 03's page is kept open for the drawing pad's test.
      */
     async function checkPage(name: string, variant: { label: string; html: string }, amd?: boolean): Promise<boolean> {
       const path = join(mine, `${name}.${variant.label.replace(/\W+/g, "-")}.html`);
       writeFileSync(path, variant.html);
-      const context = await browser!.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+      const report = await openOffline(browser!, path);
+      const { page, errors } = report;
+      let kept = false;
       try {
-        const page = await context.newPage();
-        const errors = collectErrors(page);
-        await page.goto(`file://${path}`, { waitUntil: "load" });
         const plots = await plotStates(page);
         const onPage = await page.evaluate(() => typeof (window as unknown as { define?: { amd?: unknown } }).define?.amd === "object");
         if (amd !== undefined) assert.equal(onPage, amd, amd ? "require.js did not load" : "require.js is still on the page");
@@ -265,27 +271,35 @@ export function describeQuickReports(kernel: KernelName): void {
         // without an error on the page from using them (the theme redraws every chart).
         await checkPageParts(page, `${name} (${variant.label})`);
         assert.deepEqual(errors, [], `${name} (${variant.label}): errors on the page after using the header, contents, code toggle and theme`);
-        if (name === DRAW) opened03.push({ label: variant.label, page, errors });
+        if (name === DRAW) {
+          opened03.push({ label: variant.label, report });
+          kept = true;
+        }
         return onPage;
       } finally {
-        if (name !== DRAW) await context.close();
+        if (!kept) await report.close();
         rmSync(path, { force: true });
       }
     }
 
-    // On report 03's pages opened above (as written, and with require.js the other way round on tslab).
+    // On report 03's pages opened above (as written, and on tslab with require.js the other way round).
     it(`03's drawing pad and clickable confusion matrix work in the report opened from disk offline, as written${kernel === "tslab" ? " and with require.js taken out or put in" : ""}`, available, async () => {
       // The model the notebook saved, scored by the CLI: the page must give the same probabilities.
       const testCsv = ensureDefaultDataset().test;
       const test = loadCsv(testCsv);
       const cli = cliProbabilities(join(work, "model"), testCsv, join(mine, "predictions.csv"));
       // Opened here if the pages' test did not run (a --test-name-pattern that leaves it out).
-      if (opened03.length === 0) await checkPage(DRAW, { label: "as written", html: readFileSync(join(out, `${DRAW}.html`), "utf8") });
-      for (const { label, page, errors } of opened03) {
-        await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
-        await checkDrawPad(page, page.locator(".binary-digits-draw"), { test, cli });
-        await checkConfusionCells(page.locator(".binary-digits-cells"), { labels: test.labels, cli });
-        assert.deepEqual(errors, [], `03 (${label}): errors on the page`);
+      if (opened03.length === 0) await checkVariants(DRAW);
+      try {
+        for (const { label, report } of opened03) {
+          const { page, errors } = report;
+          await page.waitForSelector(".binary-digits-draw[data-digits-ready]", { timeout: 30_000 });
+          await checkDrawPad(page, page.locator(".binary-digits-draw"), { test, cli });
+          await checkConfusionCells(page.locator(".binary-digits-cells"), { labels: test.labels, cli });
+          assert.deepEqual(errors, [], `03 (${label}): errors on the page`);
+        }
+      } finally {
+        for (const { report } of opened03.splice(0)) await report.close();
       }
     });
   });

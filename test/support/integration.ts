@@ -32,9 +32,9 @@ export function skipUnlessAvailable(modules?: readonly string[]): { skip: string
   return { skip: missing ?? false };
 }
 
-/** skipUnlessAvailable, and for Deno this project's deno too (never a skip under CI, where npm ci installs it). */
-export function kernelAvailable(kernel: KernelName): { skip: string | false } {
-  const available = skipUnlessAvailable();
+/** skipUnlessAvailable(modules), and for Deno this project's deno too (never a skip under CI, where npm ci installs it). */
+export function kernelAvailable(kernel: KernelName, modules?: readonly string[]): { skip: string | false } {
+  const available = skipUnlessAvailable(modules);
   if (available.skip || kernel !== "deno" || denoBinary() !== null) return available;
   if (process.env.CI === "true") throw new Error("CI=true but this project's deno is not installed");
   return { skip: "this project's deno is not installed (npm install without devDependencies?)" };
@@ -89,6 +89,27 @@ export function collectErrors(page: Page): PageProblem[] {
     if (message.type() === "error") errors.push({ kind: "console error", text: message.text(), url: message.location().url ?? "" });
   });
   return errors;
+}
+
+/** A page opened from disk with the network off, the errors it has shown so far, and how to close it. */
+export interface OfflinePage {
+  page: Page;
+  errors: PageProblem[];
+  close(): Promise<void>;
+}
+
+/** Opens `file` in a context of its own, offline, at 1280×900, and waits for its load event. */
+export async function openOffline(browser: Browser, file: string): Promise<OfflinePage> {
+  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
+  try {
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto(`file://${file}`, { waitUntil: "load", timeout: 180_000 });
+    return { page, errors, close: () => context.close() };
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
 }
 
 // Where the Jupyter Notebook server serves its own assets. Notebook 6 always asks for the

@@ -1,36 +1,14 @@
 // Shared by the browser tests of the report's lab (a page built by lib/notebook/lab, reports 02 and
 // 03): fill a panel's fields and run it, wait for its run to end, read its record back.
 import assert from "node:assert/strict";
-import type { Browser, Locator, Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import type { LabRecord } from "../../lib/notebook/lab/lab-config";
 import type { ExperimentRecord } from "../../lib/selection/record";
-import { collectErrors, type PageProblem } from "./integration";
-
-/** A report opened from disk, offline, with its lab panel ready, and the errors its page has shown so far. */
-export interface OpenPanel {
-  panel: Locator;
-  errors: PageProblem[];
-  close(): Promise<void>;
-}
 
 /** The lab panel `kind` of a report open in `page`, once it is ready. */
 export async function readyPanel(page: Page, kind: "train" | "select"): Promise<Locator> {
   await page.waitForSelector(`[data-digits-lab="${kind}"][data-digits-lab-state="ready"]`, { timeout: 60_000 });
   return page.locator(`[data-digits-lab="${kind}"]`);
-}
-
-/** Opens the report `file` from disk, offline, and waits for its panel `kind` to be ready. */
-export async function openLabPanel(browser: Browser, file: string, kind: "train" | "select"): Promise<OpenPanel> {
-  const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
-  try {
-    const tab = await context.newPage();
-    const errors = collectErrors(tab);
-    await tab.goto(`file://${file}`, { waitUntil: "load", timeout: 180_000 });
-    return { panel: await readyPanel(tab, kind), errors, close: () => context.close() };
-  } catch (error) {
-    await context.close();
-    throw error;
-  }
 }
 
 /** Fills the panel's fields (a select by its option's value, else a text field) and clicks its run button. */

@@ -35,8 +35,10 @@ const SHARED_REPORTS = {
   deno: { args: ["--quick", "--kernel", "deno"], plantKilledRun: true },
   // The runs whose subject is not the kernel (another pair, another network) are on Deno: its
   // kernel took 12 core-seconds for the three notebooks of 4 vs 9 where tslab took 30 (tslab
-  // type-checks every cell), on an idle 2-core machine. What the kernel decides is checked on both,
-  // by the tslab and Deno runs above and kernels.test.ts.
+  // type-checks every cell), on an idle 2-core machine. A kernel carries and displays the outputs
+  // lib/ makes: that is checked on both, by the runs above (0 vs 1) and kernels.test.ts. So another
+  // pair, and notebook 03 on hidden layers (quick mode picks logistic regression for 0 vs 1), run
+  // end to end on Deno only; under Node, lib/'s own tests cover them.
   "4-9": { args: ["--quick", "--pdf", "--digits", "4,9", "--kernel", "deno"], plantKilledRun: false },
   // Notebook 03 for 0 and 1 on a network with hidden units (the quick selection picks logistic
   // regression for them), without the lab: read by explain.test.ts (its first-layer weights) and
