@@ -1,7 +1,8 @@
 // npm run report -- --quick --digits 4,9: the three notebooks on a pair other than 0 and 1 (the
-// shared run of test/support/shared-reports.ts, on the Deno kernel) say nothing of zeros and ones, record the pair with
-// the selection and the model, every chart that names a class names 4 and 9, and the lab's panels
-// retrain the pair's network and rerun its selection to the notebooks' numbers.
+// shared run of test/support/shared-reports.ts, on the Deno kernel) say nothing of zeros and ones,
+// record the pair with the selection and the model, every chart that names a class names 4 and 9,
+// and the lab's panels retrain the pair's network and rerun its selection to the notebooks'
+// numbers.
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -27,7 +28,8 @@ const EXPECTED_PAIR: Record<string, RegExp[]> = {
 
 describe("npm run report -- --quick --digits 4,9", { timeout: 900_000 }, () => {
   const available = kernelAvailable("deno");
-  // The shared run (npm run report -- --quick --pdf --digits 4,9 --kernel deno), which these tests only read.
+  // The shared run (npm run report -- --quick --pdf --digits 4,9 --kernel deno), which these tests
+  // only read.
   let work = "";
   let out = "";
   let browser: Browser | null = null;
