@@ -21,10 +21,12 @@ import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import { availableParallelism, constants as osConstants, tmpdir } from "node:os";
 import * as path from "node:path";
+import { PassThrough } from "node:stream";
 import { run } from "node:test";
 import { spec } from "node:test/reporters";
 import { SHARED_DIR_VARIABLE } from "../test/support/shared-reports";
 import { importedFiles, ROOT } from "./architecture";
+import { LaneMerger, type TestEvent } from "./lanes";
 
 /** The support modules that need Jupyter, Chromium, poppler-utils or Redis: a test that imports one is slow. */
 export const SLOW_SUPPORT: Readonly<Record<string, string>> = {
@@ -61,6 +63,22 @@ export function needs(file: string, seen = new Set<string>()): string[] {
 }
 
 export const tierOf = (file: string): Tier => (needs(file).length > 0 ? "slow" : "unit");
+
+/** The files that need Redis run in a lane of their own, one at a time, beside the cores' lane (scripts/lanes.ts says why). */
+export const ownLane = (file: string): boolean => needs(file).includes(SLOW_SUPPORT["test/support/redis.ts"]);
+
+/** A lane: its files, in the order they start, and how many run at a time. */
+export interface Lane {
+  files: string[];
+  concurrency: number;
+}
+
+/** The lanes of a run: with one file at a time, one lane; otherwise the cores' lane and, when it has files, the Redis lane. */
+export function lanes(files: readonly string[], concurrency: number): Lane[] {
+  if (concurrency === 1) return [{ files: [...files], concurrency }];
+  const own = files.filter(ownLane);
+  return [{ files: files.filter((f) => !ownLane(f)), concurrency }, { files: own, concurrency: 1 }].filter((lane) => lane.files.length > 0);
+}
 
 /**
  * How long one test file may run before it fails as timed out (run()'s timeout bounds each file as
@@ -200,7 +218,12 @@ function main(): void {
     process.exit(2);
   }
   const { concurrency = availableParallelism(), timeout = FILE_TIMEOUT_MS, ...options } = request.run;
-  console.log(`${files.length} test file(s), ${concurrency} at a time, each stopped after ${timeout / 1000} s`);
+  const split = lanes(
+    files.map((f) => f.file),
+    concurrency,
+  );
+  const beside = split.length > 1 ? `, plus ${split[1].files.length} needing Redis beside them` : "";
+  console.log(`${files.length} test file(s), ${split[0].concurrency} at a time${beside}, each stopped after ${timeout / 1000} s`);
   // The test files are this process's children, started with its --require tsx/cjs, in the project's
   // folder. tsx's CommonJS hook alone, not --import tsx: that one also starts Node's ESM loader hooks
   // on a thread of their own, about 0.15 s more of every test file's start (the unit tier took 85 s
@@ -219,10 +242,22 @@ function main(): void {
     signal ??= "SIGTERM";
     stop.abort();
   });
-  const stream = run({ files: files.map((f) => path.join(ROOT, f.file)), concurrency, timeout, signal: stop.signal, ...options });
+  const events = new PassThrough({ objectMode: true });
+  const merger = new LaneMerger(split.length);
   let failed = false;
-  stream.on("test:fail", () => (failed = true));
-  stream
+  let ended = 0;
+  split.forEach((lane, i) => {
+    const stream = run({ files: lane.files.map((f) => path.join(ROOT, f)), concurrency: lane.concurrency, timeout, signal: stop.signal, ...options });
+    stream.on("data", (event: TestEvent) => {
+      if (event.type === "test:fail") failed = true;
+      for (const out of merger.push(i, event)) events.write(out);
+    });
+    stream.on("end", () => {
+      for (const out of merger.end(i)) events.write(out);
+      if (++ended === split.length) events.end();
+    });
+  });
+  events
     .compose(new spec())
     .on("end", () => {
       fs.rmSync(shared, { recursive: true, force: true });

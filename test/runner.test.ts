@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { importedFiles, importsOf, sourceFiles } from "../scripts/architecture";
-import { FILE_TIMEOUT_MS, LONGEST_FIRST, LONGEST_UNIT_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
+import { FILE_TIMEOUT_MS, lanes, LONGEST_FIRST, LONGEST_UNIT_FIRST, parseArgs, selectFiles, testFiles } from "../scripts/test";
 import { deadPid } from "./support/children";
 import { buildOnce } from "./support/shared-reports";
 
@@ -48,14 +48,20 @@ describe("the tiers", () => {
   });
 });
 
-/** Runs the test runner on a test file made for the occasion (inside the project, which the runner requires), with `args`. */
-async function runnerOn(testSource: string, args: string[]): Promise<{ code: number | null; stdout: string }> {
+/**
+ * Runs the test runner on test files made for the occasion (inside the project, which the runner
+ * requires), with `args`: one source, as made.test.ts, or several by file name.
+ */
+async function runnerOn(sources: string | Record<string, string>, args: string[]): Promise<{ code: number | null; stdout: string }> {
   const dir = mkdtempSync(join(ROOT, "test", ".runner-"));
   try {
-    writeFileSync(join(dir, "made.test.ts"), testSource);
+    const files = Object.entries(typeof sources === "string" ? { "made.test.ts": sources } : sources).map(([name, source]) => {
+      writeFileSync(join(dir, name), source.replaceAll("DIR", JSON.stringify(dir)));
+      return join(dir, name);
+    });
     // Without node:test's mark of a test file's process, which would make the runner's run() report to this one.
     const { NODE_TEST_CONTEXT: _, ...env } = process.env;
-    const child = spawn(process.execPath, ["--require", "tsx/cjs", join(ROOT, "scripts", "test.ts"), join(dir, "made.test.ts"), ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
+    const child = spawn(process.execPath, ["--require", "tsx/cjs", join(ROOT, "scripts", "test.ts"), ...files, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "ignore"] });
     let stdout = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -79,6 +85,35 @@ describe("a test file that never ends", () => {
     assert.equal(run.code, 0, run.stdout);
     assert.match(run.stdout, /ℹ pass 1\n/);
     assert.match(run.stdout, new RegExp(`each stopped after ${FILE_TIMEOUT_MS / 1000} s`));
+  });
+});
+
+describe("the Redis lane", () => {
+  // Two files that wait for a third, which needs Redis: in one lane of two at a time, it would never
+  // start. They are slow-tier files (through pdf.ts), which start before it, being first by name.
+  const waiter = (name: string) =>
+    `import { test } from "node:test";\nimport { existsSync } from "node:fs";\nimport { join } from "node:path";\nimport "../support/pdf";\n` +
+    `test("${name} waits for the Redis file", async () => { while (!existsSync(join(DIR, "redis-ran"))) await new Promise((r) => setTimeout(r, 50)); });\n`;
+  const redis =
+    `import { test } from "node:test";\nimport { writeFileSync } from "node:fs";\nimport { join } from "node:path";\nimport "../support/redis";\n` +
+    `test("the Redis file runs", () => writeFileSync(join(DIR, "redis-ran"), ""));\n`;
+
+  test("the files that need Redis run one at a time beside the others, in one report with one summary", async () => {
+    const run = await runnerOn({ "a.test.ts": waiter("a"), "b.test.ts": waiter("b"), "redis.test.ts": redis }, ["--test-concurrency=2", "--test-timeout=20000"]);
+    assert.equal(run.code, 0, run.stdout);
+    assert.match(run.stdout, /3 test file\(s\), 2 at a time, plus 1 needing Redis beside them/);
+    for (const name of ["a waits for the Redis file", "b waits for the Redis file", "the Redis file runs"]) assert.match(run.stdout, new RegExp(`✔ ${name}`));
+    assert.equal(run.stdout.match(/ℹ tests \d+/g)?.join(), "ℹ tests 3", run.stdout);
+    assert.match(run.stdout, /ℹ pass 3\n/);
+  });
+
+  test("with --test-concurrency=1, everything runs in one lane, one file at a time", () => {
+    const files = ["test/selection/queue/redis.test.ts", "test/core/pair.test.ts"];
+    assert.deepEqual(lanes(files, 1), [{ files, concurrency: 1 }]);
+    assert.deepEqual(lanes(files, 2), [
+      { files: ["test/core/pair.test.ts"], concurrency: 2 },
+      { files: ["test/selection/queue/redis.test.ts"], concurrency: 1 },
+    ]);
   });
 });
 
