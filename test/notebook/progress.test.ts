@@ -1,7 +1,8 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setDisplaySink } from "../../lib/notebook/display";
-import { epochProgress, selectionProgress } from "../../lib/notebook/progress";
+import { epochProgress, pairsProgress, selectionProgress } from "../../lib/notebook/progress";
+import type { PairsProgress } from "../../lib/pairs/score-pairs";
 
 /** The lines of each updatable display entry the notebook would get. */
 function recorder() {
@@ -46,6 +47,24 @@ describe("progress", () => {
       assert.match(text, /^█{10}░{14}  42%  25-15, fold 3\/5, epoch 7\/20 \(folds done 12\/30\), 1:05 elapsed, about 1:30 left$/);
       assert.match(resumed, /\(folds done 12\/30, 10 of them from the cache\)/);
       assert.doesNotMatch(text, /\/100/);
+    } finally {
+      setDisplaySink(null);
+    }
+  });
+
+  it("updates the pairs map's line at most every interval, and always with the last pair", () => {
+    const out = recorder();
+    try {
+      const step = (pairsDone: number): PairsProgress => ({
+        kind: "pair", pair: [4, 9], fold: 2, folds: 3, pairsDone, pairsTotal: 45, foldsDone: pairsDone * 3, foldsTotal: 135, fraction: pairsDone / 45, elapsedSeconds: 2, remainingSeconds: null,
+      });
+      const onProgress = pairsProgress(60_000);
+      for (let done = 1; done <= 45; done++) onProgress(step(done));
+      assert.equal(out.updates.length, 1, "one display entry, updated in place");
+      const [first, last] = out.updates[0];
+      assert.equal(out.updates[0].length, 2, "the first update and the last, none between");
+      assert.match(first, /  2%  pairs done 1\/45 \(latest 4 vs 9\)/);
+      assert.match(last, /^█{24} 100%  pairs done 45\/45 \(latest 4 vs 9\), 0:02 elapsed$/);
     } finally {
       setDisplaySink(null);
     }
