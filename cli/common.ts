@@ -32,8 +32,29 @@ export interface Command {
  * shows its line feeds as "\n" (here they are the lines' own ends).
  */
 const shown = (text: string) => text.split("\n").map(visible).join("\n");
-export const out = (line = "") => process.stdout.write(shown(line) + "\n");
-export const err = (line = "") => process.stderr.write(shown(line) + "\n");
+
+/** Where the commands' lines go. */
+export interface Output {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+const processOutput: Output = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+let output = processOutput;
+
+export const out = (line = "") => output.out(shown(line) + "\n");
+export const err = (line = "") => output.err(shown(line) + "\n");
+
+/** Runs `work` with out and err writing to `to` instead of this process's streams (one such run at a time). */
+export async function withOutput<T>(to: Output, work: () => Promise<T>): Promise<T> {
+  const before = output;
+  output = to;
+  try {
+    return await work();
+  } finally {
+    output = before;
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Flag values

@@ -195,7 +195,7 @@ describe("paths named in comments, test names and docs", () => {
 /** Exports that stay although no module uses them, each with its reason: "file name" → why. */
 const ALLOWED_EXPORTS: Readonly<Record<string, string>> = {
   "lib/notebook/draw/page/main.ts start": "the page bundle's entry point: the widget's inline script calls it (lib/notebook/draw/draw.ts)",
-  "cli/digits.ts commands": "test/readme.test.ts checks docs/cli.md against the CLI's own table of commands and flags",
+  "cli/command-line.ts commands": "test/readme.test.ts checks docs/cli.md against the CLI's own table of commands and flags",
   "lib/core/files.ts setFileWriter": "the seam through which tests give writeFileAtomic short writes and disk errors (a full disk cannot be made on every machine)",
   "lib/notebook/display.ts setDisplaySink": "the seam through which tests receive what display would show in a kernel (tslab's display exists only inside one)",
   "lib/selection/record-diff.ts experimentsDataFrame": "notebook 02's prose offers it to the reader for their own analysis",

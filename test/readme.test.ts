@@ -5,7 +5,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { commands } from "../cli/digits";
+import { commands } from "../cli/command-line";
 
 const CLI_DOC = readFileSync(join(__dirname, "..", "docs", "cli.md"), "utf8");
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, test } from "node:test";
 import { type ExperimentRecord } from "../../lib/selection/record";
-import { assertUserError, digits, help, tenClassBinaryRows, tenClassCsv, work } from "../support/cli-work";
+import { assertUserError, digits, help, refused, tenClassBinaryRows, tenClassCsv, work } from "../support/cli-work";
 
 /** [zeros, ones] of a CSV, counted from its text. */
 function classCountsOf(file: string): [number, number] {
@@ -14,17 +14,17 @@ function classCountsOf(file: string): [number, number] {
   return [labels.filter((l) => l === "0").length, labels.filter((l) => l === "1").length];
 }
 describe("--binary-only keeps the 0s and 1s of a ten-class CSV", () => {
-  test("without it or --digits, a file of more than two digits is a user error listing them", () => {
+  test("without it or --digits, a file of more than two digits is a user error listing them", async () => {
     const listed = /ten-class\.csv: holds 10 digits \(0: \d+ rows, 1: \d+ rows, 2: 5 rows, .*9: 5 rows\); .*--digits A,B.*--binary-only is --digits 0,1/;
-    assertUserError(digits("train", "--data", tenClassCsv, "--model", "models/ten"), listed);
-    assertUserError(digits("select", "--data", tenClassCsv, "--records", path.join(work, "records-ten")), listed);
+    assertUserError(await refused("train", "--data", tenClassCsv, "--model", "models/ten"), listed);
+    assertUserError(await refused("select", "--data", tenClassCsv, "--records", path.join(work, "records-ten")), listed);
     assert.equal(fs.existsSync(path.join(work, "records-ten")), false);
   });
 
-  test("--binary-only beside another --digits, and a --digits that is not a pair, are user errors", () => {
-    assertUserError(digits("train", "--data", tenClassCsv, "--binary-only", "--digits", "4,9"), /--binary-only is --digits 0,1 and disagrees with --digits 4,9/);
-    assertUserError(digits("select", "--digits", "4"), /--digits "4": expected two digits separated by a comma/);
-    assertUserError(digits("data", "--digits", "3,3", "--out", "d33"), /--digits "3,3": the two digits must differ/);
+  test("--binary-only beside another --digits, and a --digits that is not a pair, are user errors", async () => {
+    assertUserError(await refused("train", "--data", tenClassCsv, "--binary-only", "--digits", "4,9"), /--binary-only is --digits 0,1 and disagrees with --digits 4,9/);
+    assertUserError(await refused("select", "--digits", "4"), /--digits "4": expected two digits separated by a comma/);
+    assertUserError(await refused("data", "--digits", "3,3", "--out", "d33"), /--digits "3,3": the two digits must differ/);
   });
 
   test("train, evaluate and select use only the rows labelled 0 or 1", () => {

@@ -1,14 +1,16 @@
-// cli/digits.ts, the entry point: help, bad input (exit 2, one line), internal errors (exit 1, the
-// stack with --verbose), and the compiled bin; run as a user runs it (the compiled CLI in a child process) in the folder of small CSVs that
-// test/support/cli-work.ts makes.
+// cli/digits.ts, the entry point, and cli/command-line.ts, the command line it runs: help, bad
+// input (exit 2, one line), internal errors (exit 1, the stack with --verbose), and the compiled bin;
+// run as a user runs it (the compiled CLI in a child process) in the folder of small CSVs that
+// test/support/cli-work.ts makes. Bad input, refused before any work, runs the same compiled
+// command line in this process (runDigitsHere): a process start was nearly all of each run.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
-import { assertUserError, digits, digitsWith, help, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, digitsWith, help, refused, testCsv, trainCsv, work } from "../support/cli-work";
 import { DIGITS_CLI, runDigits } from "../support/cli";
-import { commands } from "../../cli/digits";
+import { commands } from "../../cli/command-line";
 
 /** The files under `dir`, relative, sorted. */
 function filesUnder(dir: string): string[] {
@@ -44,79 +46,86 @@ describe("digits --help", () => {
   });
 });
 
+describe("a command line run in this process (runDigitsHere)", () => {
+  test("gives the exit code, stdout and stderr the program gives", async () => {
+    const lines = [[], ["--help"], ["select", "--bogus"], ["train", "--epochs", "abc", "--data", "train-small.csv"], ["evaluate", "--model", "no-model", "--data", "test-small.csv"]];
+    for (const args of lines) assert.deepEqual(await refused(...args), digits(...args), args.join(" "));
+  });
+});
+
 describe("bad input ends with exit code 2, one message, and nothing written", () => {
-  test("unknown command", () => assertUserError(digits("frobnicate"), /unknown command "frobnicate"/));
+  test("unknown command", async () => assertUserError(await refused("frobnicate"), /unknown command "frobnicate"/));
 
-  test("unknown flag", () => assertUserError(digits("select", "--bogus"), /Unknown option '--bogus'/));
+  test("unknown flag", async () => assertUserError(await refused("select", "--bogus"), /Unknown option '--bogus'/));
 
-  test("--workers is still --threads (its old name); both with different values is a user error", () => {
-    assertUserError(digits("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
-    assertUserError(digits("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
+  test("--workers is still --threads (its old name); both with different values is a user error", async () => {
+    assertUserError(await refused("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
+    assertUserError(await refused("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
     assert.match(help("select").stdout, /\n  --threads N /);
     assert.match(help("pairs").stdout, /\n  --threads N /);
   });
 
-  test("flag without its value, and a stray argument", () => {
-    assertUserError(digits("train", "--epochs"), /--epochs/);
-    assertUserError(digits("train", "extra"), /Unexpected argument 'extra'/);
+  test("flag without its value, and a stray argument", async () => {
+    assertUserError(await refused("train", "--epochs"), /--epochs/);
+    assertUserError(await refused("train", "extra"), /Unexpected argument 'extra'/);
   });
 
-  test("numbers that are not numbers", () => {
-    assertUserError(digits("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
-    assertUserError(digits("select", "--threads", "0", "--data", trainCsv), /--threads "0"/);
-    assertUserError(digits("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
-    assertUserError(digits("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
-    assertUserError(digits("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
-    assertUserError(digits("train", "--activation", "softmax", "--data", trainCsv), /--activation "softmax"/);
+  test("numbers that are not numbers", async () => {
+    assertUserError(await refused("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
+    assertUserError(await refused("select", "--threads", "0", "--data", trainCsv), /--threads "0"/);
+    assertUserError(await refused("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
+    assertUserError(await refused("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
+    assertUserError(await refused("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
+    assertUserError(await refused("train", "--activation", "softmax", "--data", trainCsv), /--activation "softmax"/);
   });
 
-  test("unknown layer spec", () => {
+  test("unknown layer spec", async () => {
     const records = path.join(work, "records-layers");
-    assertUserError(digits("select", "--layers", "25,,x", "--data", trainCsv, "--records", records), /layer spec "25,,x"/);
-    assertUserError(digits("train", "--layers", "abc", "--data", trainCsv, "--model", path.join(work, "m-layers")), /layer spec "abc"/);
+    assertUserError(await refused("select", "--layers", "25,,x", "--data", trainCsv, "--records", records), /layer spec "25,,x"/);
+    assertUserError(await refused("train", "--layers", "abc", "--data", trainCsv, "--model", path.join(work, "m-layers")), /layer spec "abc"/);
     assert.equal(fs.existsSync(records), false);
     assert.equal(fs.existsSync(path.join(work, "m-layers")), false);
   });
 
-  test("missing data file", () => {
+  test("missing data file", async () => {
     const records = path.join(work, "records-missing");
-    assertUserError(digits("select", "--data", "no-such.csv", "--records", records), /no-such\.csv: file not found/);
-    assertUserError(digits("train", "--data", "no-such.csv", "--model", path.join(work, "m-missing")), /no-such\.csv: file not found/);
+    assertUserError(await refused("select", "--data", "no-such.csv", "--records", records), /no-such\.csv: file not found/);
+    assertUserError(await refused("train", "--data", "no-such.csv", "--model", path.join(work, "m-missing")), /no-such\.csv: file not found/);
     assert.equal(fs.existsSync(records), false);
     assert.equal(fs.existsSync(path.join(work, "m-missing")), false);
   });
 
-  test("missing model folder", () => {
-    assertUserError(digits("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
+  test("missing model folder", async () => {
+    assertUserError(await refused("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
   });
 
-  test("a negative number after a flag gets our message, with or without '='", () => {
+  test("a negative number after a flag gets our message, with or without '='", async () => {
     for (const command of ["train", "select"]) {
-      const spaced = digits(command, "--seed", "-1", "--data", trainCsv);
-      const joined = digits(command, "--seed=-1", "--data", trainCsv);
+      const spaced = await refused(command, "--seed", "-1", "--data", trainCsv);
+      const joined = await refused(command, "--seed=-1", "--data", trainCsv);
       assertUserError(spaced, /--seed "-1": expected a whole number from 0 to 4294967295/);
       assert.equal(spaced.stderr, joined.stderr);
     }
-    assertUserError(digits("train", "--epochs", "-3", "--data", trainCsv), /--epochs "-3": expected a whole number ≥ 1/);
-    assertUserError(digits("train", "--seed", "4294967296", "--data", trainCsv), /--seed "4294967296"/);
+    assertUserError(await refused("train", "--epochs", "-3", "--data", trainCsv), /--epochs "-3": expected a whole number ≥ 1/);
+    assertUserError(await refused("train", "--seed", "4294967296", "--data", trainCsv), /--seed "4294967296"/);
   });
 
-  test("a file given as --model is refused with a folder to use instead", () => {
-    const run = digits("evaluate", "--model", testCsv, "--data", testCsv);
+  test("a file given as --model is refused with a folder to use instead", async () => {
+    const run = await refused("evaluate", "--model", testCsv, "--data", testCsv);
     assertUserError(run, /is a file; a model is a folder written by `digits train`, such as models\/25-15/);
     assert.doesNotMatch(run.stderr, /--model [^ ]*\.csv/);
-    const missing = digits("evaluate", "--model", "some.csv", "--data", testCsv);
+    const missing = await refused("evaluate", "--model", "some.csv", "--data", testCsv);
     assertUserError(missing, /some\.csv: no such model folder/);
     assert.doesNotMatch(missing.stderr, /--model [^ ]*some\.csv/);
   });
 
-  test("bad CSVs name the line and column; no record, model or predictions file appears", () => {
+  test("bad CSVs name the line and column; no record, model or predictions file appears", async () => {
     const before = filesUnder(work);
     const records = path.join(work, "records-bad");
-    assertUserError(digits("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
-    assertUserError(digits("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
+    assertUserError(await refused("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
+    assertUserError(await refused("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
     // evaluate reads the model first (it knows the pair to keep), so a missing model is what it reports.
-    assertUserError(digits("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /no model\.json there/);
+    assertUserError(await refused("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /no model\.json there/);
     assert.deepEqual(filesUnder(work), before);
   });
 });

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
-import { assertUserError, digits, recordFiles, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, recordFiles, refused, trainCsv, work } from "../support/cli-work";
 
 describe("digits experiments", () => {
   let records = "";
@@ -36,7 +36,7 @@ describe("digits experiments", () => {
     assert.deepEqual(json.skipped.map((s: { file: string }) => s.file), ["broken.json"]);
   });
 
-  test("show and compare take unique prefixes; an unknown or ambiguous prefix is exit 2", () => {
+  test("show and compare take unique prefixes; an unknown or ambiguous prefix is exit 2", async () => {
     const show = digits("experiments", "show", ids[1].slice(0, -2), "--records", records);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, new RegExp(`^Record ${ids[1]} `));
@@ -47,22 +47,22 @@ describe("digits experiments", () => {
     assert.deepEqual(comparison.rows.map((r: { candidate: string }) => r.candidate), ["logistic", "4"]);
     assert.equal(comparison.rows[0].logLoss[0], comparison.rows[0].logLoss[1], "the reused logistic folds score the same");
     assert.equal(comparison.rows[1].logLoss[0], null);
-    assertUserError(digits("experiments", "show", "zzz", "--records", records), /no experiment .* has an id starting with "zzz"/);
-    assertUserError(digits("experiments", "show", "2", "--records", records), /"2" is the start of 2 experiment ids/);
-    assertUserError(digits("experiments", "compare", ids[0], "--records", records), /give at least 2 experiment ids/);
-    assertUserError(digits("experiments", "frobnicate"), /unknown subcommand "frobnicate"/);
+    assertUserError(await refused("experiments", "show", "zzz", "--records", records), /no experiment .* has an id starting with "zzz"/);
+    assertUserError(await refused("experiments", "show", "2", "--records", records), /"2" is the start of 2 experiment ids/);
+    assertUserError(await refused("experiments", "compare", ids[0], "--records", records), /give at least 2 experiment ids/);
+    assertUserError(await refused("experiments", "frobnicate"), /unknown subcommand "frobnicate"/);
   });
 
-  test("remove deletes a record, keeping its folds until prune drops the unused ones", () => {
-    assertUserError(digits("experiments", "remove", ids[1], "nope", "--records", records), /"nope"/);
+  test("remove deletes a record, keeping its folds until prune drops the unused ones", async () => {
+    assertUserError(await refused("experiments", "remove", ids[1], "nope", "--records", records), /"nope"/);
     assert.equal(recordFiles(records).length, 3, "one bad id removes nothing");
     const removed = digits("experiments", "remove", ids[1], "--records", records);
     assert.equal(removed.code, 0, removed.stderr);
     assert.deepEqual(recordFiles(records).filter((f) => f !== "broken.json"), [`${ids[0]}.json`]);
     // broken.json may be a record whose folds are unknown: prune deletes nothing until it is removed (or --force).
-    assertUserError(digits("experiments", "prune", "--records", records, "--json"), /nothing deleted, .*broken\.json cannot be read/);
+    assertUserError(await refused("experiments", "prune", "--records", records, "--json"), /nothing deleted, .*broken\.json cannot be read/);
     // Not named as digits names records: never deleted by digits, whatever the id; the user moves it away.
-    assertUserError(digits("experiments", "remove", "broken", "--records", records), /broken\.json \(corrupt: .*\) is not a record of digits, which never deletes it/);
+    assertUserError(await refused("experiments", "remove", "broken", "--records", records), /broken\.json \(corrupt: .*\) is not a record of digits, which never deletes it/);
     fs.renameSync(path.join(records, "broken.json"), path.join(work, "broken.json"));
     const prune = JSON.parse(digits("experiments", "prune", "--records", records, "--json").stdout);
     assert.deepEqual(prune, { kept: 2, removed: 2 });

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
-import { runDigits, type CliRun } from "../support/cli";
+import { runDigits, runDigitsHere, type CliRun } from "../support/cli";
 
 let work = "";
 
@@ -99,7 +99,7 @@ describe("digits explain", () => {
     assert.match(text.stdout, /strongest pixels: \(row \d+, column \d+\) [+-]\d\.\d{3}/);
   });
 
-  test("bad rows, methods and steps end with exit code 2 and one line saying how to fix them", () => {
+  test("bad rows, methods and steps end with exit code 2 and one line saying how to fix them", async () => {
     const cases: [string[], RegExp][] = [
       [[], /--rows I,J,\.\.\. is required/],
       [["--rows", "1,x"], /--rows "1,x": "x" is not a row index/],
@@ -114,7 +114,8 @@ describe("digits explain", () => {
       [["--rows", "0", "--steps", "1e9"], /--steps 1e9: at most 10,000 \(/],
     ];
     for (const [args, message] of cases) {
-      const run = digits("explain", "--model", "m", "--data", "test.csv", ...args);
+      // Refused before any work: run in this process (runDigitsHere).
+      const run = await runDigitsHere(["explain", "--model", "m", "--data", "test.csv", ...args], { cwd: work });
       assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split("\n").length, 1);

@@ -8,7 +8,7 @@ import { describe, test } from "node:test";
 import { loadModel } from "../../lib/model/persist";
 import { oneStandardErrorRule } from "../../lib/selection/one-se";
 import { type ExperimentRecord } from "../../lib/selection/record";
-import { assertUserError, digits, recordFiles, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, recordFiles, refused, trainCsv, work } from "../support/cli-work";
 
 describe("digits select on small data", () => {
   test("select --json prints the record on stdout only, writes it once, and --out a copy", () => {
@@ -43,7 +43,7 @@ describe("digits select on small data", () => {
     assert.ok(run.stdout.includes(`\nWinner: logistic (hidden [], learning rate 0.001). ${choice.reason}\n`), run.stdout);
     assert.equal(run.stderr, "");
   });
-  test("select crosses --layers with comma lists of --activation and --learning-rate", () => {
+  test("select crosses --layers with comma lists of --activation and --learning-rate", async () => {
     const records = path.join(work, "records-product");
     const run = digits(
       "select", "--data", trainCsv, "--layers", "none", "--layers", "4", "--activation", "sigmoid,relu", "--learning-rate", "0.001,0.01",
@@ -56,9 +56,9 @@ describe("digits select on small data", () => {
     assert.deepEqual(record.summary.map((s) => s.architecture), ["logistic lr 0.001", "logistic lr 0.01", "4 sigmoid lr 0.001", "4 sigmoid lr 0.01", "4 relu lr 0.001", "4 relu lr 0.01"]);
     for (const s of record.summary) assert.match(run.stdout, new RegExp(`^${s.architecture}( \\*)? `, "m"));
     assert.deepEqual([record.config.activations, record.config.learningRates], [["sigmoid", "relu"], [0.001, 0.01]]);
-    assertUserError(digits("select", "--data", trainCsv, "--activation", "sigmoid,,relu", "--records", records), /--activation "sigmoid,,relu": an empty item/);
-    assertUserError(digits("select", "--data", trainCsv, "--activation", "sigmoid,softmax", "--records", records), /--activation "softmax"/);
-    assertUserError(digits("select", "--data", trainCsv, "--learning-rate", "0.001,abc", "--records", records), /--learning-rate "abc"/);
+    assertUserError(await refused("select", "--data", trainCsv, "--activation", "sigmoid,,relu", "--records", records), /--activation "sigmoid,,relu": an empty item/);
+    assertUserError(await refused("select", "--data", trainCsv, "--activation", "sigmoid,softmax", "--records", records), /--activation "softmax"/);
+    assertUserError(await refused("select", "--data", trainCsv, "--learning-rate", "0.001,abc", "--records", records), /--learning-rate "abc"/);
     assert.equal(recordFiles(records).length, 1);
   });
 

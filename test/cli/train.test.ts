@@ -9,15 +9,15 @@ import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { loadModel } from "../../lib/model/persist";
 import { type ExperimentRecord } from "../../lib/selection/record";
 import { envNetwork } from "../../lib/notebook/params";
-import { assertUserError, digits, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, refused, testCsv, trainCsv, work } from "../support/cli-work";
 
 describe("limits: a network too big is refused before allocating, diverging training is not saved", () => {
-  test("train --layers 30000,30000 says what it would need and the limit, exit 2, no model", () => {
+  test("train --layers 30000,30000 says what it would need and the limit, exit 2, no model", async () => {
     assertUserError(
       digits("train", "--data", trainCsv, "--layers", "30000,30000", "--model", "models/huge"),
       /^digits: a 784→30000→30000→1 network \(923,610,001 parameters\) needs 13\.8 GiB of WebAssembly memory to train on 400 rows \(weights 3\.44 GiB, gradients 3\.44 GiB, Adam state 6\.88 GiB, data .*\), more than the 4 GiB one WebAssembly memory can hold; choose smaller hidden layers \(about 26\d million parameters fit\)\n$/,
     );
-    assertUserError(digits("train", "--data", trainCsv, "--layers", "100000,100000", "--model", "models/huge", "--quiet"), /needs 150 GiB of WebAssembly memory/);
+    assertUserError(await refused("train", "--data", trainCsv, "--layers", "100000,100000", "--model", "models/huge", "--quiet"), /needs 150 GiB of WebAssembly memory/);
     assert.equal(fs.existsSync(path.join(work, "models", "huge")), false);
   });
   test("train --learning-rate 1e9 stops at the diverged epoch with the loss and the fix, exit 2, nothing saved", () => {

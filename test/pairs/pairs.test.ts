@@ -14,7 +14,7 @@ import { runPairs } from "../../lib/pairs/run";
 import type { PairResult } from "../../lib/pairs/score-pair";
 import { scorePairs } from "../../lib/pairs/score-pairs";
 import { envPair } from "../../lib/notebook/params";
-import { runDigits, type CliRun } from "../support/cli";
+import { runDigits, runDigitsHere, type CliRun } from "../support/cli";
 import { LEARN, PER_DIGIT, syntheticImages, writeIdx } from "./synthetic";
 
 let work = "";
@@ -232,6 +232,8 @@ describe("the record", () => {
 
 describe("digits pairs", () => {
   const digits = (...args: string[]): CliRun => runDigits(args, { cwd: work });
+  /** A command line refused before any work, run in this process (runDigitsHere). */
+  const refused = (...args: string[]): Promise<CliRun> => runDigitsHere(args, { cwd: work });
   const userError = (run: CliRun, expected: RegExp) => {
     assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
     assert.match(run.stderr, expected);
@@ -282,13 +284,13 @@ describe("digits pairs", () => {
     assert.match(digits("--help").stdout, /\n  pairs +cross-validate logistic regression/);
   });
 
-  test("bad flags exit 2 with one line naming the flag, and write nothing", () => {
+  test("bad flags exit 2 with one line naming the flag, and write nothing", async () => {
     const records = path.join(work, "cli-bad");
-    userError(digits("pairs", "--folds", "1", "--records", records), /--folds 1: expected a whole number ≥ 2/);
-    userError(digits("pairs", "--per-digit", "2", "--records", records), /--per-digit 2: expected at least as many images as folds \(3\)/);
-    userError(digits("pairs", "--per-digit", "most", "--records", records), /--per-digit "most": expected a whole number of images, or "all"/);
-    userError(digits("pairs", "--images", idx.images, "--records", records), /--images needs --labels too/);
-    userError(digits("pairs", "--images", "no-such", "--labels", idx.labels, "--records", records), /no-such: IDX image file not found/);
+    userError(await refused("pairs", "--folds", "1", "--records", records), /--folds 1: expected a whole number ≥ 2/);
+    userError(await refused("pairs", "--per-digit", "2", "--records", records), /--per-digit 2: expected at least as many images as folds \(3\)/);
+    userError(await refused("pairs", "--per-digit", "most", "--records", records), /--per-digit "most": expected a whole number of images, or "all"/);
+    userError(await refused("pairs", "--images", idx.images, "--records", records), /--images needs --labels too/);
+    userError(await refused("pairs", "--images", "no-such", "--labels", idx.labels, "--records", records), /no-such: IDX image file not found/);
     assert.equal(fs.existsSync(records), false);
   });
 });

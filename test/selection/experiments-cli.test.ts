@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { foldCacheDir } from "../../lib/selection/experiments";
 import { FoldCache } from "../../lib/selection/fold-cache";
-import { runDigits, type CliRun } from "../support/cli";
+import { runDigits, runDigitsHere, type CliRun } from "../support/cli";
 import { smallCsv, tempDir } from "../support/selection-data";
 
 function digits(...args: string[]): CliRun {
@@ -31,7 +31,10 @@ before(() => {
 });
 
 /** A quick selection into `records`: logistic regression, 2 folds, 1 epoch. */
-const select = (records: string, ...more: string[]) => digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records, "--quiet", ...more);
+const selectArgs = (records: string, ...more: string[]) => ["select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records, "--quiet", ...more];
+const select = (records: string, ...more: string[]) => runDigits(selectArgs(records, ...more));
+/** The same, refused before any work: run in this process (runDigitsHere). */
+const refusedSelect = (records: string, ...more: string[]) => runDigitsHere(selectArgs(records, ...more));
 
 /** chattr +i on `dir` for the duration of `body`, or the reason it cannot be set here. */
 function immutable(dir: string, body: () => void): string | null {
@@ -46,19 +49,19 @@ function immutable(dir: string, body: () => void): string | null {
 }
 
 describe("digits select refuses a records folder it cannot write, before any training", () => {
-  test("--records naming a file, or a path under a file: exit 2 naming it, nothing written", () => {
+  test("--records naming a file, or a path under a file: exit 2 naming it, nothing written", async () => {
     const file = path.join(tempDir(), "records.txt");
     fs.writeFileSync(file, "not a folder");
-    assertUserError(select(file), new RegExp(`^--records ${file}: ${file} is a file, where a folder is needed; fix that, or give --records another path$`));
+    assertUserError(await refusedSelect(file), new RegExp(`^--records ${file}: ${file} is a file, where a folder is needed; fix that, or give --records another path$`));
     const under = path.join(file, "records");
-    assertUserError(select(under), new RegExp(`^--records ${under}: ${file} is a file, where a folder is needed`));
+    assertUserError(await refusedSelect(under), new RegExp(`^--records ${under}: ${file} is a file, where a folder is needed`));
     assert.equal(fs.readFileSync(file, "utf8"), "not a folder");
   });
 
-  test("a fold cache that is a file: exit 2 naming it", () => {
+  test("a fold cache that is a file: exit 2 naming it", async () => {
     const records = tempDir();
     fs.writeFileSync(foldCacheDir(records), "");
-    assertUserError(select(records), new RegExp(`^--records ${records}: ${foldCacheDir(records)} is a file, where a folder is needed`));
+    assertUserError(await refusedSelect(records), new RegExp(`^--records ${records}: ${foldCacheDir(records)} is a file, where a folder is needed`));
     assert.deepEqual(fs.readdirSync(records), ["cache"]);
   });
 
@@ -74,14 +77,14 @@ describe("digits select refuses a records folder it cannot write, before any tra
 });
 
 describe("digits experiments on folders that are wrong or hold records it cannot read", () => {
-  test("list and prune on a folder that does not exist: exit 2 naming it", () => {
+  test("list and prune on a folder that does not exist: exit 2 naming it", async () => {
     const typo = path.join(tempDir(), "recrods");
-    assertUserError(digits("experiments", "list", "--records", typo), new RegExp(`^${typo}: no such records folder`));
-    assertUserError(digits("experiments", "prune", "--records", typo), new RegExp(`^${typo}: no such records folder`));
+    assertUserError(await runDigitsHere(["experiments", "list", "--records", typo]), new RegExp(`^${typo}: no such records folder`));
+    assertUserError(await runDigitsHere(["experiments", "prune", "--records", typo]), new RegExp(`^${typo}: no such records folder`));
     assert.equal(fs.existsSync(typo), false);
   });
 
-  test("prune with a truncated record deletes nothing and says how to go on; --force prunes and names what it ignored", () => {
+  test("prune with a truncated record deletes nothing and says how to go on; --force prunes and names what it ignored", async () => {
     const records = tempDir();
     assert.equal(select(records).code, 0);
     assert.equal(select(records, "--layers", "4").code, 0);
@@ -89,7 +92,7 @@ describe("digits experiments on folders that are wrong or hold records it cannot
     fs.writeFileSync(path.join(records, second), fs.readFileSync(path.join(records, second), "utf8").slice(0, 100));
     const cache = new FoldCache(foldCacheDir(records));
     assert.equal(cache.keys().length, 4);
-    assertUserError(digits("experiments", "prune", "--records", records), new RegExp(`^experiments prune: nothing deleted, .*${second} cannot be read \\(corrupt: .*--force`));
+    assertUserError(await runDigitsHere(["experiments", "prune", "--records", records]), new RegExp(`^experiments prune: nothing deleted, .*${second} cannot be read \\(corrupt: .*--force`));
     assert.equal(cache.keys().length, 4);
     const forced = digits("experiments", "prune", "--records", records, "--force");
     assert.equal(forced.code, 0, forced.stderr);
@@ -121,9 +124,9 @@ describe("digits experiments on folders that are wrong or hold records it cannot
 });
 
 describe("what digits select says", () => {
-  test("--folds 0 and --folds 1 are refused by the same rule", () => {
+  test("--folds 0 and --folds 1 are refused by the same rule", async () => {
     const records = tempDir();
-    for (const folds of ["0", "1", "2.5"]) assertUserError(select(records, "--folds", folds), new RegExp(`^--folds "${folds.replace(".", "\\.")}": expected a whole number ≥ 2 `));
+    for (const folds of ["0", "1", "2.5"]) assertUserError(await refusedSelect(records, "--folds", folds), new RegExp(`^--folds "${folds.replace(".", "\\.")}": expected a whole number ≥ 2 `));
   });
 
   test("one epoch is \"1 epoch\"", () => {

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before } from "node:test";
 import { ensureDefaultDataset } from "../../lib/data/default-files";
-import { runDigits, type CliRun } from "./cli";
+import { runDigits, runDigitsHere, type CliRun } from "./cli";
 
 
 export let work = "";
@@ -22,6 +22,11 @@ export type Run = CliRun;
 /** `digits ARGS…` run in the work folder. */
 export function digits(...args: string[]): Run {
   return digitsWith({}, ...args);
+}
+
+/** `digits ARGS…` refused before any work, run in this process in the work folder (runDigitsHere). */
+export function refused(...args: string[]): Promise<Run> {
+  return runDigitsHere(args, { cwd: work });
 }
 
 const helpRuns = new Map<string, Run>();
