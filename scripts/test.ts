@@ -1,5 +1,6 @@
 // The test runner behind `npm test` and `npm run test:unit`: runs the given test files and folders,
-// or every test, with Node's test runner, one file per core at a time.
+// or every test, with Node's test runner: one file per core at a time, and beside them the files
+// that need Redis, one at a time (scripts/lanes.ts).
 //
 //   npm test                                  everything (build first)
 //   npm test -- test/core test/cli/data.test.ts  those files and folders only
@@ -15,8 +16,8 @@
 // whoever writes them. The quick reports several files read (test/support/shared-reports.ts) are
 // built once per run, in a folder made here and removed when the run ends.
 //
-// The files run through node:test's run(), in the order selectFiles gives: `node --test FILE…`
-// would sort them by name.
+// Each lane's files run through a node:test run() of their own, in the order selectFiles gives
+// (`node --test FILE…` would sort them by name), both lanes from the start.
 import { setMaxListeners } from "node:events";
 import * as fs from "node:fs";
 import { availableParallelism, constants as osConstants, tmpdir } from "node:os";
@@ -64,8 +65,8 @@ export function needs(file: string, seen = new Set<string>()): string[] {
 
 export const tierOf = (file: string): Tier => (needs(file).length > 0 ? "slow" : "unit");
 
-/** The files that need Redis run in a lane of their own, one at a time, beside the cores' lane (scripts/lanes.ts says why). */
-export const ownLane = (file: string): boolean => needs(file).includes(SLOW_SUPPORT["test/support/redis.ts"]);
+/** Whether a file needs Redis: such files run in a lane of their own, beside the cores' lane (scripts/lanes.ts says why). */
+export const needsRedis = (file: string): boolean => needs(file).includes(SLOW_SUPPORT["test/support/redis.ts"]);
 
 /** A lane: its files, in the order they start, and how many run at a time. */
 export interface Lane {
@@ -73,11 +74,17 @@ export interface Lane {
   concurrency: number;
 }
 
-/** The lanes of a run: with one file at a time, one lane; otherwise the cores' lane and, when it has files, the Redis lane. */
+/**
+ * The lanes of a run: the cores' lane, and beside it the files that need Redis, one at a time. One
+ * lane when there is one file at a time, or when every file or none needs Redis.
+ */
 export function lanes(files: readonly string[], concurrency: number): Lane[] {
-  if (concurrency === 1) return [{ files: [...files], concurrency }];
-  const own = files.filter(ownLane);
-  return [{ files: files.filter((f) => !ownLane(f)), concurrency }, { files: own, concurrency: 1 }].filter((lane) => lane.files.length > 0);
+  const redis = files.filter(needsRedis);
+  if (concurrency === 1 || redis.length === 0 || redis.length === files.length) return [{ files: [...files], concurrency }];
+  return [
+    { files: files.filter((f) => !needsRedis(f)), concurrency },
+    { files: redis, concurrency: 1 },
+  ];
 }
 
 /**

@@ -55,4 +55,15 @@ describe("merging the lanes' events", () => {
     assert.deepEqual(merger.push(0, event("test:pass", 0, "a")), [event("test:start", 0, "a"), own, event("test:pass", 0, "a")]);
     assert.deepEqual(merger.end(0), []);
   });
+
+  test("gives one test:summary (Node 22.10 and later), once every lane has ended: counts added up, success only if every lane's", () => {
+    const merger = new LaneMerger(2);
+    const run = (success: boolean, passed: number, failed: number, duration_ms: number): TestEvent => ({ type: "test:summary", data: { success, counts: { passed, failed }, duration_ms } });
+    const own: TestEvent = { type: "test:summary", data: { success: true, counts: { passed: 1, failed: 0 }, duration_ms: 5, file: "a.test.ts" } };
+    assert.deepEqual(merger.push(0, own), [own], "a file's own summary goes through");
+    assert.deepEqual(merger.push(0, run(true, 5, 0, 900)), []);
+    assert.deepEqual(merger.end(0), []);
+    merger.push(1, run(false, 2, 1, 1200));
+    assert.deepEqual(merger.end(1), [run(false, 7, 1, 1200)]);
+  });
 });

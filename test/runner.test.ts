@@ -107,9 +107,11 @@ describe("the Redis lane", () => {
     assert.match(run.stdout, /ℹ pass 3\n/);
   });
 
-  test("with --test-concurrency=1, everything runs in one lane, one file at a time", () => {
+  test("with --test-concurrency=1, or when every file or none needs Redis, everything runs in one lane", () => {
     const files = ["test/selection/queue/redis.test.ts", "test/core/pair.test.ts"];
     assert.deepEqual(lanes(files, 1), [{ files, concurrency: 1 }]);
+    assert.deepEqual(lanes(files.slice(0, 1), 2), [{ files: files.slice(0, 1), concurrency: 2 }]);
+    assert.deepEqual(lanes(files.slice(1), 2), [{ files: files.slice(1), concurrency: 2 }]);
     assert.deepEqual(lanes(files, 2), [
       { files: ["test/core/pair.test.ts"], concurrency: 2 },
       { files: ["test/selection/queue/redis.test.ts"], concurrency: 1 },
