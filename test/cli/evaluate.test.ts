@@ -12,7 +12,7 @@ import { classificationReport } from "../../lib/evaluation/metrics";
 import { loadModel } from "../../lib/model/persist";
 import { predictProbabilities } from "../../lib/model/train";
 import { envNetwork } from "../../lib/notebook/params";
-import { assertUserError, digits, refused, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, testCsv, trainCsv, work } from "../support/cli-work";
 
 describe("digits evaluate on a model trained on small data", () => {
   const modelDir = () => path.join(work, "models", "m8");
@@ -64,14 +64,14 @@ describe("digits evaluate on a model trained on small data", () => {
     });
     assert.deepEqual(fs.readdirSync(path.join(work, "out")), ["predictions.csv"]);
   });
-  test("a truncated weights.bin says so and how to recover", async () => {
+  test("a truncated weights.bin says so and how to recover", () => {
     const dir = path.join(work, "models", "truncated");
     fs.cpSync(modelDir(), dir, { recursive: true });
     const weights = path.join(dir, "weights.bin");
     fs.truncateSync(weights, Math.floor(fs.statSync(weights).size / 2));
-    assertUserError(await refused("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is truncated .*train the model again with `npx digits train --model /);
+    assertUserError(digits("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is truncated .*train the model again with `npx digits train --model /);
     fs.appendFileSync(weights, Buffer.alloc(fs.statSync(weights).size * 3));
-    assertUserError(await refused("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is corrupt/);
+    assertUserError(digits("evaluate", "--model", dir, "--data", testCsv), /weights\.bin is corrupt/);
   });
 });
 
@@ -169,13 +169,13 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual([a + b, c + d], [982, 1009]);
   });
 
-  test("a model folder without training.json is refused without --digits, naming the file; with --digits A,B it is scored on that pair", async () => {
+  test("a model folder without training.json is refused without --digits, naming the file; with --digits A,B it is scored on that pair", () => {
     // Before: the pair defaulted to 0 and 1, and a 4-vs-9 model was scored on data/test.csv as 0 against 1 without a word.
     const bare = path.join(work, "models", "p49-bare");
     fs.mkdirSync(bare, { recursive: true });
     for (const file of ["model.json", "weights.bin"]) fs.copyFileSync(path.join(model(), file), path.join(bare, file));
     for (const args of [[], ["--data", mixedCsv], ["--json"]]) {
-      assertUserError(await refused("evaluate", "--model", bare, ...args), /p49-bare: no training\.json, so the digits this model tells apart are unknown; give them with --digits A,B/);
+      assertUserError(digits("evaluate", "--model", bare, ...args), /p49-bare: no training\.json, so the digits this model tells apart are unknown; give them with --digits A,B/);
     }
     const withRecord = JSON.parse(digits("evaluate", "--model", model(), "--data", mixedCsv, "--json").stdout);
     const run = digits("evaluate", "--model", bare, "--digits", "4,9", "--data", mixedCsv, "--json");
@@ -187,12 +187,12 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual([a + b, c + d], [982, 1009], "the pair's own test file");
   });
 
-  test("a training.json whose digits are not a pair is a user error naming it; one without digits (before pairs) is 0 and 1", async () => {
+  test("a training.json whose digits are not a pair is a user error naming it; one without digits (before pairs) is 0 and 1", () => {
     const broken = path.join(work, "models", "p49-broken");
     fs.cpSync(model(), broken, { recursive: true });
     const record = JSON.parse(fs.readFileSync(path.join(model(), "training.json"), "utf8"));
     fs.writeFileSync(path.join(broken, "training.json"), JSON.stringify({ ...record, digits: [4, 4] }));
-    assertUserError(await refused("evaluate", "--model", broken, "--data", mixedCsv), /p49-broken\/training\.json: "digits" is \[4,4\], not two different digits 0–9/);
+    assertUserError(digits("evaluate", "--model", broken, "--data", mixedCsv), /p49-broken\/training\.json: "digits" is \[4,4\], not two different digits 0–9/);
     const { digits: _, ...legacy } = record;
     fs.writeFileSync(path.join(broken, "training.json"), JSON.stringify(legacy));
     const run = digits("evaluate", "--model", broken, "--data", testCsv, "--json");
@@ -200,9 +200,9 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual(JSON.parse(run.stdout).digits, [0, 1]);
   });
 
-  test("a --digits (or --binary-only) that disagrees with the model is a user error", async () => {
-    assertUserError(await refused("evaluate", "--model", model(), "--digits", "0,1"), /--digits 0,1: the model in .*p49 tells 4 from 9 \(its training\.json\); evaluate it with --digits 4,9/);
-    assertUserError(await refused("evaluate", "--model", model(), "--binary-only", "--data", mixedCsv), /tells 4 from 9/);
-    assertUserError(await refused("evaluate", "--model", model(), "--digits", "9,4"), /tells 4 from 9/);
+  test("a --digits (or --binary-only) that disagrees with the model is a user error", () => {
+    assertUserError(digits("evaluate", "--model", model(), "--digits", "0,1"), /--digits 0,1: the model in .*p49 tells 4 from 9 \(its training\.json\); evaluate it with --digits 4,9/);
+    assertUserError(digits("evaluate", "--model", model(), "--binary-only", "--data", mixedCsv), /tells 4 from 9/);
+    assertUserError(digits("evaluate", "--model", model(), "--digits", "9,4"), /tells 4 from 9/);
   });
 });

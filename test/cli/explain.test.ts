@@ -1,6 +1,7 @@
 // `digits explain` and the calibration of `digits evaluate --json`, run as a user runs them (a
-// child process, the compiled CLI), checked against computations made here from the files they read
-// and write: the model's model.json + weights.bin, evaluate's own --predictions file.
+// child process, the compiled CLI; bad flags, refused before any work, in this process), checked
+// against computations made here from the files they read and write: the model's model.json +
+// weights.bin, evaluate's own --predictions file.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -100,22 +101,27 @@ describe("digits explain", () => {
   });
 
   test("bad rows, methods and steps end with exit code 2 and one line saying how to fix them", async () => {
-    const cases: [string[], RegExp][] = [
+    // Refused by the flags' own checks, before any work: run in this process (runDigitsHere).
+    const byFlags: [string[], RegExp][] = [
       [[], /--rows I,J,\.\.\. is required/],
       [["--rows", "1,x"], /--rows "1,x": "x" is not a row index/],
       [["--rows", "2,2"], /row 2 is given twice/],
-      [["--rows", "300"], /has no data row 300 .*the last one is row 299/],
       // Past 2^53 a number rounds: the message quotes the row as typed, not 100000000000000000000.
       [["--rows", "99999999999999999999"], /--rows "99999999999999999999": row 99999999999999999999 is too large/],
-      // The model tells 0 from 1: explain (not evaluate) is the command to run again.
-      [["--rows", "0", "--digits", "4,9"], /--digits 4,9: the model in m tells 0 from 1 .*; explain it with --digits 0,1/],
       [["--rows", "0", "--method", "gradcam"], /--method "gradcam": expected one of saliency, integrated-gradients, both/],
       [["--rows", "0", "--steps", "0"], /--steps "0"/],
       [["--rows", "0", "--steps", "1e9"], /--steps 1e9: at most 10,000 \(/],
     ];
-    for (const [args, message] of cases) {
-      // Refused before any work: run in this process (runDigitsHere).
-      const run = await runDigitsHere(["explain", "--model", "m", "--data", "test.csv", ...args], { cwd: work });
+    // Refused once the model and data are read (the model loads TensorFlow.js): run as a process.
+    const byData: [string[], RegExp][] = [
+      [["--rows", "300"], /has no data row 300 .*the last one is row 299/],
+      // The model tells 0 from 1: explain (not evaluate) is the command to run again.
+      [["--rows", "0", "--digits", "4,9"], /--digits 4,9: the model in m tells 0 from 1 .*; explain it with --digits 0,1/],
+    ];
+    const checks = [...byFlags.map(([args, message]) => ({ args, message, here: true })), ...byData.map(([args, message]) => ({ args, message, here: false }))];
+    for (const { args, message, here } of checks) {
+      const line = ["explain", "--model", "m", "--data", "test.csv", ...args];
+      const run = here ? await runDigitsHere(line, { cwd: work }) : runDigits(line, { cwd: work });
       assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split("\n").length, 1);

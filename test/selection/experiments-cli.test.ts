@@ -1,5 +1,6 @@
 // `digits select` and `digits experiments` on records folders that are wrong or in use, run as a
-// user runs them (the compiled CLI, in a child process): a folder that cannot be written is
+// user runs them (the compiled CLI, in a child process; a command line refused before any work,
+// in this process): a folder that cannot be written is
 // refused before any training, prune never deletes what may be in use, and the small things a
 // user reads.
 import assert from "node:assert/strict";

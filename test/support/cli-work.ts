@@ -1,6 +1,7 @@
 // Shared by the tests of the `digits` command (test/cli/*): a temporary folder, made before the tests,
 // holding small CSVs cut from the default files (and a bad pixel, a bad header, a ten-class file);
-// the command run there through test/support/cli.ts (the compiled CLI, as installed).
+// the command run there through test/support/cli.ts (the compiled CLI, as installed; `refused`
+// runs a command line refused before any work in this process).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";

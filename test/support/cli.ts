@@ -5,7 +5,7 @@
 // the same compiled code: a process start was nearly all of its cost.
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync } from "node:fs";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -64,26 +64,29 @@ export function startDigits(args: readonly string[], options: Omit<CliOptions, "
 
 /**
  * Runs `digits ARGS…` in this process: the compiled command line the CLI runs (runCommandLine of
- * dist/cli/command-line.js), in `cwd` with `env` added, its lines collected. For a command line
- * that is refused before any work (a usage error, a bad flag value), where starting a process is
- * nearly all of a run (0.13 s of 0.14 s). What only a process has (the exit code it sets, a closed
- * pipe, an uncaught error, signals) is tested with runDigits. One run at a time: it changes this
- * process's folder and environment while it runs.
+ * dist/cli/command-line.js), in `cwd`, its lines collected. For a command line that the flags' own
+ * checks refuse, before any work, where starting a process is nearly all of a run (0.13 s of
+ * 0.14 s); it fails if the command started TensorFlow.js here (when this process had not), as
+ * such a command did work and belongs in runDigits. What
+ * only a process has (the exit code it sets, a closed pipe, an uncaught error, signals, a fresh
+ * state of every module) is tested with runDigits. One run at a time: it changes this process's
+ * folder while it runs.
  */
-export async function runDigitsHere(args: readonly string[], options: Pick<CliOptions, "cwd" | "env"> = {}): Promise<CliRun> {
+export async function runDigitsHere(args: readonly string[], options: Pick<CliOptions, "cwd"> = {}): Promise<CliRun> {
   const { runCommandLine } = require(built(COMMAND_LINE)) as typeof import("../../cli/command-line");
   const folder = process.cwd();
-  const saved = Object.entries(options.env ?? {}).map(([name]) => [name, process.env[name]] as const);
-  const set = (name: string, value: string | undefined) => (value === undefined ? delete process.env[name] : (process.env[name] = value));
+  const tfBefore = tensorflowLoaded();
   let stdout = "";
   let stderr = "";
   try {
     process.chdir(options.cwd ?? ROOT);
-    for (const [name, value] of Object.entries(options.env ?? {})) set(name, value);
     const code = await runCommandLine([...args], { out: (text) => (stdout += text), err: (text) => (stderr += text) });
+    if (!tfBefore && tensorflowLoaded()) throw new Error(`digits ${args.join(" ")} started TensorFlow.js: it did work before it ended, so run it with runDigits`);
     return { code, stdout, stderr };
   } finally {
     process.chdir(folder);
-    for (const [name, value] of saved) set(name, value);
   }
 }
+
+/** Whether this process has loaded TensorFlow.js (a command that trains or reads a model does). */
+const tensorflowLoaded = () => Object.keys(require.cache).some((file) => file.includes(`${sep}@tensorflow${sep}tfjs-core${sep}`));
