@@ -51,7 +51,7 @@ export function selectionProgress(intervalMs = 500): (p: SelectionProgress) => v
  * (display.ts's denoSend): the quick map's 180 updates, one per fold and pair, took 4.5 s of its
  * 6 s on Deno, for 0.7 s of work.
  */
-export function pairsProgress(intervalMs = 500): (p: PairsProgress) => void {
+export function pairsProgressLine(intervalMs = 500): (p: PairsProgress) => void {
   const write = progressLine();
   let last = -Infinity;
   return (p) => {

@@ -1,7 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { setDisplaySink } from "../../lib/notebook/display";
-import { epochProgress, pairsProgress, selectionProgress } from "../../lib/notebook/progress";
+import { epochProgress, pairsProgressLine, selectionProgress } from "../../lib/notebook/progress";
 import type { PairsProgress } from "../../lib/pairs/score-pairs";
 
 /** The lines of each updatable display entry the notebook would get. */
@@ -58,7 +58,7 @@ describe("progress", () => {
       const step = (pairsDone: number): PairsProgress => ({
         kind: "pair", pair: [4, 9], fold: 2, folds: 3, pairsDone, pairsTotal: 45, foldsDone: pairsDone * 3, foldsTotal: 135, fraction: pairsDone / 45, elapsedSeconds: 2, remainingSeconds: null,
       });
-      const onProgress = pairsProgress(60_000);
+      const onProgress = pairsProgressLine(60_000);
       for (let done = 1; done <= 45; done++) onProgress(step(done));
       assert.equal(out.updates.length, 1, "one display entry, updated in place");
       const [first, last] = out.updates[0];
