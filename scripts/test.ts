@@ -28,6 +28,7 @@ import { spec } from "node:test/reporters";
 import { SHARED_DIR_VARIABLE } from "../test/support/shared-reports";
 import { importedFiles, ROOT } from "./architecture";
 import { LaneMerger, type TestEvent } from "./lanes";
+import { fillTsxCache } from "./tsx-cache";
 
 /** The support modules that need Jupyter, Chromium, poppler-utils or Redis: a test that imports one is slow. */
 export const SLOW_SUPPORT: Readonly<Record<string, string>> = {
@@ -230,6 +231,7 @@ function main(): void {
   // instead of 66 s on an idle 2-core machine). So lib/ loads its own modules lazily with require(),
   // never import(), which this hook does not see.
   process.chdir(ROOT);
+  fillTsxCache(files.map((f) => f.file));
   const shared = fs.mkdtempSync(path.join(tmpdir(), "digits-test-shared-"));
   process.env[SHARED_DIR_VARIABLE] = shared;
   const stop = new AbortController();
