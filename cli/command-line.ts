@@ -73,7 +73,7 @@ function parseFlags(name: string, command: Command, argv: string[]): { flags: Fl
 }
 
 /** --verbose anywhere on the command line, or DIGITS_VERBOSE set to anything but "" or "0". */
-export function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
+function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env.DIGITS_VERBOSE;
   return argv.includes("--verbose") || (v !== undefined && v !== "" && v !== "0");
 }
@@ -83,7 +83,7 @@ export function verboseRequested(argv: readonly string[], env: NodeJS.ProcessEnv
  * (exit 2); a cancelled selection says so (130); anything else is a bug in digits, one line saying
  * so and what to send, the stack trace appended only when `verbose` (exit 1).
  */
-export function describeFailure(error: unknown, verbose: boolean): { text: string; code: number } {
+function describeFailure(error: unknown, verbose: boolean): { text: string; code: number } {
   if (error instanceof TrainingDiverged) {
     return { text: `digits: ${visible(error.what)}; ${TrainingDiverged.fix(error.learningRates, "--learning-rate")}`, code: 2 };
   }
@@ -118,18 +118,23 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** Prints a failure of the command line `argv` as describeFailure says; its exit code. */
+export function reportFailure(error: unknown, argv: readonly string[]): number {
+  const { text, code } = describeFailure(error, verboseRequested(argv));
+  err(text);
+  return code;
+}
+
 /**
- * Runs the command line `argv` (the words after `digits`) to its exit code, a failure printed as
- * describeFailure says. Its lines go to this process's stdout and stderr, or to `to`.
+ * Runs the command line `argv` (the words after `digits`) to its exit code, a failure reported by
+ * reportFailure. Its lines go to this process's stdout and stderr, or to `to`.
  */
 export async function runCommandLine(argv: string[], to?: Output): Promise<number> {
   const run = async () => {
     try {
       return await main(argv);
     } catch (error) {
-      const { text, code } = describeFailure(error, verboseRequested(argv));
-      err(text);
-      return code;
+      return reportFailure(error, argv);
     }
   };
   return to ? withOutput(to, run) : run();

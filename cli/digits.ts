@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // The `digits` program: runs the command line (./command-line) and sets the exit code from it;
 // what only a process has is here: a closed stdout, and an error thrown outside the command's promise.
-import { describeFailure, runCommandLine, verboseRequested } from "./command-line";
-import { err } from "./common";
+import { reportFailure, runCommandLine } from "./command-line";
 
 if (require.main === module) {
   // `digits select --json | head` closes stdout early; that is not an error worth a stack.
@@ -14,9 +13,7 @@ if (require.main === module) {
   // An error thrown outside the command's promise (an event handler, a timer) is reported as one
   // it throws is, not as Node's raw stack trace.
   process.on("uncaughtException", (error) => {
-    const { text, code } = describeFailure(error, verboseRequested(argv));
-    err(text);
-    process.exitCode = code;
+    process.exitCode = reportFailure(error, argv);
     process.exit();
   });
   runCommandLine(argv).then((code) => {
