@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
-import { assertUserError, digits, digitsWith, help, refused, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, digitsHere, digitsWith, help, testCsv, trainCsv, work } from "../support/cli-work";
 import { DIGITS_CLI, runDigits } from "../support/cli";
 import { commands } from "../../cli/command-line";
 
@@ -49,72 +49,92 @@ describe("digits --help", () => {
 describe("a command line run in this process (runDigitsHere)", () => {
   test("gives the exit code, stdout and stderr the program gives", async () => {
     const lines = [[], ["--help"], ["select", "--bogus"], ["train", "--epochs", "abc", "--data", "train-small.csv"], ["evaluate", "--model", "no-model", "--data", "test-small.csv"]];
-    for (const args of lines) assert.deepEqual(await refused(...args), digits(...args), args.join(" "));
+    for (const args of lines) assert.deepEqual(await digitsHere(...args), digits(...args), args.join(" "));
+  });
+
+  test("a selection in one thread writes the record the program writes, but for its id and times; experiments reads it back as the program does", async () => {
+    const select = (records: string) => ["select", "--data", "train-small.csv", "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json"];
+    const program = digits(...select("parity-program"));
+    const here = await digitsHere(...select("parity-here"));
+    for (const run of [program, here]) assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(untimed(JSON.parse(here.stdout)), untimed(JSON.parse(program.stdout)));
+    const { id } = JSON.parse(program.stdout) as { id: string };
+    for (const args of [["list"], ["show", id], ["show", id, "--json"]]) {
+      const line = ["experiments", ...args, "--records", "parity-program"];
+      assert.deepEqual(await digitsHere(...line), digits(...line), line.join(" "));
+    }
   });
 });
 
-describe("bad input ends with exit code 2, one message, and nothing written", () => {
-  test("unknown command", async () => assertUserError(await refused("frobnicate"), /unknown command "frobnicate"/));
+/** A record without what differs from one run to the next: its id, and when and how long it ran. */
+function untimed(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(untimed);
+  if (typeof value !== "object" || value === null) return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => !/^id$|At$|[sS]econds$/.test(key)).map(([key, v]) => [key, untimed(v)]));
+}
 
-  test("unknown flag", async () => assertUserError(await refused("select", "--bogus"), /Unknown option '--bogus'/));
+describe("bad input ends with exit code 2, one message, and nothing written", () => {
+  test("unknown command", async () => assertUserError(await digitsHere("frobnicate"), /unknown command "frobnicate"/));
+
+  test("unknown flag", async () => assertUserError(await digitsHere("select", "--bogus"), /Unknown option '--bogus'/));
 
   test("--workers is still --threads (its old name); both with different values is a user error", async () => {
-    assertUserError(await refused("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
-    assertUserError(await refused("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
+    assertUserError(await digitsHere("select", "--threads", "1", "--workers", "2", "--data", trainCsv), /--threads 1 and --workers 2: --workers is the old name of --threads; give one of them/);
+    assertUserError(await digitsHere("pairs", "--threads", "2", "--workers", "1"), /--threads 2 and --workers 1/);
     assert.match(help("select").stdout, /\n  --threads N /);
     assert.match(help("pairs").stdout, /\n  --threads N /);
   });
 
   test("flag without its value, and a stray argument", async () => {
-    assertUserError(await refused("train", "--epochs"), /--epochs/);
-    assertUserError(await refused("train", "extra"), /Unexpected argument 'extra'/);
+    assertUserError(await digitsHere("train", "--epochs"), /--epochs/);
+    assertUserError(await digitsHere("train", "extra"), /Unexpected argument 'extra'/);
   });
 
   test("numbers that are not numbers", async () => {
-    assertUserError(await refused("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
-    assertUserError(await refused("select", "--threads", "0", "--data", trainCsv), /--threads "0"/);
-    assertUserError(await refused("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
-    assertUserError(await refused("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
-    assertUserError(await refused("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
-    assertUserError(await refused("train", "--activation", "softmax", "--data", trainCsv), /--activation "softmax"/);
+    assertUserError(await digitsHere("train", "--epochs", "abc", "--data", trainCsv), /--epochs "abc": expected a whole number/);
+    assertUserError(await digitsHere("select", "--threads", "0", "--data", trainCsv), /--threads "0"/);
+    assertUserError(await digitsHere("select", "--workers", "0", "--data", trainCsv), /--workers "0"/);
+    assertUserError(await digitsHere("select", "--learning-rate=-1", "--data", trainCsv), /--learning-rate "-1"/);
+    assertUserError(await digitsHere("select", "--learning-rate", "-1", "--data", trainCsv), /--learning-rate/);
+    assertUserError(await digitsHere("train", "--activation", "softmax", "--data", trainCsv), /--activation "softmax"/);
   });
 
   test("unknown layer spec", async () => {
     const records = path.join(work, "records-layers");
-    assertUserError(await refused("select", "--layers", "25,,x", "--data", trainCsv, "--records", records), /layer spec "25,,x"/);
-    assertUserError(await refused("train", "--layers", "abc", "--data", trainCsv, "--model", path.join(work, "m-layers")), /layer spec "abc"/);
+    assertUserError(await digitsHere("select", "--layers", "25,,x", "--data", trainCsv, "--records", records), /layer spec "25,,x"/);
+    assertUserError(await digitsHere("train", "--layers", "abc", "--data", trainCsv, "--model", path.join(work, "m-layers")), /layer spec "abc"/);
     assert.equal(fs.existsSync(records), false);
     assert.equal(fs.existsSync(path.join(work, "m-layers")), false);
   });
 
   test("missing data file", async () => {
     const records = path.join(work, "records-missing");
-    assertUserError(await refused("select", "--data", "no-such.csv", "--records", records), /no-such\.csv: file not found/);
-    assertUserError(await refused("train", "--data", "no-such.csv", "--model", path.join(work, "m-missing")), /no-such\.csv: file not found/);
+    assertUserError(await digitsHere("select", "--data", "no-such.csv", "--records", records), /no-such\.csv: file not found/);
+    assertUserError(await digitsHere("train", "--data", "no-such.csv", "--model", path.join(work, "m-missing")), /no-such\.csv: file not found/);
     assert.equal(fs.existsSync(records), false);
     assert.equal(fs.existsSync(path.join(work, "m-missing")), false);
   });
 
   test("missing model folder", async () => {
-    assertUserError(await refused("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
+    assertUserError(await digitsHere("evaluate", "--model", path.join(work, "no-model"), "--data", testCsv), /no model\.json there/);
   });
 
   test("a negative number after a flag gets our message, with or without '='", async () => {
     for (const command of ["train", "select"]) {
-      const spaced = await refused(command, "--seed", "-1", "--data", trainCsv);
-      const joined = await refused(command, "--seed=-1", "--data", trainCsv);
+      const spaced = await digitsHere(command, "--seed", "-1", "--data", trainCsv);
+      const joined = await digitsHere(command, "--seed=-1", "--data", trainCsv);
       assertUserError(spaced, /--seed "-1": expected a whole number from 0 to 4294967295/);
       assert.equal(spaced.stderr, joined.stderr);
     }
-    assertUserError(await refused("train", "--epochs", "-3", "--data", trainCsv), /--epochs "-3": expected a whole number ≥ 1/);
-    assertUserError(await refused("train", "--seed", "4294967296", "--data", trainCsv), /--seed "4294967296"/);
+    assertUserError(await digitsHere("train", "--epochs", "-3", "--data", trainCsv), /--epochs "-3": expected a whole number ≥ 1/);
+    assertUserError(await digitsHere("train", "--seed", "4294967296", "--data", trainCsv), /--seed "4294967296"/);
   });
 
   test("a file given as --model is refused with a folder to use instead", async () => {
-    const run = await refused("evaluate", "--model", testCsv, "--data", testCsv);
+    const run = await digitsHere("evaluate", "--model", testCsv, "--data", testCsv);
     assertUserError(run, /is a file; a model is a folder written by `digits train`, such as models\/25-15/);
     assert.doesNotMatch(run.stderr, /--model [^ ]*\.csv/);
-    const missing = await refused("evaluate", "--model", "some.csv", "--data", testCsv);
+    const missing = await digitsHere("evaluate", "--model", "some.csv", "--data", testCsv);
     assertUserError(missing, /some\.csv: no such model folder/);
     assert.doesNotMatch(missing.stderr, /--model [^ ]*some\.csv/);
   });
@@ -122,10 +142,10 @@ describe("bad input ends with exit code 2, one message, and nothing written", ()
   test("bad CSVs name the line and column; no record, model or predictions file appears", async () => {
     const before = filesUnder(work);
     const records = path.join(work, "records-bad");
-    assertUserError(await refused("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
-    assertUserError(await refused("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
+    assertUserError(await digitsHere("select", "--data", "bad-pixel.csv", "--records", records, "--out", "copy.json"), /bad-pixel\.csv line 3, column pixel\d+/);
+    assertUserError(await digitsHere("train", "--data", "bad-header.csv", "--model", path.join(work, "m-bad")), /bad-header\.csv/);
     // evaluate reads the model first (it knows the pair to keep), so a missing model is what it reports.
-    assertUserError(await refused("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /no model\.json there/);
+    assertUserError(await digitsHere("evaluate", "--data", "bad-pixel.csv", "--model", path.join(work, "no-model"), "--predictions", "p.csv"), /no model\.json there/);
     assert.deepEqual(filesUnder(work), before);
   });
 });

@@ -9,12 +9,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
-import { type CliRun, runDigits } from "../support/cli";
-
+import { type CliRun, runDigits, runDigitsHere } from "../support/cli";
 
 type Run = CliRun;
 
+/** train and evaluate as a user runs them, in a child process; select in one thread and experiments in this one (runDigitsHere). */
 const digits = (...args: string[]): Run => runDigits(args);
+const digitsHere = (...args: string[]): Promise<Run> => runDigitsHere(args);
 
 /** Exit 2 with one line: no space left on the disk of `file`, nothing changed. */
 function assertDiskFull(run: Run, file: string): void {
@@ -52,33 +53,33 @@ function leaveFree(bytes: number): void {
 }
 
 describe("on a nearly full disk, a write that does not fit changes nothing and says so", () => {
-  test("experiments note: exit 2, the record byte-identical, no temporary file", (t) => {
+  test("experiments note: exit 2, the record byte-identical, no temporary file", async (t) => {
     if (unavailable) return t.skip(unavailable);
     leaveFree(200 * 1024);
     const records = path.join(disk, "note");
-    const select = digits("select", "--data", smallCsv(200), "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
+    const select = await digitsHere("select", "--data", smallCsv(200), "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
     assert.equal(select.code, 0, select.stderr);
     const id = (JSON.parse(select.stdout) as { id: string }).id;
     const file = path.join(records, `${id}.json`);
     const before = fs.readFileSync(file);
     // The record and its note need more than this; the short write used to be renamed in.
     leaveFree(8192);
-    assertDiskFull(digits("experiments", "note", id, "n".repeat(1900), "--records", records), file);
+    assertDiskFull(await digitsHere("experiments", "note", id, "n".repeat(1900), "--records", records), file);
     assert.deepEqual(fs.readFileSync(file), before);
     assert.deepEqual(temporary(records), []);
   });
 
-  test("select --records on the full disk: exit 2, the earlier record byte-identical, no new record, no temporary file", (t) => {
+  test("select --records on the full disk: exit 2, the earlier record byte-identical, no new record, no temporary file", async (t) => {
     if (unavailable) return t.skip(unavailable);
     leaveFree(200 * 1024);
     const records = path.join(disk, "select");
     const csv = smallCsv(200);
-    const first = digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
+    const first = await digitsHere("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
     assert.equal(first.code, 0, first.stderr);
     const earlier = filesUnder(records).filter((f) => f.endsWith(".json") && !f.startsWith("cache"));
     const bytes = earlier.map((f) => fs.readFileSync(path.join(records, f)));
     leaveFree(8192);
-    const run = digits("select", "--data", csv, "--layers", "none", "--layers", "8", "--folds", "2", "--epochs", "2", "--threads", "1", "--records", records, "--quiet");
+    const run = await digitsHere("select", "--data", csv, "--layers", "none", "--layers", "8", "--folds", "2", "--epochs", "2", "--threads", "1", "--records", records, "--quiet");
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /^digits: no space left on the disk of \S+: nothing was changed/);
     assert.doesNotMatch(run.stdout, /Record:/);
@@ -87,7 +88,7 @@ describe("on a nearly full disk, a write that does not fit changes nothing and s
     assert.deepEqual(temporary(records), []);
     // Every cache entry that was written is whole: the next run reads each one without a warning.
     leaveFree(200 * 1024);
-    const rerun = digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet");
+    const rerun = await digitsHere("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet");
     assert.equal(rerun.code, 0, rerun.stderr);
     assert.doesNotMatch(rerun.stderr, /warning/);
   });

@@ -1,19 +1,20 @@
 // Failing early, not late: output paths that cannot be written are refused before any training,
 // a record that cannot be removed says why, and more threads than the machine has are capped
-// with one line. Run as a user runs them (the compiled CLI in a child process).
+// with one line. Run as a user runs them (the compiled CLI in a child process); a selection in one
+// thread and `experiments` run the same compiled command line in this process (runDigitsHere).
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
-import { type CliRun, runDigits } from "../support/cli";
-
+import { type CliRun, runDigits, runDigitsHere } from "../support/cli";
+import { immutable } from "../support/folders";
 
 type Run = CliRun;
 
 const digits = (...args: string[]): Run => runDigits(args);
+const digitsHere = (...args: string[]): Promise<Run> => runDigitsHere(args);
 
 /** Exit 2, one line on stderr matching `expected`, nothing on stdout (so nothing was trained). */
 function assertRefused(run: Run, expected: RegExp): void {
@@ -23,61 +24,49 @@ function assertRefused(run: Run, expected: RegExp): void {
   assert.equal(run.stdout, "");
 }
 
-/** chattr +i on `dir` for the duration of `body`, or the reason it cannot be set here. */
-function immutable(dir: string, body: () => void): string | null {
-  const set = spawnSync("chattr", ["+i", dir], { encoding: "utf8" });
-  if (set.error || set.status !== 0) return `chattr +i is not available here (${set.error?.message ?? set.stderr.trim()})`;
-  try {
-    body();
-  } finally {
-    spawnSync("chattr", ["-i", dir]);
-  }
-  return null;
-}
-
 let csv = "";
 before(() => {
   csv = smallCsv(200);
 });
 
 const train = (model: string) => digits("train", "--data", csv, "--layers", "4", "--epochs", "1", "--model", model);
-const select = (records: string, ...more: string[]) => digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, ...more);
+const select = (records: string, ...more: string[]) => digitsHere("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, ...more);
 
 describe("output paths are checked before any training", () => {
-  test("train --model and select --out below a file: exit 2 naming the file in the way", () => {
+  test("train --model and select --out below a file: exit 2 naming the file in the way", async () => {
     const dir = tempDir();
     const file = path.join(dir, "x.csv");
     fs.writeFileSync(file, "a file");
     assertRefused(train(path.join(file, "m")), new RegExp(`^digits: --model ${file}/m: ${file} is a file, where a folder is needed`));
-    assertRefused(select(path.join(dir, "records"), "--out", path.join(file, "out.json")), new RegExp(`^digits: --out ${file}/out.json: ${file} is a file, where a folder is needed`));
+    assertRefused(await select(path.join(dir, "records"), "--out", path.join(file, "out.json")), new RegExp(`^digits: --out ${file}/out.json: ${file} is a file, where a folder is needed`));
     assert.deepEqual(fs.readdirSync(dir), ["x.csv"]);
   });
 
-  test("train --model and select --out into an immutable folder: exit 2 saying it may be immutable", (t) => {
+  test("train --model and select --out into an immutable folder: exit 2 saying it may be immutable", async (t) => {
     const dir = tempDir();
-    const skip = immutable(dir, () => {
+    const skip = await immutable(dir, async () => {
       assertRefused(train(path.join(dir, "m")), /cannot be written: operation not permitted; it may be immutable/);
-      assertRefused(select(path.join(os.tmpdir(), `digits-records-${process.pid}`), "--out", path.join(dir, "out.json")), /^digits: --out \S+: \S+ cannot be written: operation not permitted; it may be immutable/);
+      assertRefused(await select(path.join(os.tmpdir(), `digits-records-${process.pid}`), "--out", path.join(dir, "out.json")), /^digits: --out \S+: \S+ cannot be written: operation not permitted; it may be immutable/);
     });
     if (skip) return t.skip(skip);
     assert.deepEqual(fs.readdirSync(dir), []);
   });
 
-  test("--records with a 4,000-character path: exit 2 saying the path is too long", () => {
+  test("--records with a 4,000-character path: exit 2 saying the path is too long", async () => {
     const dir = tempDir();
     const records = path.join(dir, ...Array.from({ length: 40 }, () => "r".repeat(99)));
-    assertRefused(select(records), /^digits: --records \S+: the path is 4,\d{3} bytes long; with a temporary name beside it, more than the 4,095 a path may have here/);
+    assertRefused(await select(records), /^digits: --records \S+: the path is 4,\d{3} bytes long; with a temporary name beside it, more than the 4,095 a path may have here/);
   });
 });
 
 describe("limits", () => {
-  test("remove of an immutable record: exit 2 saying why, the record kept", (t) => {
+  test("remove of an immutable record: exit 2 saying why, the record kept", async (t) => {
     const records = tempDir();
-    const run = select(records, "--quiet", "--json");
+    const run = await select(records, "--quiet", "--json");
     assert.equal(run.code, 0, run.stderr);
     const { id } = JSON.parse(run.stdout) as { id: string };
     const file = path.join(records, `${id}.json`);
-    const skip = immutable(file, () => assertRefused(digits("experiments", "remove", id, "--records", records), /^digits: experiments remove: nothing removed, as \S+ cannot be changed: operation not permitted; it may be immutable/));
+    const skip = await immutable(file, async () => assertRefused(await digitsHere("experiments", "remove", id, "--records", records), /^digits: experiments remove: nothing removed, as \S+ cannot be changed: operation not permitted; it may be immutable/));
     if (skip) return t.skip(skip);
     assert.ok(fs.existsSync(file));
   });

@@ -1,18 +1,19 @@
 // What the CLI never deletes or overwrites, run as a user runs it (the compiled CLI in a child
-// process): a folder that is not a model of this project, files that are not records, a
-// command's own inputs and a saved model's files; and notes and tags added to one record at the
-// same time, all kept.
+// process; a command that never starts TensorFlow.js runs the same compiled command line in this
+// process, runDigitsHere): a folder that is not a model of this project, files that are not
+// records, a command's own inputs and a saved model's files; and notes and tags added to one
+// record at the same time (by processes of their own), all kept.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
-import { type CliRun, runDigits, startDigits } from "../support/cli";
-
+import { type CliRun, runDigits, runDigitsHere, startDigits } from "../support/cli";
 
 type Run = CliRun;
 
 const digits = (...args: string[]): Run => runDigits(args);
+const digitsHere = (...args: string[]): Promise<Run> => runDigitsHere(args);
 
 function digitsAsync(...args: string[]): Promise<Run> {
   return new Promise((resolve) => {
@@ -37,10 +38,10 @@ const snapshot = (dir: string): Record<string, string> =>
 let csv = "";
 /** A records folder that `digits select` wrote (its record and fold cache), and the record's id. */
 let selected = { records: "", id: "" };
-before(() => {
+before(async () => {
   csv = smallCsv(200);
   const records = tempDir();
-  const run = digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
+  const run = await digitsHere("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json");
   assert.equal(run.code, 0, run.stderr);
   selected = { records, id: (JSON.parse(run.stdout) as { id: string }).id };
 });
@@ -84,7 +85,7 @@ describe("train --model replaces only a model digits saved", () => {
 });
 
 describe("outputs never overwrite the command's inputs or a saved model's files", () => {
-  test("select --out the data file, directly or through a link: exit 2 before any work, the data unchanged", () => {
+  test("select --out the data file, directly or through a link: exit 2 before any work, the data unchanged", async () => {
     const dir = tempDir();
     const victim = path.join(dir, "victim.csv");
     fs.copyFileSync(csv, victim);
@@ -92,7 +93,7 @@ describe("outputs never overwrite the command's inputs or a saved model's files"
     fs.symlinkSync(victim, link);
     const bytes = fs.readFileSync(victim);
     for (const out of [victim, link]) {
-      const run = digits("select", "--data", victim, "--layers", "none", "--folds", "2", "--epochs", "1", "--records", path.join(dir, "records"), "--out", out);
+      const run = await digitsHere("select", "--data", victim, "--layers", "none", "--folds", "2", "--epochs", "1", "--records", path.join(dir, "records"), "--out", out);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /an input of this command/);
     }
@@ -118,18 +119,18 @@ describe("outputs never overwrite the command's inputs or a saved model's files"
 });
 
 describe("experiments remove removes only records", () => {
-  test("an id that starts package.json or tsconfig.json removes nothing and says they are not records", () => {
+  test("an id that starts package.json or tsconfig.json removes nothing and says they are not records", async () => {
     const { records, id } = selectedCopy();
     fs.writeFileSync(path.join(records, "package.json"), '{"name":"app"}');
     fs.writeFileSync(path.join(records, "tsconfig.json"), '{"compilerOptions":{}}');
     const before = snapshot(records);
     for (const wanted of ["t", "package"]) {
-      const run = digits("experiments", "remove", wanted, "--records", records);
+      const run = await digitsHere("experiments", "remove", wanted, "--records", records);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /is not a record of digits, which never deletes it/);
     }
     assert.deepEqual(snapshot(records), before);
-    assert.equal(digits("experiments", "remove", id, "--records", records).code, 0, "a record is still removed by its id");
+    assert.equal((await digitsHere("experiments", "remove", id, "--records", records)).code, 0, "a record is still removed by its id");
     assert.deepEqual(fs.readdirSync(records).filter((f) => f.endsWith(".json")).sort(), ["package.json", "tsconfig.json"]);
   });
 });
@@ -144,11 +145,11 @@ describe("notes and tags on one record", () => {
     assert.deepEqual(fs.readdirSync(records).filter((f) => f.includes(".lock")), [], "no lock left behind");
   });
 
-  test("a record that is a symbolic link is updated in place: its target gets the note, the link stays a link", () => {
+  test("a record that is a symbolic link is updated in place: its target gets the note, the link stays a link", async () => {
     const { records: store, id } = selectedCopy();
     const records = tempDir();
     fs.symlinkSync(path.join(store, `${id}.json`), path.join(records, `${id}.json`));
-    const run = digits("experiments", "note", id, "kept in the store", "--records", records);
+    const run = await digitsHere("experiments", "note", id, "kept in the store", "--records", records);
     assert.equal(run.code, 0, run.stderr);
     assert.ok(fs.lstatSync(path.join(records, `${id}.json`)).isSymbolicLink());
     assert.equal((JSON.parse(fs.readFileSync(path.join(store, `${id}.json`), "utf8")) as { note: string }).note, "kept in the store");
@@ -156,7 +157,7 @@ describe("notes and tags on one record", () => {
 });
 
 describe("prune", () => {
-  test("a record whose folds have no key blocks prune like an unreadable one: no entry removed", () => {
+  test("a record whose folds have no key blocks prune like an unreadable one: no entry removed", async () => {
     const { records, id } = selectedCopy();
     const file = path.join(records, `${id}.json`);
     const record = JSON.parse(fs.readFileSync(file, "utf8")) as { folds: { key?: string }[] };
@@ -164,7 +165,7 @@ describe("prune", () => {
     fs.writeFileSync(file, JSON.stringify(record, null, 2));
     const cache = snapshot(path.join(records, "cache"));
     assert.ok(Object.keys(cache).length > 0);
-    const run = digits("experiments", "prune", "--records", records);
+    const run = await digitsHere("experiments", "prune", "--records", records);
     assert.equal(run.code, 2, run.stderr);
     assert.match(run.stderr, /names no cache entry for \d+ of its \d+ folds/);
     assert.deepEqual(snapshot(path.join(records, "cache")), cache);

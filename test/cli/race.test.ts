@@ -1,15 +1,15 @@
-// `digits select --race` as a user runs it: its flags checked before any work (exit 2 naming the
-// flag), and a raced selection's table, in `select` and `experiments show`, marking the stopped
-// candidates with their folds, P(worse) and the candidate they lost to.
+// `digits select --race` through the compiled command line, in this process (runDigitsHere: a
+// selection in one thread never starts TensorFlow.js): its flags checked before any work (exit 2
+// naming the flag), and a raced selection's table, in `select` and `experiments show`, marking the
+// stopped candidates with their folds, P(worse) and the candidate they lost to.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { raceFlags } from "../../cli/real-differences";
 import { InputError } from "../../lib/core/errors";
 import { smallCsv, tempDir } from "../support/selection-data";
-import { runDigits } from "../support/cli";
+import { runDigitsHere } from "../support/cli";
 
-
-const digits = (...args: string[]) => runDigits(args, { timeout: 240_000 });
+const digits = (...args: string[]) => runDigitsHere(args);
 
 describe("the race's flags", () => {
   test("absent, no race; --race alone takes the defaults; the others set them", () => {
@@ -38,24 +38,24 @@ describe("digits select --race", () => {
     csv = smallCsv(300);
   });
 
-  test("a bad race setting exits 2 before any training, saying what to change", () => {
+  test("a bad race setting exits 2 before any training, saying what to change", async () => {
     const records = tempDir();
     for (const [args, pattern] of [
       [["--race", "--race-min-folds", "0"], /--race-min-folds "0": expected a whole number ≥ 2/],
       // 5 folds × 1 repeat: the default minimum of 5 leaves no fold to save.
       [["--race"], /no fold to save.*--repeats/],
     ] as const) {
-      const run = digits("select", "--data", csv, "--layers", "none", "--records", records, "--quiet", ...args);
+      const run = await digits("select", "--data", csv, "--layers", "none", "--records", records, "--quiet", ...args);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, pattern);
       assert.doesNotMatch(run.stderr, /fold runs/);
     }
   });
 
-  test("the table of select and of experiments show marks the stopped candidates; the others ran every fold", () => {
+  test("the table of select and of experiments show marks the stopped candidates; the others ran every fold", async () => {
     const records = tempDir();
     const args = ["--data", csv, "--layers", "none", "--layers", "8", "--learning-rate", "0.001,0.00001", "--folds", "3", "--repeats", "2", "--epochs", "2", "--seed", "13", "--threads", "1"];
-    const run = digits("select", ...args, "--race", "--race-min-folds", "3", "--records", records);
+    const run = await digits("select", ...args, "--race", "--race-min-folds", "3", "--records", records);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /24 fold runs at most: 0 in the cache, up to 24 to train/);
     // Said when it happens, between the progress lines.
@@ -66,7 +66,7 @@ describe("digits select --race", () => {
     assert.match(run.stdout, /raced \(a candidate stopped once P\(worse\) on log loss ≥ 0\.99, from 3 folds on\)/);
     const id = /Record: .*[/\\]([^/\\]+)\.json$/m.exec(run.stdout)?.[1];
     assert.ok(id, run.stdout);
-    const show = digits("experiments", "show", id, "--records", records);
+    const show = await digits("experiments", "show", id, "--records", records);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, mark, `experiments show (${id})`);
     // The comparisons say which folds each rests on.

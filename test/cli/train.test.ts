@@ -10,7 +10,7 @@ import { ensureDefaultDataset } from "../../lib/data/default-files";
 import { loadModel } from "../../lib/model/persist";
 import { type ExperimentRecord } from "../../lib/selection/record";
 import { envNetwork } from "../../lib/notebook/params";
-import { assertUserError, digits, refused, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, digitsHere, testCsv, trainCsv, work } from "../support/cli-work";
 
 describe("limits: a network too big is refused before allocating, diverging training is not saved", () => {
   test("train --layers 30000,30000 says what it would need and the limit, exit 2, no model", async () => {
@@ -18,7 +18,7 @@ describe("limits: a network too big is refused before allocating, diverging trai
       digits("train", "--data", trainCsv, "--layers", "30000,30000", "--model", "models/huge"),
       /^digits: a 784→30000→30000→1 network \(923,610,001 parameters\) needs 13\.8 GiB of WebAssembly memory to train on 400 rows \(weights 3\.44 GiB, gradients 3\.44 GiB, Adam state 6\.88 GiB, data .*\), more than the 4 GiB one WebAssembly memory can hold; choose smaller hidden layers \(about 26\d million parameters fit\)\n$/,
     );
-    assertUserError(await refused("train", "--data", trainCsv, "--layers", "100000,100000", "--model", "models/huge", "--quiet"), /needs 150 GiB of WebAssembly memory/);
+    assertUserError(await digitsHere("train", "--data", trainCsv, "--layers", "100000,100000", "--model", "models/huge", "--quiet"), /needs 150 GiB of WebAssembly memory/);
     assert.equal(fs.existsSync(path.join(work, "models", "huge")), false);
   });
   test("train --learning-rate 1e9 stops at the diverged epoch with the loss and the fix, exit 2, nothing saved", () => {
@@ -38,18 +38,18 @@ describe("--layers winner takes the latest record of the same data and pair", ()
   let zeroOne: ExperimentRecord;
   let fourNine: ExperimentRecord;
 
-  before(() => {
-    const select = (data: string) => {
-      const run = digits("select", "--data", data, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records(), "--json");
+  before(async () => {
+    const select = async (data: string) => {
+      const run = await digitsHere("select", "--data", data, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records(), "--json");
       assert.equal(run.code, 0, run.stderr);
       return JSON.parse(run.stdout) as ExperimentRecord;
     };
-    zeroOne = select(trainCsv);
+    zeroOne = await select(trainCsv);
     const pairCsv = path.join(work, "pair-4-9-records.csv");
     const file = ensureDefaultDataset(undefined, [4, 9]).train;
     fs.writeFileSync(pairCsv, fs.readFileSync(file, "utf8").split("\n").slice(0, 201).join("\n") + "\n");
     // The newest record is of another pair, and a newer file still is corrupt.
-    fourNine = select(pairCsv);
+    fourNine = await select(pairCsv);
     fs.writeFileSync(path.join(records(), "zzzz.json"), "{ not json");
   });
 
@@ -60,7 +60,7 @@ describe("--layers winner takes the latest record of the same data and pair", ()
 
   test("trains the winner with the activation and learning rate it was selected with", async () => {
     const dir = path.join(work, "records-settings");
-    const select = digits("select", "--data", trainCsv, "--layers", "4", "--activation", "tanh,relu", "--learning-rate", "0.003,0.01", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", dir, "--quiet");
+    const select = await digitsHere("select", "--data", trainCsv, "--layers", "4", "--activation", "tanh,relu", "--learning-rate", "0.003,0.01", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", dir, "--quiet");
     assert.equal(select.code, 0, select.stderr);
     const [file] = fs.readdirSync(dir);
     const { winner } = JSON.parse(fs.readFileSync(path.join(dir, file), "utf8")) as ExperimentRecord;

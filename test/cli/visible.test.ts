@@ -1,17 +1,19 @@
 // What reaches the terminal: every value the CLI prints that came from a path, a record, a note or
 // a file name is shown with its control, bidi and other invisible characters made visible
 // (lib/core/format visible), so a value can neither drive the terminal (retitle, recolour, clear)
-// nor reorder or fake the lines around it. Run as a user runs it: the compiled CLI on a hostile
-// data path, a hand-edited record, a hostile note and a hostile file name.
+// nor reorder or fake the lines around it. Run as a user runs it, the compiled CLI, on a hostile
+// data path; the commands that only read and write records (and select's refusal) run the same
+// compiled command line in this process (runDigitsHere), on a hand-edited record, a hostile note
+// and a hostile file name: they print only through the command line's own output.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
-import { runDigits } from "../support/cli";
-
+import { runDigits, runDigitsHere } from "../support/cli";
 
 const digits = (...args: string[]) => runDigits(args, { timeout: 120_000 });
+const digitsHere = (...args: string[]) => runDigitsHere(args);
 
 /** A terminal title (OSC 0 … BEL), then red text (CSI 31 m). */
 const HOSTILE = "\x1b]0;TITLE\x07\x1b[31m";
@@ -59,8 +61,8 @@ describe("a data path with terminal escapes in it", () => {
     }
   });
 
-  test("an error message that quotes the path prints it escaped", () => {
-    const run = digits("select", "--data", path.join(dir, `missing${HOSTILE}.csv`), "--records", path.join(dir, "r2"));
+  test("an error message that quotes the path prints it escaped", async () => {
+    const run = await digitsHere("select", "--data", path.join(dir, `missing${HOSTILE}.csv`), "--records", path.join(dir, "r2"));
     assert.equal(run.code, 2, run.stderr);
     assert.ok(run.stderr.includes("missing\\x1b]0;TITLE\\x07\\x1b[31m.csv"), run.stderr);
     assertShownSafely(run, "the error");
@@ -70,14 +72,14 @@ describe("a data path with terminal escapes in it", () => {
 describe("a hand-edited record and a hostile note", () => {
   let records = "";
   let ids: string[] = [];
-  before(() => {
+  before(async () => {
     records = tempDir("digits-visible-records-");
     const csv = smallCsv(200);
-    ids = ["1", "2"].map((epochs) => {
-      const run = digits("select", "--data", csv, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", epochs, "--threads", "1", "--records", records, "--quiet", "--json");
+    for (const epochs of ["1", "2"]) {
+      const run = await digitsHere("select", "--data", csv, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", epochs, "--threads", "1", "--records", records, "--quiet", "--json");
       assert.equal(run.code, 0, run.stderr);
-      return (JSON.parse(run.stdout) as { id: string }).id;
-    });
+      ids.push((JSON.parse(run.stdout) as { id: string }).id);
+    }
     // The first record, edited by hand: escapes in its data source and in a candidate's name.
     const file = path.join(records, `${ids[0]}.json`);
     const record = JSON.parse(fs.readFileSync(file, "utf8"));
@@ -89,41 +91,44 @@ describe("a hand-edited record and a hostile note", () => {
     fs.writeFileSync(file, JSON.stringify(record, null, 2));
   });
 
-  test("list, show and compare (table, md, csv) print its values escaped", () => {
-    const runs = [["list"], ["show", ids[0]], ["compare", ids[0], ids[1]], ["compare", ids[0], ids[1], "--format", "md"], ["compare", ids[0], ids[1], "--format", "csv"]].map((args) => {
-      const run = digits("experiments", ...args, "--records", records);
+  test("list, show and compare (table, md, csv) print its values escaped", async () => {
+    const runs = [];
+    for (const args of [["list"], ["show", ids[0]], ["compare", ids[0], ids[1]], ["compare", ids[0], ids[1], "--format", "md"], ["compare", ids[0], ids[1], "--format", "csv"]]) {
+      const run = await digitsHere("experiments", ...args, "--records", records);
       assert.equal(run.code, 0, run.stderr);
       assertShownSafely(run, `experiments ${args.join(" ")}`);
-      return run;
-    });
+      runs.push(run);
+    }
     // The show of the loop above: the record has not changed since.
     const show = runs[1];
     assert.ok(show.stdout.includes("src\\x1b]0;TITLE\\x07\\x1b[31m\\nWinner: fake"), show.stdout);
     assert.doesNotMatch(show.stdout, /^Winner: fake/m, "a value cannot start a line of its own");
   });
 
-  test("a note with a line feed and U+202E is kept as given and printed escaped by show and list", () => {
+  test("a note with a line feed and U+202E is kept as given and printed escaped by show and list", async () => {
     const note = "first line\nWinner: 999 (a fake line)\u202eevil";
-    const saved = digits("experiments", "note", ids[1], note, "--records", records);
+    const saved = await digitsHere("experiments", "note", ids[1], note, "--records", records);
     assert.equal(saved.code, 0, saved.stderr);
-    const json = JSON.parse(digits("experiments", "show", ids[1], "--json", "--records", records).stdout) as { note: string };
+    const json = JSON.parse((await digitsHere("experiments", "show", ids[1], "--json", "--records", records)).stdout) as { note: string };
     assert.equal(json.note, note, "the note is stored as given");
-    const [show] = [["show", ids[1]], ["list"]].map((args) => {
-      const run = digits("experiments", ...args, "--records", records);
+    const runs = [];
+    for (const args of [["show", ids[1]], ["list"]]) {
+      const run = await digitsHere("experiments", ...args, "--records", records);
       assert.equal(run.code, 0, run.stderr);
       assertShownSafely(run, `experiments ${args[0]}`);
       assert.doesNotMatch(run.stdout, /^Winner: 999/m);
-      return run;
-    });
+      runs.push(run);
+    }
+    const [show] = runs;
     // The show of the loop above, run after the note was saved.
     assert.match(show.stdout, /^Note: first line\\nWinner: 999 \(a fake line\)\\u202eevil$/m);
   });
 
-  test("a file in the records folder whose name has escapes is reported as skipped, escaped", () => {
+  test("a file in the records folder whose name has escapes is reported as skipped, escaped", async () => {
     const name = `x${HOSTILE}.json`;
     fs.writeFileSync(path.join(records, name), "not json");
     try {
-      const run = digits("experiments", "list", "--records", records);
+      const run = await digitsHere("experiments", "list", "--records", records);
       assert.equal(run.code, 0, run.stderr);
       assert.ok(run.stderr.includes("skipped x\\x1b]0;TITLE\\x07\\x1b[31m.json"), run.stderr);
       assertShownSafely(run, "experiments list");

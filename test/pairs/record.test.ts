@@ -12,7 +12,7 @@ import { DEFAULT_PAIRS_CONFIG, QUICK_PAIRS_CONFIG, resolvePairsConfig } from "..
 import { readDigitImages } from "../../lib/pairs/images";
 import { pairsKey, pairsRecordChecksum, pairsRecordProblem, sealPairsRecord, type PairsRecord } from "../../lib/pairs/record";
 import { notebookPairs, runPairs, type RunPairsOptions } from "../../lib/pairs/run";
-import { runDigits } from "../support/cli";
+import { runDigitsHere } from "../support/cli";
 import { LEARN, syntheticImages, writeIdx } from "./synthetic";
 
 let work = "";
@@ -166,11 +166,11 @@ describe("a pairs record whose checksum matches", () => {
 });
 
 describe("digits pairs and a record it cannot use", () => {
-  test("prints one warning on stderr naming the file and why, even with --quiet, and the recomputed map", () => {
+  test("prints one warning on stderr naming the file and why, even with --quiet, and the recomputed map", async () => {
     const records = path.join(work, "cli-records");
     const args = ["pairs", "--images", idx.images, "--labels", idx.labels, "--epochs", "20", "--learning-rate", "0.05", "--workers", "1", "--records", records, "--json", "--quiet"];
-    const digits = () => runDigits(args, { cwd: work });
-    const first = digits();
+    const digits = () => runDigitsHere(args, { cwd: work });
+    const first = await digits();
     assert.equal(first.code, 0, first.stderr);
     const [name] = fs.readdirSync(records);
     const file = path.join(records, name);
@@ -178,7 +178,7 @@ describe("digits pairs and a record it cannot use", () => {
     eightNine(record).accuracy = 0.9;
     writeJson(file, record);
 
-    const second = digits();
+    const second = await digits();
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stderr, `warning: pairs record ${file} was changed after it was written (its checksum does not match its content); computing the map again\n`);
     assert.equal(second.stdout, first.stdout);

@@ -1,7 +1,7 @@
 // Shared by the tests of the `digits` command (test/cli/*): a temporary folder, made before the tests,
 // holding small CSVs cut from the default files (and a bad pixel, a bad header, a ten-class file);
-// the command run there through test/support/cli.ts (the compiled CLI, as installed; `refused`
-// runs a command line refused before any work in this process).
+// the command run there through test/support/cli.ts (the compiled CLI, as installed; `digitsHere`
+// runs a command line that never starts TensorFlow.js in this process).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -25,8 +25,8 @@ export function digits(...args: string[]): Run {
   return digitsWith({}, ...args);
 }
 
-/** `digits ARGS…` refused before any work, run in this process in the work folder (runDigitsHere). */
-export function refused(...args: string[]): Promise<Run> {
+/** `digits ARGS…` run in this process in the work folder: a command line that never starts TensorFlow.js (runDigitsHere). */
+export function digitsHere(...args: string[]): Promise<Run> {
   return runDigitsHere(args, { cwd: work });
 }
 

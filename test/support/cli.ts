@@ -1,8 +1,9 @@
 // The `digits` command as the tests run it: the compiled dist/cli/digits.js, the bin `npm install`
 // links. `npm test` builds first (incrementally), and the compiled CLI starts in a fraction of the
 // time tsx takes to compile the sources on every spawn. Needs nothing but Node: unit tests use it.
-// A command line refused before any work runs in the test's own process (runDigitsHere), through
-// the same compiled code: a process start was nearly all of its cost.
+// A command line that never starts TensorFlow.js (a refusal, `experiments` on records, a selection
+// on lib's own engine) may run in the test's own process (runDigitsHere), through the same compiled
+// code: a process start was most of its cost.
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join, sep } from "node:path";
@@ -64,11 +65,14 @@ export function startDigits(args: readonly string[], options: Omit<CliOptions, "
 
 /**
  * Runs `digits ARGS…` in this process: the compiled command line the CLI runs (runCommandLine of
- * dist/cli/command-line.js), in `cwd`, its lines collected. For a command line that the flags' own
- * checks refuse, before any work, where starting a process is nearly all of a run (0.13 s of
- * 0.14 s); it fails if the command started TensorFlow.js here (when this process had not), as
- * such a command did work and belongs in runDigits. What
- * only a process has (the exit code it sets, a closed pipe, an uncaught error, signals, a fresh
+ * dist/cli/command-line.js), in `cwd`, its lines collected. For a command line that never starts
+ * TensorFlow.js: a refusal by the flags' own checks, `experiments` on records, a selection in one
+ * thread (lib's own engine trains it), where starting a process was most of a run (0.13 s of
+ * 0.14 s for a refusal, of 0.2 s for a small selection). It fails if the command started
+ * TensorFlow.js here (when this process had not): a command that trains with it or loads a model
+ * belongs in runDigits. So does a selection on threads of its own: they would start with this
+ * process's Node flags (tsx's hook), resolved from the run's folder. What only a process has (the
+ * exit code it sets, a closed pipe, an uncaught error, signals, runs at the same time, a fresh
  * state of every module) is tested with runDigits. One run at a time: it changes this process's
  * folder while it runs.
  */
