@@ -61,8 +61,8 @@ export function pairRankSentence(pairs: readonly RankedPair[], pair: Pair): stri
   );
 }
 
-/** One line of progress: bar, pairs done, the latest pair, elapsed and remaining time. */
+/** One line of progress: bar, pairs done, the latest pair, elapsed and remaining time (none once all are done). */
 export function pairsProgressText(p: PairsProgress, options: BarOptions = {}): string {
-  const remaining = p.remainingSeconds === null ? "" : `, about ${clock(p.remainingSeconds)} left`;
+  const remaining = p.remainingSeconds === null || p.pairsDone === p.pairsTotal ? "" : `, about ${clock(p.remainingSeconds)} left`;
   return `${percentBar(p.fraction, options)}  pairs done ${p.pairsDone}/${p.pairsTotal} (latest ${pairLabel(p.pair)}), ${clock(p.elapsedSeconds)} elapsed${remaining}`;
 }

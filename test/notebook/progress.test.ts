@@ -52,18 +52,18 @@ describe("progress", () => {
     }
   });
 
-  it("updates the pairs map's line at most every interval, and always with the last pair", () => {
+  it("updates the pairs map's line at most every interval, and always with the last pair, which says no time is left", () => {
     const out = recorder();
     try {
       const step = (pairsDone: number): PairsProgress => ({
-        kind: "pair", pair: [4, 9], fold: 2, folds: 3, pairsDone, pairsTotal: 45, foldsDone: pairsDone * 3, foldsTotal: 135, fraction: pairsDone / 45, elapsedSeconds: 2, remainingSeconds: null,
+        kind: "pair", pair: [4, 9], fold: 2, folds: 3, pairsDone, pairsTotal: 45, foldsDone: pairsDone * 3, foldsTotal: 135, fraction: pairsDone / 45, elapsedSeconds: 2, remainingSeconds: pairsDone === 45 ? 0 : 88,
       });
       const onProgress = pairsProgressLine(60_000);
       for (let done = 1; done <= 45; done++) onProgress(step(done));
       assert.equal(out.updates.length, 1, "one display entry, updated in place");
       const [first, last] = out.updates[0];
       assert.equal(out.updates[0].length, 2, "the first update and the last, none between");
-      assert.match(first, /  2%  pairs done 1\/45 \(latest 4 vs 9\)/);
+      assert.match(first, /  2%  pairs done 1\/45 \(latest 4 vs 9\), 0:02 elapsed, about 1:28 left$/);
       assert.match(last, /^█{24} 100%  pairs done 45\/45 \(latest 4 vs 9\), 0:02 elapsed$/);
     } finally {
       setDisplaySink(null);
