@@ -30,6 +30,11 @@ export function visible(text: string): string {
   });
 }
 
+/** "12.3 s", "0.4 s", "0.03 s": a short duration in seconds, to one decimal, or one significant digit below a second (never "0.0 s"). */
+export function seconds(value: number): string {
+  return `${value >= 1 ? value.toFixed(1) : String(Number(value.toPrecision(1)))} s`;
+}
+
 /** "0:07", "1:05", or "1:02:03" past an hour: a duration in whole seconds (negative counts as 0). */
 export function clock(seconds: number): string {
   const s = Math.max(0, Math.round(Number.isFinite(seconds) ? seconds : 0));

@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bar, clock, countBar, formatBytes, formatCell, percentBar, percentDone, textTable, visible } from "../../lib/core/format";
+import { bar, clock, countBar, formatBytes, formatCell, percentBar, percentDone, seconds, textTable, visible } from "../../lib/core/format";
 
 describe("clock", () => {
   it("shows minutes and seconds, and hours past an hour", () => {
@@ -14,6 +14,16 @@ describe("clock", () => {
     assert.equal(clock(59.6), "1:00");
     assert.equal(clock(-3), "0:00");
     assert.equal(clock(NaN), "0:00");
+  });
+});
+
+describe("seconds", () => {
+  it("shows one decimal from a second on, and one significant digit below, so a short run is never 0.0 s", () => {
+    assert.equal(seconds(12.34), "12.3 s");
+    assert.equal(seconds(1), "1.0 s");
+    assert.equal(seconds(0.44), "0.4 s");
+    assert.equal(seconds(0.034), "0.03 s");
+    assert.equal(seconds(0), "0 s");
   });
 });
 
