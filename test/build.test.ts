@@ -1,5 +1,6 @@
-// The build's own guarantees about what it leaves in dist/ (scripts/build.ts).
+// The build's own guarantees about what it leaves in dist/ (scripts/build.ts), and what git leaves out.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -46,5 +47,17 @@ describe("the commands package.json names under bin", () => {
   // the project into its cache: with the link already there, a new build was "Permission denied".
   test("dist/cli/digits.js is executable after the build (which npm test runs first)", () => {
     assert.equal(modeOf(join(ROOT, "dist", "cli", "digits.js")) & 0o111, 0o111);
+  });
+});
+
+describe("what git leaves out", () => {
+  test("the build's and the installs' folders, also as symbolic links (one node_modules shared by two clones), but no file of the project", () => {
+    // A path that does not exist is checked as a file: `dist/` (a folder only) would not match it.
+    const ignored = (...paths: string[]) => spawnSync("git", ["check-ignore", "--no-index", ...paths], { cwd: ROOT, encoding: "utf8" }).stdout.trim().split("\n").filter(Boolean);
+    const generated = ["node_modules", "dist", "reports", "models", "test/render/node_modules"];
+    assert.deepEqual(ignored(...generated), generated);
+    const tracked = spawnSync("git", ["ls-files", "--cached", "--ignored", "--exclude-standard"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(tracked.status, 0, tracked.stderr);
+    assert.equal(tracked.stdout, "", "no tracked file matches .gitignore");
   });
 });
