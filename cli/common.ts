@@ -37,13 +37,23 @@ const shown = (text: string) => text.split("\n").map(visible).join("\n");
 export interface Output {
   out(text: string): void;
   err(text: string): void;
+  /** The width of err when it is a terminal, where progress is drawn in place; absent or null when it is not. */
+  errTerminalWidth?(): number | null;
 }
 
-const processOutput: Output = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+const processOutput: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errTerminalWidth: () => (process.stderr.isTTY ? process.stderr.columns || 100 : null),
+};
 let output = processOutput;
 
 export const out = (line = "") => output.out(shown(line) + "\n");
 export const err = (line = "") => output.err(shown(line) + "\n");
+/** Text for err as it is, no line end added: a progress line drawn in place (its values already visible()). */
+export const errDrawn = (text: string) => output.err(text);
+/** The width of err when it is a terminal, else null. */
+export const errTerminalWidth = (): number | null => output.errTerminalWidth?.() ?? null;
 
 /** Runs `work` with out and err writing to `to` instead of this process's streams (one such run at a time). */
 export async function withOutput<T>(to: Output, work: () => Promise<T>): Promise<T> {

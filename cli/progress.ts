@@ -2,7 +2,7 @@
 // most every 100 ms, unless a report must be shown), elsewhere (a log, CI) whole lines for the
 // reports worth a line; done() clears a drawn line so the results start on a clean one.
 import { clock, visible } from "../lib/core/format";
-import { err } from "./common";
+import { err, errDrawn, errTerminalWidth } from "./common";
 
 /** What a command shows of its progress reports. */
 export interface ProgressView<P> {
@@ -15,7 +15,8 @@ export interface ProgressView<P> {
 }
 
 export function progressOnStderr<P extends { remainingSeconds: number | null }>(quiet: boolean, view: ProgressView<P>): { onProgress: (p: P) => void; note: (line: string) => void; done: () => void } {
-  const tty = process.stderr.isTTY === true;
+  const width = errTerminalWidth();
+  const tty = width !== null;
   let lastDraw = 0;
   let drawn = false;
   return {
@@ -30,18 +31,18 @@ export function progressOnStderr<P extends { remainingSeconds: number | null }>(
       const now = Date.now();
       if (now - lastDraw < 100 && view.skippable(p)) return;
       lastDraw = now;
-      process.stderr.write(`\r\x1b[2K${visible(view.line(p, remaining)).slice(0, (process.stderr.columns || 100) - 1)}`);
+      errDrawn(`\r\x1b[2K${visible(view.line(p, remaining)).slice(0, (width ?? 100) - 1)}`);
       drawn = true;
     },
     /** A line of its own between progress lines (a drawn bar is cleared first and drawn again by the next progress). */
     note(line) {
       if (quiet) return;
-      if (drawn) process.stderr.write("\r\x1b[2K");
+      if (drawn) errDrawn("\r\x1b[2K");
       drawn = false;
       err(line);
     },
     done() {
-      if (drawn) process.stderr.write("\r\x1b[2K");
+      if (drawn) errDrawn("\r\x1b[2K");
     },
   };
 }
