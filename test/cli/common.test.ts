@@ -1,6 +1,7 @@
 // cli/common.ts's --binary-only and --digits, shared by train, evaluate and select; run as a user
-// runs it (the compiled CLI in a child process; a command line refused before any work, in this
-// process: runDigitsHere) in the folder of small CSVs that test/support/cli-work.ts makes.
+// runs it (the compiled CLI in a child process; a refusal and a selection in one thread, which
+// never start TensorFlow.js, in this process: runDigitsHere) in the folder of small CSVs that
+// test/support/cli-work.ts makes.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -17,7 +18,7 @@ describe("--binary-only keeps the 0s and 1s of a ten-class CSV", () => {
   test("without it or --digits, a file of more than two digits is a user error listing them", async () => {
     const listed = /ten-class\.csv: holds 10 digits \(0: \d+ rows, 1: \d+ rows, 2: 5 rows, .*9: 5 rows\); .*--digits A,B.*--binary-only is --digits 0,1/;
     assertUserError(await digitsHere("train", "--data", tenClassCsv, "--model", "models/ten"), listed);
-    assertUserError(await digitsHere("select", "--data", tenClassCsv, "--records", path.join(work, "records-ten")), listed);
+    assertUserError(await digitsHere("select", "--data", tenClassCsv, "--threads", "1", "--records", path.join(work, "records-ten")), listed);
     assert.equal(fs.existsSync(path.join(work, "records-ten")), false);
   });
 

@@ -2,15 +2,18 @@
 // input (exit 2, one line), internal errors (exit 1, the stack with --verbose), and the compiled bin;
 // run as a user runs it (the compiled CLI in a child process) in the folder of small CSVs that
 // test/support/cli-work.ts makes. Bad input, refused before any work, runs the same compiled
-// command line in this process (runDigitsHere): a process start was nearly all of each run.
+// command line in this process (runDigitsHere): a process start was nearly all of each run. That
+// both ways give the same, and what runDigitsHere refuses to let pass, are checked here too.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, test } from "node:test";
 import { assertUserError, digits, digitsHere, digitsWith, help, testCsv, trainCsv, work } from "../support/cli-work";
-import { DIGITS_CLI, runDigits } from "../support/cli";
+import { DIGITS_CLI, runDigits, runDigitsHere } from "../support/cli";
 import { commands } from "../../cli/command-line";
+import type { Command } from "../../cli/common";
 
 /** The files under `dir`, relative, sorted. */
 function filesUnder(dir: string): string[] {
@@ -52,17 +55,56 @@ describe("a command line run in this process (runDigitsHere)", () => {
     for (const args of lines) assert.deepEqual(await digitsHere(...args), digits(...args), args.join(" "));
   });
 
-  test("a selection in one thread writes the record the program writes, but for its id and times; experiments reads it back as the program does", async () => {
+  test("a selection in one thread prints and writes the record the program does, but for its id and times; experiments reads it back as the program does", async () => {
     const select = (records: string) => ["select", "--data", "train-small.csv", "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json"];
     const program = digits(...select("parity-program"));
     const here = await digitsHere(...select("parity-here"));
     for (const run of [program, here]) assert.equal(run.code, 0, run.stderr);
-    assert.deepEqual(untimed(JSON.parse(here.stdout)), untimed(JSON.parse(program.stdout)));
-    const { id } = JSON.parse(program.stdout) as { id: string };
+    const [byProgram, byHere] = [program, here].map((run) => JSON.parse(run.stdout) as { id: string });
+    assert.deepEqual(untimed(byHere), untimed(byProgram));
+    const saved = (records: string, id: string) => JSON.parse(fs.readFileSync(path.join(work, records, `${id}.json`), "utf8"));
+    assert.deepEqual(untimed(saved("parity-here", byHere.id)), untimed(saved("parity-program", byProgram.id)), "the records written");
+    const { id } = byProgram;
     for (const args of [["list"], ["show", id], ["show", id, "--json"]]) {
       const line = ["experiments", ...args, "--records", "parity-program"];
       assert.deepEqual(await digitsHere(...line), digits(...line), line.join(" "));
     }
+  });
+});
+
+describe("what runDigitsHere will not let pass", () => {
+  // The compiled command line looks its command up on each call: `data` is swapped for one run.
+  const compiled = () => require(path.join(path.dirname(DIGITS_CLI), "command-line.js")) as typeof import("../../cli/command-line");
+  async function withData<T>(run: Command["run"], body: () => Promise<T>): Promise<T> {
+    const { commands: built } = compiled();
+    const data = built.data;
+    built.data = { ...data, run };
+    try {
+      return await body();
+    } finally {
+      built.data = data;
+    }
+  }
+
+  test("a command that writes to the process's stderr itself, past the command line's output", async () => {
+    const write = process.stderr.write;
+    await withData(async () => void process.stderr.write("drawn raw\n"), () => assert.rejects(runDigitsHere(["data"]), /digits data wrote to the process's stderr itself, .*"drawn raw\\n"/));
+    assert.equal(process.stderr.write, write, "stderr is this process's own again");
+  });
+
+  test("a command that has not ended after the timeout", async () => {
+    await withData(() => new Promise(() => undefined), () => assert.rejects(runDigitsHere(["data"], { timeout: 50 }), /digits data had not ended after 0\.05 s/));
+  });
+
+  test("a SIGTERM during the run: the run goes on to its end, then the process ends by that signal", () => {
+    const script = `
+      const { runDigitsHere } = require(${JSON.stringify(path.join(__dirname, "..", "support", "cli.ts"))});
+      const { commands } = require(${JSON.stringify(path.join(path.dirname(DIGITS_CLI), "command-line.js"))});
+      commands.data = { ...commands.data, run: async () => { process.kill(process.pid, "SIGTERM"); await new Promise((r) => setTimeout(r, 50)); console.log("ran on"); } };
+      runDigitsHere(["data"]).then(() => console.log("returned"));`;
+    const child = spawnSync(process.execPath, ["--require", "tsx/cjs", "-e", script], { encoding: "utf8", cwd: path.join(__dirname, "..", "..") });
+    assert.equal(child.signal, "SIGTERM", child.stderr);
+    assert.equal(child.stdout, "ran on\n");
   });
 });
 

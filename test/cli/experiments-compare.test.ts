@@ -9,14 +9,14 @@ import { describe, test } from "node:test";
 import { smallCsv, tempDir } from "../support/selection-data";
 import { runDigitsHere } from "../support/cli";
 
-const digits = (...args: string[]) => runDigitsHere(args);
+const digitsHere = (...args: string[]) => runDigitsHere(args);
 
 describe("experiments compare --only-changed", () => {
   test("shows the row of --rope, --rule or --repeats when two runs differ only in it; the record stores rope and rule", async () => {
     const records = tempDir("digits-compare-");
     const csv = smallCsv(200);
     const select = async (...flags: string[]) => {
-      const run = await digits("select", "--data", csv, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json", ...flags);
+      const run = await digitsHere("select", "--data", csv, "--layers", "none", "--layers", "4", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", records, "--quiet", "--json", ...flags);
       assert.equal(run.code, 0, run.stderr);
       return (JSON.parse(run.stdout) as { id: string }).id;
     };
@@ -25,7 +25,7 @@ describe("experiments compare --only-changed", () => {
     assert.deepEqual([stored.config.rope, stored.config.rule, stored.config.repeats], [{ accuracy: 0.002, logLoss: 0.002 }, "one-se", 1]);
     for (const [flags, row] of [[["--rope", "0.01"], "rope accuracy"], [["--rule", "equivalent"], "rule"], [["--repeats", "2"], "repeats"]] as const) {
       const other = await select(...flags);
-      const run = await digits("experiments", "compare", base, other, "--only-changed", "--format", "csv", "--records", records);
+      const run = await digitsHere("experiments", "compare", base, other, "--only-changed", "--format", "csv", "--records", records);
       assert.equal(run.code, 0, run.stderr);
       const names = run.stdout.trim().split("\n").slice(1).map((line) => line.split(",")[0]);
       assert.ok(names.includes(row), `${flags.join(" ")}: compare --only-changed shows ${row}:\n${run.stdout}`);

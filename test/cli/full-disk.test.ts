@@ -13,8 +13,9 @@ import { type CliRun, runDigits, runDigitsHere } from "../support/cli";
 
 type Run = CliRun;
 
-/** train and evaluate as a user runs them, in a child process; select in one thread and experiments in this one (runDigitsHere). */
+/** train and evaluate, as a user runs them: in a child process. */
 const digits = (...args: string[]): Run => runDigits(args);
+/** select in one thread and experiments, which never start TensorFlow.js: in this process (runDigitsHere). */
 const digitsHere = (...args: string[]): Promise<Run> => runDigitsHere(args);
 
 /** Exit 2 with one line: no space left on the disk of `file`, nothing changed. */

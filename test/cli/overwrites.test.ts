@@ -93,7 +93,7 @@ describe("outputs never overwrite the command's inputs or a saved model's files"
     fs.symlinkSync(victim, link);
     const bytes = fs.readFileSync(victim);
     for (const out of [victim, link]) {
-      const run = await digitsHere("select", "--data", victim, "--layers", "none", "--folds", "2", "--epochs", "1", "--records", path.join(dir, "records"), "--out", out);
+      const run = await digitsHere("select", "--data", victim, "--layers", "none", "--folds", "2", "--epochs", "1", "--threads", "1", "--records", path.join(dir, "records"), "--out", out);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, /an input of this command/);
     }

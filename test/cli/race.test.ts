@@ -9,7 +9,7 @@ import { InputError } from "../../lib/core/errors";
 import { smallCsv, tempDir } from "../support/selection-data";
 import { runDigitsHere } from "../support/cli";
 
-const digits = (...args: string[]) => runDigitsHere(args);
+const digitsHere = (...args: string[]) => runDigitsHere(args);
 
 describe("the race's flags", () => {
   test("absent, no race; --race alone takes the defaults; the others set them", () => {
@@ -45,7 +45,7 @@ describe("digits select --race", () => {
       // 5 folds × 1 repeat: the default minimum of 5 leaves no fold to save.
       [["--race"], /no fold to save.*--repeats/],
     ] as const) {
-      const run = await digits("select", "--data", csv, "--layers", "none", "--records", records, "--quiet", ...args);
+      const run = await digitsHere("select", "--data", csv, "--layers", "none", "--threads", "1", "--records", records, "--quiet", ...args);
       assert.equal(run.code, 2, run.stderr);
       assert.match(run.stderr, pattern);
       assert.doesNotMatch(run.stderr, /fold runs/);
@@ -55,7 +55,7 @@ describe("digits select --race", () => {
   test("the table of select and of experiments show marks the stopped candidates; the others ran every fold", async () => {
     const records = tempDir();
     const args = ["--data", csv, "--layers", "none", "--layers", "8", "--learning-rate", "0.001,0.00001", "--folds", "3", "--repeats", "2", "--epochs", "2", "--seed", "13", "--threads", "1"];
-    const run = await digits("select", ...args, "--race", "--race-min-folds", "3", "--records", records);
+    const run = await digitsHere("select", ...args, "--race", "--race-min-folds", "3", "--records", records);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stderr, /24 fold runs at most: 0 in the cache, up to 24 to train/);
     // Said when it happens, between the progress lines.
@@ -66,7 +66,7 @@ describe("digits select --race", () => {
     assert.match(run.stdout, /raced \(a candidate stopped once P\(worse\) on log loss ≥ 0\.99, from 3 folds on\)/);
     const id = /Record: .*[/\\]([^/\\]+)\.json$/m.exec(run.stdout)?.[1];
     assert.ok(id, run.stdout);
-    const show = await digits("experiments", "show", id, "--records", records);
+    const show = await digitsHere("experiments", "show", id, "--records", records);
     assert.equal(show.code, 0, show.stderr);
     assert.match(show.stdout, mark, `experiments show (${id})`);
     // The comparisons say which folds each rests on.

@@ -1,7 +1,7 @@
 // cli/train.ts: limits, divergence, and `--layers winner` (the latest matching selection record);
-// run as a user runs it (the compiled CLI in a child process; a command line refused before any
-// work, in this process: runDigitsHere) in the folder of small CSVs that test/support/cli-work.ts
-// makes.
+// run as a user runs it (the compiled CLI in a child process; a refusal, and the selections that
+// make the records, in one thread, in this process: runDigitsHere) in the folder of small CSVs
+// that test/support/cli-work.ts makes.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";

@@ -2,9 +2,9 @@
 // a file name is shown with its control, bidi and other invisible characters made visible
 // (lib/core/format visible), so a value can neither drive the terminal (retitle, recolour, clear)
 // nor reorder or fake the lines around it. Run as a user runs it, the compiled CLI, on a hostile
-// data path; the commands that only read and write records (and select's refusal) run the same
-// compiled command line in this process (runDigitsHere), on a hand-edited record, a hostile note
-// and a hostile file name: they print only through the command line's own output.
+// data path; the selections in one thread and the `experiments` commands (on a hand-edited
+// record, a hostile note and a hostile file name) run the same compiled command line in this
+// process (runDigitsHere, which fails a command that writes to stderr past that output).
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -62,7 +62,7 @@ describe("a data path with terminal escapes in it", () => {
   });
 
   test("an error message that quotes the path prints it escaped", async () => {
-    const run = await digitsHere("select", "--data", path.join(dir, `missing${HOSTILE}.csv`), "--records", path.join(dir, "r2"));
+    const run = await digitsHere("select", "--data", path.join(dir, `missing${HOSTILE}.csv`), "--threads", "1", "--records", path.join(dir, "r2"));
     assert.equal(run.code, 2, run.stderr);
     assert.ok(run.stderr.includes("missing\\x1b]0;TITLE\\x07\\x1b[31m.csv"), run.stderr);
     assertShownSafely(run, "the error");

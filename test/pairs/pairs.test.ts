@@ -232,7 +232,7 @@ describe("the record", () => {
 
 describe("digits pairs", () => {
   /** `digits ARGS…` in this process (runDigitsHere): pairs in one thread never starts TensorFlow.js. */
-  const digits = (...args: string[]): Promise<CliRun> => runDigitsHere(args, { cwd: work });
+  const digitsHere = (...args: string[]): Promise<CliRun> => runDigitsHere(args, { cwd: work });
   const userError = (run: CliRun, expected: RegExp) => {
     assert.equal(run.code, 2, `exit code (stderr: ${run.stderr})`);
     assert.match(run.stderr, expected);
@@ -243,7 +243,7 @@ describe("digits pairs", () => {
 
   test("--json prints the 45 pairs with accuracy and log loss, and says on stderr when a record is reused", async () => {
     const records = path.join(work, "cli-records");
-    const run = await digits("pairs", ...synthetic(), "--records", records, "--json");
+    const run = await digitsHere("pairs", ...synthetic(), "--records", records, "--json");
     assert.equal(run.code, 0, run.stderr);
     const { pairs } = JSON.parse(run.stdout) as { pairs: { digits: [number, number]; accuracy: number; logLoss: number }[] };
     assert.deepEqual(pairs.map((p) => p.digits), allPairs());
@@ -257,14 +257,14 @@ describe("digits pairs", () => {
     // Progress: one line per pair when stderr is not a terminal.
     assert.equal(run.stderr.split("\n").filter((l) => /^\[\d+\/45\] \d vs \d: accuracy/.test(l)).length, 45);
 
-    const again = await digits("pairs", ...synthetic(), "--records", records, "--json");
+    const again = await digitsHere("pairs", ...synthetic(), "--records", records, "--json");
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, run.stdout);
     assert.match(again.stderr, /reused .*\.json \(same images and settings; --force recomputes\)/);
   });
 
   test("prints the pairs hardest first, then the easiest and the hardest", async () => {
-    const run = await digits("pairs", ...synthetic(), "--per-digit", "all", "--records", path.join(work, "cli-table"), "--quiet");
+    const run = await digitsHere("pairs", ...synthetic(), "--per-digit", "all", "--records", path.join(work, "cli-table"), "--quiet");
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr, "");
     assert.match(run.stdout, /^logistic regression, 3-fold cross-validation, 20 epochs \(Adam 0\.05, batch 32\), seed 13, every image; 600 images of /);
@@ -276,20 +276,20 @@ describe("digits pairs", () => {
   });
 
   test("--help, and the command in the top-level help", async () => {
-    const help = await digits("pairs", "--help");
+    const help = await digitsHere("pairs", "--help");
     assert.equal(help.code, 0);
     assert.match(help.stdout, /^Usage: digits pairs/);
     assert.match(help.stdout, /--force/);
-    assert.match((await digits("--help")).stdout, /\n  pairs +cross-validate logistic regression/);
+    assert.match((await digitsHere("--help")).stdout, /\n  pairs +cross-validate logistic regression/);
   });
 
   test("bad flags exit 2 with one line naming the flag, and write nothing", async () => {
     const records = path.join(work, "cli-bad");
-    userError(await digits("pairs", "--folds", "1", "--records", records), /--folds 1: expected a whole number ≥ 2/);
-    userError(await digits("pairs", "--per-digit", "2", "--records", records), /--per-digit 2: expected at least as many images as folds \(3\)/);
-    userError(await digits("pairs", "--per-digit", "most", "--records", records), /--per-digit "most": expected a whole number of images, or "all"/);
-    userError(await digits("pairs", "--images", idx.images, "--records", records), /--images needs --labels too/);
-    userError(await digits("pairs", "--images", "no-such", "--labels", idx.labels, "--records", records), /no-such: IDX image file not found/);
+    userError(await digitsHere("pairs", "--folds", "1", "--records", records), /--folds 1: expected a whole number ≥ 2/);
+    userError(await digitsHere("pairs", "--per-digit", "2", "--records", records), /--per-digit 2: expected at least as many images as folds \(3\)/);
+    userError(await digitsHere("pairs", "--per-digit", "most", "--records", records), /--per-digit "most": expected a whole number of images, or "all"/);
+    userError(await digitsHere("pairs", "--images", idx.images, "--records", records), /--images needs --labels too/);
+    userError(await digitsHere("pairs", "--images", "no-such", "--labels", idx.labels, "--records", records), /no-such: IDX image file not found/);
     assert.equal(fs.existsSync(records), false);
   });
 });

@@ -169,8 +169,8 @@ describe("digits pairs and a record it cannot use", () => {
   test("prints one warning on stderr naming the file and why, even with --quiet, and the recomputed map", async () => {
     const records = path.join(work, "cli-records");
     const args = ["pairs", "--images", idx.images, "--labels", idx.labels, "--epochs", "20", "--learning-rate", "0.05", "--workers", "1", "--records", records, "--json", "--quiet"];
-    const digits = () => runDigitsHere(args, { cwd: work });
-    const first = await digits();
+    const digitsHere = () => runDigitsHere(args, { cwd: work });
+    const first = await digitsHere();
     assert.equal(first.code, 0, first.stderr);
     const [name] = fs.readdirSync(records);
     const file = path.join(records, name);
@@ -178,7 +178,7 @@ describe("digits pairs and a record it cannot use", () => {
     eightNine(record).accuracy = 0.9;
     writeJson(file, record);
 
-    const second = await digits();
+    const second = await digitsHere();
     assert.equal(second.code, 0, second.stderr);
     assert.equal(second.stderr, `warning: pairs record ${file} was changed after it was written (its checksum does not match its content); computing the map again\n`);
     assert.equal(second.stdout, first.stdout);

@@ -12,7 +12,7 @@ import { runDigitsHere, type CliRun } from "../support/cli";
 import { immutable } from "../support/folders";
 import { smallCsv, tempDir } from "../support/selection-data";
 
-function digits(...args: string[]): Promise<CliRun> {
+function digitsHere(...args: string[]): Promise<CliRun> {
   return runDigitsHere(args);
 }
 
@@ -32,7 +32,7 @@ before(() => {
 
 /** A quick selection into `records`: logistic regression, 2 folds, 1 epoch. */
 const selectArgs = (records: string, ...more: string[]) => ["select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", records, "--quiet", ...more];
-const select = (records: string, ...more: string[]) => digits(...selectArgs(records, ...more));
+const select = (records: string, ...more: string[]) => digitsHere(...selectArgs(records, ...more));
 
 describe("digits select refuses a records folder it cannot write, before any training", () => {
   test("--records naming a file, or a path under a file: exit 2 naming it, nothing written", async () => {
@@ -57,7 +57,8 @@ describe("digits select refuses a records folder it cannot write, before any tra
     if (skip) return t.skip(skip);
     assert.deepEqual(fs.readdirSync(records), []);
     fs.mkdirSync(foldCacheDir(records));
-    await immutable(foldCacheDir(records), async () => assertUserError(await select(records), new RegExp(`^--records ${records}: ${foldCacheDir(records)} cannot be written: operation not permitted; it may be immutable`)));
+    const cacheSkip = await immutable(foldCacheDir(records), async () => assertUserError(await select(records), new RegExp(`^--records ${records}: ${foldCacheDir(records)} cannot be written: operation not permitted; it may be immutable`)));
+    assert.equal(cacheSkip, null, "chattr +i worked on the records folder, so it works on the cache");
     assert.deepEqual(fs.readdirSync(records), ["cache"], "no record");
   });
 });
@@ -65,8 +66,8 @@ describe("digits select refuses a records folder it cannot write, before any tra
 describe("digits experiments on folders that are wrong or hold records it cannot read", () => {
   test("list and prune on a folder that does not exist: exit 2 naming it", async () => {
     const typo = path.join(tempDir(), "recrods");
-    assertUserError(await digits("experiments", "list", "--records", typo), new RegExp(`^${typo}: no such records folder`));
-    assertUserError(await digits("experiments", "prune", "--records", typo), new RegExp(`^${typo}: no such records folder`));
+    assertUserError(await digitsHere("experiments", "list", "--records", typo), new RegExp(`^${typo}: no such records folder`));
+    assertUserError(await digitsHere("experiments", "prune", "--records", typo), new RegExp(`^${typo}: no such records folder`));
     assert.equal(fs.existsSync(typo), false);
   });
 
@@ -78,9 +79,9 @@ describe("digits experiments on folders that are wrong or hold records it cannot
     fs.writeFileSync(path.join(records, second), fs.readFileSync(path.join(records, second), "utf8").slice(0, 100));
     const cache = new FoldCache(foldCacheDir(records));
     assert.equal(cache.keys().length, 4);
-    assertUserError(await digits("experiments", "prune", "--records", records), new RegExp(`^experiments prune: nothing deleted, .*${second} cannot be read \\(corrupt: .*--force`));
+    assertUserError(await digitsHere("experiments", "prune", "--records", records), new RegExp(`^experiments prune: nothing deleted, .*${second} cannot be read \\(corrupt: .*--force`));
     assert.equal(cache.keys().length, 4);
-    const forced = await digits("experiments", "prune", "--records", records, "--force");
+    const forced = await digitsHere("experiments", "prune", "--records", records, "--force");
     assert.equal(forced.code, 0, forced.stderr);
     assert.match(forced.stdout, /removed 2 entries no record uses, kept 2/);
     assert.match(forced.stderr, new RegExp(`^--force: ignored ${second}, which cannot be read`));
@@ -93,7 +94,7 @@ describe("digits experiments on folders that are wrong or hold records it cannot
     const [file] = fs.readdirSync(records).filter((f) => f.endsWith(".json"));
     const record = JSON.parse(fs.readFileSync(path.join(records, file), "utf8"));
     fs.writeFileSync(path.join(records, file), JSON.stringify({ ...record, schemaVersion: 3 }));
-    const list = await digits("experiments", "list", "--records", records);
+    const list = await digitsHere("experiments", "list", "--records", records);
     assert.equal(list.code, 0, list.stderr);
     assert.equal(list.stderr, `skipped ${file}: schema version 3, newer than this digits reads (up to 2); update digits to read it\n`);
   });
@@ -103,7 +104,7 @@ describe("digits experiments on folders that are wrong or hold records it cannot
     assert.equal((await select(records)).code, 0);
     const [file] = fs.readdirSync(records).filter((f) => f.endsWith(".json"));
     const id = file.replace(/\.json$/, "");
-    const run = await digits("experiments", "remove", id, id.slice(0, 10), "--records", records);
+    const run = await digitsHere("experiments", "remove", id, id.slice(0, 10), "--records", records);
     assert.equal(run.code, 0, run.stderr);
     assert.deepEqual(run.stdout.trim().split("\n"), [`removed ${id} (${path.join(records, file)})`, "Its folds stay in the cache: `digits experiments prune` drops the ones no record uses."]);
   });
@@ -116,24 +117,24 @@ describe("what digits select says", () => {
   });
 
   test("one epoch is \"1 epoch\"", async () => {
-    const run = await digits("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", tempDir(), "--quiet");
+    const run = await digitsHere("select", "--data", csv, "--layers", "none", "--folds", "2", "--epochs", "1", "--workers", "1", "--records", tempDir(), "--quiet");
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^2-fold cross-validation of 0 against 1 on 200 rows .*, 1 epoch, batch 32,/);
   });
 
   test("--repeats 2: select and experiments show print the comparisons table; --json carries the comparisons and the rule", async () => {
     const records = tempDir();
-    const run = await digits("select", "--data", csv, "--layers", "none", "--layers", "8", "--folds", "2", "--epochs", "1", "--repeats", "2", "--rule", "equivalent", "--workers", "1", "--records", records, "--quiet");
+    const run = await digitsHere("select", "--data", csv, "--layers", "none", "--layers", "8", "--folds", "2", "--epochs", "1", "--repeats", "2", "--rule", "equivalent", "--workers", "1", "--records", records, "--quiet");
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /^2-fold cross-validation repeated 2 times \(4 folds; SE corrected for their overlap\)/);
     assert.match(run.stdout, /Which differences are real:\ncandidate +Δ accuracy +p \(accuracy\)/);
     assert.match(run.stdout, /over 4 paired folds \(2 folds × 2 repeats\)/);
     assert.match(run.stdout, /Winner \(rule: equivalent\): /);
     const id = /Record: .*\/([^/]+)\.json/.exec(run.stdout)![1];
-    const shown = await digits("experiments", "show", id, "--records", records);
+    const shown = await digitsHere("experiments", "show", id, "--records", records);
     assert.equal(shown.code, 0, shown.stderr);
     assert.match(shown.stdout, /Which differences are real:\ncandidate/);
-    const record = JSON.parse((await digits("experiments", "show", id, "--records", records, "--json")).stdout);
+    const record = JSON.parse((await digitsHere("experiments", "show", id, "--records", records, "--json")).stdout);
     assert.deepEqual(record.comparisons.map((c: { metric: string; folds: number }) => [c.metric, c.folds]), [["accuracy", 4], ["logLoss", 4]]);
     assert.equal(record.config.repeats, 2);
     assert.equal(record.winner.rule, "equivalent");
