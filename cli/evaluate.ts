@@ -11,7 +11,7 @@ import { evaluateSet } from "../lib/evaluation/evaluate";
 import { calibration } from "../lib/evaluation/calibration";
 import { predictLabels, type ClassificationMetrics } from "../lib/evaluation/metrics";
 import { architectureName, describeArchitecture, REFERENCE_HIDDEN } from "../lib/model/model";
-import { loadModel, modelPair, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
+import { loadModel, modelPair, readModelRecord, TRAINING_FILE, type TrainingRecord } from "../lib/model/persist";
 import { type Command, type Flags, out, str, pairFlag, outputFile, checkOutput, writeOutput, f4 } from "./common";
 
 export const evaluateCommand: Command = {
@@ -71,16 +71,18 @@ Options:
 
 /**
  * The model of --model (default: the reference network's folder of the pair) and the CSV of --data
- * (default: the pair's test file) with the model's pair's rows, checked to fit each other.
+ * (default: the pair's test file) with the model's pair's rows, checked to fit each other. Its
+ * pair and the data are checked before the model is loaded, which starts TensorFlow.js.
  * Shared by `evaluate` and `explain`.
  */
 export async function modelAndData(flags: Flags, command: "evaluate" | "explain") {
   const asked = pairFlag(flags);
   const dir = str(flags, "model", defaultModelDir(REFERENCE_HIDDEN, asked ?? DEFAULT_PAIR));
-  const { network, record } = await loadModel(dir);
+  const record = readModelRecord(dir);
   const pair = evaluatedPair(dir, record, asked, command);
   const data = str(flags, "data", pairDataFiles(pair).test);
   const dataset = loadCsv(data, { pair: pair });
+  const { network } = await loadModel(dir);
   if (network.config.inputSize !== dataset.cols) {
     throw new InputError(`${data} has ${dataset.cols} pixels per row but the model in ${dir} expects ${network.config.inputSize}`);
   }

@@ -208,10 +208,26 @@ function noModelMessage(dir: string): string {
   return `${dir}: no ${MODEL_FILE} there; a model is ${example}. Train one first with \`npx digits train --model ${dir}\``;
 }
 
+/**
+ * What a model folder says of itself, read before any of TensorFlow.js is (so that a command can
+ * refuse a model of another pair at once): its training.json, or null when it has none. An
+ * InputError when the folder holds no model.json, or its training.json is not JSON.
+ */
+export function readModelRecord(dir: string): TrainingRecord | null {
+  if (!existsSync(join(dir, MODEL_FILE))) throw new InputError(noModelMessage(dir));
+  const trainingPath = join(dir, TRAINING_FILE);
+  if (!existsSync(trainingPath)) return null;
+  try {
+    return JSON.parse(readFileSync(trainingPath, "utf8")) as TrainingRecord;
+  } catch (error) {
+    throw new InputError(`${trainingPath} is not valid JSON (${(error as Error).message}); retrain the model or delete that file`);
+  }
+}
+
 /** Loads a folder written by `saveModel` (or any TF.js layers model of Dense layers). */
 export async function loadModel(dir: string): Promise<LoadedModel> {
+  const record = readModelRecord(dir);
   const modelPath = join(dir, MODEL_FILE);
-  if (!existsSync(modelPath)) throw new InputError(noModelMessage(dir));
   let modelJson: io.ModelJSON;
   try {
     modelJson = JSON.parse(readFileSync(modelPath, "utf8"));
@@ -254,15 +270,5 @@ export async function loadModel(dir: string): Promise<LoadedModel> {
     if (error instanceof InputError) throw error;
     throw new InputError(`${dir}: TensorFlow.js could not read the model (${(error as Error).message})`);
   }
-  const network = fromLayersModel(layersModel, dir);
-  const trainingPath = join(dir, TRAINING_FILE);
-  let record: TrainingRecord | null = null;
-  if (existsSync(trainingPath)) {
-    try {
-      record = JSON.parse(readFileSync(trainingPath, "utf8")) as TrainingRecord;
-    } catch (error) {
-      throw new InputError(`${trainingPath} is not valid JSON (${(error as Error).message}); retrain the model or delete that file`);
-    }
-  }
-  return { network, record, layersModel };
+  return { network: fromLayersModel(layersModel, dir), record, layersModel };
 }

@@ -1,5 +1,6 @@
 // cli/evaluate.ts: scores, predictions and the pair of a saved model (trained here by `digits train`);
-// run as a user runs it (the compiled CLI in a child process) in the folder of small CSVs that
+// run as a user runs it (the compiled CLI in a child process; a model of another pair, refused
+// before TensorFlow.js starts, in this process: runDigitsHere) in the folder of small CSVs that
 // test/support/cli-work.ts makes.
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -12,7 +13,7 @@ import { classificationReport } from "../../lib/evaluation/metrics";
 import { loadModel } from "../../lib/model/persist";
 import { predictProbabilities } from "../../lib/model/train";
 import { envNetwork } from "../../lib/notebook/params";
-import { assertUserError, digits, testCsv, trainCsv, work } from "../support/cli-work";
+import { assertUserError, digits, digitsHere, digitsWith, testCsv, trainCsv, work } from "../support/cli-work";
 
 describe("digits evaluate on a model trained on small data", () => {
   const modelDir = () => path.join(work, "models", "m8");
@@ -169,13 +170,13 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual([a + b, c + d], [982, 1009]);
   });
 
-  test("a model folder without training.json is refused without --digits, naming the file; with --digits A,B it is scored on that pair", () => {
+  test("a model folder without training.json is refused without --digits, naming the file; with --digits A,B it is scored on that pair", async () => {
     // Before: the pair defaulted to 0 and 1, and a 4-vs-9 model was scored on data/test.csv as 0 against 1 without a word.
     const bare = path.join(work, "models", "p49-bare");
     fs.mkdirSync(bare, { recursive: true });
     for (const file of ["model.json", "weights.bin"]) fs.copyFileSync(path.join(model(), file), path.join(bare, file));
     for (const args of [[], ["--data", mixedCsv], ["--json"]]) {
-      assertUserError(digits("evaluate", "--model", bare, ...args), /p49-bare: no training\.json, so the digits this model tells apart are unknown; give them with --digits A,B/);
+      assertUserError(await digitsHere("evaluate", "--model", bare, ...args), /p49-bare: no training\.json, so the digits this model tells apart are unknown; give them with --digits A,B/);
     }
     const withRecord = JSON.parse(digits("evaluate", "--model", model(), "--data", mixedCsv, "--json").stdout);
     const run = digits("evaluate", "--model", bare, "--digits", "4,9", "--data", mixedCsv, "--json");
@@ -187,12 +188,12 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual([a + b, c + d], [982, 1009], "the pair's own test file");
   });
 
-  test("a training.json whose digits are not a pair is a user error naming it; one without digits (before pairs) is 0 and 1", () => {
+  test("a training.json whose digits are not a pair is a user error naming it; one without digits (before pairs) is 0 and 1", async () => {
     const broken = path.join(work, "models", "p49-broken");
     fs.cpSync(model(), broken, { recursive: true });
     const record = JSON.parse(fs.readFileSync(path.join(model(), "training.json"), "utf8"));
     fs.writeFileSync(path.join(broken, "training.json"), JSON.stringify({ ...record, digits: [4, 4] }));
-    assertUserError(digits("evaluate", "--model", broken, "--data", mixedCsv), /p49-broken\/training\.json: "digits" is \[4,4\], not two different digits 0–9/);
+    assertUserError(await digitsHere("evaluate", "--model", broken, "--data", mixedCsv), /p49-broken\/training\.json: "digits" is \[4,4\], not two different digits 0–9/);
     const { digits: _, ...legacy } = record;
     fs.writeFileSync(path.join(broken, "training.json"), JSON.stringify(legacy));
     const run = digits("evaluate", "--model", broken, "--data", testCsv, "--json");
@@ -200,9 +201,18 @@ describe("a pair other than 0 and 1 (4 against 9)", () => {
     assert.deepEqual(JSON.parse(run.stdout).digits, [0, 1]);
   });
 
-  test("a --digits (or --binary-only) that disagrees with the model is a user error", () => {
-    assertUserError(digits("evaluate", "--model", model(), "--digits", "0,1"), /--digits 0,1: the model in .*p49 tells 4 from 9 \(its training\.json\); evaluate it with --digits 4,9/);
-    assertUserError(digits("evaluate", "--model", model(), "--binary-only", "--data", mixedCsv), /tells 4 from 9/);
-    assertUserError(digits("evaluate", "--model", model(), "--digits", "9,4"), /tells 4 from 9/);
+  test("a --digits (or --binary-only) that disagrees with the model is a user error", async () => {
+    assertUserError(await digitsHere("evaluate", "--model", model(), "--digits", "0,1"), /--digits 0,1: the model in .*p49 tells 4 from 9 \(its training\.json\); evaluate it with --digits 4,9/);
+    assertUserError(await digitsHere("evaluate", "--model", model(), "--binary-only", "--data", mixedCsv), /tells 4 from 9/);
+    assertUserError(await digitsHere("evaluate", "--model", model(), "--digits", "9,4"), /tells 4 from 9/);
+  });
+
+  test("is refused before TensorFlow.js starts, in a process of its own", () => {
+    // This file's process loaded TensorFlow.js above, where runDigitsHere cannot see a command start it.
+    const hook = path.join(work, "tf-loaded.js");
+    const said = path.join(work, "tf-loaded.txt");
+    fs.writeFileSync(hook, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(said)}, String(Object.keys(require.cache).some((f) => f.includes("tfjs-core")))));`);
+    assertUserError(digitsWith({ nodeArgs: ["--require", hook] }, "evaluate", "--model", model(), "--digits", "0,1"), /tells 4 from 9/);
+    assert.equal(fs.readFileSync(said, "utf8"), "false");
   });
 });
