@@ -2,6 +2,7 @@
 // executed copy and HTML; this runs it, passes its progress on, reads its result line, and turns a
 // failed result into one paragraph naming the notebook and the cell.
 import { spawn } from "node:child_process";
+import { refusalReason } from "../core/files";
 import { cellErrors, describeCell, joinText, type Notebook } from "./ipynb";
 
 /** What run_notebook.py reports, as the last line of its stdout. */
@@ -41,10 +42,13 @@ export function failureMessage(notebookPath: string, result: RunResult, executed
   if (stderr && /^(<Error>|Error)?:?\s*$/.test(what.trim())) what = stderr;
   const where = cell === null ? "" : `, ${executed ? describeCell(executed, cell) : `cell ${cell + 1}`}`;
   const kind = result.kind === "timeout" ? "timed out" : result.kind === "dead kernel" ? "lost its kernel" : result.kind === "kernel" ? "could not start" : "failed";
-  // A file that could not be written is said too, after the notebook's own error, never instead of it.
-  const unsaved = result.write_error ? `\n(and the executed notebook could not be saved: cannot write ${result.write_error.path}: ${result.write_error.error})` : "";
+  // A file that could not be written is said too, after the notebook's own error, never instead of
+  // it; in the words the project's own writes use for its error code (Python's strerror otherwise).
+  const unsaved = result.write_error ? `\n(and the executed notebook could not be saved: cannot write ${result.write_error.path}: ${writeReason(result.write_error)})` : "";
   return `${notebookPath} ${kind}${where}: ${what.trim() || "see the output above"}${unsaved}`;
 }
+
+const writeReason = ({ path, error, code }: NonNullable<RunResult["write_error"]>) => refusalReason(code, path) ?? error;
 
 function cellStderr(notebook: Notebook, index: number): string {
   return (notebook.cells[index]?.outputs ?? [])

@@ -339,7 +339,7 @@ describe("a failing cell", () => {
           assert.equal(error.cell, 1);
           const [first, second] = error.message.split("\n");
           assert.match(first, /01-exploratory-analysis\.ipynb failed, cell 2 \(code cell 2: `throw new Error\("the data is gone"\);`\): Error: the data is gone$/);
-          assert.match(second, /^\(and the executed notebook could not be saved: cannot write \S*reports\/executed\/\.01-exploratory-analysis\.ipynb\.\d+\.tmp: Not a directory\)$/);
+          assert.match(second, /^\(and the executed notebook could not be saved: cannot write \S*reports\/executed\/\.01-exploratory-analysis\.ipynb\.\d+\.tmp: a file stands where a folder of this path is needed; move the file away\)$/);
           return true;
         },
       );
