@@ -131,9 +131,10 @@ export class ProgressReporter {
   }
 
   /**
-   * A race stopped `candidate`: its `jobs` later fold runs will not be recorded, and the epochs
-   * `untrained` have not run yet no longer count as work to do. One of them that a thread is
-   * training goes on to its end unseen: its epochs count neither as done nor as to do.
+   * A race stopped `candidate`: `jobs` of its later fold runs will be neither recorded nor counted
+   * as done (RaceTrack counts those in before the stop as done), and the epochs `untrained` have not
+   * run yet no longer count as work to do. One of them that a thread is training goes on to its end
+   * unseen: its epochs count neither as done nor as to do.
    */
   stopped(candidate: string, jobs: number, untrained: readonly FoldJob[]): void {
     this.totals.jobs -= jobs;

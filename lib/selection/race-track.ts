@@ -15,8 +15,9 @@ export interface RaceEvents {
   /** A round was decided; `reused` of its recorded folds came from the cache. */
   round(reused: number): void;
   /**
-   * `candidate` was stopped: its `later` jobs will not be recorded; `untrained` are those of them
-   * neither cached nor in yet (some may be training on a thread: they finish, but are not recorded).
+   * `candidate` was stopped: `later` of its jobs will not be recorded nor counted as done (those
+   * trained ahead of the stop stay counted, foldsDone); `untrained` are those neither cached nor in
+   * yet (some may be training on a thread: they finish, but are not recorded).
    */
   stop(candidate: string, stop: RaceStop, later: number, untrained: readonly FoldJob[]): void;
 }
@@ -32,6 +33,8 @@ export class RaceTrack {
   private readonly arrived = new Map<number, FoldResult>();
   private trainedIn = 0;
   private decided = 0;
+  /** Folds trained ahead of the round that stopped their candidate, in before the stop. */
+  private doneBeforeStops = 0;
 
   constructor(
     private readonly plan: RacePlan & { jobs: readonly FoldJob[] },
@@ -72,11 +75,14 @@ export class RaceTrack {
     return true;
   }
 
-  /** Folds in for running candidates, decided or not: what a progress bar counts as done. */
+  /**
+   * What a progress bar counts as done, which never steps back: the folds recorded, those in for
+   * running candidates ahead of their round, and those a stop left out that were in before it.
+   */
   foldsDone(): number {
     let ahead = 0;
     for (const round of this.rounds.slice(this.decided)) ahead += round.filter((job) => !this.stopped(job) && !this.cached.has(job.id) && this.arrived.has(job.id)).length;
-    return this.results.length + ahead;
+    return this.results.length + ahead + this.doneBeforeStops;
   }
 
   /** Folds trained in this run that the record leaves out: ahead of the round that stopped their candidate. */
@@ -102,7 +108,9 @@ export class RaceTrack {
       for (const [name, stop] of raceStops(this.plan, this.settings, this.results, this.stops, this.decided)) {
         this.stops.set(name, stop);
         const later = this.rounds.slice(this.decided).flat().filter((job) => job.candidate.name === name);
-        this.events.stop(name, stop, later.length, later.filter((job) => !this.arrived.has(job.id)));
+        const done = later.filter((job) => this.arrived.has(job.id) && !this.cached.has(job.id)).length;
+        this.doneBeforeStops += done;
+        this.events.stop(name, stop, later.length - done, later.filter((job) => !this.arrived.has(job.id)));
       }
     }
   }

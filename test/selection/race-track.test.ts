@@ -87,7 +87,7 @@ describe("a race's bookkeeping (RaceTrack)", () => {
     assert.ok(pastStops > 0, "some schedule trained a fold ahead of the round that stopped its candidate");
   });
 
-  test("folds ahead of their round count as done for the progress bar until their candidate is stopped", () => {
+  test("folds ahead of their round count as done for the progress bar, and stay counted when their candidate is stopped", () => {
     const { race } = track();
     race.start();
     const jobs = race.allToTrain();
@@ -99,9 +99,33 @@ describe("a race's bookkeeping (RaceTrack)", () => {
     for (const job of inRound(2)) race.arrive(job, resultOf(job));
     assert.equal(race.stops.get("logistic")?.afterFolds, 3, "the third round's decision stops logistic");
     assert.equal(race.results.length, 3 * GRID.length);
-    assert.equal(race.foldsDone(), 3 * GRID.length, "its fold of round 4 no longer counts");
+    assert.equal(race.foldsDone(), 3 * GRID.length + 1, "its fold of round 4, trained before the stop, still counts");
     assert.equal(race.pastStops(), 1);
     assert.equal(race.arrive(inRound(4).find((job) => job.candidate.name === "logistic")!, resultOf(logisticAhead)), false, "a fold of a stopped candidate is not taken");
+  });
+
+  test("on 2 to 8 threads the fold counter never steps back, never passes its total, and ends at it", () => {
+    for (const threads of [2, 3, 4, 8]) {
+      for (const seed of [1, 2, 3]) {
+        const { race, told } = track();
+        race.start();
+        const counts: [number, number][] = [];
+        const arrive = race.arrive.bind(race);
+        race.arrive = (job, result) => {
+          const taken = arrive(job, result);
+          counts.push([race.foldsDone(), JOBS.length - told.stops.reduce((n, s) => n + s.later, 0)]);
+          return taken;
+        };
+        train(race, threads, seed);
+        const where = `${threads} threads, seed ${seed}`;
+        counts.forEach(([done, total], i) => {
+          assert.ok(done <= total, `${where}: ${done} done of ${total}`);
+          if (i > 0) assert.ok(done >= counts[i - 1][0], `${where}: ${counts[i - 1][0]} done, then ${done}`);
+        });
+        const [done, total] = counts.at(-1)!;
+        assert.equal(done, total, where);
+      }
+    }
   });
 
   test("a warm cache decides the rounds it completes before anything trains, and a stopped candidate's cached folds stay out", () => {
