@@ -1,6 +1,6 @@
 // `digits pairs`: which pairs of digits are hard (lib/pairs), as a table hardest first.
 import * as path from "node:path";
-import { clock, percentBar, textTable, visible } from "../lib/core/format";
+import { clock, formatDuration, percentBar, textTable, visible } from "../lib/core/format";
 import { InputError } from "../lib/core/errors";
 import { pairLabel } from "../lib/core/pair";
 import { defaultThreads } from "../lib/core/pool";
@@ -19,7 +19,7 @@ function pairsProgress(quiet: boolean): { onProgress: (p: PairsProgress) => void
     logged(p, remaining) {
       if (p.kind !== "pair" || !p.result) return null;
       const r = p.result;
-      return `[${p.pairsDone}/${p.pairsTotal}] ${pairLabel(r.digits)}: accuracy ${f4(r.accuracy)} ± ${f4(r.sdAccuracy)}, log loss ${f4(r.logLoss)} (${r.seconds.toFixed(1)} s); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining}`;
+      return `[${p.pairsDone}/${p.pairsTotal}] ${pairLabel(r.digits)}: accuracy ${f4(r.accuracy)} ± ${f4(r.sdAccuracy)}, log loss ${f4(r.logLoss)} (${formatDuration(r.seconds)}); elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining}`;
     },
   });
 }
@@ -29,8 +29,8 @@ function printPairs(record: PairsRecord, file: string, reused: boolean): void {
   out(`${describePairsConfig(record.config)}; ${data.count.toLocaleString("en-US")} images of ${visible(data.images)}`);
   out(
     reused
-      ? `Reused ${visible(file)} (computed ${visible(record.createdAt)} in ${record.seconds.toFixed(1)} s): the images and settings are unchanged; --force recomputes.`
-      : `Computed in ${record.seconds.toFixed(1)} s with ${record.workers} thread${record.workers === 1 ? "" : "s"}; record: ${visible(file)}`,
+      ? `Reused ${visible(file)} (computed ${visible(record.createdAt)} in ${formatDuration(record.seconds)}): the images and settings are unchanged; --force recomputes.`
+      : `Computed in ${formatDuration(record.seconds)} with ${record.workers} thread${record.workers === 1 ? "" : "s"}; record: ${visible(file)}`,
   );
   out();
   const hardestFirst = rankPairs(record.pairs).reverse();

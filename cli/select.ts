@@ -2,7 +2,7 @@
 // progress on stderr, and prints the table and the winner; printSelection is shared with `digits experiments show`.
 import { describeDropped } from "../lib/data/dataset";
 import { recordPair } from "../lib/selection/latest-winner";
-import { clock, percentBar, textTable, visible } from "../lib/core/format";
+import { clock, formatDuration, percentBar, textTable, visible } from "../lib/core/format";
 import { ACTIVATIONS, architectureName } from "../lib/model/model";
 import { runExperiment } from "../lib/selection/run-experiment";
 import { DEFAULT_GRID, DEFAULT_SELECTION_CONFIG, parseLayers } from "../lib/selection/config";
@@ -34,7 +34,7 @@ function selectionProgress(quiet: boolean): { onProgress: (p: SelectionProgress)
       const clocks = `elapsed ${clock(p.elapsedSeconds)}, remaining ~${remaining}`;
       const d = p.result.diverged;
       if (d) return `${where}: diverged at epoch ${d.epoch} (mean training loss ${formatLoss(d.loss)}), not scored; ${clocks}`;
-      return `${where}: validation log loss ${f4(p.result.logLoss)}, accuracy ${f4(p.result.accuracy)} (${p.result.seconds.toFixed(1)} s); ${clocks}`;
+      return `${where}: validation log loss ${f4(p.result.logLoss)}, accuracy ${f4(p.result.accuracy)} (${formatDuration(p.result.seconds)}); ${clocks}`;
     },
   });
 }
@@ -75,7 +75,7 @@ export function printSelection(record: ExperimentRecord): void {
   out(
     `${config.folds}-fold cross-validation${(config.repeats ?? 1) > 1 ? ` repeated ${config.repeats} times (${config.folds * config.repeats} folds; SE corrected for their overlap)` : ""} of ${a} against ${b} on ${record.data.rows.toLocaleString("en-US")} rows (${record.data.source === null ? "in memory" : visible(record.data.source)}), ` +
       `${config.epochs} epoch${config.epochs === 1 ? "" : "s"}, batch ${config.batchSize}, learning rate ${config.learningRates.join(", ")}, ${config.activations.join(", ")}, seed ${config.seed}; ` +
-      `${record.workers} thread${record.workers === 1 ? "" : "s"}, ${record.seconds.toFixed(1)} s; ` +
+      `${record.workers} thread${record.workers === 1 ? "" : "s"}, ${formatDuration(record.seconds)}; ` +
       `${record.cache.reused + record.cache.trained} fold runs: ${record.cache.reused} reused, ${record.cache.trained} trained${pastStopsClause(record.cache)}${race}`,
   );
   out();

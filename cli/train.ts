@@ -7,7 +7,7 @@ import { countOf, DEFAULT_PAIR, samePair } from "../lib/core/pair";
 import { describeRecord, describeSkipped, type WinnerLookup } from "../lib/selection/latest-winner";
 import { chooseNetwork } from "../lib/selection/network-choice";
 import { InputError } from "../lib/core/errors";
-import { visible } from "../lib/core/format";
+import { formatDuration, visible } from "../lib/core/format";
 import { ACTIVATIONS, architectureName, describeArchitecture, modelConfig, parameterCount, REFERENCE_ACTIVATION, REFERENCE_HIDDEN } from "../lib/model/model";
 import { checkTrainingMemory } from "../lib/model/memory";
 import { MODEL_FILES, saveTrained } from "../lib/model/persist";
@@ -93,7 +93,7 @@ ${dataFlagsHelp(23)}
     });
     const saved = await saveTrained(dir, result, dataset, data);
     const h = result.history.history;
-    out(`saved ${architectureName(hidden)} (${a} against ${b}) to ${visible(saved)} (final training loss ${f4(h.loss[h.loss.length - 1])}, accuracy ${f4(h.acc[h.acc.length - 1])}, ${result.seconds.toFixed(1)} s)`);
+    out(`saved ${architectureName(hidden)} (${a} against ${b}) to ${visible(saved)} (final training loss ${f4(h.loss[h.loss.length - 1])}, accuracy ${f4(h.acc[h.acc.length - 1])}, ${formatDuration(result.seconds)})`);
   },
 };
 

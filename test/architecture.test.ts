@@ -240,7 +240,6 @@ const NOT_YET_BEHIND_THEIR_MODULES: readonly string[] = [
   "lib/report/jupyter.ts denoPlatformPackage",
   "lib/report/jupyter.ts denoBinary",
   "lib/report/jupyter.ts denoKernelSpec",
-  "lib/report/page-parts.ts formatDuration",
   "lib/report/page.ts decoratePage",
   "lib/report/pdf.ts requireChromium",
   "lib/report/pdf.ts launchChromium",

@@ -30,9 +30,16 @@ export function visible(text: string): string {
   });
 }
 
-/** "12.3 s", "0.4 s", "0.03 s": a short duration in seconds, to one decimal, or one significant digit below a second (never "0.0 s"). */
-export function seconds(value: number): string {
-  return `${value >= 1 ? value.toFixed(1) : String(Number(value.toPrecision(1)))} s`;
+/**
+ * A duration as people read it: "0.03 s" (one significant digit below a second, never "0.0 s"),
+ * "2.3 s", "1 min 05 s", "1 h 02 min".
+ */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1) return `${String(Number(seconds.toPrecision(1)))} s`;
+  if (seconds < 60) return `${seconds.toFixed(1)} s`;
+  const s = Math.round(seconds);
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
 }
 
 /** "0:07", "1:05", or "1:02:03" past an hour: a duration in whole seconds (negative counts as 0). */

@@ -1,6 +1,6 @@
 // Progress in notebook output: training and selection callbacks that keep one line up to date
 // (display.ts's progressLine), and the text of those lines.
-import { clock, countBar, percentBar } from "../core/format";
+import { clock, countBar, formatDuration, percentBar } from "../core/format";
 import type { EpochLogs, TrainCallbacks } from "../model/train";
 import { pairsProgressText } from "../pairs/ranking";
 import type { PairsProgress } from "../pairs/score-pairs";
@@ -15,7 +15,7 @@ export function epochProgress(epochs: number): TrainCallbacks {
     onEpochEnd(epoch: number, logs: EpochLogs) {
       elapsed += logs.seconds;
       const val = logs.val_loss !== undefined ? `, validation loss ${logs.val_loss.toFixed(5)}, accuracy ${((logs.val_acc ?? NaN) * 100).toFixed(2)}%` : "";
-      write(`epoch ${countBar(epoch + 1, epochs)}: loss ${logs.loss.toFixed(5)}, accuracy ${(logs.acc * 100).toFixed(2)}%${val} (${elapsed.toFixed(1)} s)`);
+      write(`epoch ${countBar(epoch + 1, epochs)}: loss ${logs.loss.toFixed(5)}, accuracy ${(logs.acc * 100).toFixed(2)}%${val} (${formatDuration(elapsed)})`);
     },
   };
 }

@@ -9,6 +9,7 @@ import { describeArchitecture, parameterCount, type ModelConfig } from "../model
 import { describePairsConfig } from "../pairs/config";
 import type { PairsRecord } from "../pairs/record";
 import type { CacheCounts, ExperimentRecord } from "../selection/record";
+import { formatDuration } from "../core/format";
 
 /**
  * "6 fold runs: 2 reused from the cache, 4 trained. Recorded in `reports/experiments/….json`.",
@@ -67,7 +68,7 @@ export function pairsSentence(run: PairsRunSummary, quick: boolean): string {
   const quickSample =
     record.config.perDigit !== null && quick ? " Quick mode: a small sample; `npx digits pairs` computes the full map (under a minute), which quick mode then reuses." : "";
   const source = run.reused
-    ? `From ${file}, computed ${record.createdAt.slice(0, 10)} in ${record.seconds.toFixed(1)} s and reused because the data and settings are unchanged (${how}).${quickSample}`
-    : `Computed in ${record.seconds.toFixed(1)} s and saved to ${file} (${how}).${quickSample}`;
+    ? `From ${file}, computed ${record.createdAt.slice(0, 10)} in ${formatDuration(record.seconds)} and reused because the data and settings are unchanged (${how}).${quickSample}`
+    : `Computed in ${formatDuration(record.seconds)} and saved to ${file} (${how}).${quickSample}`;
   return [...(run.warnings ?? []).map((w) => `Warning: ${markdownText(w)}.`), source].join(" ");
 }

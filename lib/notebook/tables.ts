@@ -8,6 +8,7 @@ import type { ExperimentRecord } from "../selection/record";
 import type { SelectionConfig } from "../selection/config";
 import { markdownCode } from "./escape";
 import { raceMark } from "./real-differences";
+import { formatDuration } from "../core/format";
 
 /** The data-quality counts as a two-column table a reader can scan. */
 export function qualityRows(q: DataQuality): { check: string; count: number }[] {
@@ -110,7 +111,7 @@ export function winnerParagraphs(record: SelectionResults): string {
 
 /** The winner and the one-SE rule's reason, as Markdown, and the record; `recordPath` is shown as text, whatever it holds. */
 export function winnerMarkdown(record: ExperimentRecord, recordPath = `reports/experiments/${record.id}.json`): string {
-  return `${winnerParagraphs(record)}\n\nRecord: ${markdownCode(recordPath)} (${record.seconds.toFixed(1)} s on ${record.workers} thread${record.workers === 1 ? "" : "s"}).`;
+  return `${winnerParagraphs(record)}\n\nRecord: ${markdownCode(recordPath)} (${formatDuration(record.seconds)} on ${record.workers} thread${record.workers === 1 ? "" : "s"}).`;
 }
 
 /** One row per selection run, oldest first: settings, winner and its score, wall time, tags and note (escaped where shown: tableHtml). */

@@ -2,20 +2,13 @@
 // ([data-digits-run-info]), the table of contents (nav[data-digits-toc], from the page's own h2 and
 // h3 headings), the toolbar (code toggle, theme) and each slow cell's duration. Every value read
 // from a notebook or a record is escaped here (escapeHtml, the one escaping module).
+import { formatDuration } from "../core/format";
 import { escapeHtml } from "../notebook/escape";
 import { cellSource, type Notebook } from "./ipynb";
 import type { RunInfo } from "./run-info";
 
 /** A cell is marked with its duration when it took longer than this, in seconds. */
 const SLOW_CELL_SECONDS = 1;
-
-/** "2.3 s", "1 min 05 s", "1 h 02 min". */
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const s = Math.round(seconds);
-  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
-  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
-}
 
 /** A parameter's value as the header shows it: strings as they are, anything else as JSON. */
 function parameterText(value: unknown): string {

@@ -23,6 +23,7 @@ import { addPageParts } from "./page";
 import { checkReportParameters } from "../notebook/params";
 import { gitState, type GitState } from "./run-info";
 import { failureMessage, runPython } from "./runner";
+import { formatDuration } from "../core/format";
 
 /** The analysis, in reading order: each notebook's file name without .ipynb. */
 export const NOTEBOOKS = ["01-exploratory-analysis", "02-model-selection", "03-training-and-evaluation"] as const;
@@ -186,7 +187,7 @@ async function runNotebook(notebook: string, { python, root, outDir, env, log, o
     for (const temp of [paths.tempHtml, paths.tempExecuted]) removeQuietly(temp);
   }
   const seconds = (performance.now() - started) / 1000;
-  log(`${notebook}: wrote ${shownPath(paths.html)} in ${seconds.toFixed(1)} s`);
+  log(`${notebook}: wrote ${shownPath(paths.html)} in ${formatDuration(seconds)}`);
   return { notebook, html: paths.html, executed: paths.executed, seconds };
 }
 

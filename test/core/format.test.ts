@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { bar, clock, countBar, formatBytes, formatCell, percentBar, percentDone, seconds, textTable, visible } from "../../lib/core/format";
+import { bar, clock, countBar, formatBytes, formatCell, formatDuration, percentBar, percentDone, textTable, visible } from "../../lib/core/format";
 
 describe("clock", () => {
   it("shows minutes and seconds, and hours past an hour", () => {
@@ -17,13 +17,13 @@ describe("clock", () => {
   });
 });
 
-describe("seconds", () => {
-  it("shows one decimal from a second on, and one significant digit below, so a short run is never 0.0 s", () => {
-    assert.equal(seconds(12.34), "12.3 s");
-    assert.equal(seconds(1), "1.0 s");
-    assert.equal(seconds(0.44), "0.4 s");
-    assert.equal(seconds(0.034), "0.03 s");
-    assert.equal(seconds(0), "0 s");
+describe("formatDuration", () => {
+  it("formats durations in seconds, minutes and hours", () => {
+    assert.deepEqual([formatDuration(1.25), formatDuration(12.34), formatDuration(65), formatDuration(3725)], ["1.3 s", "12.3 s", "1 min 05 s", "1 h 02 min"]);
+  });
+
+  it("shows one significant digit below a second, so a short run is never 0.0 s", () => {
+    assert.deepEqual([formatDuration(0.44), formatDuration(0.034), formatDuration(0)], ["0.4 s", "0.03 s", "0 s"]);
   });
 });
 

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import type { Notebook } from "../../lib/report/ipynb";
 import { decoratePage } from "../../lib/report/page";
-import { formatDuration, markCellTimes, pageHeadings, runHeaderHtml, tocHtml } from "../../lib/report/page-parts";
+import { markCellTimes, pageHeadings, runHeaderHtml, tocHtml } from "../../lib/report/page-parts";
 import type { RunInfo } from "../../lib/report/run-info";
 
 const INFO: RunInfo = { parameters: { PAIR: [4, 9], TRAIN_CSV: "data/<x>.csv" }, git: { commit: "abc1234", modified: true }, date: "2026-11-30T10:00:00.000Z", kernel: "tslab", kernelVersion: "1.0.22", node: "v20.0.0", cores: 2, seconds: 75.4 };
@@ -40,10 +40,6 @@ describe("report page parts", () => {
     const bare = runHeaderHtml({ ...INFO, git: null, parameters: null, seconds: null });
     assert.match(bare, /not a git checkout/);
     assert.match(bare, /<th scope="row">parameters<\/th><td>not recorded<\/td>/);
-  });
-
-  it("formats durations in seconds, minutes and hours", () => {
-    assert.deepEqual([formatDuration(1.25), formatDuration(65), formatDuration(3725)], ["1.3 s", "1 min 05 s", "1 h 02 min"]);
   });
 
   it("marks only cells that took over a second, and nothing when the cells do not line up", () => {

@@ -20,6 +20,7 @@ import { repeatSeed } from "../config";
 import { FoldRun, type FoldSettings } from "../fold-run";
 import { describeJob, RESULT_TTL_SECONDS, storeResult, workerName, decodeDataset, type FoldJobData, type FoldJobProgress } from "./jobs";
 import { checkRedis, dataKey, displayUrl, jobKey, parseRedisUrl, QUEUE_NAME, QUEUE_PREFIX } from "./redis";
+import { formatDuration } from "../../core/format";
 
 export interface QueueWorkerOptions {
   /** redis://[:PASSWORD@]HOST:PORT[/DB]. */
@@ -167,7 +168,7 @@ async function processJob(job: Job<FoldJobData, string>, token: string | undefin
   }
   const result = run.result();
   ctx.summary.trained++;
-  ctx.log(`${ctx.name}: finished ${what}: validation log loss ${result.logLoss.toFixed(4)} (${result.seconds.toFixed(1)} s)`);
+  ctx.log(`${ctx.name}: finished ${what}: validation log loss ${result.logLoss.toFixed(4)} (${formatDuration(result.seconds)})`);
   return storeResult(job.id!, result, ctx.name);
 }
 

@@ -3,7 +3,7 @@
 // notebook's rows), its loss and accuracy drawn after every epoch, stop as the pool's abort; at the
 // end the weights' SHA-256, the test-set metrics and confusion matrix beside the notebook's model,
 // and the network handed to the drawing pad.
-import { seconds } from "../../../core/format";
+import { formatDuration } from "../../../core/format";
 import { runPool } from "../../../core/pool";
 import type { ClassificationMetrics } from "../../../evaluation/metrics";
 import { architectureName, modelConfig, weightsBytes, type Network } from "../../../model/model";
@@ -134,7 +134,7 @@ async function finish(panel: Panel, config: TrainLabConfig, settings: TrainSetti
   root.setAttribute("data-digits-lab-weights-sha256", sha ?? "");
   root.setAttribute("data-digits-lab-test-accuracy", String(outcome.test.accuracy));
   panel.results.innerHTML = resultsHtml(config, outcome, sha);
-  say(panel, `Trained ${describe(settings)} in ${seconds(outcome.seconds)}: test accuracy ${outcome.test.accuracy.toFixed(5)}. The drawing pad below now uses this network.`);
+  say(panel, `Trained ${describe(settings)} in ${formatDuration(outcome.seconds)}: test accuracy ${outcome.test.accuracy.toFixed(5)}. The drawing pad below now uses this network.`);
   setState(panel, "done");
   const detail: LabNetworkDetail = { pair: config.pair, network, name: describe(settings), probabilities: outcome.probabilities };
   document.dispatchEvent(new CustomEvent(LAB_NETWORK_EVENT, { detail }));
